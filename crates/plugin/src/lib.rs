@@ -1,0 +1,70 @@
+//! The backend of the MCP ecosystem datasource for Grafana.
+//!
+//! Grafana launches the `gpx_mcp` binary and calls it over its pluginv2 gRPC protocol;
+//! [`serve`] answers those calls. A query travels through four places:
+//!
+//! 1. [`service`] receives `QueryData`, finds the datasource [`instance`] (its
+//!    [`settings`] and [`upstream`] client) and parses each query's JSON into a
+//!    [`mcp_model::Query`]; a bad query fails only its own refId.
+//! 2. [`queries`] has one file per query type, building PromQL with escaped label values.
+//! 3. [`upstream`] calls the Prometheus-compatible HTTP API and parses the answer into
+//!    sample vectors.
+//! 4. The handler shapes frames ([`mcp_frames`]) that are sent as Arrow IPC.
+//!
+//! [`health`] answers "Save & test", [`resources`] the editors' lookups.
+
+pub mod health;
+pub mod instance;
+pub mod queries;
+pub mod resources;
+pub mod service;
+pub mod settings;
+pub mod upstream;
+
+use std::net::SocketAddr;
+
+use grafana_plugin_sdk::pluginv2::{
+    data_server::DataServer, diagnostics_server::DiagnosticsServer, resource_server::ResourceServer,
+};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+
+pub use service::Plugin;
+
+/// Binds a loopback port inside go-plugin's `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT` when given.
+pub async fn bind() -> std::io::Result<TcpListener> {
+    let port = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u16>().ok());
+    if let (Some(min), Some(max)) = (port("PLUGIN_MIN_PORT"), port("PLUGIN_MAX_PORT")) {
+        for p in min..=max {
+            if let Ok(l) = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], p))).await {
+                return Ok(l);
+            }
+        }
+    }
+    TcpListener::bind("127.0.0.1:0").await
+}
+
+/// The go-plugin handshake line Grafana reads from stdout.
+pub fn handshake(addr: SocketAddr) -> String {
+    format!("1|2|tcp|{addr}|grpc")
+}
+
+/// Serves the plugin's gRPC services on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> Result<(), tonic::transport::Error> {
+    let (mut health, health_service) = tonic_health::server::health_reporter();
+    // go-plugin asks the standard health service about "plugin".
+    health
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
+    let plugin = std::sync::Arc::new(Plugin::default());
+    tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(DataServer::from_arc(plugin.clone()))
+        .add_service(DiagnosticsServer::from_arc(plugin.clone()))
+        .add_service(ResourceServer::from_arc(plugin))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await
+}

@@ -1,0 +1,22 @@
+//! `promql`: the user's own expression, for everything the other types do not cover.
+//!
+//! The expression is the user's; only the range, step and legend are ours.
+
+use mcp_frames::Frame;
+use mcp_model::Query;
+
+use super::timeseries::{self, RangeQuery};
+use super::{Context, QueryFailure};
+
+pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
+    timeseries::run(
+        ctx,
+        vec![RangeQuery {
+            expr: query.expr.clone(),
+            unit: "",
+            legend: query.legend_format.clone(),
+            extra_labels: Vec::new(),
+        }],
+    )
+    .await
+}

@@ -1,0 +1,127 @@
+//! What every time series query type shares: running range queries concurrently and
+//! shaping each series as a `timeseries-multi` frame.
+
+use std::collections::BTreeMap;
+
+use futures::future::try_join_all;
+use mcp_frames::{Field, FieldConfig, Frame, FrameMeta, FrameType, Notice};
+use mcp_model::{format_duration, legend, Step};
+
+use super::{Context, QueryFailure};
+
+/// One PromQL range query and how its series are shown.
+pub struct RangeQuery {
+    /// The PromQL.
+    pub expr: String,
+    /// Grafana unit of the values.
+    pub unit: &'static str,
+    /// Legend template, `{{label}}` style; empty for none.
+    pub legend: String,
+    /// Labels added to every series (such as the percentile).
+    pub extra_labels: Vec<(String, String)>,
+}
+
+/// Runs `queries` concurrently over the context's range; one frame per series, in order.
+pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Frame>, QueryFailure> {
+    let step = ctx.step();
+    let answers = try_join_all(
+        queries
+            .iter()
+            .map(|q| ctx.prometheus.query_range(&q.expr, &step)),
+    )
+    .await?;
+    let mut frames = Vec::new();
+    for (q, answer) in queries.into_iter().zip(answers) {
+        let executed = executed_query(&q.expr, &step);
+        let notices: Vec<Notice> = answer.warnings.iter().map(Notice::warning).collect();
+        if answer.data.is_empty() {
+            frames.push(empty_frame(&q, &executed, notices));
+            continue;
+        }
+        for series in answer.data {
+            let mut labels = series.labels;
+            for (k, v) in &q.extra_labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            frames.push(series_frame(
+                &q,
+                &step,
+                labels,
+                series.timestamps,
+                series.values,
+                &executed,
+                notices.clone(),
+            ));
+        }
+    }
+    Ok(frames)
+}
+
+/// The query text Grafana's Prometheus datasource shows in the query inspector.
+pub fn executed_query(expr: &str, step: &Step) -> String {
+    format!(
+        "Expr: {expr}\nStep: {}",
+        format_duration(step.step_ms as u64)
+    )
+}
+
+fn meta(executed: &str, notices: Vec<Notice>) -> FrameMeta {
+    let mut meta =
+        FrameMeta::of_type(FrameType::TimeSeriesMulti, [0, 1]).with_executed_query(executed);
+    meta.notices = notices;
+    meta
+}
+
+fn series_frame(
+    q: &RangeQuery,
+    step: &Step,
+    labels: BTreeMap<String, String>,
+    timestamps: Vec<i64>,
+    values: Vec<f64>,
+    executed: &str,
+    notices: Vec<Notice>,
+) -> Frame {
+    let display = if q.legend.is_empty() {
+        String::new()
+    } else {
+        legend::render(&q.legend, &labels)
+    };
+    let value_config = FieldConfig {
+        unit: q.unit.to_string(),
+        display_name_from_ds: display.clone(),
+        ..FieldConfig::default()
+    };
+    let time_config = FieldConfig {
+        interval: Some(step.step_ms as f64),
+        ..FieldConfig::default()
+    };
+    let name = if display.is_empty() {
+        labels_text(&labels)
+    } else {
+        display
+    };
+    Frame::new(name)
+        .with_meta(meta(executed, notices))
+        .with_field(Field::time("Time", timestamps).with_config(time_config))
+        .with_field(
+            Field::f64("Value", values)
+                .with_labels(labels)
+                .with_config(value_config),
+        )
+}
+
+fn empty_frame(q: &RangeQuery, executed: &str, mut notices: Vec<Notice>) -> Frame {
+    notices.push(Notice::info(format!(
+        "No data: nothing matched {} in this time range.",
+        q.expr
+    )));
+    Frame::new("")
+        .with_meta(meta(executed, notices))
+        .with_field(Field::time("Time", Vec::new()))
+        .with_field(Field::f64("Value", Vec::new()).with_config(FieldConfig::with_unit(q.unit)))
+}
+
+fn labels_text(labels: &BTreeMap<String, String>) -> String {
+    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", inner.join(", "))
+}

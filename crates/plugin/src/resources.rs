@@ -1,0 +1,127 @@
+//! CallResource endpoints for editors and template variables: lists of services and of
+//! the values of one MCP label, within a time range.
+
+use std::collections::BTreeMap;
+
+use mcp_model::promql::Selector;
+use mcp_model::Family;
+
+use crate::instance::Instance;
+
+/// An HTTP-like answer: status and JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON body.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(status: u16, value: &serde_json::Value) -> Reply {
+        Reply {
+            status,
+            body: serde_json::to_vec(value).unwrap_or_default(),
+        }
+    }
+
+    fn error(status: u16, message: String) -> Reply {
+        Reply::json(status, &serde_json::json!({ "error": message }))
+    }
+}
+
+/// The MCP labels an editor can list, and the families that carry each.
+const LABELS: &[(&str, &[Family])] = &[
+    ("tool_name", &[Family::ToolCalls]),
+    ("pool_type", &[Family::PoolWorkers]),
+    ("agent_type", &[Family::AgentTasks]),
+    ("adapter", &[Family::Workflows]),
+    ("cache_layer", &[Family::CacheHits, Family::CacheMisses]),
+    ("operation", &[Family::SessionOperations]),
+];
+
+/// Answers `GET <path>?<query>`; `now_ms` bounds the default range (the last hour).
+pub async fn handle(
+    instance: &Instance,
+    method: &str,
+    path: &str,
+    url: &str,
+    now_ms: i64,
+) -> Reply {
+    if !method.eq_ignore_ascii_case("GET") {
+        return Reply::error(405, format!("method {method} is not supported; use GET"));
+    }
+    let params = query_params(url);
+    let parse_ms = |key: &str, default: i64| -> Result<i64, String> {
+        match params.get(key) {
+            None => Ok(default),
+            Some(v) => v.parse::<i64>().map_err(|_| {
+                format!("parameter {key} has value {v:?}: use milliseconds since the epoch")
+            }),
+        }
+    };
+    let (from, to) = match (parse_ms("from", now_ms - 3_600_000), parse_ms("to", now_ms)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return Reply::error(400, e),
+    };
+    let services: Vec<String> = params
+        .get("services")
+        .map(|s| {
+            s.split(',')
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let profile = &instance.settings.profile;
+    let path = path.trim_matches('/');
+
+    let (label, families): (&str, Vec<String>) = if path == "services" {
+        ("job", profile.series_names())
+    } else if let Some(label) = path.strip_prefix("values/") {
+        let Some((_, fams)) = LABELS.iter().find(|(l, _)| *l == label) else {
+            let known: Vec<&str> = LABELS.iter().map(|(l, _)| *l).collect();
+            return Reply::error(
+                400,
+                format!(
+                    "label {label:?} cannot be listed; use one of: {}",
+                    known.join(", ")
+                ),
+            );
+        };
+        (
+            label,
+            fams.iter().map(|f| profile.series_name(*f)).collect(),
+        )
+    } else {
+        return Reply::error(
+            404,
+            format!("no resource {path:?}; use services or values/<label>"),
+        );
+    };
+    let matcher = Selector::any_of_metrics(&families).one_of("job", &services);
+    match instance
+        .prometheus
+        .label_values(label, &matcher.to_string(), from, to)
+        .await
+    {
+        Ok(answer) => {
+            let mut values = answer.data;
+            values.sort();
+            values.dedup();
+            Reply::json(200, &serde_json::json!(values))
+        }
+        Err(e) => Reply::error(502, e.to_string()),
+    }
+}
+
+fn query_params(url: &str) -> BTreeMap<String, String> {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    reqwest::Url::parse(&format!("http://x/?{query}"))
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

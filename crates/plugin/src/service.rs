@@ -1,0 +1,196 @@
+//! The gRPC services Grafana calls: Data, Diagnostics and Resource of the pluginv2 protocol.
+
+use std::pin::Pin;
+use std::time::{Instant as Clock, SystemTime, UNIX_EPOCH};
+
+use futures::future::join_all;
+use futures::Stream;
+use grafana_plugin_sdk::pluginv2::{
+    self, check_health_response::HealthStatus, data_server::Data, diagnostics_server::Diagnostics,
+    resource_server::Resource,
+};
+use mcp_frames::Frame;
+use mcp_model::Query;
+use tonic::{Request, Response, Status};
+
+use crate::health;
+use crate::instance::Instances;
+use crate::queries::{self, Context, QueryFailure};
+use crate::resources;
+
+/// The plugin: instances plus the protocol handlers.
+#[derive(Debug, Default)]
+pub struct Plugin {
+    instances: Instances,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+fn error_response(failure: &QueryFailure) -> pluginv2::DataResponse {
+    pluginv2::DataResponse {
+        error: failure.to_string(),
+        status: failure.status(),
+        ..Default::default()
+    }
+}
+
+#[tonic::async_trait]
+impl Data for Plugin {
+    async fn query_data(
+        &self,
+        request: Request<pluginv2::QueryDataRequest>,
+    ) -> Result<Response<pluginv2::QueryDataResponse>, Status> {
+        let req = request.into_inner();
+        let instance = self.instances.get(req.plugin_context.as_ref());
+        let from_alert = req
+            .headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("FromAlert") && v == "true");
+        let answers = join_all(req.queries.iter().map(|q| {
+            let instance = instance.clone();
+            async move {
+                let started = Clock::now();
+                let result = match instance {
+                    Err(e) => Err(QueryFailure::Settings(e)),
+                    Ok(inst) => run_query(&inst, q).await,
+                };
+                let response = match result {
+                    Ok(frames) => encode(frames, &q.ref_id),
+                    Err(failure) => {
+                        tracing::info!(ref_id = %q.ref_id, query_type = %q.query_type, error = %failure, "query failed");
+                        error_response(&failure)
+                    }
+                };
+                tracing::debug!(ref_id = %q.ref_id, query_type = %q.query_type, from_alert, elapsed_ms = started.elapsed().as_millis() as u64, "query done");
+                (q.ref_id.clone(), response)
+            }
+        }))
+        .await;
+        Ok(Response::new(pluginv2::QueryDataResponse {
+            responses: answers.into_iter().collect(),
+        }))
+    }
+}
+
+async fn run_query(
+    inst: &crate::instance::Instance,
+    q: &pluginv2::DataQuery,
+) -> Result<Vec<Frame>, QueryFailure> {
+    let query = Query::parse(&q.json, &q.query_type).map_err(QueryFailure::Query)?;
+    let range = q.time_range.unwrap_or_default();
+    let ctx = Context {
+        settings: &inst.settings,
+        prometheus: &inst.prometheus,
+        from_ms: range.from_epoch_ms,
+        to_ms: range.to_epoch_ms,
+        interval_ms: q.interval_ms,
+        max_data_points: q.max_data_points,
+    };
+    queries::run(&ctx, &query).await
+}
+
+fn encode(frames: Vec<Frame>, ref_id: &str) -> pluginv2::DataResponse {
+    let mut out = Vec::with_capacity(frames.len());
+    for frame in frames {
+        match frame.with_ref_id(ref_id).into_arrow_ipc() {
+            Ok(bytes) => out.push(bytes),
+            Err(e) => {
+                tracing::error!(ref_id, error = %e, "frame encoding failed");
+                return pluginv2::DataResponse {
+                    error: format!("internal error: a frame could not be encoded ({e})"),
+                    status: 500,
+                    ..Default::default()
+                };
+            }
+        }
+    }
+    pluginv2::DataResponse {
+        frames: out,
+        status: 200,
+        ..Default::default()
+    }
+}
+
+#[tonic::async_trait]
+impl Diagnostics for Plugin {
+    async fn check_health(
+        &self,
+        request: Request<pluginv2::CheckHealthRequest>,
+    ) -> Result<Response<pluginv2::CheckHealthResponse>, Status> {
+        let req = request.into_inner();
+        let response = match self.instances.get(req.plugin_context.as_ref()) {
+            Err(message) => pluginv2::CheckHealthResponse {
+                status: HealthStatus::Error as i32,
+                message: format!("The datasource settings cannot be used: {message}"),
+                json_details: Vec::new(),
+            },
+            Ok(inst) => {
+                let h = health::check(&inst, now_ms()).await;
+                pluginv2::CheckHealthResponse {
+                    status: if h.ok {
+                        HealthStatus::Ok
+                    } else {
+                        HealthStatus::Error
+                    } as i32,
+                    message: h.message,
+                    json_details: serde_json::to_vec(&h.details).unwrap_or_default(),
+                }
+            }
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn collect_metrics(
+        &self,
+        _request: Request<pluginv2::CollectMetricsRequest>,
+    ) -> Result<Response<pluginv2::CollectMetricsResponse>, Status> {
+        Ok(Response::new(pluginv2::CollectMetricsResponse {
+            metrics: None,
+        }))
+    }
+}
+
+type ResourceStream =
+    Pin<Box<dyn Stream<Item = Result<pluginv2::CallResourceResponse, Status>> + Send + 'static>>;
+
+#[tonic::async_trait]
+impl Resource for Plugin {
+    type CallResourceStream = ResourceStream;
+
+    async fn call_resource(
+        &self,
+        request: Request<pluginv2::CallResourceRequest>,
+    ) -> Result<Response<Self::CallResourceStream>, Status> {
+        let req = request.into_inner();
+        let reply = match self.instances.get(req.plugin_context.as_ref()) {
+            Err(message) => resources::Reply {
+                status: 500,
+                body: serde_json::to_vec(&serde_json::json!({
+                    "error": format!("the datasource settings cannot be used: {message}")
+                }))
+                .unwrap_or_default(),
+            },
+            Ok(inst) => resources::handle(&inst, &req.method, &req.path, &req.url, now_ms()).await,
+        };
+        let mut headers = std::collections::HashMap::new();
+        headers.insert(
+            "Content-Type".to_string(),
+            pluginv2::StringList {
+                values: vec!["application/json".to_string()],
+            },
+        );
+        let response = pluginv2::CallResourceResponse {
+            code: i32::from(reply.status),
+            headers,
+            body: reply.body.into(),
+        };
+        Ok(Response::new(Box::pin(futures::stream::once(async move {
+            Ok(response)
+        }))))
+    }
+}

@@ -1,0 +1,404 @@
+//! The Prometheus HTTP API client: one per datasource instance, honouring every
+//! connection setting, streaming bodies under `maxResponseBytes`.
+//!
+//! Dropping a call's future (Grafana cancelled the query) drops its connection, so the
+//! upstream request stops with it.
+
+mod error;
+mod response;
+mod tls;
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use mcp_model::Step;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+
+pub use error::UpstreamError;
+pub use response::{BuildInfo, Exemplar, ExemplarSeries, InstantSample, Series};
+use response::{Envelope, InstantData, MatrixData};
+
+use crate::settings::{HttpMethod, Settings};
+
+/// An answer with the warnings Prometheus attached to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<T> {
+    /// The payload.
+    pub data: T,
+    /// Warnings and infos about partial or approximate data.
+    pub warnings: Vec<String>,
+}
+
+/// A Prometheus-compatible HTTP API.
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    http: reqwest::Client,
+    base: reqwest::Url,
+    method: HttpMethod,
+    max_bytes: u64,
+    timeout: Duration,
+}
+
+impl Prometheus {
+    /// Builds the client for a datasource's settings.
+    pub fn new(settings: &Settings) -> Result<Prometheus, UpstreamError> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &settings.headers {
+            let (Ok(name), Ok(mut value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value.expose()),
+            ) else {
+                continue; // checked when the settings were read
+            };
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        if let Some((user, password)) = &settings.basic_auth {
+            let token = base64(format!("{user}:{}", password.expose()).as_bytes());
+            if let Ok(mut value) = HeaderValue::from_str(&format!("Basic {token}")) {
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+        }
+        let tls = tls::client_config(&settings.tls).map_err(UpstreamError::Setup)?;
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!(
+                "mcp-grafana-datasource/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .use_preconfigured_tls(tls)
+            .build()
+            .map_err(|e| {
+                UpstreamError::Setup(format!("HTTP client setup failed: {}", innermost(&e)))
+            })?;
+        Ok(Prometheus {
+            http,
+            base: settings.url.clone(),
+            method: settings.method,
+            max_bytes: settings.max_response_bytes,
+            timeout: settings.timeout,
+        })
+    }
+
+    /// The base URL, safe to show (credentials were removed when settings were read).
+    pub fn url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `/api/v1/query_range` over the step's aligned range.
+    pub async fn query_range(
+        &self,
+        expr: &str,
+        step: &Step,
+    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        let params = [
+            ("query", expr.to_string()),
+            ("start", seconds(step.start_ms)),
+            ("end", seconds(step.end_ms)),
+            ("step", seconds(step.step_ms)),
+        ];
+        let answer: Answer<MatrixData> = self.call("api/v1/query_range", &params).await?;
+        if answer.data.result_type != "matrix" {
+            return Err(self.malformed(format!(
+                "expected a matrix, got {}",
+                answer.data.result_type
+            )));
+        }
+        Ok(Answer {
+            data: answer.data.result,
+            warnings: answer.warnings,
+        })
+    }
+
+    /// `/api/v1/query` at `time_ms`.
+    pub async fn query(
+        &self,
+        expr: &str,
+        time_ms: i64,
+    ) -> Result<Answer<Vec<InstantSample>>, UpstreamError> {
+        let params = [("query", expr.to_string()), ("time", seconds(time_ms))];
+        let answer: Answer<InstantData> = self.call("api/v1/query", &params).await?;
+        Ok(Answer {
+            data: answer.data.result,
+            warnings: answer.warnings,
+        })
+    }
+
+    /// `/api/v1/label/<label>/values` restricted to series matching `matcher`.
+    pub async fn label_values(
+        &self,
+        label: &str,
+        matcher: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Answer<Vec<String>>, UpstreamError> {
+        let params = [
+            ("match[]", matcher.to_string()),
+            ("start", seconds(start_ms)),
+            ("end", seconds(end_ms)),
+        ];
+        // Label values are only served by GET.
+        self.call_with(
+            HttpMethod::Get,
+            &format!("api/v1/label/{label}/values"),
+            &params,
+        )
+        .await
+    }
+
+    /// `/api/v1/query_exemplars`.
+    pub async fn exemplars(
+        &self,
+        expr: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Answer<Vec<ExemplarSeries>>, UpstreamError> {
+        let params = [
+            ("query", expr.to_string()),
+            ("start", seconds(start_ms)),
+            ("end", seconds(end_ms)),
+        ];
+        self.call("api/v1/query_exemplars", &params).await
+    }
+
+    /// `/api/v1/status/buildinfo`.
+    pub async fn build_info(&self) -> Result<BuildInfo, UpstreamError> {
+        let answer: Answer<BuildInfo> = self
+            .call_with(HttpMethod::Get, "api/v1/status/buildinfo", &[])
+            .await?;
+        Ok(answer.data)
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<T>, UpstreamError> {
+        self.call_with(self.method, path, params).await
+    }
+
+    async fn call_with<T: DeserializeOwned>(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<T>, UpstreamError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| UpstreamError::Setup(format!("cannot form the API URL: {e}")))?;
+        let request = match method {
+            HttpMethod::Get => self.http.get(url).query(params),
+            HttpMethod::Post => self.http.post(url).form(params),
+        };
+        let response = request.send().await.map_err(|e| self.transport(&e))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = self.read_body(response).await?;
+
+        match serde_json::from_slice::<Envelope<T>>(&body) {
+            Ok(env) if env.status == "success" => {
+                let data = env
+                    .data
+                    .ok_or_else(|| self.malformed("a success without data".to_string()))?;
+                let mut warnings = env.warnings;
+                warnings.extend(env.infos);
+                Ok(Answer { data, warnings })
+            }
+            Ok(env) if env.status == "error" => Err(UpstreamError::Api {
+                error_type: env.error_type.unwrap_or_else(|| "error".to_string()),
+                message: env.error.unwrap_or_else(|| "no reason given".to_string()),
+            }),
+            _ if !status.is_success() => Err(UpstreamError::Status {
+                url: self.url().to_string(),
+                status: status.to_string(),
+                body: extract(&body),
+            }),
+            Ok(env) => Err(self.malformed(format!("status {:?}", env.status))),
+            Err(e) if !content_type.is_empty() && !content_type.contains("json") => {
+                Err(self.malformed(format!("content type {content_type}, not JSON; {e}")))
+            }
+            Err(e) => Err(self.malformed(e.to_string())),
+        }
+    }
+
+    async fn read_body(&self, response: reqwest::Response) -> Result<Bytes, UpstreamError> {
+        let too_large = || UpstreamError::TooLarge {
+            url: self.url().to_string(),
+            limit: self.max_bytes,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::with_capacity(
+            response
+                .content_length()
+                .unwrap_or(16 * 1024)
+                .min(self.max_bytes) as usize,
+        );
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                if e.is_timeout() {
+                    self.timeout_error()
+                } else {
+                    UpstreamError::Body {
+                        url: self.url().to_string(),
+                        reason: innermost(&e),
+                    }
+                }
+            })?;
+            if body.len() as u64 + chunk.len() as u64 > self.max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    fn transport(&self, e: &reqwest::Error) -> UpstreamError {
+        if e.is_timeout() {
+            self.timeout_error()
+        } else if e.is_redirect() {
+            UpstreamError::Status {
+                url: self.url().to_string(),
+                status: "redirect".to_string(),
+                body: ": too many redirects; point the URL at the final address".to_string(),
+            }
+        } else if e.is_connect() {
+            UpstreamError::Connect {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        } else {
+            UpstreamError::Body {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        }
+    }
+
+    fn timeout_error(&self) -> UpstreamError {
+        UpstreamError::Timeout {
+            url: self.url().to_string(),
+            secs: self.timeout.as_secs(),
+        }
+    }
+
+    fn malformed(&self, detail: String) -> UpstreamError {
+        UpstreamError::Malformed {
+            url: self.url().to_string(),
+            detail,
+        }
+    }
+}
+
+/// Seconds since the epoch with millisecond precision, as Prometheus takes times.
+fn seconds(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let abs = ms.unsigned_abs();
+    if abs.is_multiple_of(1000) {
+        format!("{sign}{}", abs / 1000)
+    } else {
+        format!("{sign}{}.{:03}", abs / 1000, abs % 1000)
+    }
+}
+
+/// The deepest cause of an error: "Connection refused (os error 111)" rather than a URL.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// A short, tag-free extract of an error body.
+fn extract(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(if c.is_whitespace() { ' ' } else { c }),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let joined = words.join(" ");
+    if joined.is_empty() {
+        String::new()
+    } else if joined.chars().count() > 200 {
+        format!(": {}...", joined.chars().take(200).collect::<String>())
+    } else {
+        format!(": {joined}")
+    }
+}
+
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_seconds_with_milliseconds() {
+        assert_eq!(seconds(1_700_000_000_000), "1700000000");
+        assert_eq!(seconds(1_700_000_000_005), "1700000000.005");
+        assert_eq!(seconds(-1_500), "-1.500");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+    }
+
+    #[test]
+    fn html_error_pages_become_one_short_line() {
+        let html = b"<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>";
+        assert_eq!(extract(html), ": 502 Bad Gateway Bad Gateway");
+        assert_eq!(extract(b""), "");
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, Rust unit tests, Prometheus config and rule tests,
+# and the Go end-to-end tests that drive the built plugin as Grafana does, against real
+# Prometheus. Installs what it needs first (scripts/deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+scripts/deps.sh
+
+target=$(cargo metadata --format-version 1 --no-deps --locked |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+
+step "Rust: format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: unit tests"
+cargo test --workspace --locked
+
+step "Rust: binaries for the end-to-end tests"
+cargo build --locked -p mcp-plugin -p mcp-simulator
+
+step "Prometheus: config, rules and rule unit tests"
+provisioning/prometheus/check.sh
+
+step "Go: format, vet, end-to-end tests"
+cd "$root/tests"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on: $unformatted" >&2
+  exit 1
+fi
+go vet ./...
+MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" \
+MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator" \
+  go test -count=1 -timeout 20m ./...
