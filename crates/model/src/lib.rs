@@ -25,9 +25,11 @@ pub mod legend;
 pub mod profile;
 pub mod promql;
 pub mod query;
+pub mod status;
 pub mod step;
 
 pub use duration::{format_duration, parse_duration, DurationError};
 pub use profile::{Family, Kind, Profile, ProfileError, ProfileKind};
 pub use query::{ExemplarSource, Filters, Format, Query, QueryError, QueryType, RateWindow};
+pub use status::{Band, Direction, Status, ThresholdError, Thresholds};
 pub use step::Step;

@@ -13,7 +13,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::promql::is_valid_metric_name;
+use crate::promql::{is_valid_metric_name, Selector};
 
 /// A bad `metricProfile` or `metricOverrides` setting.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -96,7 +96,7 @@ families! {
     Workflows => "workflows", Counter, "mahavishnu_workflows_executed_total", "mahavishnu_workflows_executed_total";
     MemorySyncs => "memorySyncs", Counter, "memory_syncs_total", "memory_syncs_total";
     MemoriesStored => "memoriesStored", Gauge, "memories_stored", "memories_stored";
-    Embeddings => "embeddings", Counter, "embeddings_generated", "embeddings_generated";
+    Embeddings => "embeddings", Gauge, "embeddings_generated", "embeddings_generated";
     SessionsActive => "sessionsActive", Gauge, "sessions_active", "sessions_active";
     SessionOperations => "sessionOperations", Counter, "session_operations_total", "session_operations_total";
     SessionDuration => "sessionDuration", Gauge, "session_duration_active", "mcp_server_session_duration_seconds";
@@ -207,12 +207,66 @@ impl Profile {
             .unwrap_or_else(|| family.seed_name())
     }
 
-    /// The label and regex that mark a failed request: `status=~"5.."` for seed names,
-    /// `error_type=~".+"` under the OpenTelemetry conventions.
-    pub fn request_error_matcher(&self) -> (&'static str, &'static str) {
+    /// Keeps the failed requests of `requests`: HTTP 5xx, or a set `error_type` under
+    /// OpenTelemetry.
+    pub fn request_errors(&self, requests: Selector) -> Selector {
         match self.kind {
-            ProfileKind::Seed => ("status", "5.."),
-            ProfileKind::Otel => ("error_type", ".+"),
+            ProfileKind::Seed => requests.matches("status", "5.."),
+            ProfileKind::Otel => requests.matches("error_type", ".+"),
+        }
+    }
+
+    /// The label naming a tool: `tool_name`, or `gen_ai_tool_name` under OpenTelemetry.
+    pub fn tool_label(&self) -> &'static str {
+        match self.kind {
+            ProfileKind::Seed => "tool_name",
+            ProfileKind::Otel => "gen_ai_tool_name",
+        }
+    }
+
+    /// Series counting tool calls: the seed counter, or the OpenTelemetry operation
+    /// histogram's `_count` restricted to `tools/call`.
+    pub fn tool_calls(&self) -> Selector {
+        let s = Selector::new(self.metric(Family::ToolCalls));
+        match self.kind {
+            ProfileKind::Seed => s,
+            ProfileKind::Otel => s.eq("mcp_method_name", "tools/call"),
+        }
+    }
+
+    /// Buckets of the tool duration histogram.
+    pub fn tool_duration_buckets(&self) -> Selector {
+        let s = Selector::new(format!("{}_bucket", self.metric(Family::ToolDuration)));
+        match self.kind {
+            ProfileKind::Seed => s,
+            ProfileKind::Otel => s.eq("mcp_method_name", "tools/call"),
+        }
+    }
+
+    /// Keeps the successful tool calls of `calls`: `status="success"`, or no
+    /// `error_type` under OpenTelemetry.
+    pub fn tool_successes(&self, calls: Selector) -> Selector {
+        match self.kind {
+            ProfileKind::Seed => calls.eq("status", "success"),
+            ProfileKind::Otel => calls.eq("error_type", ""),
+        }
+    }
+
+    /// PromQL `expr` with the tool label renamed to `tool_name`, so answers read the
+    /// same under every profile.
+    pub fn tool_label_as_seed(&self, expr: String) -> String {
+        match self.tool_label() {
+            "tool_name" => expr,
+            other => format!("label_replace({expr}, \"tool_name\", \"$1\", \"{other}\", \"(.*)\")"),
+        }
+    }
+
+    /// Keeps the failed tool calls of `calls`: any status but `success`, or a set
+    /// `error_type` under OpenTelemetry.
+    pub fn tool_failures(&self, calls: Selector) -> Selector {
+        match self.kind {
+            ProfileKind::Seed => calls.not_eq("status", "success"),
+            ProfileKind::Otel => calls.matches("error_type", ".+"),
         }
     }
 

@@ -54,9 +54,31 @@ pub fn is_valid_label_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// `sum by (<by>) (rate(<selector>[<window>]))`.
+pub fn sum_rate(selector: &Selector, by: &str, window: &str) -> String {
+    format!("sum by ({by}) (rate({selector}[{window}]))")
+}
+
+/// The share of `part` in `all`, in percent, per `by`: 0 where `part` has no series but
+/// `all` has (no failures is 0 % failures, not a gap); NaN where `all` is 0.
+pub fn percent_of(part: &Selector, all: &Selector, by: &str, window: &str) -> String {
+    ratio_percent(&sum_rate(part, by, window), &sum_rate(all, by, window))
+}
+
+/// `100 * (part or 0 * total) / total`, for two aggregations with the same labels.
+pub fn ratio_percent(part: &str, total: &str) -> String {
+    format!("100 * ({part} or 0 * {total}) / {total}")
+}
+
+/// `histogram_quantile(q, sum by (le, <by>) (rate(<buckets>[<window>])))`, `q` in 0..1.
+pub fn quantile(q: f64, buckets: &Selector, by: &str, window: &str) -> String {
+    format!("histogram_quantile({q}, sum by (le, {by}) (rate({buckets}[{window}])))")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Matcher {
     Eq(String, String),
+    Ne(String, String),
     Re(String, String),
 }
 
@@ -85,6 +107,13 @@ impl Selector {
     pub fn eq(mut self, label: &str, value: &str) -> Selector {
         self.matchers
             .push(Matcher::Eq(label.to_string(), value.to_string()));
+        self
+    }
+
+    /// Keeps series whose `label` differs from `value`.
+    pub fn not_eq(mut self, label: &str, value: &str) -> Selector {
+        self.matchers
+            .push(Matcher::Ne(label.to_string(), value.to_string()));
         self
     }
 
@@ -121,6 +150,7 @@ impl fmt::Display for Selector {
             }
             match m {
                 Matcher::Eq(l, v) => write!(f, "{l}={}", quote(v))?,
+                Matcher::Ne(l, v) => write!(f, "{l}!={}", quote(v))?,
                 Matcher::Re(l, v) => write!(f, "{l}=~{}", quote(v))?,
             }
         }
@@ -153,6 +183,24 @@ mod tests {
     fn several_values_become_an_escaped_alternation() {
         let sel = Selector::new("m").one_of("job", &["a.b".to_string(), "c|d".to_string()]);
         assert_eq!(sel.to_string(), r#"m{job=~"a\\.b|c\\|d"}"#);
+    }
+
+    #[test]
+    fn builders_compose_escaped_selectors() {
+        let all = Selector::new("c").one_of("job", &["a".to_string()]);
+        let bad = all.clone().not_eq("status", "success");
+        assert_eq!(
+            sum_rate(&all, "job", "1m"),
+            r#"sum by (job) (rate(c{job="a"}[1m]))"#
+        );
+        assert_eq!(
+            percent_of(&bad, &all, "job", "1m"),
+            r#"100 * (sum by (job) (rate(c{job="a", status!="success"}[1m])) or 0 * sum by (job) (rate(c{job="a"}[1m]))) / sum by (job) (rate(c{job="a"}[1m]))"#
+        );
+        assert_eq!(
+            quantile(0.95, &Selector::new("h_bucket"), "job", "5m"),
+            "histogram_quantile(0.95, sum by (le, job) (rate(h_bucket[5m])))"
+        );
     }
 
     #[test]

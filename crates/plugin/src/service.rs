@@ -57,7 +57,7 @@ impl Data for Plugin {
                 let started = Clock::now();
                 let result = match instance {
                     Err(e) => Err(QueryFailure::Settings(e)),
-                    Ok(inst) => run_query(&inst, q).await,
+                    Ok(inst) => run_query(&inst, q, from_alert).await,
                 };
                 let response = match result {
                     Ok(frames) => encode(frames, &q.ref_id),
@@ -80,6 +80,7 @@ impl Data for Plugin {
 async fn run_query(
     inst: &crate::instance::Instance,
     q: &pluginv2::DataQuery,
+    from_alert: bool,
 ) -> Result<Vec<Frame>, QueryFailure> {
     let query = Query::parse(&q.json, &q.query_type).map_err(QueryFailure::Query)?;
     let range = q.time_range.unwrap_or_default();
@@ -90,6 +91,7 @@ async fn run_query(
         to_ms: range.to_epoch_ms,
         interval_ms: q.interval_ms,
         max_data_points: q.max_data_points,
+        from_alert,
     };
     queries::run(&ctx, &query).await
 }

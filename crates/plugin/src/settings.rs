@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
-use mcp_model::{parse_duration, Profile};
+use mcp_model::{parse_duration, Profile, Thresholds};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -108,8 +108,8 @@ pub struct Settings {
     pub trace_url_template: Option<String>,
     /// Exemplar label holding the trace id, when not `trace_id` or `traceID`.
     pub exemplar_trace_id_label: Option<String>,
-    /// Status threshold overrides, as given (`thresholds`).
-    pub thresholds: Map<String, Value>,
+    /// Status bands (`thresholds` over the seed defaults).
+    pub thresholds: Thresholds,
     /// Largest upstream body accepted.
     pub max_response_bytes: u64,
 }
@@ -294,8 +294,12 @@ impl Settings {
                 reason: e.to_string(),
             })?;
         let thresholds = match json.get("thresholds") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m.clone(),
+            None | Some(Value::Null) => Thresholds::default(),
+            Some(Value::Object(m)) => Thresholds::from_settings(m).map_err(|e| SettingsError {
+                setting: format!("thresholds.{}", e.key),
+                value: e.value,
+                reason: e.reason,
+            })?,
             Some(other) => {
                 return Err(SettingsError::new(
                     "thresholds",
@@ -538,6 +542,11 @@ mod tests {
                 "setting httpHeaderName1 has value \"bad header\"",
             ),
             ("http://x", "[1]", "setting jsonData has value [1]"),
+            (
+                "http://x",
+                r#"{"thresholds":{"cpuPercent":{"warn":"hot"}}}"#,
+                "setting thresholds.cpuPercent",
+            ),
         ];
         for (url, json, want) in cases {
             let err = Settings::from_instance(&instance(url, json, &[]))

@@ -2,16 +2,26 @@
 //!
 //! [`run`] dispatches on the query type; [`timeseries`] holds what the time series types share.
 
+mod agent_tasks;
+mod cache;
 mod error_rate;
+mod memory;
+mod otlp_operations;
+mod pool_capacity;
 mod promql;
 mod request_latency;
 mod request_rate;
+mod sessions;
+mod system;
+mod table;
 mod timeseries;
+mod tool_health;
+mod workflows;
 
 use std::fmt;
 
 use mcp_frames::Frame;
-use mcp_model::{format_duration, Query, QueryError, QueryType, RateWindow, Step};
+use mcp_model::{format_duration, Format, Query, QueryError, QueryType, RateWindow, Step};
 
 use crate::settings::Settings;
 use crate::upstream::{Prometheus, UpstreamError};
@@ -30,6 +40,8 @@ pub struct Context<'a> {
     pub interval_ms: i64,
     /// Grafana's point budget for the panel (0 when unset).
     pub max_data_points: i64,
+    /// The query comes from alerting (header `FromAlert: true`): numeric frames only.
+    pub from_alert: bool,
 }
 
 impl Context<'_> {
@@ -42,6 +54,17 @@ impl Context<'_> {
             self.max_data_points,
             self.settings.scrape_interval_ms,
         )
+    }
+
+    /// The shape to answer in: alerting always gets numbers, others what they asked or
+    /// the type's default.
+    pub fn format(&self, query: &Query, default: Format) -> Format {
+        query.format.unwrap_or(default)
+    }
+
+    /// The panel's whole range as PromQL duration text (for `*_over_time`).
+    pub fn range(&self) -> String {
+        format_duration((self.to_ms - self.from_ms).max(1) as u64)
     }
 
     /// The `rate()` window of `query` at `step`, as PromQL duration text.
@@ -104,6 +127,15 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         QueryType::RequestLatency => request_latency::run(ctx, query).await,
         QueryType::ErrorRate => error_rate::run(ctx, query).await,
         QueryType::Promql => promql::run(ctx, query).await,
+        QueryType::ToolHealth => tool_health::run(ctx, query).await,
+        QueryType::PoolCapacity => pool_capacity::run(ctx, query).await,
+        QueryType::AgentTasks => agent_tasks::run(ctx, query).await,
+        QueryType::Workflows => workflows::run(ctx, query).await,
+        QueryType::Sessions => sessions::run(ctx, query).await,
+        QueryType::Memory => memory::run(ctx, query).await,
+        QueryType::Cache => cache::run(ctx, query).await,
+        QueryType::System => system::run(ctx, query).await,
+        QueryType::OtlpOperations => otlp_operations::run(ctx, query).await,
         other => Err(QueryFailure::Unsupported(format!(
             "queryType {:?} is not available in this version of the datasource",
             other.as_str()

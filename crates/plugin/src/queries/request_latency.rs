@@ -1,7 +1,7 @@
 //! `requestLatency`: request duration percentiles per job, from the duration histogram.
 
 use mcp_frames::Frame;
-use mcp_model::promql::Selector;
+use mcp_model::promql::{self, Selector};
 use mcp_model::{Family, Query};
 
 use super::timeseries::{self, RangeQuery};
@@ -19,12 +19,10 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         .percentiles
         .iter()
         .map(|p| {
-            let label = percentile_label(*p);
+            // 95.0 prints as "95", 99.9 as "99.9".
+            let label = format!("{p}");
             RangeQuery {
-                expr: format!(
-                    "histogram_quantile({}, sum by (le, job) (rate({selector}[{window}])))",
-                    p / 100.0
-                ),
+                expr: promql::quantile(p / 100.0, &selector, "job", &window),
                 unit: "s",
                 legend: format!("{{{{job}}}} p{label}"),
                 extra_labels: vec![("percentile".to_string(), label)],
@@ -32,9 +30,4 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         })
         .collect();
     timeseries::run(ctx, queries).await
-}
-
-/// `95` for 95.0, `99.9` for 99.9: the shortest text that reads back as the same number.
-fn percentile_label(p: f64) -> String {
-    format!("{p}")
 }

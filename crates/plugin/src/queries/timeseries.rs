@@ -104,7 +104,7 @@ fn series_frame(
         .with_meta(meta(executed, notices))
         .with_field(Field::time("Time", timestamps).with_config(time_config))
         .with_field(
-            Field::f64("Value", values)
+            Field::nullable_f64_dense("Value", values)
                 .with_labels(labels)
                 .with_config(value_config),
         )
