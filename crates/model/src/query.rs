@@ -154,6 +154,8 @@ pub struct Query {
     pub expr: String,
     /// Legend template of a `promql` query, `{{label}}` style.
     pub legend_format: String,
+    /// requestLatency and toolHealth as time series: also return the matching exemplars.
+    pub exemplars: bool,
 }
 
 /// Percentiles used when a latency query names none.
@@ -219,6 +221,7 @@ impl Query {
             limit: limit_field(&obj)?,
             expr,
             legend_format: string_field(&obj, "legendFormat")?.unwrap_or_default(),
+            exemplars: bool_field(&obj, "exemplars")?,
         })
     }
 }
@@ -247,6 +250,18 @@ fn string_field(
         Some(other) => Err(QueryError::WrongType {
             field,
             expected: "a string",
+            got: short(other),
+        }),
+    }
+}
+
+fn bool_field(obj: &Map<String, Value>, field: &'static str) -> Result<bool, QueryError> {
+    match present(obj, field) {
+        None => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(QueryError::WrongType {
+            field,
+            expected: "true or false",
             got: short(other),
         }),
     }
@@ -391,6 +406,9 @@ mod tests {
         assert_eq!(q.limit, DEFAULT_LIMIT);
         assert_eq!(q.format, None);
         assert_eq!(q.filters, Filters::default());
+        assert!(!q.exemplars);
+        let q = Query::from_json(br#"{"queryType":"requestLatency","exemplars":true}"#).unwrap();
+        assert!(q.exemplars);
     }
 
     #[test]
@@ -437,6 +455,10 @@ mod tests {
                 "field \"limit\" has value 0",
             ),
             (br#"{"queryType":"promql"}"#, "field \"expr\""),
+            (
+                br#"{"queryType":"requestLatency","exemplars":"yes"}"#,
+                "field \"exemplars\" must be true or false, got \"yes\"",
+            ),
         ];
         for (json, want) in cases {
             let err = Query::from_json(json).unwrap_err().to_string();

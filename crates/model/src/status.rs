@@ -69,15 +69,21 @@ pub struct Band {
 
 impl Band {
     /// The status of `value`; NaN (no data) is ok, as there is nothing to act on.
+    ///
+    /// A value within a relative 1e-12 of a bound counts as the bound: ratios that
+    /// are exactly 90 % on paper arrive as 89.99999999999999 from floating point.
     pub fn status(&self, value: f64) -> Status {
         if value.is_nan() {
             return Status::Ok;
         }
+        let at = |bound: f64| (value - bound).abs() <= 1e-12 * bound.abs().max(1.0);
+        let above = |bound: f64| value > bound && !at(bound);
+        let below = |bound: f64| value < bound && !at(bound);
         match self.direction {
-            Direction::HigherIsWorse if value > self.critical => Status::Critical,
-            Direction::HigherIsWorse if value >= self.warn => Status::Warn,
-            Direction::LowerIsWorse if value < self.critical => Status::Critical,
-            Direction::LowerIsWorse if value <= self.warn => Status::Warn,
+            Direction::HigherIsWorse if above(self.critical) => Status::Critical,
+            Direction::HigherIsWorse if !below(self.warn) => Status::Warn,
+            Direction::LowerIsWorse if below(self.critical) => Status::Critical,
+            Direction::LowerIsWorse if !above(self.warn) => Status::Warn,
             _ => Status::Ok,
         }
     }
@@ -194,6 +200,14 @@ mod tests {
         assert_eq!(s(t.tool_success_percent, 94.99), Status::Warn);
         assert_eq!(s(t.tool_success_percent, 90.0), Status::Warn);
         assert_eq!(s(t.tool_success_percent, 89.99), Status::Critical);
+        assert_eq!(
+            s(t.tool_success_percent, 89.999_999_999_999_99),
+            Status::Warn
+        );
+        assert_eq!(
+            s(t.tool_success_percent, 95.000_000_000_000_01),
+            Status::Warn
+        );
         for (w, want) in [
             (0.0, Status::Critical),
             (1.0, Status::Warn),

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use grafana_plugin_sdk::pluginv2::PluginContext;
 
+use crate::limit::Limit;
 use crate::settings::Settings;
 use crate::upstream::Prometheus;
 
@@ -15,6 +16,8 @@ pub struct Instance {
     pub settings: Settings,
     /// Client for its URL.
     pub prometheus: Prometheus,
+    /// Its query slots (`maxConcurrentQueries`).
+    pub limit: Limit,
 }
 
 /// Org id and datasource uid.
@@ -50,14 +53,86 @@ impl Instances {
             }
         }
         let settings = Settings::from_instance(ds).map_err(|e| e.to_string())?;
+        let limit = Limit::from_json_data(&ds.json_data).map_err(|e| e.to_string())?;
         let prometheus = Prometheus::new(&settings).map_err(|e| e.to_string())?;
         let inst = Arc::new(Instance {
             settings,
             prometheus,
+            limit,
         });
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, (ds.last_updated_ms, inst.clone()));
         }
         Ok(inst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
+
+    const SENTINEL: &str = "s3ntinel-Secret-Value-42";
+
+    fn context(json: &str) -> PluginContext {
+        let secure = [
+            "basicAuthPassword",
+            "httpHeaderValue1",
+            "tlsCACert",
+            "tlsClientCert",
+            "tlsClientKey",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), SENTINEL.to_string()))
+        .collect();
+        PluginContext {
+            org_id: 1,
+            data_source_instance_settings: Some(DataSourceInstanceSettings {
+                uid: "ds".to_string(),
+                url: "http://127.0.0.1:9".to_string(),
+                basic_auth_enabled: true,
+                basic_auth_user: "grafana".to_string(),
+                json_data: json.as_bytes().to_vec(),
+                decrypted_secure_json_data: secure,
+                last_updated_ms: 1,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn debug_output_of_an_instance_redacts_every_secret() {
+        let inst = Instances::default()
+            .get(Some(&context(r#"{"httpHeaderName1":"Authorization"}"#)))
+            .unwrap();
+        for shown in [format!("{inst:?}"), format!("{inst:#?}")] {
+            assert!(!shown.contains(SENTINEL), "secret in Debug output: {shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn errors_from_secure_settings_never_show_the_secret() {
+        // PEM that is not PEM, with the sentinel in it, must not reach the message.
+        let err = Instances::default()
+            .get(Some(&context(
+                r#"{"tlsAuth":true,"tlsAuthWithCACert":true}"#,
+            )))
+            .unwrap_err();
+        assert!(!err.contains(SENTINEL), "{err}");
+    }
+
+    #[test]
+    fn the_concurrency_limit_comes_from_json_data() {
+        let instances = Instances::default();
+        let inst = instances
+            .get(Some(&context(r#"{"maxConcurrentQueries":4}"#)))
+            .unwrap();
+        assert_eq!(inst.limit.max(), 4);
+        let err = Instances::default()
+            .get(Some(&context(r#"{"maxConcurrentQueries":0}"#)))
+            .unwrap_err();
+        assert!(err.contains("maxConcurrentQueries"), "{err}");
     }
 }

@@ -13,8 +13,11 @@
 //!
 //! [`health`] answers "Save & test", [`resources`] the editors' lookups.
 
+mod controller;
 pub mod health;
 pub mod instance;
+pub mod limit;
+pub mod metrics;
 pub mod queries;
 pub mod resources;
 pub mod service;
@@ -60,8 +63,17 @@ pub async fn serve(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
     let plugin = std::sync::Arc::new(Plugin::default());
+    let controller = controller::Controller::default();
+    let stopped = controller.clone();
+    let shutdown = async move {
+        tokio::select! {
+            _ = shutdown => {}
+            _ = stopped.stopped() => {}
+        }
+    };
     tonic::transport::Server::builder()
         .add_service(health_service)
+        .add_service(controller)
         .add_service(DataServer::from_arc(plugin.clone()))
         .add_service(DiagnosticsServer::from_arc(plugin.clone()))
         .add_service(ResourceServer::from_arc(plugin))

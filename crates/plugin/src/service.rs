@@ -15,8 +15,10 @@ use tonic::{Request, Response, Status};
 
 use crate::health;
 use crate::instance::Instances;
+use crate::metrics::{Outcome, QueryGuard};
 use crate::queries::{self, Context, QueryFailure};
 use crate::resources;
+use crate::upstream::UpstreamError;
 
 /// The plugin: instances plus the protocol handlers.
 #[derive(Debug, Default)]
@@ -55,10 +57,23 @@ impl Data for Plugin {
             let instance = instance.clone();
             async move {
                 let started = Clock::now();
+                let metrics = crate::metrics::global();
+                let mut counted = metrics.query_started(&q.query_type);
                 let result = match instance {
                     Err(e) => Err(QueryFailure::Settings(e)),
-                    Ok(inst) => run_query(&inst, q, from_alert).await,
+                    Ok(inst) => {
+                        // Past the datasource's maxConcurrentQueries a query waits its turn.
+                        let _slot = match inst.limit.try_acquire() {
+                            Some(slot) => slot,
+                            None => {
+                                let _queued = metrics.queued();
+                                inst.limit.acquire().await
+                            }
+                        };
+                        run_query(&inst, q, from_alert, &mut counted).await
+                    }
                 };
+                counted.finish(outcome(&result));
                 let response = match result {
                     Ok(frames) => encode(frames, &q.ref_id),
                     Err(failure) => {
@@ -77,12 +92,24 @@ impl Data for Plugin {
     }
 }
 
+fn outcome(result: &Result<Vec<Frame>, QueryFailure>) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Ok,
+        Err(QueryFailure::Query(_) | QueryFailure::Unsupported(_)) => Outcome::BadQuery,
+        Err(QueryFailure::Settings(_)) => Outcome::Settings,
+        Err(QueryFailure::Upstream(UpstreamError::Timeout { .. })) => Outcome::Timeout,
+        Err(QueryFailure::Upstream(_)) => Outcome::Upstream,
+    }
+}
+
 async fn run_query(
     inst: &crate::instance::Instance,
     q: &pluginv2::DataQuery,
     from_alert: bool,
+    counted: &mut QueryGuard<'_>,
 ) -> Result<Vec<Frame>, QueryFailure> {
     let query = Query::parse(&q.json, &q.query_type).map_err(QueryFailure::Query)?;
+    counted.set_query_type(query.query_type);
     let range = q.time_range.unwrap_or_default();
     let ctx = Context {
         settings: &inst.settings,
@@ -151,8 +178,13 @@ impl Diagnostics for Plugin {
         &self,
         _request: Request<pluginv2::CollectMetricsRequest>,
     ) -> Result<Response<pluginv2::CollectMetricsResponse>, Status> {
+        let text = crate::metrics::global().encode().map_err(|_| {
+            Status::internal("the plugin's metrics could not be rendered as Prometheus text")
+        })?;
         Ok(Response::new(pluginv2::CollectMetricsResponse {
-            metrics: None,
+            metrics: Some(pluginv2::collect_metrics_response::Payload {
+                prometheus: text.into_bytes(),
+            }),
         }))
     }
 }

@@ -4,7 +4,9 @@
 
 mod agent_tasks;
 mod cache;
+mod ecosystem_summary;
 mod error_rate;
+mod exemplars;
 mod memory;
 mod otlp_operations;
 mod pool_capacity;
@@ -136,9 +138,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         QueryType::Cache => cache::run(ctx, query).await,
         QueryType::System => system::run(ctx, query).await,
         QueryType::OtlpOperations => otlp_operations::run(ctx, query).await,
-        other => Err(QueryFailure::Unsupported(format!(
-            "queryType {:?} is not available in this version of the datasource",
-            other.as_str()
-        ))),
+        QueryType::EcosystemSummary => ecosystem_summary::run(ctx, query).await,
+        QueryType::Exemplars => exemplars::run(ctx, query).await,
     }
 }

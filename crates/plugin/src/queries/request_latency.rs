@@ -2,8 +2,9 @@
 
 use mcp_frames::Frame;
 use mcp_model::promql::{self, Selector};
-use mcp_model::{Family, Query};
+use mcp_model::{ExemplarSource, Family, Query};
 
+use super::exemplars;
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
 
@@ -29,5 +30,11 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             }
         })
         .collect();
-    timeseries::run(ctx, queries).await
+    exemplars::with_lines(
+        ctx,
+        query,
+        ExemplarSource::Http,
+        timeseries::run(ctx, queries),
+    )
+    .await
 }

@@ -31,11 +31,13 @@ pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Fram
     )
     .await?;
     let mut frames = Vec::new();
-    for (q, answer) in queries.into_iter().zip(answers) {
+    let mut empty = Vec::new();
+    let mut notices: Vec<Notice> = Vec::new();
+    for (q, answer) in queries.iter().zip(answers) {
         let executed = executed_query(&q.expr, &step);
-        let notices: Vec<Notice> = answer.warnings.iter().map(Notice::warning).collect();
+        notices.extend(answer.warnings.iter().map(Notice::warning));
         if answer.data.is_empty() {
-            frames.push(empty_frame(&q, &executed, notices));
+            empty.push(q);
             continue;
         }
         for series in answer.data {
@@ -44,7 +46,7 @@ pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Fram
                 labels.insert(k.clone(), v.clone());
             }
             frames.push(series_frame(
-                &q,
+                q,
                 &step,
                 labels,
                 series.timestamps,
@@ -53,6 +55,21 @@ pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Fram
                 notices.clone(),
             ));
         }
+    }
+    // An empty answer is one frame with a notice naming what matched nothing.
+    if frames.is_empty() {
+        let exprs: Vec<&str> = empty.iter().map(|q| q.expr.as_str()).collect();
+        let executed = exprs
+            .iter()
+            .map(|e| executed_query(e, &step))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let unit = queries.first().map(|q| q.unit).unwrap_or("");
+        notices.push(Notice::info(format!(
+            "No data: nothing matched {} in this time range.",
+            exprs.join(" nor ")
+        )));
+        frames.push(empty_frame(unit, &executed, notices));
     }
     Ok(frames)
 }
@@ -110,15 +127,14 @@ fn series_frame(
         )
 }
 
-fn empty_frame(q: &RangeQuery, executed: &str, mut notices: Vec<Notice>) -> Frame {
-    notices.push(Notice::info(format!(
-        "No data: nothing matched {} in this time range.",
-        q.expr
-    )));
+fn empty_frame(unit: &str, executed: &str, notices: Vec<Notice>) -> Frame {
     Frame::new("")
         .with_meta(meta(executed, notices))
         .with_field(Field::time("Time", Vec::new()))
-        .with_field(Field::f64("Value", Vec::new()).with_config(FieldConfig::with_unit(q.unit)))
+        .with_field(
+            Field::nullable_f64_dense("Value", Vec::new())
+                .with_config(FieldConfig::with_unit(unit)),
+        )
 }
 
 fn labels_text(labels: &BTreeMap<String, String>) -> String {

@@ -3,8 +3,9 @@
 
 use mcp_frames::Frame;
 use mcp_model::promql::{quantile, ratio_percent, Selector};
-use mcp_model::{Format, Profile, Query};
+use mcp_model::{ExemplarSource, Format, Profile, Query};
 
+use super::exemplars;
 use super::table::{self, percent, seconds, Column, Key, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
@@ -29,7 +30,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     );
 
     if ctx.format(query, Format::Table) == Format::Timeseries {
-        return timeseries::run(
+        let lines = timeseries::run(
             ctx,
             vec![RangeQuery {
                 expr: success,
@@ -37,8 +38,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
                 legend: "{{job}} {{tool_name}}".to_string(),
                 extra_labels: Vec::new(),
             }],
-        )
-        .await;
+        );
+        return exemplars::with_lines(ctx, query, ExemplarSource::Tool, lines).await;
     }
 
     let buckets = profile

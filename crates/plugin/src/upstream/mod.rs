@@ -6,6 +6,7 @@
 
 mod error;
 mod response;
+pub mod stream;
 mod tls;
 
 use std::time::Duration;
@@ -91,7 +92,9 @@ impl Prometheus {
         self.base.as_str()
     }
 
-    /// `/api/v1/query_range` over the step's aligned range.
+    /// `/api/v1/query_range` over the step's aligned range. The body is parsed while it
+    /// arrives ([`stream::MatrixParser`]): samples go straight into the series' vectors and
+    /// the body is never held whole.
     pub async fn query_range(
         &self,
         expr: &str,
@@ -103,17 +106,7 @@ impl Prometheus {
             ("end", seconds(step.end_ms)),
             ("step", seconds(step.step_ms)),
         ];
-        let answer: Answer<MatrixData> = self.call("api/v1/query_range", &params).await?;
-        if answer.data.result_type != "matrix" {
-            return Err(self.malformed(format!(
-                "expected a matrix, got {}",
-                answer.data.result_type
-            )));
-        }
-        Ok(Answer {
-            data: answer.data.result,
-            warnings: answer.warnings,
-        })
+        self.call_matrix("api/v1/query_range", &params).await
     }
 
     /// `/api/v1/query` at `time_ms`.
@@ -197,7 +190,14 @@ impl Prometheus {
             HttpMethod::Get => self.http.get(url).query(params),
             HttpMethod::Post => self.http.post(url).form(params),
         };
-        let response = request.send().await.map_err(|e| self.transport(&e))?;
+        let started = std::time::Instant::now();
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                crate::metrics::global().upstream_call(path, started.elapsed(), 0, false);
+                return Err(self.transport(&e));
+            }
+        };
         let status = response.status();
         let content_type = response
             .headers()
@@ -205,7 +205,14 @@ impl Prometheus {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let body = self.read_body(response).await?;
+        let body = self.read_body(response).await;
+        crate::metrics::global().upstream_call(
+            path,
+            started.elapsed(),
+            body.as_ref().map_or(0, |b| b.len() as u64),
+            body.is_ok() && status.is_success(),
+        );
+        let body = body?;
 
         match serde_json::from_slice::<Envelope<T>>(&body) {
             Ok(env) if env.status == "success" => {
@@ -270,6 +277,137 @@ impl Prometheus {
         Ok(body.freeze())
     }
 
+    /// A call whose answer is a matrix, parsed while the body arrives; the same outcomes
+    /// and messages as [`Prometheus::call_with`] gives for other answers.
+    async fn call_matrix(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| UpstreamError::Setup(format!("cannot form the API URL: {e}")))?;
+        let request = match self.method {
+            HttpMethod::Get => self.http.get(url).query(params),
+            HttpMethod::Post => self.http.post(url).form(params),
+        };
+        let started = std::time::Instant::now();
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                crate::metrics::global().upstream_call(path, started.elapsed(), 0, false);
+                return Err(self.transport(&e));
+            }
+        };
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let streamed = self.stream_matrix(response).await;
+        crate::metrics::global().upstream_call(
+            path,
+            started.elapsed(),
+            streamed.as_ref().map_or(0, |s| s.bytes),
+            streamed.as_ref().is_ok_and(|s| s.parsed.is_ok()) && status.is_success(),
+        );
+        let Streamed { parsed, head, .. } = streamed?;
+
+        match parsed {
+            Ok(env) if env.status == "success" => {
+                let data = env
+                    .data
+                    .ok_or_else(|| self.malformed("a success without data".to_string()))?;
+                if data.result_type != "matrix" {
+                    return Err(
+                        self.malformed(format!("expected a matrix, got {}", data.result_type))
+                    );
+                }
+                let mut warnings = env.warnings;
+                warnings.extend(env.infos);
+                Ok(Answer {
+                    data: data.result,
+                    warnings,
+                })
+            }
+            Ok(env) if env.status == "error" => Err(UpstreamError::Api {
+                error_type: env.error_type.unwrap_or_else(|| "error".to_string()),
+                message: env.error.unwrap_or_else(|| "no reason given".to_string()),
+            }),
+            _ if !status.is_success() => Err(UpstreamError::Status {
+                url: self.url().to_string(),
+                status: status.to_string(),
+                body: extract(&head),
+            }),
+            Ok(env) => Err(self.malformed(format!("status {:?}", env.status))),
+            Err(e) if !content_type.is_empty() && !content_type.contains("json") => {
+                Err(self.malformed(format!("content type {content_type}, not JSON; {e}")))
+            }
+            Err(e) => Err(self.malformed(e.to_string())),
+        }
+    }
+
+    /// Feeds the body to a matrix parser chunk by chunk under `maxResponseBytes`, keeping
+    /// the first bytes for an error status's extract. Once the JSON is known to be wrong,
+    /// reading stops as soon as that extract is complete.
+    async fn stream_matrix(&self, response: reqwest::Response) -> Result<Streamed, UpstreamError> {
+        let too_large = || UpstreamError::TooLarge {
+            url: self.url().to_string(),
+            limit: self.max_bytes,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut parser = stream::MatrixParser::new();
+        let mut failed = None;
+        let mut head = Vec::new();
+        let mut bytes: u64 = 0;
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                if e.is_timeout() {
+                    self.timeout_error()
+                } else {
+                    UpstreamError::Body {
+                        url: self.url().to_string(),
+                        reason: innermost(&e),
+                    }
+                }
+            })?;
+            bytes += chunk.len() as u64;
+            if bytes > self.max_bytes {
+                return Err(too_large());
+            }
+            if head.len() < EXTRACT_BYTES {
+                let n = chunk.len().min(EXTRACT_BYTES - head.len());
+                head.extend_from_slice(&chunk[..n]);
+            }
+            if failed.is_none() {
+                if let Err(e) = parser.feed(&chunk) {
+                    failed = Some(e);
+                }
+            }
+            if failed.is_some() && head.len() >= EXTRACT_BYTES {
+                break;
+            }
+        }
+        let parsed = match failed {
+            Some(e) => Err(e),
+            None => parser.finish(),
+        };
+        Ok(Streamed {
+            parsed,
+            head,
+            bytes,
+        })
+    }
+
     fn transport(&self, e: &reqwest::Error) -> UpstreamError {
         if e.is_timeout() {
             self.timeout_error()
@@ -307,6 +445,52 @@ impl Prometheus {
     }
 }
 
+/// Reads a `query_range` answer body as [`Prometheus::query_range`] does once the HTTP
+/// exchange succeeded: the entry point of the parser's fuzz target and corpus tests.
+pub fn parse_matrix(body: &[u8]) -> Result<Answer<Vec<Series>>, UpstreamError> {
+    let malformed = |detail: String| UpstreamError::Malformed {
+        url: "(body)".to_string(),
+        detail,
+    };
+    match serde_json::from_slice::<Envelope<MatrixData>>(body) {
+        Ok(env) if env.status == "success" => {
+            let data = env
+                .data
+                .ok_or_else(|| malformed("a success without data".to_string()))?;
+            if data.result_type != "matrix" {
+                return Err(malformed(format!(
+                    "expected a matrix, got {}",
+                    data.result_type
+                )));
+            }
+            let mut warnings = env.warnings;
+            warnings.extend(env.infos);
+            Ok(Answer {
+                data: data.result,
+                warnings,
+            })
+        }
+        Ok(env) if env.status == "error" => Err(UpstreamError::Api {
+            error_type: env.error_type.unwrap_or_else(|| "error".to_string()),
+            message: env.error.unwrap_or_else(|| "no reason given".to_string()),
+        }),
+        Ok(env) => Err(malformed(format!("status {:?}", env.status))),
+        Err(e) => Err(malformed(e.to_string())),
+    }
+}
+
+/// A matrix body as [`Prometheus::stream_matrix`] read it.
+struct Streamed {
+    parsed: Result<stream::MatrixResponse, stream::MatrixError>,
+    /// The first [`EXTRACT_BYTES`] of the body.
+    head: Vec<u8>,
+    /// Bytes read.
+    bytes: u64,
+}
+
+/// How much of an error body [`extract`] looks at.
+const EXTRACT_BYTES: usize = 4096;
+
 /// Seconds since the epoch with millisecond precision, as Prometheus takes times.
 fn seconds(ms: i64) -> String {
     let sign = if ms < 0 { "-" } else { "" };
@@ -329,7 +513,7 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// A short, tag-free extract of an error body.
 fn extract(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXTRACT_BYTES)]);
     let mut out = String::new();
     let mut in_tag = false;
     for c in text.chars() {

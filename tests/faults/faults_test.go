@@ -1,0 +1,98 @@
+package faults
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestClosedPortRefusesConnections(t *testing.T) {
+	_, err := http.Get(ClosedPort(t) + "/api/v1/query")
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("got %v, want connection refused", err)
+	}
+}
+
+func TestHangHoldsTheRequestUntilTheClientGivesUp(t *testing.T) {
+	s := Hang(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, strings.NewReader("query=up"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the client's deadline", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Cancelled() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("cancelled = %d, want 1", s.Cancelled())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestHTML5xxAndMalformedJSON(t *testing.T) {
+	resp, err := http.Get(HTML5xx(t, 503).URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(body), "<html>") {
+		t.Errorf("HTML5xx: %d %q", resp.StatusCode, body)
+	}
+	resp, err = http.Get(MalformedJSON(t).URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var v any
+	if resp.StatusCode != 200 || json.Unmarshal(body, &v) == nil {
+		t.Errorf("MalformedJSON: %d, body parses as JSON", resp.StatusCode)
+	}
+}
+
+func TestOversizeIsValidJSONOfAtLeastTheSize(t *testing.T) {
+	resp, err := http.Get(Oversize(t, 300_000).URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var v struct {
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || v.Status != "success" {
+		t.Fatalf("not a valid Prometheus answer: %v", err)
+	}
+	if len(body) < 300_000 {
+		t.Errorf("%d bytes, want at least 300000", len(body))
+	}
+}
+
+func TestRecordRemembersHeadersAndProxies(t *testing.T) {
+	upstream := HTML5xx(t, 502)
+	rec := Record(t, upstream.URL)
+	req, _ := http.NewRequest(http.MethodPost, rec.URL+"/api/v1/query", strings.NewReader("query=up"))
+	req.Header.Set("Authorization", "Bearer x")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 502 || upstream.Requests() != 1 {
+		t.Errorf("proxied status %d, upstream saw %d requests", resp.StatusCode, upstream.Requests())
+	}
+	got := rec.Requests()
+	if len(got) != 1 || got[0].Header.Get("Authorization") != "Bearer x" || got[0].Query.Get("query") != "up" {
+		t.Errorf("recorded %+v", got)
+	}
+}
