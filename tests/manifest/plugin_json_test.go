@@ -76,9 +76,9 @@ func TestDatasourceManifestMatchesGrafanaSchema(t *testing.T) {
 	}
 	var m struct {
 		ID, Type, Executable string
-		Backend, Alerting   bool
-		Metrics             bool
-		Info                struct {
+		Backend, Alerting    bool
+		Metrics              bool
+		Info                 struct {
 			Keywords []string
 			Logos    struct{ Small, Large string }
 			Links    []struct{ Name, URL string }
