@@ -30,17 +30,27 @@ impl Reply {
     }
 }
 
-/// The MCP labels an editor can list, and the families that carry each.
-const LABELS: &[(&str, &[Family])] = &[
-    ("tool_name", &[Family::ToolCalls]),
-    ("pool_type", &[Family::PoolWorkers]),
-    ("agent_type", &[Family::AgentTasks]),
-    ("adapter", &[Family::Workflows]),
-    ("cache_layer", &[Family::CacheHits, Family::CacheMisses]),
-    ("operation", &[Family::SessionOperations]),
+/// The lists an editor can ask for: resource name, the MCP label (as the seed names it),
+/// and the families that carry it.
+const LISTS: &[(&str, &str, &[Family])] = &[
+    ("tools", "tool_name", &[Family::ToolCalls]),
+    ("pools", "pool_type", &[Family::PoolWorkers]),
+    ("agentTypes", "agent_type", &[Family::AgentTasks]),
+    ("adapters", "adapter", &[Family::Workflows]),
+    (
+        "cacheLayers",
+        "cache_layer",
+        &[Family::CacheHits, Family::CacheMisses],
+    ),
+    ("operations", "operation", &[Family::SessionOperations]),
 ];
 
 /// Answers `GET <path>?<query>`; `now_ms` bounds the default range (the last hour).
+///
+/// Paths: `services`, `values/<label>` (label as the seed names it, e.g. `tool_name`), and
+/// the editor lists `tools`, `pools`, `agentTypes`, `adapters`, `cacheLayers`,
+/// `operations`. Every list is scoped by the `services` parameter (comma-separated jobs)
+/// and the `from`/`to` range in milliseconds.
 pub async fn handle(
     instance: &Instance,
     method: &str,
@@ -76,28 +86,40 @@ pub async fn handle(
     let profile = &instance.settings.profile;
     let path = path.trim_matches('/');
 
-    let (label, families): (&str, Vec<String>) = if path == "services" {
-        ("job", profile.series_names())
-    } else if let Some(label) = path.strip_prefix("values/") {
-        let Some((_, fams)) = LABELS.iter().find(|(l, _)| *l == label) else {
-            let known: Vec<&str> = LABELS.iter().map(|(l, _)| *l).collect();
+    let list = LISTS
+        .iter()
+        .find(|(name, label, _)| path == *name || path.strip_prefix("values/") == Some(*label));
+    let (label, families): (&str, Vec<String>) = match list {
+        _ if path == "services" => ("job", profile.series_names()),
+        Some((_, "tool_name", fams)) => (
+            profile.tool_label(),
+            fams.iter().map(|f| profile.series_name(*f)).collect(),
+        ),
+        Some((_, label, fams)) => (
+            label,
+            fams.iter().map(|f| profile.series_name(*f)).collect(),
+        ),
+        None if path.starts_with("values/") => {
+            let labels: Vec<&str> = LISTS.iter().map(|(_, label, _)| *label).collect();
             return Reply::error(
                 400,
                 format!(
-                    "label {label:?} cannot be listed; use one of: {}",
-                    known.join(", ")
+                    "label {:?} cannot be listed; use one of: {}",
+                    &path["values/".len()..],
+                    labels.join(", ")
                 ),
             );
-        };
-        (
-            label,
-            fams.iter().map(|f| profile.series_name(*f)).collect(),
-        )
-    } else {
-        return Reply::error(
-            404,
-            format!("no resource {path:?}; use services or values/<label>"),
-        );
+        }
+        None => {
+            let names: Vec<String> = LISTS
+                .iter()
+                .flat_map(|(name, label, _)| [name.to_string(), format!("values/{label}")])
+                .collect();
+            return Reply::error(
+                404,
+                format!("no resource {path:?}; use services, {}", names.join(", ")),
+            );
+        }
     };
     let matcher = Selector::any_of_metrics(&families).one_of("job", &services);
     match instance
