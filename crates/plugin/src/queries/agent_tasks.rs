@@ -18,12 +18,11 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,
-            vec![RangeQuery {
-                expr: sum_rate(&tasks, "agent_type", &w),
-                unit: "ops",
-                legend: "{{agent_type}}".to_string(),
-                extra_labels: Vec::new(),
-            }],
+            vec![RangeQuery::new(
+                sum_rate(&tasks, "agent_type", &w),
+                "ops",
+                "{{agent_type}}",
+            )],
         )
         .await;
     }

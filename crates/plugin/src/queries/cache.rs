@@ -32,12 +32,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,
-            vec![RangeQuery {
-                expr: ratio,
-                unit: "percent",
-                legend: "{{job}} {{cache_layer}}".to_string(),
-                extra_labels: Vec::new(),
-            }],
+            vec![RangeQuery::new(ratio, "percent", "{{job}} {{cache_layer}}")],
         )
         .await;
     }

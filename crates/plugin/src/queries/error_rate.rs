@@ -17,14 +17,5 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     let all = Selector::new(metric).one_of("job", &query.filters.services);
     let errors = profile.request_errors(all.clone());
     let expr = promql::percent_of(&errors, &all, "job", &window);
-    timeseries::run(
-        ctx,
-        vec![RangeQuery {
-            expr,
-            unit: "percent",
-            legend: "{{job}}".to_string(),
-            extra_labels: Vec::new(),
-        }],
-    )
-    .await
+    timeseries::run(ctx, vec![RangeQuery::new(expr, "percent", "{{job}}")]).await
 }

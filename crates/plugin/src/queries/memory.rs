@@ -17,29 +17,28 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     let syncs = Selector::new(profile.metric(Family::MemorySyncs)).one_of("job", jobs);
     let stored = Selector::new(profile.metric(Family::MemoriesStored)).one_of("job", jobs);
     let embeddings = Selector::new(profile.metric(Family::Embeddings)).one_of("job", jobs);
-    let metric = |m: &str| vec![("metric".to_string(), m.to_string())];
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,
             vec![
-                RangeQuery {
-                    expr: sum_rate(&syncs, "source, status", &w),
-                    unit: "ops",
-                    legend: "syncs {{source}} {{status}}".to_string(),
-                    extra_labels: metric("syncs_per_second"),
-                },
-                RangeQuery {
-                    expr: format!("sum by (job) ({stored})"),
-                    unit: "none",
-                    legend: "{{job}} memories stored".to_string(),
-                    extra_labels: metric("memories_stored"),
-                },
-                RangeQuery {
-                    expr: format!("sum by (model) ({embeddings})"),
-                    unit: "none",
-                    legend: "embeddings {{model}}".to_string(),
-                    extra_labels: metric("embeddings_generated"),
-                },
+                RangeQuery::new(
+                    sum_rate(&syncs, "source, status", &w),
+                    "ops",
+                    "syncs {{source}} {{status}}",
+                )
+                .metric("syncs_per_second"),
+                RangeQuery::new(
+                    format!("sum by (job) ({stored})"),
+                    "none",
+                    "{{job}} memories stored",
+                )
+                .metric("memories_stored"),
+                RangeQuery::new(
+                    format!("sum by (model) ({embeddings})"),
+                    "none",
+                    "embeddings {{model}}",
+                )
+                .metric("embeddings_generated"),
             ],
         )
         .await;

@@ -6,7 +6,7 @@ use mcp_model::promql::{quantile, sum_rate, Selector};
 use mcp_model::{Family, Format, Query};
 
 use super::table::{self, seconds, Column, Key, Table, Verdict};
-use super::timeseries::{self, RangeQuery};
+use super::timeseries;
 use super::{Context, QueryFailure};
 
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
@@ -34,39 +34,28 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         .one_of("job", &query.filters.services);
     let conns = format!("sum by (job) ({conns_sel})");
     let band = ctx.settings.thresholds.p95_latency_seconds;
-    let metrics = [
-        ("operations/s", "operations_per_second", "ops", ops, None),
-        ("p95", "p95_seconds", "s", p95, Some(band)),
-        ("average", "average_seconds", "s", avg, None),
-        ("connections", "active_connections", "none", conns, None),
+    let column = |title, metric, unit, expr, band| Column {
+        title,
+        metric,
+        unit,
+        expr,
+        band,
+    };
+    let columns = vec![
+        column("operations/s", "operations_per_second", "ops", ops, None),
+        column("p95", "p95_seconds", "s", p95, Some(band)),
+        column("average", "average_seconds", "s", avg, None),
+        column("connections", "active_connections", "none", conns, None),
     ];
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
-        let queries = metrics
-            .into_iter()
-            .map(|(title, metric, unit, expr, _)| RangeQuery {
-                expr,
-                unit,
-                legend: format!("{{{{job}}}} {title}"),
-                extra_labels: vec![("metric".to_string(), metric.to_string())],
-            })
-            .collect();
-        return timeseries::run(ctx, queries).await;
+        return timeseries::run(ctx, timeseries::columns_over_time(columns)).await;
     }
     let table = Table {
         keys: vec![Key {
             label: "job",
             title: "service",
         }],
-        columns: metrics
-            .into_iter()
-            .map(|(title, metric, unit, expr, band)| Column {
-                title,
-                metric,
-                unit,
-                expr,
-                band,
-            })
-            .collect(),
+        columns,
     };
     table::run(ctx, "otlpOperations", table, |row| {
         let mut v = Verdict::ok();

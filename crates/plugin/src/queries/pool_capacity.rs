@@ -19,12 +19,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,
-            vec![RangeQuery {
-                expr: current,
-                unit: "none",
-                legend: "{{job}} {{pool_type}}".to_string(),
-                extra_labels: Vec::new(),
-            }],
+            vec![RangeQuery::new(current, "none", "{{job}} {{pool_type}}")],
         )
         .await;
     }

@@ -11,12 +11,11 @@ use super::{Context, QueryFailure};
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
     timeseries::run(
         ctx,
-        vec![RangeQuery {
-            expr: query.expr.clone(),
-            unit: "",
-            legend: query.legend_format.clone(),
-            extra_labels: Vec::new(),
-        }],
+        vec![RangeQuery::new(
+            query.expr.clone(),
+            "",
+            &query.legend_format,
+        )],
     )
     .await
 }

@@ -13,14 +13,5 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     let metric = ctx.settings.profile.metric(Family::HttpRequests);
     let selector = Selector::new(metric).one_of("job", &query.filters.services);
     let expr = promql::sum_rate(&selector, "job", &window);
-    timeseries::run(
-        ctx,
-        vec![RangeQuery {
-            expr,
-            unit: "reqps",
-            legend: "{{job}}".to_string(),
-            extra_labels: Vec::new(),
-        }],
-    )
-    .await
+    timeseries::run(ctx, vec![RangeQuery::new(expr, "reqps", "{{job}}")]).await
 }

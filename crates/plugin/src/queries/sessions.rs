@@ -22,18 +22,18 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         return timeseries::run(
             ctx,
             vec![
-                RangeQuery {
-                    expr: format!("sum by (job) ({active})"),
-                    unit: "none",
-                    legend: "{{job}} active sessions".to_string(),
-                    extra_labels: vec![("metric".to_string(), "sessions_active".to_string())],
-                },
-                RangeQuery {
-                    expr: sum_rate(&ops, "operation, status", &w),
-                    unit: "ops",
-                    legend: "{{operation}} {{status}}".to_string(),
-                    extra_labels: vec![("metric".to_string(), "operations_per_second".to_string())],
-                },
+                RangeQuery::new(
+                    format!("sum by (job) ({active})"),
+                    "none",
+                    "{{job}} active sessions",
+                )
+                .metric("sessions_active"),
+                RangeQuery::new(
+                    sum_rate(&ops, "operation, status", &w),
+                    "ops",
+                    "{{operation}} {{status}}",
+                )
+                .metric("operations_per_second"),
             ],
         )
         .await;

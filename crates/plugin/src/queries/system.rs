@@ -6,7 +6,7 @@ use mcp_model::promql::Selector;
 use mcp_model::{Family, Format, Query};
 
 use super::table::{self, bytes, percent, Column, Key, Table, Verdict};
-use super::timeseries::{self, RangeQuery};
+use super::timeseries;
 use super::{Context, QueryFailure};
 
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
@@ -16,30 +16,36 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         format!("{agg} by (job) ({sel})")
     };
     let t = ctx.settings.thresholds;
-    // (title, metric label, unit, PromQL, band)
-    let metrics = [
-        (
+    let column = |title, metric, unit, expr, band| Column {
+        title,
+        metric,
+        unit,
+        expr,
+        band,
+    };
+    let columns = vec![
+        column(
             "CPU %",
             "cpu_percent",
             "percent",
             by_job(Family::CpuPercent, "max"),
             Some(t.cpu_percent),
         ),
-        (
+        column(
             "memory",
             "memory_bytes",
             "bytes",
             by_job(Family::MemoryBytes, "sum"),
             Some(t.memory_bytes),
         ),
-        (
+        column(
             "open files",
             "open_files",
             "none",
             by_job(Family::OpenFiles, "sum"),
             None,
         ),
-        (
+        column(
             "disk %",
             "disk_percent",
             "percent",
@@ -48,32 +54,14 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         ),
     ];
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
-        let queries = metrics
-            .into_iter()
-            .map(|(title, metric, unit, expr, _)| RangeQuery {
-                expr,
-                unit,
-                legend: format!("{{{{job}}}} {title}"),
-                extra_labels: vec![("metric".to_string(), metric.to_string())],
-            })
-            .collect();
-        return timeseries::run(ctx, queries).await;
+        return timeseries::run(ctx, timeseries::columns_over_time(columns)).await;
     }
     let table = Table {
         keys: vec![Key {
             label: "job",
             title: "service",
         }],
-        columns: metrics
-            .into_iter()
-            .map(|(title, metric, unit, expr, band)| Column {
-                title,
-                metric,
-                unit,
-                expr,
-                band,
-            })
-            .collect(),
+        columns,
     };
     table::run(ctx, "system", table, |row| {
         let mut v = Verdict::ok();

@@ -7,6 +7,7 @@ use futures::future::try_join_all;
 use mcp_frames::{Field, FieldConfig, Frame, FrameMeta, FrameType, Notice};
 use mcp_model::{format_duration, legend, Step};
 
+use super::table::Column;
 use super::{Context, QueryFailure};
 
 /// One PromQL range query and how its series are shown.
@@ -19,6 +20,37 @@ pub struct RangeQuery {
     pub legend: String,
     /// Labels added to every series (such as the percentile).
     pub extra_labels: Vec<(String, String)>,
+}
+
+impl RangeQuery {
+    /// A query with a legend and no extra labels.
+    pub fn new(expr: String, unit: &'static str, legend: &str) -> RangeQuery {
+        RangeQuery {
+            expr,
+            unit,
+            legend: legend.to_string(),
+            extra_labels: Vec::new(),
+        }
+    }
+
+    /// The same query with `metric=<name>` on every series, so several metrics of one
+    /// entity stay apart (alerting needs unique label sets).
+    pub fn metric(mut self, name: &str) -> RangeQuery {
+        self.extra_labels
+            .push(("metric".to_string(), name.to_string()));
+        self
+    }
+}
+
+/// The time series of a per-job table's columns: each column over time, legend
+/// `<job> <column>`, labelled with the column's metric.
+pub fn columns_over_time(columns: Vec<Column>) -> Vec<RangeQuery> {
+    columns
+        .into_iter()
+        .map(|c| {
+            RangeQuery::new(c.expr, c.unit, &format!("{{{{job}}}} {}", c.title)).metric(c.metric)
+        })
+        .collect()
 }
 
 /// Runs `queries` concurrently over the context's range; one frame per series, in order.

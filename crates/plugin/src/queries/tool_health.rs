@@ -32,12 +32,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     if ctx.format(query, Format::Table) == Format::Timeseries {
         let lines = timeseries::run(
             ctx,
-            vec![RangeQuery {
-                expr: success,
-                unit: "percent",
-                legend: "{{job}} {{tool_name}}".to_string(),
-                extra_labels: Vec::new(),
-            }],
+            vec![RangeQuery::new(success, "percent", "{{job}} {{tool_name}}")],
         );
         return exemplars::with_lines(ctx, query, ExemplarSource::Tool, lines).await;
     }

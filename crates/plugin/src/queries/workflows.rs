@@ -17,12 +17,11 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,
-            vec![RangeQuery {
-                expr: sum_rate(&runs, "adapter", &w),
-                unit: "ops",
-                legend: "{{adapter}}".to_string(),
-                extra_labels: Vec::new(),
-            }],
+            vec![RangeQuery::new(
+                sum_rate(&runs, "adapter", &w),
+                "ops",
+                "{{adapter}}",
+            )],
         )
         .await;
     }
