@@ -76,9 +76,8 @@ impl Band {
         if value.is_nan() {
             return Status::Ok;
         }
-        let at = |bound: f64| (value - bound).abs() <= 1e-12 * bound.abs().max(1.0);
-        let above = |bound: f64| value > bound && !at(bound);
-        let below = |bound: f64| value < bound && !at(bound);
+        let above = |bound: f64| value > bound && !Band::is_at(value, bound);
+        let below = |bound: f64| value < bound && !Band::is_at(value, bound);
         match self.direction {
             Direction::HigherIsWorse if above(self.critical) => Status::Critical,
             Direction::HigherIsWorse if !below(self.warn) => Status::Warn,
@@ -86,6 +85,11 @@ impl Band {
             Direction::LowerIsWorse if !above(self.warn) => Status::Warn,
             _ => Status::Ok,
         }
+    }
+
+    /// Whether `value` sits on `bound`, within a relative 1e-12.
+    pub fn is_at(value: f64, bound: f64) -> bool {
+        (value - bound).abs() <= 1e-12 * bound.abs().max(1.0)
     }
 
     /// The bound a non-ok value crossed, for the reason text.

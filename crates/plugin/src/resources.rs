@@ -42,7 +42,12 @@ const LISTS: &[(&str, &str, &[Family])] = &[
         "cache_layer",
         &[Family::CacheHits, Family::CacheMisses],
     ),
-    ("operations", "operation", &[Family::SessionOperations]),
+    // The `operations` filter applies to sessions and otlpOperations alike.
+    (
+        "operations",
+        "operation",
+        &[Family::SessionOperations, Family::OtlpOperations],
+    ),
 ];
 
 /// Answers `GET <path>?<query>`; `now_ms` bounds the default range (the last hour).

@@ -28,7 +28,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         BY,
         &w,
     );
-    let ratio = format!("100 * {hits} / ({hits} + {misses})");
+    // A layer without lookups in the window has no hit ratio (a gap), not NaN.
+    let ratio = format!("100 * {hits} / (({hits} + {misses}) > 0)");
     if ctx.format(query, Format::Timeseries) == Format::Timeseries {
         return timeseries::run(
             ctx,

@@ -99,17 +99,14 @@ async fn fetch(
         )));
     }
     let trace_label = trace_id_label(ctx, &exemplars.labels);
+    let unlinked =
+        ctx.settings.trace_datasource_uid.is_none() && ctx.settings.trace_url_template.is_none();
     match &trace_label {
-        Some(_) => {
-            if ctx.settings.trace_datasource_uid.is_none()
-                && ctx.settings.trace_url_template.is_none()
-            {
-                notices.push(Notice::info(
-                    "Trace ids are not linked: set traceDatasourceUid (a Tempo or Jaeger \
-                     datasource) or traceUrlTemplate in the datasource settings.",
-                ));
-            }
-        }
+        Some(_) if unlinked => notices.push(Notice::info(
+            "Trace ids are not linked: set traceDatasourceUid (a Tempo or Jaeger \
+             datasource) or traceUrlTemplate in the datasource settings.",
+        )),
+        Some(_) => {}
         None if !exemplars.candidates.is_empty() => notices.push(Notice::warning(format!(
             "No exemplar carries the trace id label {}; set exemplarTraceIdLabel in the \
              datasource settings to the label your servers use.",

@@ -5,7 +5,7 @@ use mcp_frames::Frame;
 use mcp_model::promql::{quantile, sum_rate, Selector};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, seconds, Column, Key, Table, Verdict};
+use super::table::{self, past, seconds, Column, Key, Table, Verdict};
 use super::timeseries;
 use super::{Context, QueryFailure};
 
@@ -24,9 +24,14 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         "job",
         &w,
     );
-    let p95 = quantile(0.95, &filter(format!("{duration}_bucket")), "job", &w);
+    // Without operations in the window there is no duration (a gap), not NaN: the
+    // comparison drops the NaN a quantile or an average of nothing gives.
+    let p95 = format!(
+        "{} >= 0",
+        quantile(0.95, &filter(format!("{duration}_bucket")), "job", &w)
+    );
     let avg = format!(
-        "{} / {}",
+        "{} / ({} > 0)",
         sum_rate(&filter(format!("{duration}_sum")), "job", &w),
         sum_rate(&filter(format!("{duration}_count")), "job", &w)
     );
@@ -60,7 +65,12 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     table::run(ctx, "otlpOperations", table, |row| {
         let mut v = Verdict::ok();
         v.judge(band, row.get(1), |x, b| {
-            format!("operations p95 {}, over {}", seconds(x), seconds(b))
+            format!(
+                "operations p95 {}, {} {}",
+                seconds(x),
+                past(x, b, "over"),
+                seconds(b)
+            )
         });
         v
     })

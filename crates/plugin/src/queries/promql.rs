@@ -11,11 +11,7 @@ use super::{Context, QueryFailure};
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
     timeseries::run(
         ctx,
-        vec![RangeQuery::new(
-            query.expr.clone(),
-            "",
-            &query.legend_format,
-        )],
+        vec![RangeQuery::new(query.expr.clone(), "", &query.legend_format).keeping_nan()],
     )
     .await
 }

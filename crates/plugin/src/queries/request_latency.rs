@@ -22,12 +22,13 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         .map(|p| {
             // 95.0 prints as "95", 99.9 as "99.9".
             let label = format!("{p}");
-            RangeQuery {
-                expr: promql::quantile(p / 100.0, &selector, "job", &window),
-                unit: "s",
-                legend: format!("{{{{job}}}} p{label}"),
-                extra_labels: vec![("percentile".to_string(), label)],
-            }
+            let mut q = RangeQuery::new(
+                promql::quantile(p / 100.0, &selector, "job", &window),
+                "s",
+                &format!("{{{{job}}}} p{label}"),
+            );
+            q.extra_labels.push(("percentile".to_string(), label));
+            q
         })
         .collect();
     exemplars::with_lines(

@@ -281,6 +281,16 @@ fn status_config() -> FieldConfig {
     }
 }
 
+/// `word` ("under", "over") when `value` is past `bound`, "at the bound of" when it sits
+/// on it, so that no reason says 95 % is under 95 %.
+pub fn past(value: f64, bound: f64, word: &'static str) -> &'static str {
+    if Band::is_at(value, bound) {
+        "at the bound of"
+    } else {
+        word
+    }
+}
+
 /// `78.5 %`, `94.99 %`, `100 %`.
 pub fn percent(v: f64) -> String {
     format!("{} %", trim(v, 2))
@@ -341,6 +351,16 @@ mod tests {
         assert_eq!(seconds(0.62), "620 ms");
         assert_eq!(seconds(1.25), "1.25 s");
         assert_eq!(bytes(8.5 * 1024.0 * 1024.0 * 1024.0), "8.5 GiB");
+    }
+
+    #[test]
+    fn a_value_on_its_bound_is_at_it_not_past_it() {
+        assert_eq!(past(95.0, 95.0, "under"), "at the bound of");
+        assert_eq!(
+            past(95.000_000_000_000_01, 95.0, "under"),
+            "at the bound of"
+        );
+        assert_eq!(past(94.99, 95.0, "under"), "under");
     }
 
     #[test]

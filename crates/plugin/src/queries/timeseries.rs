@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
-use mcp_frames::{Field, FieldConfig, Frame, FrameMeta, FrameType, Notice};
+use mcp_frames::{Field, FieldConfig, FieldValues, Frame, FrameMeta, FrameType, Notice};
 use mcp_model::{format_duration, legend, Step};
 
 use super::table::Column;
@@ -20,6 +20,8 @@ pub struct RangeQuery {
     pub legend: String,
     /// Labels added to every series (such as the percentile).
     pub extra_labels: Vec<(String, String)>,
+    /// Keep NaN samples as NaN (the user's own PromQL) instead of gaps.
+    pub keep_nan: bool,
 }
 
 impl RangeQuery {
@@ -30,7 +32,14 @@ impl RangeQuery {
             unit,
             legend: legend.to_string(),
             extra_labels: Vec::new(),
+            keep_nan: false,
         }
+    }
+
+    /// The same query with NaN samples kept as they are.
+    pub fn keeping_nan(mut self) -> RangeQuery {
+        self.keep_nan = true;
+        self
     }
 
     /// The same query with `metric=<name>` on every series, so several metrics of one
@@ -153,10 +162,17 @@ fn series_frame(
         .with_meta(meta(executed, notices))
         .with_field(Field::time("Time", timestamps).with_config(time_config))
         .with_field(
-            Field::nullable_f64_dense("Value", values)
+            Field::new("Value", values_field(values, q.keep_nan))
                 .with_labels(labels)
                 .with_config(value_config),
         )
+}
+
+/// Values as a nullable column; NaN (0/0 of an idle entity) becomes a gap unless kept.
+fn values_field(values: Vec<f64>, keep_nan: bool) -> FieldValues {
+    let valid = (!keep_nan && values.iter().any(|v| v.is_nan()))
+        .then(|| values.iter().map(|v| !v.is_nan()).collect());
+    FieldValues::NullableF64Dense { values, valid }
 }
 
 fn empty_frame(unit: &str, executed: &str, notices: Vec<Notice>) -> Frame {

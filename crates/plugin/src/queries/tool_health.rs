@@ -6,7 +6,7 @@ use mcp_model::promql::{quantile, ratio_percent, Selector};
 use mcp_model::{ExemplarSource, Format, Profile, Query};
 
 use super::exemplars;
-use super::table::{self, percent, seconds, Column, Key, Table, Verdict};
+use super::table::{self, past, percent, seconds, Column, Key, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
 
@@ -24,9 +24,10 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         let rate = profile.tool_label_as_seed(format!("rate({sel}[{w}])"));
         format!("sum by ({BY}) ({rate})")
     };
+    // A tool without calls in the window has no success share (a gap), not NaN.
     let success = ratio_percent(
         &sum(profile.tool_successes(calls.clone())),
-        &sum(calls.clone()),
+        &format!("({} > 0)", sum(calls.clone())),
     );
 
     if ctx.format(query, Format::Table) == Format::Timeseries {
@@ -97,10 +98,20 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         let tool = &row.key[1];
         let mut v = Verdict::ok();
         v.judge(thresholds.tool_success_percent, row.get(1), |x, bound| {
-            format!("{tool} at {} success, under {}", percent(x), percent(bound))
+            format!(
+                "{tool} at {} success, {} {}",
+                percent(x),
+                past(x, bound, "under"),
+                percent(bound)
+            )
         });
         v.judge(thresholds.p95_latency_seconds, row.get(4), |x, bound| {
-            format!("{tool} p95 {}, over {}", seconds(x), seconds(bound))
+            format!(
+                "{tool} p95 {}, {} {}",
+                seconds(x),
+                past(x, bound, "over"),
+                seconds(bound)
+            )
         });
         v
     })
