@@ -11,8 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 
-use futures::future::try_join;
-
+use futures::future::join;
 use mcp_frames::{DataLink, DataTopic, Field, FieldConfig, Frame, FrameMeta, Notice};
 use mcp_model::promql::Selector;
 use mcp_model::{ExemplarSource, Family, Query};
@@ -38,7 +37,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
 
 /// The `exemplars: true` option of requestLatency and toolHealth time series: runs `lines`
 /// and the matching exemplars (the query's services, and tools for `Tool`) concurrently
-/// and appends the exemplar frame, when there are exemplars. Alerting gets `lines` alone.
+/// and appends the exemplar frame, when there are exemplars. Alerting gets `lines` alone;
+/// an engine that cannot serve exemplars costs a notice, not the lines.
 pub async fn with_lines(
     ctx: &Context<'_>,
     query: &Query,
@@ -48,9 +48,17 @@ pub async fn with_lines(
     if !query.exemplars || ctx.from_alert {
         return lines.await;
     }
-    let (mut frames, (exemplars, kept)) = try_join(lines, fetch(ctx, query, source)).await?;
-    if kept > 0 {
-        frames.push(exemplars);
+    let (lines, exemplars) = join(lines, fetch(ctx, query, source)).await;
+    let mut frames = lines?;
+    match exemplars {
+        Ok((frame, kept)) if kept > 0 => frames.push(frame),
+        Ok(_) => {}
+        Err(e) => {
+            if let Some(meta) = frames.first_mut().and_then(|f| f.meta.as_mut()) {
+                meta.notices
+                    .push(Notice::warning(format!("Exemplars are not shown: {e}")));
+            }
+        }
     }
     Ok(frames)
 }
