@@ -27,7 +27,7 @@ pub struct ServerSpec {
 }
 
 pub const HTTP_ROUTES: &[(&str, &str)] = &[("/mcp", "POST"), ("/mcp", "GET"), ("/health", "GET")];
-pub const POOLS: &[(&str, f64, f64)] = &[("cpu", 3.0, 8.0), ("gpu", 1.0, 4.0), ("io", 2.0, 6.0)];
+pub const POOLS: &[(&str, f64, f64)] = &[("cpu", 4.0, 10.0), ("gpu", 3.0, 6.0), ("io", 3.0, 8.0)];
 pub const AGENT_TYPES: &[&str] = &["coder", "reviewer", "researcher", "planner"];
 pub const ADAPTERS: &[&str] = &["prefect", "agno", "llamaindex"];
 pub const CACHE_LAYERS: &[&str] = &["l1", "l2"];

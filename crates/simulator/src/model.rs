@@ -222,7 +222,7 @@ impl ServerState {
                     tasks: Outcomes::default(),
                     duration: Histogram::new(TASK_BUCKETS),
                     rate: rng.range(0.3, 1.5),
-                    error_rate: rng.range(0.02, 0.06),
+                    error_rate: rng.range(0.005, 0.03),
                     latency: LogNormal {
                         median: rng.range(5.0, 60.0),
                         sigma: 0.8,
