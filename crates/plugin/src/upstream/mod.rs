@@ -445,9 +445,9 @@ impl Prometheus {
     }
 }
 
-/// Reads a `query_range` answer body as [`Prometheus::query_range`] does once the HTTP
-/// exchange succeeded: the entry point of the parser's fuzz target and corpus tests.
-pub fn parse_matrix(body: &[u8]) -> Result<Answer<Vec<Series>>, UpstreamError> {
+/// Reads a `query_range` answer body with serde, the reference the streaming parser
+/// ([`stream`], what [`Prometheus::query_range`] uses) is compared with by the fuzz target.
+pub fn parse_matrix_serde(body: &[u8]) -> Result<Answer<Vec<Series>>, UpstreamError> {
     let malformed = |detail: String| UpstreamError::Malformed {
         url: "(body)".to_string(),
         detail,

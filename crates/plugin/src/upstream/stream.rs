@@ -238,6 +238,8 @@ pub struct MatrixParser {
     partial: Partial,
     /// A pending `\uD800`-`\uDBFF` escape waiting for its low half.
     high_surrogate: Option<u32>,
+    /// The string being read is skipped: like serde, surrogates and UTF-8 go unchecked.
+    lenient: bool,
     text: Vec<u8>,
     number: Vec<u8>,
     label: String,
@@ -266,6 +268,7 @@ impl MatrixParser {
             root_done: false,
             partial: Partial::None,
             high_surrogate: None,
+            lenient: false,
             text: Vec::new(),
             number: Vec::new(),
             label: String::new(),
@@ -317,6 +320,8 @@ impl MatrixParser {
                 b'"' => {
                     pos += 1;
                     self.text.clear();
+                    self.high_surrogate = None;
+                    self.lenient = !self.string_is_kept();
                     self.partial = Partial::Str(Escape::None);
                     match self.lex_string(chunk, &mut pos)? {
                         Some(tok) => {
@@ -444,9 +449,6 @@ impl MatrixParser {
                             p += 1;
                             *pos = p;
                             self.partial = Partial::None;
-                            if std::str::from_utf8(&self.text).is_err() {
-                                return Err(self.error(p - 1, "a string is not valid UTF-8".into()));
-                            }
                             return Ok(Some(Tok::Str));
                         }
                         b'\\' => {
@@ -528,7 +530,26 @@ impl MatrixParser {
         Ok(None)
     }
 
+    /// Whether the string starting now is a key or value the answer keeps.
+    fn string_is_kept(&self) -> bool {
+        let Some(level) = self.stack.last() else {
+            return true;
+        };
+        match level.expect {
+            Expect::KeyOrEnd | Expect::Key => level.role != Role::Skip,
+            Expect::Value | Expect::ValueOrEnd if level.object => self.slot != Slot::Skip,
+            Expect::Value | Expect::ValueOrEnd => {
+                element_slot(level.role, level.count) != Slot::Skip
+            }
+            Expect::Colon | Expect::CommaOrEnd => true,
+        }
+    }
+
     fn push_code_unit(&mut self, unit: u32, at: usize) -> Result<(), MatrixError> {
+        if self.lenient {
+            self.high_surrogate = None;
+            return Ok(());
+        }
         let code = match (self.high_surrogate.take(), unit) {
             (Some(high), 0xDC00..=0xDFFF) => 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00),
             (Some(_), _) => {
@@ -682,6 +703,9 @@ impl MatrixParser {
     }
 
     fn on_key(&mut self, role: Role, at: usize) -> Result<(), MatrixError> {
+        if role != Role::Skip && std::str::from_utf8(&self.text).is_err() {
+            return Err(self.error(at, "an object key is not valid UTF-8".into()));
+        }
         let (slot, seen) = match role {
             Role::Envelope => match self.text.as_slice() {
                 b"status" => (Slot::Status, SEEN_STATUS),
@@ -710,10 +734,7 @@ impl MatrixParser {
                 _ => (Slot::Skip, 0),
             },
             Role::Metric => {
-                self.label.clear();
-                // The text was checked to be UTF-8 when the string ended.
-                self.label
-                    .push_str(std::str::from_utf8(&self.text).unwrap_or_default());
+                self.label = self.take_text(at)?;
                 (Slot::Label, 0)
             }
             _ => (Slot::Skip, 0),
@@ -729,9 +750,11 @@ impl MatrixParser {
         Ok(())
     }
 
-    fn take_text(&mut self) -> String {
-        // The text was checked to be UTF-8 when the string ended.
-        String::from_utf8(std::mem::take(&mut self.text)).unwrap_or_default()
+    /// The string just read; only strings that are kept must be UTF-8 (as with serde,
+    /// skipped ones are not checked).
+    fn take_text(&mut self, at: usize) -> Result<String, MatrixError> {
+        String::from_utf8(std::mem::take(&mut self.text))
+            .map_err(|_| self.error(at, "a string is not valid UTF-8".into()))
     }
 
     fn on_value(&mut self, tok: Tok, slot: Slot, at: usize) -> Result<(), MatrixError> {
@@ -755,9 +778,9 @@ impl MatrixParser {
             }
             (Slot::Skip, _) => {}
             (Slot::Root, Tok::LBrace) => open(self, Role::Envelope, true),
-            (Slot::Status, Tok::Str) => self.out.status = self.take_text(),
-            (Slot::ErrorType, Tok::Str) => self.out.error_type = Some(self.take_text()),
-            (Slot::Error, Tok::Str) => self.out.error = Some(self.take_text()),
+            (Slot::Status, Tok::Str) => self.out.status = self.take_text(at)?,
+            (Slot::ErrorType, Tok::Str) => self.out.error_type = Some(self.take_text(at)?),
+            (Slot::Error, Tok::Str) => self.out.error = Some(self.take_text(at)?),
             (Slot::ErrorType | Slot::Error | Slot::Data, Tok::Null) => {}
             (Slot::Data, Tok::LBrace) => {
                 self.out.data = Some(Matrix::default());
@@ -766,15 +789,15 @@ impl MatrixParser {
             (Slot::Warnings, Tok::LBracket) => open(self, Role::Warnings, false),
             (Slot::Infos, Tok::LBracket) => open(self, Role::Infos, false),
             (Slot::Warning, Tok::Str) => {
-                let text = self.take_text();
+                let text = self.take_text(at)?;
                 self.out.warnings.push(text);
             }
             (Slot::Info, Tok::Str) => {
-                let text = self.take_text();
+                let text = self.take_text(at)?;
                 self.out.infos.push(text);
             }
             (Slot::ResultType, Tok::Str) => {
-                let text = self.take_text();
+                let text = self.take_text(at)?;
                 if let Some(data) = self.out.data.as_mut() {
                     data.result_type = text;
                 }
@@ -791,7 +814,7 @@ impl MatrixParser {
                 open(self, Role::Metric, true);
             }
             (Slot::Label, Tok::Str) => {
-                let value = self.take_text();
+                let value = self.take_text(at)?;
                 let key = std::mem::take(&mut self.label);
                 self.series.labels.insert(key, value);
             }
@@ -997,9 +1020,10 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// A sample value: the special spellings, and plain decimals whose digits fit a float
-/// exactly (then one correctly rounded division gives the same bits as `str::parse`);
-/// everything else goes through [`parse_value`].
+/// A sample value: the special spellings, and plain decimals of up to 19 digits, computed
+/// exactly (the same bits as `str::parse`, which everything else goes through): one
+/// division of two exact floats when the digits fit 53 bits (Clinger's fast path), else
+/// integer division by the power of ten with round-half-even.
 #[inline]
 fn fast_value(s: &[u8]) -> Option<f64> {
     let (negative, digits) = match s.first()? {
@@ -1026,11 +1050,68 @@ fn fast_value(s: &[u8]) -> Option<f64> {
         }
         i += 1;
     }
-    if count == 0 || count > 19 || mantissa > (1u64 << 53) || frac > 22 {
+    if count == 0 || count > 19 {
         return parse_value(s);
     }
-    let v = mantissa as f64 / POW10[frac];
+    let v = if mantissa <= 1u64 << 53 && frac < POW10.len() {
+        mantissa as f64 / POW10[frac]
+    } else if frac == 0 {
+        // u64 to f64 rounds to nearest, ties to even.
+        mantissa as f64
+    } else if frac < POW10_U64.len() {
+        div_pow10(mantissa, frac)
+    } else {
+        return parse_value(s);
+    };
     Some(if negative { -v } else { v })
+}
+
+const POW10_U64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `floor(2^128 / 10^f)`; 10^f is never a power of two, so `u128::MAX / 10^f` is that.
+const RECIPROCAL: [u128; 20] = {
+    let mut t = [0u128; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = u128::MAX / POW10_U64[i] as u128;
+        i += 1;
+    }
+    t
+};
+
+/// `m / 10^f` rounded to nearest, ties to even, for `m > 2^53` and `1 <= f <= 19`.
+fn div_pow10(m: u64, f: usize) -> f64 {
+    let q = u128::from(POW10_U64[f]);
+    let lz = m.leading_zeros();
+    // n in [2^63, 2^64); the quotient floor(n * 2^64 / q) then has 64 to 124 bits.
+    let n = u128::from(m << lz);
+    let t = RECIPROCAL[f];
+    // floor(n * t / 2^64) is the quotient or one less, since t > 2^128 / q - 1.
+    let mut quotient = n * (t >> 64) + ((n * (t & u128::from(u64::MAX))) >> 64);
+    let mut rest = (n << 64).wrapping_sub(quotient.wrapping_mul(q));
+    if rest >= q {
+        quotient += 1;
+        rest -= q;
+    }
+    let bits = 128 - quotient.leading_zeros();
+    let shift = bits - 53;
+    let mut mantissa = (quotient >> shift) as u64;
+    let low = quotient & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if low > half || (low == half && (rest != 0 || mantissa & 1 == 1)) {
+        // 2^53 after rounding up is still exact.
+        mantissa += 1;
+    }
+    let exponent = shift as i32 - 64 - lz as i32;
+    mantissa as f64 * f64::from_bits(((exponent + 1023) as u64) << 52)
 }
 
 /// A sample value as Prometheus writes it: a number, `NaN`, `+Inf`, `Inf` or `-Inf`.
@@ -1088,4 +1169,406 @@ fn is_json_number(s: &[u8]) -> bool {
         }
     }
     i == s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::response::{Envelope, MatrixData};
+    use super::*;
+
+    /// A tiny deterministic generator, so failures replay.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    const LABEL_TEXTS: &[&str] = &[
+        "mahavishnu",
+        r#"quote \" inside"#,
+        r"back \\ slash",
+        r"tab\tnew\nline\r\b\f\/",
+        r"caf\u00e9 \u00C9t\u00e9",
+        r"emoji \ud83d\ude00 pair",
+        "raw utf-8 café ✓",
+        "",
+        r"\u0000 nul",
+    ];
+    const VALUES: &[&str] = &[
+        "0",
+        "1",
+        "1.5",
+        "-2.25",
+        "NaN",
+        "+Inf",
+        "-Inf",
+        "Inf",
+        "0.000012",
+        "123456789.123",
+        "1e-7",
+        "-0",
+        "1.7976931348623157e308",
+        "12345678901234567890",
+        "3.141592653589793",
+    ];
+    const TIMES: &[&str] = &[
+        "1700000000",
+        "1700000015.5",
+        "1700000030.25",
+        "1700000045.125",
+    ];
+
+    fn generate(rng: &mut Rng, series: usize, points: usize) -> String {
+        let mut s = String::from(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
+        for i in 0..series {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(r#"{"metric":{"__name__":"up","#);
+            for l in 0..rng.below(4) {
+                let text = LABEL_TEXTS[rng.below(LABEL_TEXTS.len() as u64) as usize];
+                s.push_str(&format!(r#""l{l}":"{text}","#));
+            }
+            s.push_str(&format!(r#""job":"j{i}"}},"values":["#));
+            for p in 0..points {
+                if p > 0 {
+                    s.push(',');
+                }
+                let t = TIMES[rng.below(TIMES.len() as u64) as usize];
+                let v = VALUES[rng.below(VALUES.len() as u64) as usize];
+                match rng.below(8) {
+                    0 => s.push_str(&format!("[ {t} , \"{v}\" ]")),
+                    1 if !v.contains(['N', 'I']) => {
+                        s.push_str(&format!("[{t},{}]", v.trim_start_matches('+')))
+                    }
+                    2 => s.push_str(&format!("[{t},\"{v}\",\"extra\"]")),
+                    _ => s.push_str(&format!("[{t},\"{v}\"]")),
+                }
+            }
+            s.push_str("]}");
+        }
+        s.push_str(r#"],"stats":{"timings":{"evalTotalTime":0.1}}},"warnings":["w \u00e9"],"infos":["i"]}"#);
+        s
+    }
+
+    fn with_serde(body: &[u8]) -> Result<(Vec<Series>, Vec<String>), String> {
+        let env: Envelope<MatrixData> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let data = env.data.ok_or("no data")?;
+        let mut warnings = env.warnings;
+        warnings.extend(env.infos);
+        Ok((data.result, warnings))
+    }
+
+    /// Series equality with NaN equal to itself.
+    fn same(a: &[Series], b: &[Series]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.labels == y.labels
+                    && x.timestamps == y.timestamps
+                    && x.values.len() == y.values.len()
+                    && x.values
+                        .iter()
+                        .zip(&y.values)
+                        .all(|(p, q)| p.to_bits() == q.to_bits())
+            })
+    }
+
+    fn chunked(body: &[u8], cuts: &[usize]) -> Result<MatrixResponse, MatrixError> {
+        let mut parts = Vec::new();
+        let mut last = 0;
+        for &c in cuts {
+            parts.push(&body[last..c]);
+            last = c;
+        }
+        parts.push(&body[last..]);
+        parse_response_chunks(parts)
+    }
+
+    #[test]
+    fn generated_payloads_equal_the_serde_parser() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..200 {
+            let body = generate(&mut rng, (round % 7) as usize, (round % 13) as usize);
+            let expected = with_serde(body.as_bytes()).unwrap();
+            let (series, warnings) = parse_matrix(body.as_bytes()).unwrap();
+            assert!(same(&series, &expected.0), "round {round}: {body}");
+            assert_eq!(warnings, expected.1);
+            // Random chunkings agree too.
+            let cuts: Vec<usize> = {
+                let mut c: Vec<usize> = (0..rng.below(20))
+                    .map(|_| rng.below(body.len() as u64 + 1) as usize)
+                    .collect();
+                c.sort_unstable();
+                c
+            };
+            let again = chunked(body.as_bytes(), &cuts).unwrap();
+            assert!(
+                same(&again.data.unwrap().result, &expected.0),
+                "cuts {cuts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn escapes_and_special_values_decode_exactly() {
+        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"a\"b":"c\\d","e":"\u00e9\ud83d\ude00\n\t\/","f":"caf\u00E9"},
+             "values":[[1700000000,"NaN"],[1700000000.001,"+Inf"],[1700000000.01,"-Inf"],[1700000000.1,"Inf"],[1.7e9,"-0"]]}]}}"#;
+        let (series, _) = parse_matrix(body).unwrap();
+        let s = &series[0];
+        assert_eq!(s.labels["a\"b"], "c\\d");
+        assert_eq!(s.labels["e"], "é😀\n\t/");
+        assert_eq!(s.labels["f"], "café");
+        assert_eq!(
+            s.timestamps,
+            [
+                1_700_000_000_000,
+                1_700_000_000_001,
+                1_700_000_000_010,
+                1_700_000_000_100,
+                1_700_000_000_000
+            ]
+        );
+        assert!(s.values[0].is_nan());
+        assert_eq!(s.values[1], f64::INFINITY);
+        assert_eq!(s.values[2], f64::NEG_INFINITY);
+        assert_eq!(s.values[3], f64::INFINITY);
+        assert!(s.values[4] == 0.0 && s.values[4].is_sign_negative());
+    }
+
+    #[test]
+    fn every_split_point_gives_the_same_answer() {
+        let mut rng = Rng(42);
+        let body = generate(&mut rng, 3, 4);
+        let whole = parse_response(body.as_bytes()).unwrap();
+        for cut in 0..=body.len() {
+            let split = chunked(body.as_bytes(), &[cut]).unwrap();
+            assert!(same(
+                &split.data.as_ref().unwrap().result,
+                &whole.data.as_ref().unwrap().result
+            ));
+            assert_eq!(split.warnings, whole.warnings, "cut at {cut}");
+        }
+        for a in (0..body.len()).step_by(7) {
+            for b in (a..=body.len()).step_by(5) {
+                let split = chunked(body.as_bytes(), &[a, b]).unwrap();
+                assert!(same(
+                    &split.data.unwrap().result,
+                    &whole.data.as_ref().unwrap().result
+                ));
+            }
+        }
+        let bytes: Vec<&[u8]> = body.as_bytes().chunks(1).collect();
+        let one_by_one = parse_response_chunks(bytes).unwrap();
+        assert!(same(
+            &one_by_one.data.unwrap().result,
+            &whole.data.unwrap().result
+        ));
+    }
+
+    #[test]
+    fn empty_results_and_error_envelopes() {
+        let (series, warnings) =
+            parse_matrix(br#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#)
+                .unwrap();
+        assert!(series.is_empty() && warnings.is_empty());
+
+        let env = parse_response(
+            br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3","warnings":["w"],"infos":["i"]}"#,
+        )
+        .unwrap();
+        assert_eq!(env.status, "error");
+        assert_eq!(env.error_type.as_deref(), Some("bad_data"));
+        assert_eq!(env.error.as_deref(), Some("parse error at char 3"));
+        assert_eq!(
+            (env.warnings, env.infos),
+            (vec!["w".into()], vec!["i".into()])
+        );
+        assert!(env.data.is_none());
+        let e =
+            parse_matrix(br#"{"status":"error","errorType":"bad_data","error":"x","data":null}"#)
+                .unwrap_err();
+        assert_eq!(e.reason, "Prometheus error (bad_data): x");
+
+        // A vector answer is skipped, not misread as series.
+        let env = parse_response(
+            br#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"2"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(env.data.unwrap().result_type, "scalar");
+        let e = parse_matrix(
+            br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"2"]}]}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.reason, "expected a matrix, got vector");
+    }
+
+    #[test]
+    fn malformed_bodies_are_errors_with_an_offset() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", "the body is empty"),
+            (b"<html>", "unexpected '<'"),
+            (b"[1]", "expected the answer to be a JSON object"),
+            (br#"{"status":"success""#, "ends before the JSON is complete"),
+            (br#"{"status":"success"} x"#, "unexpected 'x'"),
+            (br#"{"status":"success"} {}"#, "trailing characters"),
+            (br#"{"status":"success","status":"error"}"#, "duplicate field \"status\""),
+            (br#"{"data":null}"#, "no \"status\""),
+            (br#"{"status":1}"#, "\"status\" to be a string"),
+            (br#"{"status":"s","data":{"result":[]}}"#, "no \"resultType\""),
+            (br#"{"status":"s","data":{"resultType":"matrix"}}"#, "no \"result\""),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[{"values":[[1,"x"]]}]}}"#, "sample value \"x\" is not a number"),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[{"values":[[1]]}]}}"#, "needs a timestamp and a value"),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[{"values":[["1","2"]]}]}}"#, "timestamp to be a number"),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[{"values":[[01,"2"]]}]}}"#, "not a JSON number"),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[{"metric":{"a":1}}]}}"#, "label value to be a string"),
+            (br#"{"status":"s","data":{"resultType":"matrix","result":[1]}}"#, "a series object"),
+            (br#"{"status":"\ud800"}"#, "lone leading surrogate"),
+            (br#"{"status":"\udc00"}"#, "lone trailing surrogate"),
+            (br#"{"status":"\ud800\u0041"}"#, "lone leading surrogate"),
+            (br#"{"status":"\x"}"#, "invalid escape"),
+            (br#"{"status":"\u12g4"}"#, "hex digit"),
+            (b"{\"status\":\"a\nb\"}", "control character"),
+            (b"{\"status\":\"\xff\"}", "not valid UTF-8"),
+            (br#"{"status":"s","x":[1,}"#, "expected a value"),
+            (br#"{"status":"s","x":{"a" 1}}"#, "expected ':'"),
+            (br#"{"status":"s","x":tru}"#, "in a literal"),
+            (br#"{"status":"s","x":1.}"#, "not a JSON number"),
+            (br#"{"status":"s","x":[1 2]}"#, "expected ',' or ']'"),
+            (br#"{"status":"s" "x":1}"#, "expected ',' or '}'"),
+            (br#"{"status":"s",}"#, "object key"),
+            (br#"{"status":"s","#, "ends before"),
+            (br#"{"status":"s"#, "inside a string"),
+            (br#"{"status":"s","x":nu"#, "inside a literal"),
+        ];
+        for (body, want) in cases {
+            let err = parse_response(body).unwrap_err();
+            assert!(
+                err.reason.contains(want),
+                "{}: got {err}",
+                String::from_utf8_lossy(body)
+            );
+            // Fed byte by byte, the same verdict.
+            let bytes: Vec<&[u8]> = body.chunks(1).collect();
+            assert_eq!(parse_response_chunks(bytes).unwrap_err().reason, err.reason);
+        }
+        let err = parse_response(br#"{"status":"success","data":{"x":[1,2}}}"#).unwrap_err();
+        assert_eq!(err.offset, 36, "{err}");
+    }
+
+    #[test]
+    fn truncations_and_mutations_never_panic_and_agree_with_serde_on_validity() {
+        let mut rng = Rng(7);
+        let body = generate(&mut rng, 3, 3);
+        for end in 0..body.len() {
+            assert!(
+                parse_response(&body.as_bytes()[..end]).is_err(),
+                "prefix {end}"
+            );
+        }
+        let alphabet = b"{}[]:,\"\\ 0123456789.eE+-tfnulsaNI\x00\xff\xc3u";
+        for _ in 0..20_000 {
+            let mut m = body.as_bytes().to_vec();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(m.len() as u64) as usize;
+                match rng.below(3) {
+                    0 => m[at] = alphabet[rng.below(alphabet.len() as u64) as usize],
+                    1 => {
+                        m.remove(at);
+                    }
+                    _ => m.insert(at, alphabet[rng.below(alphabet.len() as u64) as usize]),
+                }
+            }
+            let ours = parse_matrix(&m);
+            let theirs = with_serde(&m);
+            if let (Ok(a), Ok(b)) = (&ours, &theirs) {
+                assert!(same(&a.0, &b.0), "{}", String::from_utf8_lossy(&m));
+            }
+            if theirs.is_err() != ours.is_err() {
+                // Where the verdicts differ: a status other than success (serde's helper here
+                // does not look at it), or bytes that are not UTF-8 in a place serde skips
+                // without checking and we do not.
+                let text = String::from_utf8_lossy(&m);
+                assert!(
+                    ours.as_ref().err().is_some_and(|e| e.offset == 0)
+                        || (std::str::from_utf8(&m).is_err() && ours.is_err()),
+                    "ours {ours:?} theirs {theirs:?} on {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_values_have_the_bits_of_str_parse() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let mut checked = 0;
+        for _ in 0..300_000 {
+            let len = 1 + rng.below(19) as usize;
+            let mut digits: String = (0..len)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
+            if len > 1 && rng.below(2) == 0 {
+                let dot = 1 + rng.below(len as u64 - 1) as usize;
+                digits.insert(dot, '.');
+            }
+            if rng.below(4) == 0 {
+                digits.insert(0, '-');
+            }
+            let want: f64 = digits.parse().unwrap();
+            let got = fast_value(digits.as_bytes()).unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "{digits}");
+            checked += 1;
+        }
+        // Exact halfway points between two floats, written with a decimal part.
+        for _ in 0..50_000 {
+            let m = (1u64 << 52) + rng.below(1 << 52);
+            let e = 1 + rng.below(6) as u32;
+            let mid = (2 * u128::from(m) + 1) << (e - 1);
+            for text in [format!("{mid}.0"), format!("{mid}.00")] {
+                if text.len() > 20 {
+                    continue;
+                }
+                let want: f64 = text.parse().unwrap();
+                assert_eq!(
+                    fast_value(text.as_bytes()).unwrap().to_bits(),
+                    want.to_bits(),
+                    "{text}"
+                );
+                checked += 1;
+            }
+        }
+        for text in [
+            "1.7469428500124782",
+            "0.49800796812749004",
+            "9999999999999999999",
+            "0.0000000000000000001",
+            "9007199254740993",
+            "9007199254740993.0",
+            "18446744073709551615",
+        ] {
+            let want: f64 = text.parse().unwrap();
+            assert_eq!(
+                fast_value(text.as_bytes()).unwrap().to_bits(),
+                want.to_bits(),
+                "{text}"
+            );
+        }
+        assert!(checked > 300_000);
+    }
+
+    #[test]
+    fn the_next_series_gets_its_capacity_from_the_last() {
+        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{},"values":[[1,"1"],[2,"2"],[3,"3"]]},{"metric":{},"values":[[1,"1"],[2,"2"],[3,"3"]]}]}}"#;
+        let (series, _) = parse_matrix(body).unwrap();
+        assert_eq!(series[1].timestamps.capacity(), 3);
+        assert_eq!(series[1].values.capacity(), 3);
+    }
 }
