@@ -23,3 +23,4 @@ rustup show active-toolchain >/dev/null
 cargo fetch --locked >/dev/null
 
 (cd tests && go mod download)
+(cd bench/peer && go mod download)

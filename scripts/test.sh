@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: unit tests"
 cargo test --workspace --locked
 
+step "Fuzz targets: corpus and regressions on stable, a short libFuzzer run of each"
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh
+
 step "Rust: binaries for the end-to-end tests"
 cargo build --locked -p mcp-plugin -p mcp-simulator
 
@@ -35,6 +38,13 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
-MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" \
-MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator" \
-  go test -count=1 -timeout 20m ./...
+export MCP_PLUGIN_BINARY="$target/debug/gpx_mcp"
+export MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
+# One package at a time: the load and cancellation tests measure the plugin, not the
+# other packages competing for two cores.
+go test -p 1 -count=1 -timeout 25m ./...
+
+step "Benchmarks: smoke run of each (no timing asserted)"
+cd "$root"
+(cd bench/peer && test -z "$(gofmt -l .)" && go vet ./...)
+bench/smoke.sh

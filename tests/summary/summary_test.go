@@ -131,8 +131,17 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 				if fl.scenario == "tool-failures" {
 					kind, name = "tool", "deploy"
 				}
-				if got := []any{worst.Fields[0].At(0), worst.Fields[1].At(0), worst.Fields[2].At(0), field(t, worst, "status").At(0)}; got[0] != kind || got[1] != fl.job || got[2] != name || got[3] != "critical" {
-					t.Errorf("worst frame starts with %v, want %s %s/%s critical", got, kind, fl.job, name)
+				// Low-traffic tools can dip for a moment too, so the faulty entity must be
+				// among the critical rows of the worst frame, not necessarily the first.
+				found := false
+				status := field(t, worst, "status")
+				for i := 0; i < worst.Fields[0].Len(); i++ {
+					if worst.Fields[0].At(i) == kind && worst.Fields[1].At(i) == fl.job && worst.Fields[2].At(i) == name {
+						found = status.At(i) == "critical"
+					}
+				}
+				if !found {
+					t.Errorf("worst frame has no critical %s %s/%s", kind, fl.job, name)
 				}
 			case "service-down":
 				if up := rs["akosha"].values["up"]; up == nil || *up != 0 {
@@ -162,13 +171,25 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 		to := time.Now().Add(-3 * time.Second)
 		from := to.Add(-90 * time.Second)
 		const metric = "mcp_http_request_duration_seconds_bucket"
-		prom := exemplarsFromPrometheus(t, w.eco.Prom, metric, from, to)
+		// Exemplars accumulate with every scrape: wait until there are enough to sample.
+		var prom []promExemplar
 		series := map[string]bool{}
-		for _, e := range prom {
-			series[e.series] = true
-		}
-		if len(series) < 5 || len(prom) < 20 {
-			t.Fatalf("too few exemplars in Prometheus to test sampling: %d in %d series", len(prom), len(series))
+		deadline := time.Now().Add(90 * time.Second)
+		for {
+			to = time.Now().Add(-3 * time.Second)
+			from = to.Add(-90 * time.Second)
+			prom = exemplarsFromPrometheus(t, w.eco.Prom, metric, from, to)
+			series = map[string]bool{}
+			for _, e := range prom {
+				series[e.series] = true
+			}
+			if len(series) >= 5 && len(prom) >= 20 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("too few exemplars in Prometheus to test sampling: %d in %d series", len(prom), len(series))
+			}
+			time.Sleep(500 * time.Millisecond)
 		}
 		for _, limit := range []int{4, len(series) + 5} {
 			frames := w.query(t, nil, "exemplars", from, to, map[string]any{"exemplarSource": "http", "limit": limit})

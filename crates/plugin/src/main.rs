@@ -40,6 +40,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Listen for SIGTERM and SIGINT before the handshake: a signal that comes right after
+    // it must stop the plugin cleanly, not kill it with the default action.
+    let signals = match Signals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gpx_mcp: cannot listen for signals: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "{}", mcp_plugin::handshake(addr))
         .and_then(|_| stdout.flush())
@@ -49,26 +58,57 @@ async fn main() -> ExitCode {
     }
     drop(stdout);
     tracing::info!(%addr, "plugin serving");
-    match mcp_plugin::serve(listener, shutdown_signal()).await {
-        Ok(()) => {
-            tracing::info!("plugin stopped");
+    let (signalled, mut stopping) = tokio::sync::watch::channel(false);
+    let shutdown = async move {
+        signals.recv().await;
+        let _ = signalled.send(true);
+    };
+    // Queries still running when the signal came get a short grace, then are dropped (which
+    // closes their upstream connections): Grafana kills a plugin that takes longer.
+    let grace = async move {
+        let _ = stopping.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = mcp_plugin::serve(listener, shutdown) => match result {
+            Ok(()) => {
+                tracing::info!("plugin stopped");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "plugin server failed");
+                ExitCode::from(1)
+            }
+        },
+        _ = grace => {
+            tracing::info!("plugin stopped; queries still running were cancelled");
             ExitCode::SUCCESS
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "plugin server failed");
-            ExitCode::from(1)
         }
     }
 }
 
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let Ok(mut term) = signal(SignalKind::terminate()) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
+/// How long queries in flight may finish after SIGTERM or SIGINT.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// SIGTERM and SIGINT, listened for from creation on.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn recv(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => tracing::info!("SIGTERM received, stopping"),
+            _ = self.int.recv() => tracing::info!("SIGINT received, stopping"),
+        }
     }
 }

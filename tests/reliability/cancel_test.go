@@ -1,0 +1,140 @@
+package reliability_test
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/mahavishnu/mcp-grafana/tests/faults"
+	"github.com/mahavishnu/mcp-grafana/tests/host"
+)
+
+// cancelBound is how soon after Grafana cancels a query its upstream socket must close.
+const cancelBound = 100 * time.Millisecond
+
+func TestACancelledQueryClosesItsUpstreamConnectionWithin100ms(t *testing.T) {
+	p := startPlugin(t)
+	up := newWatchedUpstream(t)
+	s := host.Settings{URL: up.URL, UID: "watched"}
+	to := time.Unix(1700000100, 0)
+	q := host.Query{RefID: "A", QueryType: "requestRate", From: to.Add(-time.Hour), To: to, IntervalMS: 15000, MaxDataPoints: 500}
+
+	var worst time.Duration
+	for round := 0; round < 5; round++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.QueryData(ctx, s, nil, q)
+			done <- err
+		}()
+		select {
+		case <-up.arrived:
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatal("the query never reached the upstream")
+		}
+		cancelled := time.Now()
+		cancel()
+		select {
+		case closedAt := <-up.closed:
+			d := closedAt.Sub(cancelled)
+			if d > worst {
+				worst = d
+			}
+			if d > cancelBound {
+				t.Errorf("round %d: upstream connection closed %s after the cancel, bound %s", round, d, cancelBound)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: the upstream connection is still open 5 s after Grafana cancelled the query", round)
+		}
+		if err := <-done; !errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "Canceled") {
+			t.Errorf("round %d: QueryData returned %v, want the cancellation", round, err)
+		}
+	}
+	t.Logf("5 cancelled queries: the slowest upstream close came %s after the cancel (bound %s)", worst, cancelBound)
+	if !p.Alive() {
+		t.Fatal("the plugin died")
+	}
+}
+
+// rawClient dials the gRPC address of a plugin started without go-plugin.
+func rawClient(t *testing.T, addr string) pluginv2.DataClient {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return pluginv2.NewDataClient(conn)
+}
+
+// waitExit waits for the process and returns its exit code, or fails after within.
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) (int, time.Duration) {
+	t.Helper()
+	started := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatalf("waiting for the plugin: %v", err)
+		}
+		return cmd.ProcessState.ExitCode(), time.Since(started)
+	case <-time.After(within):
+		t.Fatalf("the plugin did not exit within %s of the signal", within)
+		return -1, 0
+	}
+}
+
+func TestSignalsStopThePluginCleanly(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String()+" while idle", func(t *testing.T) {
+			rp := host.StartRaw(t, "")
+			if rp.Address() == "" {
+				t.Fatalf("no handshake: %q", rp.FirstLine)
+			}
+			if err := rp.Cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			code, took := waitExit(t, rp.Cmd, 5*time.Second)
+			if code != 0 {
+				t.Errorf("exit code %d after %s, want 0\nstderr:\n%s", code, sig, rp.Stderr.String())
+			}
+			t.Logf("%s: exit 0 after %s", sig, took)
+		})
+		t.Run(sig.String()+" with a query in flight", func(t *testing.T) {
+			rp := host.StartRaw(t, "")
+			hang := faults.Hang(t)
+			s := host.Settings{URL: hang.URL, UID: "hang"}
+			to := time.Unix(1700000100, 0)
+			req, err := host.QueryRequest(s, nil, host.Query{RefID: "A", QueryType: "requestRate", From: to.Add(-time.Hour), To: to, IntervalMS: 15000, MaxDataPoints: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			client := rawClient(t, rp.Address())
+			go func() { _, _ = client.QueryData(context.Background(), req) }()
+			waitUntil(t, 10*time.Second, "the query reaching the upstream", func() bool { return hang.Requests() > 0 })
+			if err := rp.Cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			// The upstream would hold the query for the whole 30 s timeout: shutdown must not.
+			code, took := waitExit(t, rp.Cmd, 5*time.Second)
+			if code != 0 {
+				t.Errorf("exit code %d after %s, want 0\nstderr:\n%s", code, sig, rp.Stderr.String())
+			}
+			if strings.Contains(rp.Stderr.String(), "panic") {
+				t.Errorf("a panic was logged while stopping:\n%s", rp.Stderr.String())
+			}
+			t.Logf("%s with a query held upstream: exit 0 after %s", sig, took)
+		})
+	}
+}
