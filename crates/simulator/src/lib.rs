@@ -27,7 +27,7 @@
 //! for a given sequence of ticks. A [`Scenario`] (healthy, tool-failures, pool-exhaustion,
 //! service-down, latency-spike) is chosen at start and switched through the control endpoint.
 //! Each fault hits one fixed target, named in [`scenario`]: tool-failures drops
-//! mahavishnu's `deploy` to about 50 % success, pool-exhaustion empties mahavishnu's `gpu`
+//! mahavishnu's `deploy` to about 60 % success, pool-exhaustion empties mahavishnu's `gpu`
 //! pool, service-down closes akosha's listener (Prometheus sees `up == 0`), latency-spike
 //! lifts session-buddy's request p95 to about 0.95 s. The alert rules in
 //! `provisioning/prometheus/rules/alerts.yml` fire on each of them.

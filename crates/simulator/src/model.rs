@@ -444,7 +444,7 @@ impl ServerState {
         for tool in &mut self.tools {
             let n = rng.poisson(tool_rps * tool.weight * dt);
             let error_rate = if failing_tool == Some(tool.name.as_str()) {
-                0.5
+                0.4
             } else {
                 tool.error_rate
             };

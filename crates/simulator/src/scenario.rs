@@ -12,7 +12,7 @@ pub enum Scenario {
     /// Every server up, tools above 95 % success, p95 under 100 ms, pools staffed.
     #[default]
     Healthy,
-    /// One tool ([`TOOL_FAILURE_TARGET`]) drops to about 50 % success.
+    /// One tool ([`TOOL_FAILURE_TARGET`]) drops to about 60 % success.
     ToolFailures,
     /// One pool ([`POOL_EXHAUSTION_TARGET`]) falls to 0 active workers.
     PoolExhaustion,
