@@ -182,6 +182,26 @@ impl Prometheus {
         path: &str,
         params: &[(&str, String)],
     ) -> Result<Answer<T>, UpstreamError> {
+        let (response, call) = self.send(method, path, params).await?;
+        let body = self.read_body(response).await;
+        crate::metrics::global().upstream_call(
+            path,
+            call.started.elapsed(),
+            body.as_ref().map_or(0, |b| b.len() as u64),
+            body.is_ok() && call.status.is_success(),
+        );
+        let body = body?;
+        let parsed = serde_json::from_slice::<Envelope<T>>(&body).map_err(|e| e.to_string());
+        self.conclude(parsed, &call, &body)
+    }
+
+    /// Sends one API call; a failure to get an answer is recorded and explained here.
+    async fn send(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<(reqwest::Response, Call), UpstreamError> {
         let url = self
             .base
             .join(path)
@@ -205,16 +225,26 @@ impl Prometheus {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let body = self.read_body(response).await;
-        crate::metrics::global().upstream_call(
-            path,
-            started.elapsed(),
-            body.as_ref().map_or(0, |b| b.len() as u64),
-            body.is_ok() && status.is_success(),
-        );
-        let body = body?;
+        Ok((
+            response,
+            Call {
+                started,
+                status,
+                content_type,
+            },
+        ))
+    }
 
-        match serde_json::from_slice::<Envelope<T>>(&body) {
+    /// Turns Prometheus's envelope (or the failure to read one) into an answer or the
+    /// error a user sees; `head` is the start of the body, for an error status's extract.
+    fn conclude<T>(
+        &self,
+        parsed: Result<Envelope<T>, String>,
+        call: &Call,
+        head: &[u8],
+    ) -> Result<Answer<T>, UpstreamError> {
+        let content_type = &call.content_type;
+        match parsed {
             Ok(env) if env.status == "success" => {
                 let data = env
                     .data
@@ -227,16 +257,16 @@ impl Prometheus {
                 error_type: env.error_type.unwrap_or_else(|| "error".to_string()),
                 message: env.error.unwrap_or_else(|| "no reason given".to_string()),
             }),
-            _ if !status.is_success() => Err(UpstreamError::Status {
+            _ if !call.status.is_success() => Err(UpstreamError::Status {
                 url: self.url().to_string(),
-                status: status.to_string(),
-                body: extract(&body),
+                status: call.status.to_string(),
+                body: extract(head),
             }),
             Ok(env) => Err(self.malformed(format!("status {:?}", env.status))),
             Err(e) if !content_type.is_empty() && !content_type.contains("json") => {
                 Err(self.malformed(format!("content type {content_type}, not JSON; {e}")))
             }
-            Err(e) => Err(self.malformed(e.to_string())),
+            Err(e) => Err(self.malformed(e)),
         }
     }
 
@@ -284,70 +314,34 @@ impl Prometheus {
         path: &str,
         params: &[(&str, String)],
     ) -> Result<Answer<Vec<Series>>, UpstreamError> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|e| UpstreamError::Setup(format!("cannot form the API URL: {e}")))?;
-        let request = match self.method {
-            HttpMethod::Get => self.http.get(url).query(params),
-            HttpMethod::Post => self.http.post(url).form(params),
-        };
-        let started = std::time::Instant::now();
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => {
-                crate::metrics::global().upstream_call(path, started.elapsed(), 0, false);
-                return Err(self.transport(&e));
-            }
-        };
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let (response, call) = self.send(self.method, path, params).await?;
         let streamed = self.stream_matrix(response).await;
         crate::metrics::global().upstream_call(
             path,
-            started.elapsed(),
+            call.started.elapsed(),
             streamed.as_ref().map_or(0, |s| s.bytes),
-            streamed.as_ref().is_ok_and(|s| s.parsed.is_ok()) && status.is_success(),
+            streamed.as_ref().is_ok_and(|s| s.parsed.is_ok()) && call.status.is_success(),
         );
         let Streamed { parsed, head, .. } = streamed?;
-
-        match parsed {
-            Ok(env) if env.status == "success" => {
-                let data = env
-                    .data
-                    .ok_or_else(|| self.malformed("a success without data".to_string()))?;
-                if data.result_type != "matrix" {
-                    return Err(
-                        self.malformed(format!("expected a matrix, got {}", data.result_type))
-                    );
-                }
-                let mut warnings = env.warnings;
-                warnings.extend(env.infos);
-                Ok(Answer {
-                    data: data.result,
-                    warnings,
-                })
-            }
-            Ok(env) if env.status == "error" => Err(UpstreamError::Api {
-                error_type: env.error_type.unwrap_or_else(|| "error".to_string()),
-                message: env.error.unwrap_or_else(|| "no reason given".to_string()),
-            }),
-            _ if !status.is_success() => Err(UpstreamError::Status {
-                url: self.url().to_string(),
-                status: status.to_string(),
-                body: extract(&head),
-            }),
-            Ok(env) => Err(self.malformed(format!("status {:?}", env.status))),
-            Err(e) if !content_type.is_empty() && !content_type.contains("json") => {
-                Err(self.malformed(format!("content type {content_type}, not JSON; {e}")))
-            }
-            Err(e) => Err(self.malformed(e.to_string())),
+        let parsed = parsed.map(|m| Envelope {
+            status: m.status,
+            data: m.data,
+            error_type: m.error_type,
+            error: m.error,
+            warnings: m.warnings,
+            infos: m.infos,
+        });
+        let answer = self.conclude(parsed.map_err(|e| e.to_string()), &call, &head)?;
+        if answer.data.result_type != "matrix" {
+            return Err(self.malformed(format!(
+                "expected a matrix, got {}",
+                answer.data.result_type
+            )));
         }
+        Ok(Answer {
+            data: answer.data.result,
+            warnings: answer.warnings,
+        })
     }
 
     /// Feeds the body to a matrix parser chunk by chunk under `maxResponseBytes`, keeping
@@ -480,6 +474,13 @@ pub fn parse_matrix_serde(body: &[u8]) -> Result<Answer<Vec<Series>>, UpstreamEr
 }
 
 /// A matrix body as [`Prometheus::stream_matrix`] read it.
+/// What is known of a call once its headers arrived.
+struct Call {
+    started: std::time::Instant,
+    status: reqwest::StatusCode,
+    content_type: String,
+}
+
 struct Streamed {
     parsed: Result<stream::MatrixResponse, stream::MatrixError>,
     /// The first [`EXTRACT_BYTES`] of the body.
