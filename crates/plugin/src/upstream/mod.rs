@@ -271,10 +271,7 @@ impl Prometheus {
     }
 
     async fn read_body(&self, response: reqwest::Response) -> Result<Bytes, UpstreamError> {
-        let too_large = || UpstreamError::TooLarge {
-            url: self.url().to_string(),
-            limit: self.max_bytes,
-        };
+        let too_large = || self.too_large();
         if response
             .content_length()
             .is_some_and(|n| n > self.max_bytes)
@@ -289,16 +286,7 @@ impl Prometheus {
         );
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| {
-                if e.is_timeout() {
-                    self.timeout_error()
-                } else {
-                    UpstreamError::Body {
-                        url: self.url().to_string(),
-                        reason: innermost(&e),
-                    }
-                }
-            })?;
+            let chunk = chunk.map_err(|e| self.body_error(&e))?;
             if body.len() as u64 + chunk.len() as u64 > self.max_bytes {
                 return Err(too_large());
             }
@@ -348,10 +336,7 @@ impl Prometheus {
     /// the first bytes for an error status's extract. Once the JSON is known to be wrong,
     /// reading stops as soon as that extract is complete.
     async fn stream_matrix(&self, response: reqwest::Response) -> Result<Streamed, UpstreamError> {
-        let too_large = || UpstreamError::TooLarge {
-            url: self.url().to_string(),
-            limit: self.max_bytes,
-        };
+        let too_large = || self.too_large();
         if response
             .content_length()
             .is_some_and(|n| n > self.max_bytes)
@@ -364,16 +349,7 @@ impl Prometheus {
         let mut bytes: u64 = 0;
         let mut body = response.bytes_stream();
         while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                if e.is_timeout() {
-                    self.timeout_error()
-                } else {
-                    UpstreamError::Body {
-                        url: self.url().to_string(),
-                        reason: innermost(&e),
-                    }
-                }
-            })?;
+            let chunk = chunk.map_err(|e| self.body_error(&e))?;
             bytes += chunk.len() as u64;
             if bytes > self.max_bytes {
                 return Err(too_large());
@@ -421,6 +397,25 @@ impl Prometheus {
                 url: self.url().to_string(),
                 reason: innermost(e),
             }
+        }
+    }
+
+    /// A failure while the body arrives.
+    fn body_error(&self, e: &reqwest::Error) -> UpstreamError {
+        if e.is_timeout() {
+            self.timeout_error()
+        } else {
+            UpstreamError::Body {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        }
+    }
+
+    fn too_large(&self) -> UpstreamError {
+        UpstreamError::TooLarge {
+            url: self.url().to_string(),
+            limit: self.max_bytes,
         }
     }
 
