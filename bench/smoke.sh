@@ -27,3 +27,7 @@ echo "smoke: Go peer converter and the comparison of both outputs"
 
 echo "smoke: end to end and footprint through the Go host"
 (cd bench/peer && go test -count=1 ./e2e -v)
+
+echo "smoke: ecosystemSummary against the slowest of its calls (a small ecosystem, once)"
+(cd tests && MCP_BENCH_EXTRA_SERVERS=1 MCP_BENCH_TOOLS=5 \
+  go test -count=1 ./summary/ -run '^$' -bench EcosystemSummary -benchtime 1x)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -326,4 +327,71 @@ func number(t testing.TB, v any) int {
 		t.Fatalf("%#v is not a number", v)
 	}
 	return int(f)
+}
+
+// checkColumnsAgainstPrometheus evaluates each summary column's meaning as one plain PromQL
+// per column, independent of how the plugin splits its calls, at the summary's own
+// evaluation time, and requires the same value (or the same absence) on every row.
+func checkColumnsAgainstPrometheus(t *testing.T, w *world) {
+	t.Helper()
+	var at time.Time
+	const win = "20s"
+	rate := func(sel string) string { return fmt.Sprintf("sum by (job) (rate(%s[%s]))", sel, win) }
+	// A share is 0 when the part has no series but the whole has some, as in the plugin.
+	share := func(part, all string) string {
+		return fmt.Sprintf("100 * ((%s) or (%s) * 0) / (%s)", rate(part), rate(all), rate(all))
+	}
+	reqs, calls := "mcp_http_requests_total", "mcp_tool_calls_total"
+	want := map[string]string{
+		"up":              "min by (job) (up)",
+		"request rate":    rate(reqs),
+		"5xx %":           share(reqs+`{status=~"5.."}`, reqs),
+		"p95 latency":     fmt.Sprintf("histogram_quantile(0.95, sum by (le, job) (rate(mcp_http_request_duration_seconds_bucket[%s])))", win),
+		"tool success %":  share(calls+`{status="success"}`, calls),
+		"tool calls/s":    rate(calls),
+		"active workers":  "sum by (job) (pool_workers_active)",
+		"active sessions": "sum by (job) (sessions_active)",
+		"CPU %":           "max by (job) (mahavishnu_cpu_usage_percent)",
+		"memory":          "sum by (job) (mahavishnu_memory_usage_bytes)",
+	}
+	refs := map[string]map[string]float64{}
+	// Right after a start or a scenario switch some families have no rate yet: wait until
+	// Prometheus has every column, so the comparison is never vacuous.
+	waitFor(t, 60*time.Second, "every column in Prometheus", func() (bool, string) {
+		at = time.Now().Add(-2 * time.Second).Truncate(time.Millisecond)
+		for column, expr := range want {
+			refs[column] = map[string]float64{}
+			for _, s := range w.eco.Prom.Query(t, expr, at) {
+				if v := s.Samples[0].V; !math.IsNaN(v) {
+					refs[column][s.Labels["job"]] = v
+				}
+			}
+			if len(refs[column]) == 0 {
+				return false, column + " has no value"
+			}
+		}
+		return true, ""
+	})
+	frames := w.query(t, nil, "ecosystemSummary", at.Add(-5*time.Minute), at, map[string]any{"rateWindow": win})
+	got := rows(t, frameNamed(t, frames, "ecosystemSummary"))
+	for column, expr := range want {
+		ref := refs[column]
+		for job, r := range got {
+			v, ok := ref[job]
+			g := r.values[column]
+			switch {
+			case !ok && g != nil:
+				t.Errorf("%s %s = %v, Prometheus has none (%s)", job, column, *g, expr)
+			case ok && g == nil:
+				t.Errorf("%s %s is empty, Prometheus has %v (%s)", job, column, v, expr)
+			case ok && math.Abs(*g-v) > 1e-9*math.Max(1, math.Abs(v)):
+				t.Errorf("%s %s = %v, Prometheus %v (%s)", job, column, *g, v, expr)
+			}
+		}
+		for job := range ref {
+			if _, ok := got[job]; !ok {
+				t.Errorf("Prometheus has %s for %s, the summary has no row", column, job)
+			}
+		}
+	}
 }

@@ -98,6 +98,7 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 		if s := rows(t, f)["session-buddy"].values["active sessions"]; s == nil || *s <= 0 {
 			t.Errorf("session-buddy active sessions = %v, want some", s)
 		}
+		checkColumnsAgainstPrometheus(t, w)
 	})
 
 	for _, fl := range faults {
@@ -112,6 +113,7 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 				return len(shown) == 1 && shown[0] == fl.scenario+"@"+fl.job, describe(rs)
 			})
 			t.Logf("summary under %s:\n%s", fl.scenario, describe(rs))
+			checkColumnsAgainstPrometheus(t, w)
 			if rs[fl.job].status != "critical" {
 				t.Errorf("%s status %q, want critical (%s)", fl.job, rs[fl.job].status, rs[fl.job].reasons)
 			}
@@ -319,6 +321,28 @@ func TestFailingToolCallsLeadTheExemplars(t *testing.T) {
 			t.Errorf("the slowest failing exemplar %s of a failing series is missing (kept %v)", id, kept)
 		}
 	}
+}
+
+// Under the OpenTelemetry profile a tool call fails when it has an error_type: the summary
+// must find the failing deploy tool from those series as it does from the seed status.
+func TestSummaryReadsToolOutcomesUnderOpenTelemetry(t *testing.T) {
+	w := start(t, fixture.SimulatorOptions{Seed: 24, Profile: "otel", Scenario: "tool-failures"})
+	waitFor(t, 90*time.Second, "deploy failing on mahavishnu under otel", func() (bool, string) {
+		rs := rows(t, frameNamed(t, w.summaryNow(t, nil), "ecosystemSummary"))
+		// Latency is judged too but is not what this test is about: only tool faults count.
+		var tools []string
+		for _, f := range faultsShown(rs) {
+			if strings.HasPrefix(f, "tool-failures@") {
+				tools = append(tools, f)
+			}
+		}
+		ok := len(tools) == 1 && tools[0] == "tool-failures@mahavishnu"
+		if r, found := rs["mahavishnu"]; ok && found {
+			s, calls := r.values["tool success %"], r.values["tool calls/s"]
+			ok = s != nil && *s > 0 && *s < 100 && calls != nil && *calls > 0
+		}
+		return ok, describe(rs)
+	})
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -4,20 +4,22 @@
 //! active sessions, CPU %, memory, a status and its reasons; and a second frame, `worst`,
 //! with the worst tools (by success %) and pools (by active workers).
 //!
-//! Every PromQL runs in one concurrent round of instant queries at the range end; shares
-//! and sums are computed from per-job and per-tool rates here, so Prometheus scans each
-//! series once (docs/PERFORMANCE.md, "Ecosystem summary").
+//! Two instant queries at the range end, run concurrently: one answers every per-service
+//! part (its branches joined by `or`, each tagged with the part it answers), the other
+//! tool call rates per (job, tool, outcome). Shares and sums are computed here, so
+//! Prometheus scans each series once and the round costs about its slowest call
+//! (docs/PERFORMANCE.md, "Ecosystem summary").
 
 use std::collections::BTreeMap;
 
-use futures::future::{try_join, try_join_all};
+use futures::future::try_join;
 use mcp_frames::{Frame, Notice};
 use mcp_model::promql::{quantile, Selector};
 use mcp_model::{Family, Query, Status, Thresholds};
 
 use super::table::{bytes, past, percent, seconds, Column, Fetched, Key, Row, Table, Verdict};
 use super::{Context, QueryFailure};
-use crate::upstream::{Answer, InstantSample};
+use crate::upstream::InstantSample;
 
 /// Column positions of the summary table.
 const UP: usize = 0;
@@ -31,21 +33,105 @@ const SESSIONS: usize = 7;
 const CPU: usize = 8;
 const MEMORY: usize = 9;
 
-/// The summary's instant queries. Shares and sums are computed here from rates per job
-/// and per tool rather than asked of Prometheus again: fewer series scanned, so the round
-/// costs little more than its slowest call.
-struct Plan {
-    /// Read straight into their columns, by `Table::fetch`.
-    direct: Table,
-    requests: String,
-    request_errors: String,
-    tool_calls: String,
-    tool_successes: String,
-    pools: String,
-    presence: String,
+/// The label tagging each branch of a call with the part it answers.
+const PART: &str = "mcp_summary_part";
+
+/// What one branch of a call answers, per job unless said otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Up,
+    P95,
+    Sessions,
+    Cpu,
+    Memory,
+    Requests,
+    Errors,
+    /// Per (job, pool).
+    Workers,
+    /// Per (job, tool).
+    ToolSuccesses,
+    /// Per (job, tool).
+    ToolFailures,
+    /// Jobs exporting only families no column reads.
+    Presence,
 }
 
-fn plan(ctx: &Context<'_>, query: &Query, t: &Thresholds) -> Plan {
+/// The parts each concurrent call answers, split so that both cost Prometheus about the
+/// same (measured on the simulator, docs/PERFORMANCE.md): the tool series, most of the
+/// work, go half to each (successes, and every other status), and every series is
+/// selected once.
+const CALLS: [&[Part]; 2] = [
+    &[
+        Part::Up,
+        Part::Sessions,
+        Part::Cpu,
+        Part::Memory,
+        Part::Requests,
+        Part::Errors,
+        Part::Workers,
+        Part::ToolSuccesses,
+    ],
+    &[Part::ToolFailures, Part::P95, Part::Presence],
+];
+
+impl Part {
+    /// Every part, in call order.
+    fn all() -> impl Iterator<Item = Part> {
+        CALLS.into_iter().flatten().copied()
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Part::Up => "up",
+            Part::P95 => "p95",
+            Part::Sessions => "sessions",
+            Part::Cpu => "cpu",
+            Part::Memory => "memory",
+            Part::Requests => "requests",
+            Part::Errors => "errors",
+            Part::Workers => "workers",
+            Part::ToolSuccesses => "tool_successes",
+            Part::ToolFailures => "tool_failures",
+            Part::Presence => "presence",
+        }
+    }
+
+    fn of(tag: &str) -> Option<Part> {
+        Part::all().find(|p| p.tag() == tag)
+    }
+}
+
+/// The PromQL of every part.
+struct Plan {
+    parts: Vec<(Part, String)>,
+}
+
+impl Plan {
+    fn expr(&self, part: Part) -> &str {
+        self.parts
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map_or("", |(_, e)| e.as_str())
+    }
+
+    /// One call's PromQL: its parts joined by `or`, each tagged, so Prometheus pays the
+    /// per-call overhead once.
+    fn call(&self, parts: &[Part]) -> String {
+        parts
+            .iter()
+            .map(|&p| {
+                format!(
+                    "label_replace({}, \"{PART}\", \"{}\", \"\", \"\")",
+                    self.expr(p),
+                    p.tag()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+}
+
+fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     let step = ctx.step();
     let w = ctx.rate_window(query, &step);
     let profile = &ctx.settings.profile;
@@ -60,10 +146,6 @@ fn plan(ctx: &Context<'_>, query: &Query, t: &Thresholds) -> Plan {
         .tool_calls()
         .one_of("job", jobs)
         .one_of(profile.tool_label(), &query.filters.tools);
-    let rate_by_tool = |sel: Selector| {
-        let rate = profile.tool_label_as_seed(format!("rate({sel}[{w}])"));
-        format!("sum by (job, tool_name) ({rate})")
-    };
     let buckets = Selector::new(format!("{}_bucket", profile.metric(Family::HttpDuration)))
         .one_of("job", jobs);
     // Families the columns do not read: a job exporting only those still gets its row.
@@ -87,66 +169,37 @@ fn plan(ctx: &Context<'_>, query: &Query, t: &Thresholds) -> Plan {
     others.sort();
     others.dedup();
 
-    let direct = Table {
-        keys: vec![Key {
-            label: "job",
-            title: "service",
-        }],
-        columns: vec![
-            column(
-                "up",
-                "up",
-                "none",
-                format!("min by (job) ({})", Selector::new("up").one_of("job", jobs)),
-                None,
-            ),
-            column(
-                "p95 latency",
-                "p95_seconds",
-                "s",
-                quantile(0.95, &buckets, "job", &w),
-                Some(t.p95_latency_seconds),
-            ),
-            column(
-                "active sessions",
-                "active_sessions",
-                "none",
-                by_job(Family::SessionsActive, "sum"),
-                None,
-            ),
-            column(
-                "CPU %",
-                "cpu_percent",
-                "percent",
-                by_job(Family::CpuPercent, "max"),
-                Some(t.cpu_percent),
-            ),
-            column(
-                "memory",
-                "memory_bytes",
-                "bytes",
-                by_job(Family::MemoryBytes, "sum"),
-                Some(t.memory_bytes),
-            ),
-        ],
+    let rate_by_tool = |sel: Selector| {
+        let rate = profile.tool_label_as_seed(format!("rate({sel}[{w}])"));
+        format!("sum by (job, tool_name) ({rate})")
     };
-    Plan {
-        direct,
-        requests: rate_by_job(requests.clone()),
-        request_errors: rate_by_job(profile.request_errors(requests)),
-        tool_successes: rate_by_tool(profile.tool_successes(calls.clone())),
-        tool_calls: rate_by_tool(calls),
-        pools: format!(
-            "sum by (job, pool_type) ({})",
-            Selector::new(profile.metric(Family::PoolWorkers))
-                .one_of("job", jobs)
-                .one_of("pool_type", &query.filters.pools)
-        ),
-        presence: format!(
-            "group by (job) ({})",
-            Selector::any_of_metrics(&others).one_of("job", jobs)
-        ),
-    }
+    let parts = Part::all()
+        .map(|part| {
+            let expr = match part {
+                Part::Up => format!("min by (job) ({})", Selector::new("up").one_of("job", jobs)),
+                Part::P95 => quantile(0.95, &buckets, "job", &w),
+                Part::Sessions => by_job(Family::SessionsActive, "sum"),
+                Part::Cpu => by_job(Family::CpuPercent, "max"),
+                Part::Memory => by_job(Family::MemoryBytes, "sum"),
+                Part::Requests => rate_by_job(requests.clone()),
+                Part::Errors => rate_by_job(profile.request_errors(requests.clone())),
+                Part::Workers => format!(
+                    "sum by (job, pool_type) ({})",
+                    Selector::new(profile.metric(Family::PoolWorkers))
+                        .one_of("job", jobs)
+                        .one_of("pool_type", &query.filters.pools)
+                ),
+                Part::ToolSuccesses => rate_by_tool(profile.tool_successes(calls.clone())),
+                Part::ToolFailures => rate_by_tool(profile.tool_failures(calls.clone())),
+                Part::Presence => format!(
+                    "group by (job) ({})",
+                    Selector::any_of_metrics(&others).one_of("job", jobs)
+                ),
+            };
+            (part, expr)
+        })
+        .collect();
+    Plan { parts }
 }
 
 fn column(
@@ -167,66 +220,54 @@ fn column(
 
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
     let t = ctx.settings.thresholds;
-    let plan = plan(ctx, query, &t);
-    let extra = [
-        &plan.requests,
-        &plan.request_errors,
-        &plan.tool_calls,
-        &plan.tool_successes,
-        &plan.pools,
-        &plan.presence,
-    ];
+    let plan = plan(ctx, query);
+    let [first, second] = CALLS.map(|parts| plan.call(parts));
     let at = ctx.to_ms;
-    let (direct, answers) = try_join(
-        plan.direct.fetch(ctx),
-        try_join_all(extra.iter().map(|e| async move {
-            ctx.prometheus
-                .query(e, at)
-                .await
-                .map_err(QueryFailure::from)
-        })),
+    let answers = try_join(
+        ctx.prometheus.query(&first, at),
+        ctx.prometheus.query(&second, at),
     )
     .await?;
-    let [requests, request_errors, tool_calls, tool_successes, pools, presence] =
-        <[Answer<Vec<InstantSample>>; 6]>::try_from(answers)
-            .map_err(|_| QueryFailure::Settings("internal: answers lost".to_string()))?;
+    let answers = [answers.0, answers.1];
+    let notices = answers
+        .iter()
+        .flat_map(|a| &a.warnings)
+        .map(Notice::warning)
+        .collect();
 
-    let summary = summary_table(&plan, &t);
-    let mut notices = direct.notices;
-    for answer in [
-        &requests,
-        &request_errors,
-        &tool_calls,
-        &tool_successes,
-        &pools,
-        &presence,
-    ] {
-        notices.extend(answer.warnings.iter().map(Notice::warning));
-    }
-    let executed = std::iter::once(direct.executed.as_str())
-        .chain(extra.iter().map(|e| e.as_str()))
-        .collect::<Vec<_>>()
-        .join("\n");
-
-    let by_job = |a: &Answer<Vec<InstantSample>>| -> BTreeMap<String, f64> {
-        a.data
-            .iter()
-            .filter_map(|s| Some((s.labels.get("job")?.clone(), s.value)))
-            .collect()
-    };
-    let calls = entities(&tool_calls, "tool_name");
-    let successes = entities(&tool_successes, "tool_name");
-    let tools = tool_success(&calls, &successes);
-    let pools = entities(&pools, "pool_type");
     let mut columns = Columns::default();
-    for row in &direct.rows {
-        let job = row.key[0].clone();
-        for (c, at) in [(UP, 0), (P95, 1), (SESSIONS, 2), (CPU, 3), (MEMORY, 4)] {
-            columns.set(&job, c, row.values[at]);
+    let mut requests = BTreeMap::new();
+    let mut errors = BTreeMap::new();
+    let (mut pools, mut successes, mut failures) =
+        (Entities::new(), Entities::new(), Entities::new());
+    for sample in answers.iter().flat_map(|a| &a.data) {
+        let (Some(job), Some(part)) = (
+            sample.labels.get("job"),
+            sample.labels.get(PART).and_then(|t| Part::of(t)),
+        ) else {
+            continue;
+        };
+        let v = sample.value;
+        match part {
+            Part::Up => columns.set(job, UP, v),
+            Part::P95 => columns.set(job, P95, v),
+            Part::Sessions => columns.set(job, SESSIONS, v),
+            Part::Cpu => columns.set(job, CPU, v),
+            Part::Memory => columns.set(job, MEMORY, v),
+            Part::Requests => {
+                requests.insert(job, v);
+            }
+            Part::Errors => {
+                errors.insert(job, v);
+            }
+            Part::Workers => add_entity(&mut pools, sample, "pool_type"),
+            Part::ToolSuccesses => add_entity(&mut successes, sample, "tool_name"),
+            Part::ToolFailures => add_entity(&mut failures, sample, "tool_name"),
+            Part::Presence => {
+                columns.row(job);
+            }
         }
     }
-    let requests = by_job(&requests);
-    let errors = by_job(&request_errors);
     for (job, total) in &requests {
         columns.set(job, REQUEST_RATE, *total);
         columns.set(
@@ -235,22 +276,19 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             share(errors.get(job).copied().unwrap_or(0.0), *total),
         );
     }
+    let calls = tool_calls(&successes, &failures);
+    let tools = tool_success(&calls, &successes);
     for (job, (all, ok)) in sum_per_job(&calls, &successes) {
-        columns.set(&job, TOOL_CALLS, all);
-        columns.set(&job, TOOL_SUCCESS, share(ok, all));
+        columns.set(job, TOOL_CALLS, all);
+        columns.set(job, TOOL_SUCCESS, share(ok, all));
     }
     for ((job, _), workers) in &pools {
         columns.add(job, WORKERS, *workers);
     }
-    for sample in &presence.data {
-        if let Some(job) = sample.labels.get("job") {
-            columns.row(job);
-        }
-    }
     let fetched = Fetched {
         rows: columns.into_rows(),
         notices,
-        executed,
+        executed: format!("{first}\n{second}"),
     };
     let verdicts: Vec<Verdict> = fetched
         .rows
@@ -258,6 +296,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         .map(|row| judge_service(&t, row, &tools, &pools))
         .collect();
 
+    let summary = summary_table(&plan, &t);
     if ctx.from_alert {
         return Ok(summary.alert_frames(&fetched, &verdicts));
     }
@@ -265,8 +304,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         &t,
         &tools,
         &pools,
-        &format!("{}\n{}", plan.tool_successes, plan.tool_calls),
-        &plan.pools,
+        &tool_expr(&plan),
+        plan.expr(Part::Workers),
         query.limit,
     );
     Ok(vec![
@@ -275,70 +314,94 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     ])
 }
 
-/// Every column of the summary, in order; computed columns name the PromQL they come from.
+/// What tool success % is computed from.
+fn tool_expr(plan: &Plan) -> String {
+    let ok = plan.expr(Part::ToolSuccesses);
+    let failed = plan.expr(Part::ToolFailures);
+    format!("100 * {ok} / ({ok} + {failed})")
+}
+
+/// Every column of the summary, in order, each with the PromQL (or the parts) it comes
+/// from.
 fn summary_table(plan: &Plan, t: &Thresholds) -> Table {
-    let mut direct = plan.direct.columns.iter();
-    let mut next = || {
-        let c = direct.next();
-        column(
-            c.map(|c| c.title).unwrap_or(""),
-            c.map(|c| c.metric).unwrap_or(""),
-            c.map(|c| c.unit).unwrap_or(""),
-            c.map(|c| c.expr.clone()).unwrap_or_default(),
-            c.and_then(|c| c.band),
-        )
-    };
-    let up = next();
-    let p95 = next();
-    let sessions = next();
-    let cpu = next();
-    let memory = next();
     Table {
         keys: vec![Key {
             label: "job",
             title: "service",
         }],
         columns: vec![
-            up,
+            column("up", "up", "none", plan.expr(Part::Up).to_string(), None),
             column(
                 "request rate",
                 "request_rate",
                 "reqps",
-                plan.requests.clone(),
+                plan.expr(Part::Requests).to_string(),
                 None,
             ),
             column(
                 "5xx %",
                 "error_percent",
                 "percent",
-                format!("100 * {} / {}", plan.request_errors, plan.requests),
+                format!(
+                    "100 * {} / {}",
+                    plan.expr(Part::Errors),
+                    plan.expr(Part::Requests)
+                ),
                 None,
             ),
-            p95,
+            column(
+                "p95 latency",
+                "p95_seconds",
+                "s",
+                plan.expr(Part::P95).to_string(),
+                Some(t.p95_latency_seconds),
+            ),
             column(
                 "tool success %",
                 "tool_success_percent",
                 "percent",
-                format!("100 * {} / {}", plan.tool_successes, plan.tool_calls),
+                tool_expr(plan),
                 Some(t.tool_success_percent),
             ),
             column(
                 "tool calls/s",
                 "tool_calls_per_second",
                 "ops",
-                plan.tool_calls.clone(),
+                format!(
+                    "{} + {}",
+                    plan.expr(Part::ToolSuccesses),
+                    plan.expr(Part::ToolFailures)
+                ),
                 None,
             ),
             column(
                 "active workers",
                 "active_workers",
                 "none",
-                plan.pools.clone(),
+                plan.expr(Part::Workers).to_string(),
                 None,
             ),
-            sessions,
-            cpu,
-            memory,
+            column(
+                "active sessions",
+                "active_sessions",
+                "none",
+                plan.expr(Part::Sessions).to_string(),
+                None,
+            ),
+            column(
+                "CPU %",
+                "cpu_percent",
+                "percent",
+                plan.expr(Part::Cpu).to_string(),
+                Some(t.cpu_percent),
+            ),
+            column(
+                "memory",
+                "memory_bytes",
+                "bytes",
+                plan.expr(Part::Memory).to_string(),
+                Some(t.memory_bytes),
+            ),
         ],
     }
 }
@@ -385,54 +448,54 @@ fn share(part: f64, all: f64) -> f64 {
 
 /// Success % per (job, tool) from call and success rates; a tool with calls and no
 /// successful series is at 0 %.
-fn tool_success(calls: &Entities, successes: &Entities) -> Entities {
+fn tool_success<'a>(calls: &Entities<'a>, successes: &Entities<'a>) -> Entities<'a> {
     calls
         .iter()
-        .map(|(k, all)| {
-            (
-                k.clone(),
-                share(successes.get(k).copied().unwrap_or(0.0), *all),
-            )
-        })
+        .map(|(k, all)| (*k, share(successes.get(k).copied().unwrap_or(0.0), *all)))
         .filter(|(_, v)| !v.is_nan())
         .collect()
 }
 
 /// (calls/s, successes/s) per job.
-fn sum_per_job(calls: &Entities, successes: &Entities) -> BTreeMap<String, (f64, f64)> {
-    let mut out: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for ((job, tool), all) in calls {
-        let e = out.entry(job.clone()).or_default();
+fn sum_per_job<'a>(
+    calls: &Entities<'a>,
+    successes: &Entities<'a>,
+) -> BTreeMap<&'a str, (f64, f64)> {
+    let mut out: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for (key, all) in calls {
+        let e = out.entry(key.0).or_default();
         e.0 += all;
-        e.1 += successes
-            .get(&(job.clone(), tool.clone()))
-            .copied()
-            .unwrap_or(0.0);
+        e.1 += successes.get(key).copied().unwrap_or(0.0);
     }
     out
 }
 
 /// (job, name) -> value of a per-entity instant answer; NaN values are left out.
-type Entities = BTreeMap<(String, String), f64>;
+type Entities<'a> = BTreeMap<(&'a str, &'a str), f64>;
 
-fn entities(answer: &Answer<Vec<InstantSample>>, label: &str) -> Entities {
-    answer
-        .data
-        .iter()
-        .filter(|s| !s.value.is_nan())
-        .filter_map(|s| {
-            let job = s.labels.get("job")?.clone();
-            let name = s.labels.get(label)?.clone();
-            Some(((job, name), s.value))
-        })
-        .collect()
+/// Adds a per-entity sample, named by its `job` and `label`; NaN is left out.
+fn add_entity<'a>(entities: &mut Entities<'a>, sample: &'a InstantSample, label: &str) {
+    if let (Some(job), Some(name)) = (sample.labels.get("job"), sample.labels.get(label)) {
+        if !sample.value.is_nan() {
+            entities.insert((job, name), sample.value);
+        }
+    }
+}
+
+/// Call rates per (job, tool): successes plus failures.
+fn tool_calls<'a>(successes: &Entities<'a>, failures: &Entities<'a>) -> Entities<'a> {
+    let mut calls = successes.clone();
+    for (k, v) in failures {
+        *calls.entry(*k).or_default() += v;
+    }
+    calls
 }
 
 fn of_job<'a>(entities: &'a Entities, job: &'a str) -> impl Iterator<Item = (&'a str, f64)> {
     entities
-        .iter()
-        .filter(move |((j, _), _)| j == job)
-        .map(|((_, name), v)| (name.as_str(), *v))
+        .range((job, "")..)
+        .take_while(move |((j, _), _)| *j == job)
+        .map(|((_, name), v)| (*name, *v))
 }
 
 /// A service's status: critical when its target is down, else the worst of its p95, each
@@ -548,8 +611,8 @@ fn worst_frame(
             },
         ],
     };
-    fn lowest(entities: &Entities, limit: usize) -> Vec<(&(String, String), f64)> {
-        let mut v: Vec<(&(String, String), f64)> = entities.iter().map(|(k, v)| (k, *v)).collect();
+    fn lowest<'a>(entities: &Entities<'a>, limit: usize) -> Vec<((&'a str, &'a str), f64)> {
+        let mut v: Vec<((&str, &str), f64)> = entities.iter().map(|(k, v)| (*k, *v)).collect();
         v.sort_by(|a, b| a.1.total_cmp(&b.1));
         v.truncate(limit);
         v
@@ -562,7 +625,7 @@ fn worst_frame(
             tool_reason(tool, x, b)
         });
         rows.push(Row {
-            key: vec!["tool".to_string(), job.clone(), tool.clone()],
+            key: vec!["tool".to_string(), job.to_string(), tool.to_string()],
             values: vec![success, f64::NAN],
         });
         verdicts.push(v);
@@ -573,7 +636,7 @@ fn worst_frame(
             pool_reason(t, pool, x, b)
         });
         rows.push(Row {
-            key: vec!["pool".to_string(), job.clone(), pool.clone()],
+            key: vec!["pool".to_string(), job.to_string(), pool.to_string()],
             values: vec![f64::NAN, workers],
         });
         verdicts.push(v);
@@ -601,11 +664,8 @@ mod tests {
         }
     }
 
-    fn ents(items: &[(&str, &str, f64)]) -> Entities {
-        items
-            .iter()
-            .map(|(j, n, v)| ((j.to_string(), n.to_string()), *v))
-            .collect()
+    fn ents<'a>(items: &[(&'a str, &'a str, f64)]) -> Entities<'a> {
+        items.iter().map(|(j, n, v)| ((*j, *n), *v)).collect()
     }
 
     #[test]
@@ -613,13 +673,73 @@ mod tests {
         let calls = ents(&[("a", "x", 10.0), ("a", "y", 5.0), ("b", "z", 0.0)]);
         let ok = ents(&[("a", "x", 9.0)]);
         let per_tool = tool_success(&calls, &ok);
-        assert_eq!(per_tool[&("a".to_string(), "x".to_string())], 90.0);
-        assert_eq!(per_tool[&("a".to_string(), "y".to_string())], 0.0);
-        assert!(!per_tool.contains_key(&("b".to_string(), "z".to_string())));
+        assert_eq!(per_tool[&("a", "x")], 90.0);
+        assert_eq!(per_tool[&("a", "y")], 0.0);
+        assert!(!per_tool.contains_key(&("b", "z")));
         let per_job = sum_per_job(&calls, &ok);
         assert_eq!(per_job["a"], (15.0, 9.0));
         assert_eq!(share(9.0, 15.0), 60.0);
         assert!(share(0.0, 0.0).is_nan());
+    }
+
+    fn sample(labels: &[(&str, &str)], value: f64) -> InstantSample {
+        InstantSample {
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            timestamp: 0,
+            value,
+        }
+    }
+
+    #[test]
+    fn calls_are_successes_plus_failures_and_nan_is_left_out() {
+        let ok = [
+            sample(&[("job", "a"), ("tool_name", "x")], 9.0),
+            sample(&[("job", "a"), ("tool_name", "z")], f64::NAN),
+            sample(&[("tool_name", "y")], 1.0),
+        ];
+        let failed = [
+            sample(&[("job", "a"), ("tool_name", "x")], 1.0),
+            sample(&[("job", "a"), ("tool_name", "y")], 2.0),
+        ];
+        let (mut successes, mut failures) = (Entities::new(), Entities::new());
+        for s in &ok {
+            add_entity(&mut successes, s, "tool_name");
+        }
+        for s in &failed {
+            add_entity(&mut failures, s, "tool_name");
+        }
+        assert_eq!(successes, ents(&[("a", "x", 9.0)]));
+        let calls = tool_calls(&successes, &failures);
+        assert_eq!(calls, ents(&[("a", "x", 10.0), ("a", "y", 2.0)]));
+        let per_tool = tool_success(&calls, &successes);
+        assert_eq!(per_tool, ents(&[("a", "x", 90.0), ("a", "y", 0.0)]));
+    }
+
+    #[test]
+    fn every_part_is_in_one_call_tagged_and_found_again_by_its_tag() {
+        let plan = Plan {
+            parts: Part::all().map(|p| (p, format!("e_{}", p.tag()))).collect(),
+        };
+        let mut tags: Vec<&str> = Part::all().map(Part::tag).collect();
+        tags.sort();
+        tags.dedup();
+        assert_eq!(tags.len(), 11, "every part once, with its own tag");
+        for parts in CALLS {
+            let call = plan.call(parts);
+            assert_eq!(call.matches(" or ").count(), parts.len() - 1);
+            for &p in parts {
+                assert!(call.contains(&format!(
+                    "label_replace(e_{0}, \"{PART}\", \"{0}\", \"\", \"\")",
+                    p.tag()
+                )));
+                assert_eq!(Part::of(p.tag()), Some(p));
+                assert_eq!(plan.expr(p), format!("e_{}", p.tag()));
+            }
+        }
+        assert_eq!(Part::of("nope"), None);
     }
 
     #[test]

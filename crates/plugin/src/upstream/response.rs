@@ -244,6 +244,8 @@ fn de_matrix<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Series>, D::Error> {
     d.deserialize_seq(V)
 }
 
+/// An instant `result`: an array of samples (vector), or `[time, "value"]` (scalar).
+/// Each element is read as it comes; an untagged enum would first copy the whole array.
 fn de_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<InstantSample>, D::Error> {
     #[derive(Deserialize)]
     struct Raw {
@@ -253,29 +255,77 @@ fn de_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<InstantSample>, D::
     }
     #[derive(Deserialize)]
     struct RawValue(#[serde(deserialize_with = "de_value")] f64);
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Result_ {
-        Vector(Vec<Raw>),
-        Scalar((f64, RawValue)),
+
+    enum Item {
+        Sample(Raw),
+        Time(f64),
+        Value(f64),
     }
-    Ok(match Result_::deserialize(d)? {
-        Result_::Vector(v) => v
-            .into_iter()
-            .filter_map(|r| {
-                r.value.map(|(ts, v)| InstantSample {
-                    labels: r.metric,
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Item;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a sample, a time or a value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                    Raw::deserialize(de::value::MapAccessDeserializer::new(map)).map(Item::Sample)
+                }
+                fn visit_f64<E: de::Error>(self, v: f64) -> Result<Item, E> {
+                    Ok(Item::Time(v))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Item, E> {
+                    Ok(Item::Time(v as f64))
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Item, E> {
+                    Ok(Item::Time(v as f64))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+                    parse_value(v)
+                        .map(Item::Value)
+                        .ok_or_else(|| E::custom(format!("sample value {v:?} is not a number")))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<InstantSample>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an instant vector or a scalar")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            let mut scalar = (None, None);
+            while let Some(item) = seq.next_element::<Item>()? {
+                match item {
+                    Item::Sample(r) => out.extend(r.value.map(|(ts, v)| InstantSample {
+                        labels: r.metric,
+                        timestamp: seconds_to_ms(ts),
+                        value: v.0,
+                    })),
+                    Item::Time(ts) if scalar.0.is_none() => scalar.0 = Some(ts),
+                    Item::Value(v) if scalar.1.is_none() => scalar.1 = Some(v),
+                    _ => return Err(de::Error::custom("a scalar has one time and one value")),
+                }
+            }
+            match scalar {
+                (None, None) => Ok(out),
+                (Some(ts), Some(v)) if out.is_empty() => Ok(vec![InstantSample {
+                    labels: BTreeMap::new(),
                     timestamp: seconds_to_ms(ts),
-                    value: v.0,
-                })
-            })
-            .collect(),
-        Result_::Scalar((ts, v)) => vec![InstantSample {
-            labels: BTreeMap::new(),
-            timestamp: seconds_to_ms(ts),
-            value: v.0,
-        }],
-    })
+                    value: v,
+                }]),
+                _ => Err(de::Error::custom(
+                    "expected an array of samples or [time, \"value\"]",
+                )),
+            }
+        }
+    }
+    d.deserialize_seq(V)
 }
 
 #[cfg(test)]
@@ -317,7 +367,37 @@ mod tests {
         let body =
             br#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"2"]}}"#;
         let env: Envelope<InstantData> = serde_json::from_slice(body).unwrap();
-        assert_eq!(env.data.unwrap().result[0].value, 2.0);
+        let scalar = &env.data.unwrap().result;
+        assert_eq!(scalar.len(), 1);
+        assert_eq!(scalar[0].value, 2.0);
+        assert_eq!(scalar[0].timestamp, 1_700_000_000_000);
+        assert!(scalar[0].labels.is_empty());
+
+        let result = |r: &str| {
+            let body =
+                format!(r#"{{"status":"success","data":{{"resultType":"x","result":{r}}}}}"#);
+            serde_json::from_str::<Envelope<InstantData>>(&body).map(|e| e.data.unwrap().result)
+        };
+        assert_eq!(result("[]").unwrap(), vec![]);
+        let v = result(
+            r#"[{"metric":{},"value":[1.5,"NaN"]},{"metric":{"a":"b"}},{"value":[2,"-Inf"]}]"#,
+        )
+        .unwrap();
+        assert_eq!(v.len(), 2, "a sample without a value is skipped");
+        assert!(v[0].value.is_nan());
+        assert_eq!(v[0].timestamp, 1500);
+        assert_eq!(v[1].value, f64::NEG_INFINITY);
+        for bad in [
+            r#"[1, 2]"#,
+            r#"[1, "2", "3"]"#,
+            r#"[1, "x"]"#,
+            r#"[{"metric":{},"value":[1,"1"]}, 1, "2"]"#,
+            r#"[1]"#,
+            r#"[true]"#,
+            r#"{"a":1}"#,
+        ] {
+            assert!(result(bad).is_err(), "{bad} should be refused");
+        }
     }
 
     #[test]
