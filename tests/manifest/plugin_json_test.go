@@ -9,24 +9,17 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mahavishnu/mcp-grafana/tests/host"
 )
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := host.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "Cargo.toml")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (with Cargo.toml) not found above the test directory")
-		}
-		dir = parent
-	}
+	return root
 }
 
 // schemaPath is Grafana's plugin.json schema; MCP_PLUGIN_SCHEMA points elsewhere.
