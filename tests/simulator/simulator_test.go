@@ -4,9 +4,6 @@
 package simulator_test
 
 import (
-	"context"
-	"encoding/json"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -192,38 +189,18 @@ func TestExemplarsWithTraceIDsReachPrometheus(t *testing.T) {
 func exemplarsByJob(t *testing.T, prom *fixture.Prometheus, metric string) map[string]int {
 	t.Helper()
 	now := time.Now()
-	body, err := prom.Get(context.Background(), "/api/v1/query_exemplars", url.Values{
-		"query": {metric},
-		"start": {strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)},
-		"end":   {strconv.FormatInt(now.Unix(), 10)},
-	})
-	if err != nil {
-		t.Fatalf("query_exemplars: %v", err)
-	}
-	var r struct {
-		Data []struct {
-			SeriesLabels map[string]string `json:"seriesLabels"`
-			Exemplars    []struct {
-				Labels map[string]string `json:"labels"`
-				Value  string            `json:"value"`
-			} `json:"exemplars"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatalf("decode exemplars: %v", err)
-	}
+	series := prom.Exemplars(t, metric, now.Add(-time.Minute), now)
 	out := map[string]int{}
-	for _, s := range r.Data {
-		le, _ := strconv.ParseFloat(s.SeriesLabels["le"], 64)
+	for _, s := range series {
+		le, _ := strconv.ParseFloat(s.Labels["le"], 64)
 		for _, e := range s.Exemplars {
 			if !traceID.MatchString(e.Labels["trace_id"]) || !spanID.MatchString(e.Labels["span_id"]) {
 				t.Fatalf("%s exemplar %v lacks a W3C trace_id/span_id", metric, e.Labels)
 			}
-			v, err := strconv.ParseFloat(e.Value, 64)
-			if err != nil || v > le {
-				t.Fatalf("%s exemplar value %s exceeds its bucket le=%s", metric, e.Value, s.SeriesLabels["le"])
+			if e.Value > le {
+				t.Fatalf("%s exemplar value %v exceeds its bucket le=%s", metric, e.Value, s.Labels["le"])
 			}
-			out[s.SeriesLabels["job"]]++
+			out[s.Labels["job"]]++
 		}
 	}
 	return out

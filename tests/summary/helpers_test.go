@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,40 +192,17 @@ type promExemplar struct {
 // exemplarsFromPrometheus asks /api/v1/query_exemplars directly, as the plugin should.
 func exemplarsFromPrometheus(t testing.TB, prom *fixture.Prometheus, expr string, from, to time.Time) []promExemplar {
 	t.Helper()
-	sec := func(tm time.Time) string { return strconv.FormatFloat(float64(tm.UnixMilli())/1000, 'f', 3, 64) }
-	body, err := prom.Get(context.Background(), "/api/v1/query_exemplars", url.Values{
-		"query": {expr}, "start": {sec(from)}, "end": {sec(to)},
-	})
-	if err != nil {
-		t.Fatalf("query_exemplars: %v", err)
-	}
-	var r struct {
-		Data []struct {
-			SeriesLabels map[string]string `json:"seriesLabels"`
-			Exemplars    []struct {
-				Labels map[string]string `json:"labels"`
-				Value  string            `json:"value"`
-			} `json:"exemplars"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatalf("decode exemplars: %v", err)
-	}
 	var out []promExemplar
-	for _, s := range r.Data {
+	for _, s := range prom.Exemplars(t, expr, from, to) {
 		l := map[string]string{}
-		for k, v := range s.SeriesLabels {
+		for k, v := range s.Labels {
 			if k != "le" {
 				l[k] = v
 			}
 		}
 		key := fixture.LabelsKey(l)
 		for _, e := range s.Exemplars {
-			v, err := strconv.ParseFloat(e.Value, 64)
-			if err != nil {
-				t.Fatalf("exemplar value %q: %v", e.Value, err)
-			}
-			out = append(out, promExemplar{series: key, failing: l["error_type"] != "", traceID: e.Labels["trace_id"], value: v})
+			out = append(out, promExemplar{series: key, failing: l["error_type"] != "", traceID: e.Labels["trace_id"], value: e.Value})
 		}
 	}
 	return out
