@@ -4,7 +4,7 @@ use mcp_frames::Frame;
 use mcp_model::promql::{percent_of, quantile, sum_rate, Selector};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, past, percent, Column, Key, Table, Verdict};
+use super::table::{self, low_success, Column, Key, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
 
@@ -71,12 +71,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         let agent = &row.key[0];
         let mut v = Verdict::ok();
         v.judge(band, row.get(1), |x, bound| {
-            format!(
-                "{agent} tasks at {} success, {} {}",
-                percent(x),
-                past(x, bound, "under"),
-                percent(bound)
-            )
+            low_success(&format!("{agent} tasks"), x, bound)
         });
         v
     })

@@ -17,7 +17,9 @@ use mcp_frames::{Frame, Notice};
 use mcp_model::promql::{quantile, Selector};
 use mcp_model::{Family, Query, Status, Thresholds};
 
-use super::table::{bytes, past, percent, seconds, Column, Fetched, Key, Row, Table, Verdict};
+use super::table::{
+    bytes, low_success, percent, seconds, too_high, Column, Fetched, Key, Row, Table, Verdict,
+};
 use super::{Context, QueryFailure};
 use crate::upstream::InstantSample;
 
@@ -510,13 +512,13 @@ fn judge_service(t: &Thresholds, row: &Row, tools: &Entities, pools: &Entities) 
         return v;
     }
     v.judge(t.p95_latency_seconds, row.get(P95), |x, b| {
-        format!("p95 {}, {} {}", seconds(x), past(x, b, "over"), seconds(b))
+        too_high("p95", x, b, seconds)
     });
     let mut by_success: Vec<(&str, f64)> = of_job(tools, job).collect();
     by_success.sort_by(|a, b| a.1.total_cmp(&b.1));
     for (tool, success) in by_success {
         v.judge(t.tool_success_percent, Some(success), |x, b| {
-            tool_reason(tool, x, b)
+            low_success(tool, x, b)
         });
     }
     let mut by_workers: Vec<(&str, f64)> = of_job(pools, job).collect();
@@ -527,30 +529,12 @@ fn judge_service(t: &Thresholds, row: &Row, tools: &Entities, pools: &Entities) 
         });
     }
     v.judge(t.cpu_percent, row.get(CPU), |x, b| {
-        format!(
-            "CPU at {}, {} {}",
-            percent(x),
-            past(x, b, "over"),
-            percent(b)
-        )
+        too_high("CPU at", x, b, percent)
     });
     v.judge(t.memory_bytes, row.get(MEMORY), |x, b| {
-        format!("memory {}, {} {}", bytes(x), past(x, b, "over"), bytes(b))
+        too_high("memory", x, b, bytes)
     });
     v
-}
-
-fn tool_reason(tool: &str, success: f64, bound: f64) -> String {
-    format!(
-        "{tool} at {} success, {} {}",
-        percent(success),
-        if success < bound {
-            "under"
-        } else {
-            "at the bound of"
-        },
-        percent(bound)
-    )
 }
 
 fn pool_reason(t: &Thresholds, pool: &str, workers: f64, bound: f64) -> String {
@@ -622,7 +606,7 @@ fn worst_frame(
     for ((job, tool), success) in lowest(tools, limit) {
         let mut v = Verdict::ok();
         v.judge(t.tool_success_percent, Some(success), |x, b| {
-            tool_reason(tool, x, b)
+            low_success(tool, x, b)
         });
         rows.push(Row {
             key: vec!["tool".to_string(), job.to_string(), tool.to_string()],
@@ -809,7 +793,7 @@ mod tests {
             "gpu pool has 1 active worker, 2 or fewer"
         );
         assert_eq!(
-            tool_reason("spawn", 95.0, 95.0),
+            low_success("spawn", 95.0, 95.0),
             "spawn at 95 % success, at the bound of 95 %"
         );
         let v = judge_service(

@@ -5,7 +5,7 @@ use mcp_frames::Frame;
 use mcp_model::promql::{percent_of, sum_rate, Selector};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, past, percent, Column, Key, Table, Verdict};
+use super::table::{self, low_success, Column, Key, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
 
@@ -83,12 +83,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     table::run(ctx, "memory", table, |row| {
         let mut v = Verdict::ok();
         v.judge(band, row.get(2), |x, bound| {
-            format!(
-                "memory syncs at {} success, {} {}",
-                percent(x),
-                past(x, bound, "under"),
-                percent(bound)
-            )
+            low_success("memory syncs", x, bound)
         });
         v
     })

@@ -5,7 +5,7 @@ use mcp_frames::Frame;
 use mcp_model::promql::{quantile, sum_rate, Selector};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, past, seconds, Column, Key, Table, Verdict};
+use super::table::{self, seconds, too_high, Column, Key, Table, Verdict};
 use super::timeseries;
 use super::{Context, QueryFailure};
 
@@ -65,12 +65,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     table::run(ctx, "otlpOperations", table, |row| {
         let mut v = Verdict::ok();
         v.judge(band, row.get(1), |x, b| {
-            format!(
-                "operations p95 {}, {} {}",
-                seconds(x),
-                past(x, b, "over"),
-                seconds(b)
-            )
+            too_high("operations p95", x, b, seconds)
         });
         v
     })

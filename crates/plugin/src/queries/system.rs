@@ -5,7 +5,7 @@ use mcp_frames::Frame;
 use mcp_model::promql::Selector;
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, bytes, past, percent, Column, Key, Table, Verdict};
+use super::table::{self, bytes, percent, too_high, Column, Key, Table, Verdict};
 use super::timeseries;
 use super::{Context, QueryFailure};
 
@@ -66,28 +66,13 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
     table::run(ctx, "system", table, |row| {
         let mut v = Verdict::ok();
         v.judge(t.cpu_percent, row.get(0), |x, b| {
-            format!(
-                "CPU at {}, {} {}",
-                percent(x),
-                past(x, b, "over"),
-                percent(b)
-            )
+            too_high("CPU at", x, b, percent)
         });
         v.judge(t.memory_bytes, row.get(1), |x, b| {
-            format!(
-                "memory at {}, {} {}",
-                bytes(x),
-                past(x, b, "over"),
-                bytes(b)
-            )
+            too_high("memory at", x, b, bytes)
         });
         v.judge(t.disk_percent, row.get(3), |x, b| {
-            format!(
-                "disk at {}, {} {}",
-                percent(x),
-                past(x, b, "over"),
-                percent(b)
-            )
+            too_high("disk at", x, b, percent)
         });
         v
     })

@@ -281,9 +281,29 @@ fn status_config() -> FieldConfig {
     }
 }
 
+/// "`what` at 78 % success, under 90 %": the reason of a success share in a band.
+pub fn low_success(what: &str, value: f64, bound: f64) -> String {
+    format!(
+        "{what} at {} success, {} {}",
+        percent(value),
+        past(value, bound, "under"),
+        percent(bound)
+    )
+}
+
+/// "`what` 620 ms, over 500 ms": the reason of a level in a band, written with `unit`.
+pub fn too_high(what: &str, value: f64, bound: f64, unit: fn(f64) -> String) -> String {
+    format!(
+        "{what} {}, {} {}",
+        unit(value),
+        past(value, bound, "over"),
+        unit(bound)
+    )
+}
+
 /// `word` ("under", "over") when `value` is past `bound`, "at the bound of" when it sits
 /// on it, so that no reason says 95 % is under 95 %.
-pub fn past(value: f64, bound: f64, word: &'static str) -> &'static str {
+fn past(value: f64, bound: f64, word: &'static str) -> &'static str {
     if Band::is_at(value, bound) {
         "at the bound of"
     } else {

@@ -6,7 +6,7 @@ use mcp_model::promql::{quantile, ratio_percent, Selector};
 use mcp_model::{ExemplarSource, Format, Profile, Query};
 
 use super::exemplars;
-use super::table::{self, past, percent, seconds, Column, Key, Table, Verdict};
+use super::table::{self, low_success, seconds, too_high, Column, Key, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
 use super::{Context, QueryFailure};
 
@@ -98,20 +98,10 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         let tool = &row.key[1];
         let mut v = Verdict::ok();
         v.judge(thresholds.tool_success_percent, row.get(1), |x, bound| {
-            format!(
-                "{tool} at {} success, {} {}",
-                percent(x),
-                past(x, bound, "under"),
-                percent(bound)
-            )
+            low_success(tool, x, bound)
         });
         v.judge(thresholds.p95_latency_seconds, row.get(4), |x, bound| {
-            format!(
-                "{tool} p95 {}, {} {}",
-                seconds(x),
-                past(x, bound, "over"),
-                seconds(bound)
-            )
+            too_high(&format!("{tool} p95"), x, bound, seconds)
         });
         v
     })
