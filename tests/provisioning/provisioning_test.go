@@ -71,6 +71,7 @@ type panel struct {
 	GridPos    struct{ H, W, X, Y int }    `json:"gridPos"`
 	Datasource *struct{ Type, UID string } `json:"datasource"`
 	Targets    []map[string]any            `json:"targets"`
+	Options    map[string]any              `json:"options"`
 	Panels     []panel                     `json:"panels"`
 }
 
@@ -197,34 +198,38 @@ func TestDashboardQueriesAnswerWithData(t *testing.T) {
 			})
 			ds := dss[b.datasource]
 			settings := host.Settings{URL: eco.Prom.URL, UID: ds.UID, JSONData: ds.JSONData}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
 			// Health needs a scrape or two before every family is there.
-			var last string
+			deadline := time.Now().Add(2 * time.Minute)
 			for {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				h, err := p.CheckHealth(ctx, settings)
+				cancel()
 				if err != nil {
 					t.Fatal(err)
 				}
 				if h.Status == pluginv2.CheckHealthResponse_OK {
 					break
 				}
-				last = h.Message
-				if ctx.Err() != nil {
-					t.Fatalf("health of the provisioned %s: %s", ds.UID, last)
+				if time.Now().After(deadline) {
+					t.Fatalf("health of the provisioned %s: %s", ds.UID, h.Message)
 				}
 				time.Sleep(250 * time.Millisecond)
 			}
 			for _, pn := range flatten(readDashboard(t, b.file).Panels) {
 				for _, tg := range pn.Targets {
 					q := host.Query{RefID: fmt.Sprint(tg["refId"]), QueryType: fmt.Sprint(tg["queryType"]), MaxDataPoints: 600, JSON: tg}
+					// A table panel shows one frame (options.frameIndex): that one needs rows.
+					shown := -1
+					if i, ok := pn.Options["frameIndex"].(float64); ok {
+						shown = int(i)
+					}
 					// An error fails at once; an answer without rows is retried until the
 					// simulator's series have been scraped long enough to have rates.
 					deadline := time.Now().Add(60 * time.Second)
 					for {
 						q.To = time.Now()
 						q.From = q.To.Add(-5 * time.Minute)
-						failed, empty := answer(p, settings, q)
+						failed, empty := answer(p, settings, q, shown)
 						if failed != "" {
 							t.Errorf("panel %q (%s): %s", pn.Title, q.QueryType, failed)
 							break
@@ -244,9 +249,9 @@ func TestDashboardQueriesAnswerWithData(t *testing.T) {
 	}
 }
 
-// answer runs one query and says why it failed, or else why its answer is empty; both
-// are "" for an answer with rows.
-func answer(p *host.Plugin, s host.Settings, q host.Query) (failed, empty string) {
+// answer runs one query and says why it failed, or else why its answer (only frame
+// `shown` when it is not -1) is empty; both are "" for an answer with rows.
+func answer(p *host.Plugin, s host.Settings, q host.Query, shown int) (failed, empty string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, err := p.QueryData(ctx, s, nil, q)
@@ -259,8 +264,11 @@ func answer(p *host.Plugin, s host.Settings, q host.Query) (failed, empty string
 	}
 	rows := 0
 	var notices []string
-	for _, f := range r.Frames {
-		if n, err := f.RowLen(); err == nil {
+	if shown >= len(r.Frames) {
+		return fmt.Sprintf("the panel shows frame %d of %d", shown, len(r.Frames)), ""
+	}
+	for i, f := range r.Frames {
+		if n, err := f.RowLen(); err == nil && (shown < 0 || i == shown) {
 			rows += n
 		}
 		if f.Meta != nil {

@@ -305,31 +305,43 @@ func number(t testing.TB, v any) int {
 	return int(f)
 }
 
-// checkColumnsAgainstPrometheus evaluates each summary column's meaning as one plain PromQL
-// per column, independent of how the plugin splits its calls, at the summary's own
-// evaluation time, and requires the same value (or the same absence) on every row.
-func checkColumnsAgainstPrometheus(t *testing.T, w *world) {
-	t.Helper()
-	var at time.Time
-	const win = "20s"
-	rate := func(sel string) string { return fmt.Sprintf("sum by (job) (rate(%s[%s]))", sel, win) }
-	// A share is 0 when the part has no series but the whole has some, as in the plugin.
-	share := func(part, all string) string {
-		return fmt.Sprintf("100 * ((%s) or (%s) * 0) / (%s)", rate(part), rate(all), rate(all))
-	}
+// checkWindow is the rate window of the column checks.
+const checkWindow = "20s"
+
+// columnRate is the per-job rate of sel over checkWindow.
+func columnRate(sel string) string {
+	return fmt.Sprintf("sum by (job) (rate(%s[%s]))", sel, checkWindow)
+}
+
+// columnShare is 100 * part / all per job, 0 when the part has no series but the whole has
+// some, as in the plugin.
+func columnShare(part, all string) string {
+	return fmt.Sprintf("100 * ((%s) or (%s) * 0) / (%s)", columnRate(part), columnRate(all), columnRate(all))
+}
+
+// seedColumns is each summary column's meaning in one plain PromQL over the seed names.
+func seedColumns() map[string]string {
 	reqs, calls := "mcp_http_requests_total", "mcp_tool_calls_total"
-	want := map[string]string{
+	return map[string]string{
 		"up":              "min by (job) (up)",
-		"request rate":    rate(reqs),
-		"5xx %":           share(reqs+`{status=~"5.."}`, reqs),
-		"p95 latency":     fmt.Sprintf("histogram_quantile(0.95, sum by (le, job) (rate(mcp_http_request_duration_seconds_bucket[%s])))", win),
-		"tool success %":  share(calls+`{status="success"}`, calls),
-		"tool calls/s":    rate(calls),
+		"request rate":    columnRate(reqs),
+		"5xx %":           columnShare(reqs+`{status=~"5.."}`, reqs),
+		"p95 latency":     fmt.Sprintf("histogram_quantile(0.95, sum by (le, job) (rate(mcp_http_request_duration_seconds_bucket[%s])))", checkWindow),
+		"tool success %":  columnShare(calls+`{status="success"}`, calls),
+		"tool calls/s":    columnRate(calls),
 		"active workers":  "sum by (job) (pool_workers_active)",
 		"active sessions": "sum by (job) (sessions_active)",
 		"CPU %":           "max by (job) (mahavishnu_cpu_usage_percent)",
 		"memory":          "sum by (job) (mahavishnu_memory_usage_bytes)",
 	}
+}
+
+// checkColumnsAgainstPrometheus evaluates each column of want (column title -> PromQL),
+// independent of how the plugin splits its calls, at the summary's own evaluation time,
+// and requires the same value (or the same absence) on every row.
+func checkColumnsAgainstPrometheus(t *testing.T, w *world, want map[string]string) {
+	t.Helper()
+	var at time.Time
 	refs := map[string]map[string]float64{}
 	// Right after a start or a scenario switch some families have no rate yet: wait until
 	// Prometheus has every column, so the comparison is never vacuous.
@@ -348,7 +360,7 @@ func checkColumnsAgainstPrometheus(t *testing.T, w *world) {
 		}
 		return true, ""
 	})
-	frames := w.query(t, nil, "ecosystemSummary", at.Add(-5*time.Minute), at, map[string]any{"rateWindow": win})
+	frames := w.query(t, nil, "ecosystemSummary", at.Add(-5*time.Minute), at, map[string]any{"rateWindow": checkWindow})
 	got := rows(t, frameNamed(t, frames, "ecosystemSummary"))
 	for column, expr := range want {
 		ref := refs[column]

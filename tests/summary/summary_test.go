@@ -1,6 +1,7 @@
 package summary_test
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +99,7 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 		if s := rows(t, f)["session-buddy"].values["active sessions"]; s == nil || *s <= 0 {
 			t.Errorf("session-buddy active sessions = %v, want some", s)
 		}
-		checkColumnsAgainstPrometheus(t, w)
+		checkColumnsAgainstPrometheus(t, w, seedColumns())
 	})
 
 	for _, fl := range faults {
@@ -113,7 +114,7 @@ func TestSummaryAndExemplarsFollowTheEcosystem(t *testing.T) {
 				return len(shown) == 1 && shown[0] == fl.scenario+"@"+fl.job, describe(rs)
 			})
 			t.Logf("summary under %s:\n%s", fl.scenario, describe(rs))
-			checkColumnsAgainstPrometheus(t, w)
+			checkColumnsAgainstPrometheus(t, w, seedColumns())
 			if rs[fl.job].status != "critical" {
 				t.Errorf("%s status %q, want critical (%s)", fl.job, rs[fl.job].status, rs[fl.job].reasons)
 			}
@@ -342,6 +343,15 @@ func TestSummaryReadsToolOutcomesUnderOpenTelemetry(t *testing.T) {
 			ok = s != nil && *s > 0 && *s < 100 && calls != nil && *calls > 0
 		}
 		return ok, describe(rs)
+	})
+	ops := "mcp_server_operation_duration_seconds_count"
+	calls := ops + `{mcp_method_name="tools/call"}`
+	checkColumnsAgainstPrometheus(t, w, map[string]string{
+		"request rate":   columnRate(ops),
+		"5xx %":          columnShare(ops+`{error_type=~".+"}`, ops),
+		"p95 latency":    fmt.Sprintf("histogram_quantile(0.95, sum by (le, job) (rate(mcp_server_operation_duration_seconds_bucket[%s])))", checkWindow),
+		"tool success %": columnShare(ops+`{mcp_method_name="tools/call", error_type=""}`, calls),
+		"tool calls/s":   columnRate(calls),
 	})
 }
 

@@ -4,11 +4,11 @@
 //! active sessions, CPU %, memory, a status and its reasons; and a second frame, `worst`,
 //! with the worst tools (by success %) and pools (by active workers).
 //!
-//! Two instant queries at the range end, run concurrently: one answers every per-service
-//! part (its branches joined by `or`, each tagged with the part it answers), the other
-//! tool call rates per (job, tool, outcome). Shares and sums are computed here, so
-//! Prometheus scans each series once and the round costs about its slowest call
-//! (docs/PERFORMANCE.md, "Ecosystem summary").
+//! Two instant queries at the range end, run concurrently, each a set of parts joined by
+//! `or` and tagged with the part they answer (`CALLS`); tool call rates come split by
+//! outcome, successes in one call and failures in the other. Shares and sums are computed
+//! here, so Prometheus scans each tool series once and the round costs about its slowest
+//! call (docs/PERFORMANCE.md, "Ecosystem summary").
 
 use std::collections::BTreeMap;
 
@@ -60,7 +60,7 @@ enum Part {
 
 /// The parts each concurrent call answers, split so that both cost Prometheus about the
 /// same (measured on the simulator, docs/PERFORMANCE.md): the tool series, most of the
-/// work, go half to each (successes, and every other status), and every series is
+/// work, go half to each (successes, and every other status), and each tool series is
 /// selected once.
 const CALLS: [&[Part]; 2] = [
     &[
@@ -318,9 +318,19 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
 
 /// What tool success % is computed from.
 fn tool_expr(plan: &Plan) -> String {
+    let (ok, calls) = ok_and_calls(plan);
+    format!("100 * {ok} / ({calls})")
+}
+
+/// Successes and all calls per (job, tool) in PromQL: a tool with one outcome only has no
+/// series for the other, so each side falls back to zero rather than dropping the tool.
+fn ok_and_calls(plan: &Plan) -> (String, String) {
     let ok = plan.expr(Part::ToolSuccesses);
     let failed = plan.expr(Part::ToolFailures);
-    format!("100 * {ok} / ({ok} + {failed})")
+    (
+        format!("({ok} or {failed} * 0)"),
+        format!("({ok} or {failed} * 0) + ({failed} or {ok} * 0)"),
+    )
 }
 
 /// Every column of the summary, in order, each with the PromQL (or the parts) it comes
@@ -369,11 +379,7 @@ fn summary_table(plan: &Plan, t: &Thresholds) -> Table {
                 "tool calls/s",
                 "tool_calls_per_second",
                 "ops",
-                format!(
-                    "{} + {}",
-                    plan.expr(Part::ToolSuccesses),
-                    plan.expr(Part::ToolFailures)
-                ),
+                ok_and_calls(plan).1,
                 None,
             ),
             column(

@@ -299,22 +299,28 @@ fn de_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<InstantSample>, D::
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            let mut samples = false;
             let mut scalar = (None, None);
             while let Some(item) = seq.next_element::<Item>()? {
                 match item {
-                    Item::Sample(r) => out.extend(r.value.map(|(ts, v)| InstantSample {
-                        labels: r.metric,
-                        timestamp: seconds_to_ms(ts),
-                        value: v.0,
-                    })),
-                    Item::Time(ts) if scalar.0.is_none() => scalar.0 = Some(ts),
-                    Item::Value(v) if scalar.1.is_none() => scalar.1 = Some(v),
-                    _ => return Err(de::Error::custom("a scalar has one time and one value")),
+                    Item::Sample(r) => {
+                        samples = true;
+                        out.extend(r.value.map(|(ts, v)| InstantSample {
+                            labels: r.metric,
+                            timestamp: seconds_to_ms(ts),
+                            value: v.0,
+                        }))
+                    }
+                    Item::Time(ts) if scalar == (None, None) => scalar.0 = Some(ts),
+                    Item::Value(v) if scalar.0.is_some() && scalar.1.is_none() => {
+                        scalar.1 = Some(v)
+                    }
+                    _ => return Err(de::Error::custom("a scalar is [time, \"value\"]")),
                 }
             }
             match scalar {
                 (None, None) => Ok(out),
-                (Some(ts), Some(v)) if out.is_empty() => Ok(vec![InstantSample {
+                (Some(ts), Some(v)) if !samples => Ok(vec![InstantSample {
                     labels: BTreeMap::new(),
                     timestamp: seconds_to_ms(ts),
                     value: v,
@@ -392,6 +398,8 @@ mod tests {
             r#"[1, "2", "3"]"#,
             r#"[1, "x"]"#,
             r#"[{"metric":{},"value":[1,"1"]}, 1, "2"]"#,
+            r#"[{"metric":{}}, 1, "2"]"#,
+            r#"["2", 1]"#,
             r#"[1]"#,
             r#"[true]"#,
             r#"{"a":1}"#,
