@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mahavishnu/mcp-grafana/tests/internal/syncbuf"
 )
 
 // HandshakeLine is the go-plugin handshake a Grafana datasource plugin must print first:
@@ -22,8 +24,8 @@ type RawProcess struct {
 	Cmd       *exec.Cmd
 	FirstLine string
 	// Rest receives every later stdout line.
-	Rest   *syncBuffer
-	Stderr *syncBuffer
+	Rest   *syncbuf.Buffer
+	Stderr *syncbuf.Buffer
 }
 
 // StartRaw runs the binary with the magic cookie and PLUGIN_* variables as go-plugin sets
@@ -52,7 +54,7 @@ func StartRaw(t testing.TB, binary string, env ...string) *RawProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &RawProcess{Cmd: cmd, Rest: &syncBuffer{}, Stderr: &syncBuffer{}}
+	rp := &RawProcess{Cmd: cmd, Rest: &syncbuf.Buffer{}, Stderr: &syncbuf.Buffer{}}
 	cmd.Stderr = rp.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", binary, err)

@@ -27,7 +27,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,6 +37,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-plugin/runner"
+
+	"github.com/mahavishnu/mcp-grafana/tests/internal/syncbuf"
 )
 
 // PluginID is the datasource plugin id every request carries in its PluginContext.
@@ -103,8 +104,8 @@ type Plugin struct {
 	diag   pluginv2.DiagnosticsClient
 	res    pluginv2.ResourceClient
 	run    *teeRunner
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *syncbuf.Buffer
+	stderr *syncbuf.Buffer
 	binary string
 }
 
@@ -169,7 +170,7 @@ func Start(t testing.TB, opts Options) *Plugin {
 	}
 	RequireBinary(t, bin)
 
-	p := &Plugin{t: t, stdout: &syncBuffer{}, stderr: &syncBuffer{}, binary: bin}
+	p := &Plugin{t: t, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, binary: bin}
 
 	// Grafana's environment for a plugin: its own GF_* entries, then the host environment and
 	// the magic cookie and PLUGIN_* entries that go-plugin appends.
@@ -473,22 +474,4 @@ func (p *Plugin) CollectMetrics(ctx context.Context) ([]byte, error) {
 		return nil, nil
 	}
 	return resp.Metrics.Prometheus, nil
-}
-
-// syncBuffer is a bytes.Buffer safe for the writer goroutines and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
