@@ -117,31 +117,29 @@ func TestEveryUpstreamFaultFailsOnlyItsQueriesWithAClearError(t *testing.T) {
 	cases := faultCases(t)
 	before := rssBytes(t, p.PID())
 
-	// Each fault alone first, so that each error is seen for what it is.
-	var wg sync.WaitGroup
-	for i, c := range cases {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			checkFault(t, p, c, "fault-"+string(rune('a'+i)))
-		}()
+	// fire sends every fault `rounds` times at once and waits for all of them.
+	fire := func(rounds int) {
+		var wg sync.WaitGroup
+		for round := 0; round < rounds; round++ {
+			for i, c := range cases {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					checkFault(t, p, c, "fault-"+string(rune('a'+i)))
+				}()
+			}
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+
+	// Each fault once first, so that each error is seen for what it is.
+	fire(1)
 	if !p.Alive() {
 		t.Fatalf("the plugin died\nstderr:\n%s", p.Stderr())
 	}
 
 	// Then every fault four times at once: the process stays up and its memory bounded.
-	for round := 0; round < 4; round++ {
-		for i, c := range cases {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				checkFault(t, p, c, "fault-"+string(rune('a'+i)))
-			}()
-		}
-	}
-	wg.Wait()
+	fire(4)
 	if !p.Alive() {
 		t.Fatalf("the plugin died under concurrent faults\nstderr:\n%s", p.Stderr())
 	}

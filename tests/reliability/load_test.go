@@ -190,6 +190,13 @@ func TestSixtyFourConcurrentQueryStreamsAgainstPrometheus(t *testing.T) {
 	if r.calls < loadWorkers {
 		t.Errorf("only %d calls completed", r.calls)
 	}
+	checkFootprint(t, p, r)
+}
+
+// checkFootprint requires the run's peak memory and descriptors within their bounds, and
+// the process to settle afterwards.
+func checkFootprint(t *testing.T, p *host.Plugin, r *loadResult) {
+	t.Helper()
 	if r.maxRSS > loadRSSBound {
 		t.Errorf("RSS peaked at %s, over the bound %s", mib(r.maxRSS), mib(loadRSSBound))
 	}
@@ -230,13 +237,7 @@ func TestSixtyFourConcurrentQueryStreamsWithPrometheusDownFailFast(t *testing.T)
 	if p99 := r.percentile(99); p99 > time.Second {
 		t.Errorf("p99 %s: failures are not fast", p99)
 	}
-	if r.maxRSS > loadRSSBound {
-		t.Errorf("RSS peaked at %s, over the bound %s", mib(r.maxRSS), mib(loadRSSBound))
-	}
-	if r.maxFDs > fdBound {
-		t.Errorf("open descriptors peaked at %d, over %d", r.maxFDs, fdBound)
-	}
-	checkSettled(t, p)
+	checkFootprint(t, p, r)
 }
 
 func TestMaxConcurrentQueriesQueuesInsteadOfFailing(t *testing.T) {
