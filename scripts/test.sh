@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, Rust unit tests, Prometheus config and rule tests,
-# and the Go end-to-end tests that drive the built plugin as Grafana does, against real
+# Runs every test: formatting and lints, Rust unit tests, the frontend's checks, unit tests and
+# build (dist/), Prometheus config and rule tests, and the Go end-to-end tests that drive the built plugin as Grafana does, against real
 # Prometheus. Installs what it needs first (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,18 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh
 
 step "Rust: binaries for the end-to-end tests"
 cargo build --locked -p mcp-plugin -p mcp-simulator
+
+step "Frontend: install, types, lints, format, unit tests, build (dist/)"
+(
+  cd frontend
+  export npm_config_cache="${npm_config_cache:-/var/cache/mcp-grafana/npm}"
+  npm ci --prefer-offline --no-audit --no-fund
+  npm run typecheck
+  npm run lint
+  npm run format
+  npm test
+  MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" npm run build
+)
 
 step "Prometheus: config, rules and rule unit tests"
 provisioning/prometheus/check.sh

@@ -87,8 +87,8 @@ func TestDatasourceManifestMatchesGrafanaSchema(t *testing.T) {
 	if !m.Backend || !m.Alerting || !m.Metrics {
 		t.Errorf("backend, alerting and metrics must be true: %+v", m)
 	}
-	if !regexp.MustCompile(`^>=10\.0\.0`).MatchString(m.Dependencies.GrafanaDependency) {
-		t.Errorf("grafanaDependency = %q, want >=10.0.0", m.Dependencies.GrafanaDependency)
+	if !regexp.MustCompile(`^>=10\.4\.0`).MatchString(m.Dependencies.GrafanaDependency) {
+		t.Errorf("grafanaDependency = %q, want >=10.4.0", m.Dependencies.GrafanaDependency)
 	}
 	if len(m.Info.Keywords) == 0 || len(m.Info.Links) == 0 {
 		t.Error("keywords and links must not be empty")

@@ -1,0 +1,46 @@
+// Stable data-testid values of the editors' fields and sections, for the browser tests.
+// Renaming one breaks those tests: change both together.
+export const selectors = {
+  config: {
+    url: 'mcp-config-url',
+    timeout: 'mcp-config-timeout',
+    httpMethod: 'mcp-config-http-method',
+    scrapeInterval: 'mcp-config-scrape-interval',
+    maxResponseBytes: 'mcp-config-max-response-bytes',
+    maxConcurrentQueries: 'mcp-config-max-concurrent-queries',
+    traceDatasource: 'mcp-config-trace-datasource',
+    traceUrlTemplate: 'mcp-config-trace-url-template',
+    exemplarTraceIdLabel: 'mcp-config-exemplar-trace-id-label',
+    metricProfile: 'mcp-config-metric-profile',
+    metricOverrides: 'mcp-config-metric-overrides',
+    threshold: (key: string, band: 'warn' | 'critical') => `mcp-config-threshold-${key}-${band}`,
+    ecosystemCheck: {
+      section: 'mcp-ecosystem-check',
+      run: 'mcp-ecosystem-check-run',
+      summary: 'mcp-ecosystem-check-summary',
+      job: (job: string) => `mcp-ecosystem-check-job-${job}`,
+      exemplars: 'mcp-ecosystem-check-exemplars',
+      finding: (index: number) => `mcp-ecosystem-check-finding-${index}`,
+    },
+  },
+  query: {
+    editor: 'mcp-query-editor',
+    queryType: 'mcp-query-type',
+    queryTypeDescription: 'mcp-query-type-description',
+    filter: (field: string) => `mcp-query-filter-${field}`,
+    percentiles: 'mcp-query-percentiles',
+    format: 'mcp-query-format',
+    rateWindow: 'mcp-query-rate-window',
+    exemplars: 'mcp-query-exemplars',
+    exemplarSource: 'mcp-query-exemplar-source',
+    limit: 'mcp-query-limit',
+    expr: 'mcp-query-expr',
+    legendFormat: 'mcp-query-legend-format',
+    preview: 'mcp-query-preview',
+    previewError: 'mcp-query-preview-error',
+  },
+  variable: {
+    resource: 'mcp-variable-resource',
+    services: 'mcp-variable-services',
+  },
+} as const;
