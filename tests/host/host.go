@@ -427,26 +427,44 @@ func (p *Plugin) QueryData(ctx context.Context, s Settings, headers map[string]s
 // CallResource calls Resource.CallResource as /api/datasources/uid/<uid>/resources/<pathAndQuery>
 // does, and returns the status code and the concatenated body.
 func (p *Plugin) CallResource(ctx context.Context, s Settings, method, pathAndQuery string, body []byte) (int, []byte, error) {
+	r, err := p.Resource(ctx, s, method, pathAndQuery, map[string][]string{"Accept": {"application/json"}}, body)
+	return r.Status, r.Body, err
+}
+
+// ResourceReply is a CallResource answer: status, the headers of its first message and
+// the concatenated body.
+type ResourceReply struct {
+	Status  int
+	Headers map[string][]string
+	Body    []byte
+}
+
+// Resource calls Resource.CallResource with the request's own headers.
+func (p *Plugin) Resource(ctx context.Context, s Settings, method, pathAndQuery string, headers map[string][]string, body []byte) (ResourceReply, error) {
+	var r ResourceReply
 	pc, err := s.PluginContext()
 	if err != nil {
-		return 0, nil, err
+		return r, err
 	}
 	u, err := url.Parse(pathAndQuery)
 	if err != nil {
-		return 0, nil, fmt.Errorf("resource path %q: %w", pathAndQuery, err)
+		return r, fmt.Errorf("resource path %q: %w", pathAndQuery, err)
+	}
+	hs := map[string]*pluginv2.StringList{}
+	for k, v := range headers {
+		hs[k] = &pluginv2.StringList{Values: v}
 	}
 	stream, err := p.res.CallResource(ctx, &pluginv2.CallResourceRequest{
 		PluginContext: pc,
 		Path:          strings.TrimPrefix(u.Path, "/"),
 		Method:        method,
 		Url:           strings.TrimPrefix(u.String(), "/"),
-		Headers:       map[string]*pluginv2.StringList{"Accept": {Values: []string{"application/json"}}},
+		Headers:       hs,
 		Body:          body,
 	})
 	if err != nil {
-		return 0, nil, err
+		return r, err
 	}
-	var code int32
 	var buf bytes.Buffer
 	for {
 		msg, err := stream.Recv()
@@ -454,14 +472,37 @@ func (p *Plugin) CallResource(ctx context.Context, s Settings, method, pathAndQu
 			break
 		}
 		if err != nil {
-			return int(code), buf.Bytes(), err
+			r.Body = buf.Bytes()
+			return r, err
 		}
 		if msg.Code != 0 {
-			code = msg.Code
+			r.Status = int(msg.Code)
+		}
+		if r.Headers == nil && len(msg.Headers) > 0 {
+			r.Headers = map[string][]string{}
+			for k, v := range msg.Headers {
+				r.Headers[k] = v.Values
+			}
 		}
 		buf.Write(msg.Body)
 	}
-	return int(code), buf.Bytes(), nil
+	r.Body = buf.Bytes()
+	return r, nil
+}
+
+// QueryDataProto sends a pluginv2 request as built and returns the plugin's answer
+// undecoded, for a caller that converts it as Grafana does.
+func (p *Plugin) QueryDataProto(ctx context.Context, req *pluginv2.QueryDataRequest) (*pluginv2.QueryDataResponse, error) {
+	return p.data.QueryData(ctx, req)
+}
+
+// CheckHealthProto calls Diagnostics.CheckHealth and returns the answer undecoded.
+func (p *Plugin) CheckHealthProto(ctx context.Context, s Settings) (*pluginv2.CheckHealthResponse, error) {
+	pc, err := s.PluginContext()
+	if err != nil {
+		return nil, err
+	}
+	return p.diag.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: pc, Headers: map[string]string{}})
 }
 
 // CollectMetrics calls Diagnostics.CollectMetrics (Grafana's /api/plugins/<id>/metrics).

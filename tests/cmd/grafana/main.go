@@ -1,0 +1,132 @@
+// Command grafana serves the slice of Grafana's HTTP API that the plugin's frontend calls
+// (tests/grafanaapi), over the real parts: Debian's Prometheus scraping the MCP ecosystem
+// simulator, and the plugin binary launched as Grafana launches it. The browser tests start
+// it, read one JSON line from its stdout, and stop it by its PID:
+//
+//	{"url":"http://127.0.0.1:<port>","prometheus":"http://127.0.0.1:<port>",
+//	 "simulatorControl":"127.0.0.1:<port>","pid":<pid>,"datasources":["mcp","mcp-new","tempo"]}
+//
+// Datasources: "mcp" points at the Prometheus (for query editors), "mcp-new" is empty (for a
+// config page to fill in), "tempo" is a trace datasource for the pickers. It stops every
+// child by PID on SIGTERM or SIGINT, or when its stdin closes.
+//
+// Flags: -repo (repository root; default found from the working directory), -scenario
+// (the simulator's starting scenario), -stdin (stop when stdin closes; default true).
+// Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/mahavishnu/mcp-grafana/tests/fixture"
+	"github.com/mahavishnu/mcp-grafana/tests/grafanaapi"
+	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/standalone"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "grafana:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	repo := flag.String("repo", "", "repository root (default: found above the working directory)")
+	scenario := flag.String("scenario", "", "the simulator's starting scenario (default healthy)")
+	stdin := flag.Bool("stdin", true, "stop when stdin closes")
+	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
+	flag.Parse()
+	if *repo == "" {
+		root, err := host.RepoRoot()
+		if err != nil {
+			return err
+		}
+		*repo = root
+	}
+
+	tb := standalone.New("grafana")
+	defer tb.Close()
+	// A signal during start-up must still stop what has started.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+
+	var eco *fixture.Ecosystem
+	var plugin *host.Plugin
+	if err := tb.Do(func() {
+		eco = fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 7, Scenario: *scenario}})
+		plugin = host.Start(tb, host.Options{})
+	}); err != nil {
+		return err
+	}
+
+	srv := grafanaapi.New(grafanaapi.Options{
+		Plugin: plugin,
+		Datasources: []grafanaapi.Datasource{
+			defaultDatasource(eco.Prom.URL),
+			grafanaapi.NewDatasource("mcp-new", "MCP (new)", "", nil, nil),
+			{UID: "tempo", Name: "Tempo", Type: "tempo", TypeName: "Tempo", TypeLogoURL: "public/app/plugins/datasource/tempo/img/tempo_logo.svg"},
+		},
+		DistDir:    filepath.Join(*repo, "dist"),
+		HarnessDir: filepath.Join(*repo, "tests", "browser", "page", "dist"),
+		FontsDir:   *fonts,
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(l) }()
+
+	ready, err := json.Marshal(map[string]any{
+		"url":              "http://" + l.Addr().String(),
+		"prometheus":       eco.Prom.URL,
+		"simulatorControl": eco.Sim.Control,
+		"pid":              os.Getpid(),
+		"datasources":      srv.Uids(),
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(ready))
+
+	stdinClosed := make(chan struct{})
+	if *stdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			close(stdinClosed)
+		}()
+	}
+	select {
+	case <-stop:
+	case <-stdinClosed:
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(ctx)
+	return nil
+}
+
+// defaultDatasource is the configured instance the query editors use.
+func defaultDatasource(promURL string) grafanaapi.Datasource {
+	d := grafanaapi.NewDatasource("mcp", "MCP", promURL, map[string]any{"timeInterval": "1s", "traceDatasourceUid": "tempo"}, nil)
+	d.IsDefault = true
+	return d
+}
