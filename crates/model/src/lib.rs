@@ -9,6 +9,7 @@
 //!   logical MCP metric ("seed" names, or the OpenTelemetry MCP semantic conventions).
 //! - [`promql`] builds selectors whose label values are always escaped, so no filter value
 //!   can change the structure of a query.
+//! - [`columns`] names the frames and columns the query types write and the panel reads.
 //! - [`Step`] fixes the step and aligned range of a range query the way Grafana's
 //!   Prometheus datasource does, and the `auto` rate window.
 //!
@@ -20,6 +21,7 @@
 //! assert_eq!(sel.to_string(), r#"mcp_http_requests_total{job="a\"b"}"#);
 //! ```
 
+pub mod columns;
 pub mod duration;
 pub mod legend;
 pub mod profile;

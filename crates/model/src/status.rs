@@ -31,6 +31,13 @@ impl Status {
         }
     }
 
+    /// The status a word of [`Status::as_str`] names.
+    pub fn from_word(word: &str) -> Option<Status> {
+        [Status::Ok, Status::Warn, Status::Critical]
+            .into_iter()
+            .find(|s| s.as_str() == word)
+    }
+
     /// A number for alerting and colour: 0 ok, 1 warn, 2 critical.
     pub fn level(self) -> f64 {
         match self {

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use futures::future::try_join;
 use mcp_frames::{Frame, Notice};
+use mcp_model::columns::{self, summary, worst};
 use mcp_model::promql::{quantile, Selector};
 use mcp_model::{Family, Query, Status, Thresholds};
 
@@ -311,7 +312,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         query.limit,
     );
     Ok(vec![
-        summary.frame("ecosystemSummary", fetched, verdicts),
+        summary.frame(summary::FRAME, fetched, verdicts),
         worst,
     ])
 }
@@ -339,19 +340,25 @@ fn summary_table(plan: &Plan, t: &Thresholds) -> Table {
     Table {
         keys: vec![Key {
             label: "job",
-            title: "service",
+            title: columns::SERVICE,
         }],
         columns: vec![
-            column("up", "up", "none", plan.expr(Part::Up).to_string(), None),
             column(
-                "request rate",
+                summary::UP,
+                "up",
+                "none",
+                plan.expr(Part::Up).to_string(),
+                None,
+            ),
+            column(
+                summary::REQUEST_RATE,
                 "request_rate",
                 "reqps",
                 plan.expr(Part::Requests).to_string(),
                 None,
             ),
             column(
-                "5xx %",
+                summary::ERROR_PERCENT,
                 "error_percent",
                 "percent",
                 format!(
@@ -362,49 +369,49 @@ fn summary_table(plan: &Plan, t: &Thresholds) -> Table {
                 None,
             ),
             column(
-                "p95 latency",
+                summary::P95,
                 "p95_seconds",
                 "s",
                 plan.expr(Part::P95).to_string(),
                 Some(t.p95_latency_seconds),
             ),
             column(
-                "tool success %",
+                summary::TOOL_SUCCESS,
                 "tool_success_percent",
                 "percent",
                 tool_expr(plan),
                 Some(t.tool_success_percent),
             ),
             column(
-                "tool calls/s",
+                summary::TOOL_CALLS,
                 "tool_calls_per_second",
                 "ops",
                 ok_and_calls(plan).1,
                 None,
             ),
             column(
-                "active workers",
+                summary::WORKERS,
                 "active_workers",
                 "none",
                 plan.expr(Part::Workers).to_string(),
                 None,
             ),
             column(
-                "active sessions",
+                summary::SESSIONS,
                 "active_sessions",
                 "none",
                 plan.expr(Part::Sessions).to_string(),
                 None,
             ),
             column(
-                "CPU %",
+                summary::CPU,
                 "cpu_percent",
                 "percent",
                 plan.expr(Part::Cpu).to_string(),
                 Some(t.cpu_percent),
             ),
             column(
-                "memory",
+                summary::MEMORY,
                 "memory_bytes",
                 "bytes",
                 plan.expr(Part::Memory).to_string(),
@@ -573,7 +580,7 @@ fn worst_frame(
         keys: vec![
             Key {
                 label: "kind",
-                title: "kind",
+                title: worst::KIND,
             },
             Key {
                 label: "job",
@@ -581,19 +588,19 @@ fn worst_frame(
             },
             Key {
                 label: "name",
-                title: "tool or pool",
+                title: worst::NAME,
             },
         ],
         columns: vec![
             Column {
-                title: "success %",
+                title: worst::SUCCESS,
                 metric: "success_percent",
                 unit: "percent",
                 expr: tools_expr.to_string(),
                 band: Some(t.tool_success_percent),
             },
             Column {
-                title: "active workers",
+                title: worst::WORKERS,
                 metric: "active_workers",
                 unit: "none",
                 expr: pools_expr.to_string(),
@@ -615,7 +622,7 @@ fn worst_frame(
             low_success(tool, x, b)
         });
         rows.push(Row {
-            key: vec!["tool".to_string(), job.to_string(), tool.to_string()],
+            key: vec![worst::TOOL.to_string(), job.to_string(), tool.to_string()],
             values: vec![success, f64::NAN],
         });
         verdicts.push(v);
@@ -626,7 +633,7 @@ fn worst_frame(
             pool_reason(t, pool, x, b)
         });
         rows.push(Row {
-            key: vec!["pool".to_string(), job.to_string(), pool.to_string()],
+            key: vec![worst::POOL.to_string(), job.to_string(), pool.to_string()],
             values: vec![f64::NAN, workers],
         });
         verdicts.push(v);
@@ -636,7 +643,7 @@ fn worst_frame(
         notices: Vec::new(),
         executed: format!("{tools_expr}\n{pools_expr}"),
     };
-    table.frame("worst", fetched, verdicts)
+    table.frame(worst::FRAME, fetched, verdicts)
 }
 
 #[cfg(test)]

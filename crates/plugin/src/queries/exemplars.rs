@@ -13,6 +13,7 @@ use std::future::Future;
 
 use futures::future::join;
 use mcp_frames::{DataLink, DataTopic, Field, FieldConfig, Frame, FrameMeta, Notice};
+use mcp_model::columns::{self, exemplar};
 use mcp_model::promql::Selector;
 use mcp_model::{ExemplarSource, Family, Query};
 use serde_json::json;
@@ -199,15 +200,12 @@ fn flatten(answer: Vec<ExemplarSeries>) -> Exemplars {
     out
 }
 
-/// Whether a histogram series counts failed calls: an HTTP 5xx `status`, a tool `status`
-/// other than success, or a set OpenTelemetry `error_type`. Series without such labels
-/// (the seed histograms carry none) are judged by their values alone.
+/// Whether a histogram series counts failed calls ([`exemplar::is_failing`]).
 fn is_failing(labels: &BTreeMap<String, String>) -> bool {
-    let status_failed = labels.get("status").is_some_and(|s| {
-        let http_5xx = s.len() == 3 && s.starts_with('5') && s.bytes().all(|b| b.is_ascii_digit());
-        http_5xx || matches!(s.as_str(), "error" | "failure" | "failed" | "timeout")
-    });
-    status_failed || labels.get("error_type").is_some_and(|e| !e.is_empty())
+    exemplar::is_failing(
+        labels.get(exemplar::STATUS_LABEL).map(String::as_str),
+        labels.get(exemplar::ERROR_TYPE_LABEL).map(String::as_str),
+    )
 }
 
 impl Exemplars {
@@ -222,10 +220,12 @@ impl Exemplars {
     ) -> Frame {
         let times = kept.iter().map(|&i| self.candidates[i].time_ms).collect();
         let values = kept.iter().map(|&i| self.candidates[i].value).collect();
-        let mut frame = Frame::new("exemplar")
+        let mut frame = Frame::new(exemplar::FRAME)
             .with_meta(meta)
-            .with_field(Field::time("Time", times))
-            .with_field(Field::f64("Value", values).with_config(FieldConfig::with_unit("s")));
+            .with_field(Field::time(columns::TIME, times))
+            .with_field(
+                Field::f64(columns::VALUE, values).with_config(FieldConfig::with_unit("s")),
+            );
         let names: BTreeSet<&String> = kept
             .iter()
             .flat_map(|&i| self.labels_of[i].keys())

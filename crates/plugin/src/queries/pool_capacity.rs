@@ -2,6 +2,7 @@
 //! the range with a status (0 workers is critical).
 
 use mcp_frames::Frame;
+use mcp_model::columns::{self, pool_capacity};
 use mcp_model::promql::Selector;
 use mcp_model::{Family, Format, Query};
 
@@ -29,30 +30,30 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         keys: vec![
             Key {
                 label: "job",
-                title: "service",
+                title: columns::SERVICE,
             },
             Key {
                 label: "pool_type",
-                title: "pool",
+                title: pool_capacity::POOL,
             },
         ],
         columns: vec![
             Column {
-                title: "workers",
+                title: pool_capacity::WORKERS,
                 metric: "workers",
                 unit: "none",
                 expr: current,
                 band: Some(band),
             },
             Column {
-                title: "min",
+                title: pool_capacity::MIN,
                 metric: "workers_min",
                 unit: "none",
                 expr: format!("min by ({BY}) (min_over_time({sel}[{range}]))"),
                 band: None,
             },
             Column {
-                title: "max",
+                title: pool_capacity::MAX,
                 metric: "workers_max",
                 unit: "none",
                 expr: format!("max by ({BY}) (max_over_time({sel}[{range}]))"),
@@ -60,7 +61,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             },
         ],
     };
-    table::run(ctx, "poolCapacity", table, |row| {
+    table::run(ctx, pool_capacity::FRAME, table, |row| {
         let pool = &row.key[1];
         let mut v = Verdict::ok();
         v.judge(band, row.get(0), |x, bound| {

@@ -1,6 +1,7 @@
 //! `requestLatency`: request duration percentiles per job, from the duration histogram.
 
 use mcp_frames::Frame;
+use mcp_model::columns::latency;
 use mcp_model::promql::{self, Selector};
 use mcp_model::{ExemplarSource, Family, Query};
 
@@ -27,7 +28,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
                 "s",
                 &format!("{{{{job}}}} p{label}"),
             );
-            q.extra_labels.push(("percentile".to_string(), label));
+            q.extra_labels
+                .push((latency::PERCENTILE_LABEL.to_string(), label));
             q
         })
         .collect();

@@ -9,7 +9,7 @@ use mcp_frames::{
     Field, FieldConfig, Frame, FrameMeta, FrameType, Notice, Threshold, ThresholdsConfig,
     ThresholdsMode, ValueMapping, ValueMappingResult,
 };
-use mcp_model::{Band, Direction, Status};
+use mcp_model::{columns, Band, Direction, Status};
 
 use super::{Context, QueryFailure};
 
@@ -181,11 +181,11 @@ impl Table {
             .collect();
         let reasons = order
             .iter()
-            .map(|&i| verdicts[i].reasons.join("; "))
+            .map(|&i| verdicts[i].reasons.join(columns::REASONS_SEPARATOR))
             .collect();
         frame
-            .with_field(Field::str("status", statuses).with_config(status_config()))
-            .with_field(Field::str("reasons", reasons))
+            .with_field(Field::str(columns::STATUS, statuses).with_config(status_config()))
+            .with_field(Field::str(columns::REASONS, reasons))
     }
 
     /// Frames Grafana's alerting can reduce: one numeric frame per row and column, and

@@ -2,6 +2,7 @@
 //! status; as time series, success % per tool. Labels read `tool_name` under every profile.
 
 use mcp_frames::Frame;
+use mcp_model::columns::{self, tool_health};
 use mcp_model::promql::{quantile, ratio_percent, Selector};
 use mcp_model::{ExemplarSource, Format, Profile, Query};
 
@@ -49,44 +50,44 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         keys: vec![
             Key {
                 label: "job",
-                title: "service",
+                title: columns::SERVICE,
             },
             Key {
                 label: "tool_name",
-                title: "tool",
+                title: tool_health::TOOL,
             },
         ],
         columns: vec![
             Column {
-                title: "calls/s",
+                title: tool_health::CALLS,
                 metric: "calls_per_second",
                 unit: "ops",
                 expr: sum(calls.clone()),
                 band: None,
             },
             Column {
-                title: "success %",
+                title: tool_health::SUCCESS,
                 metric: "success_percent",
                 unit: "percent",
                 expr: success,
                 band: Some(thresholds.tool_success_percent),
             },
             Column {
-                title: "errors/s",
+                title: tool_health::ERRORS,
                 metric: "errors_per_second",
                 unit: "ops",
                 expr: format!("{failures} or 0 * {}", sum(calls)),
                 band: None,
             },
             Column {
-                title: "p50",
+                title: tool_health::P50,
                 metric: "p50_seconds",
                 unit: "s",
                 expr: q(0.5),
                 band: None,
             },
             Column {
-                title: "p95",
+                title: tool_health::P95,
                 metric: "p95_seconds",
                 unit: "s",
                 expr: q(0.95),
@@ -94,7 +95,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             },
         ],
     };
-    table::run(ctx, "toolHealth", table, |row| {
+    table::run(ctx, tool_health::FRAME, table, |row| {
         let tool = &row.key[1];
         let mut v = Verdict::ok();
         v.judge(thresholds.tool_success_percent, row.get(1), |x, bound| {
