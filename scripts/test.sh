@@ -56,6 +56,12 @@ export MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
 # other packages competing for two cores.
 go test -p 1 -count=1 -timeout 25m ./...
 
+step "Browser: the plugin's pages in Chromium over the real backend (tests/browser)"
+cd "$root"
+(cd tests && go build -o "$target/harness-grafana" ./cmd/grafana)
+node tests/browser/page/build.mjs
+MCP_GRAFANA_BINARY="$target/harness-grafana" node --test --test-concurrency=1 tests/browser/
+
 step "Benchmarks: smoke run of each (no timing asserted)"
 cd "$root"
 (cd bench/peer && test -z "$(gofmt -l .)" && go vet ./...)

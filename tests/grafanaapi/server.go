@@ -9,6 +9,7 @@
 //	*    /api/datasources/uid/<uid>/resources/<path>   CallResource
 //	GET  /public/plugins/<id>/<file>                   the built plugin (dist/<id>/)
 //	GET  /public/fonts/<file>                          Inter, as Grafana serves its fonts
+//	GET  /public/img/<file>                            Grafana's icons (copied with the page)
 //	GET  /harness/<file>                               the harness page and its bundle
 //	GET  /harness/api/queries                          the query JSON the plugin received
 //
@@ -127,6 +128,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("/api/datasources/uid/{uid}/resources/{path...}", s.resource)
 	s.mux.HandleFunc("GET /public/plugins/{id}/{file...}", s.pluginFile)
 	s.mux.HandleFunc("GET /public/fonts/{file}", s.font)
+	s.mux.HandleFunc("GET /public/img/{file...}", s.image)
 	s.mux.HandleFunc("GET /harness/api/queries", s.recorded)
 	s.mux.HandleFunc("DELETE /harness/api/queries", s.forget)
 	s.mux.HandleFunc("GET /harness/{file...}", s.harnessFile)
@@ -500,6 +502,11 @@ func (s *Server) pluginFile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) font(w http.ResponseWriter, r *http.Request) {
 	serveUnder(w, r, s.opts.FontsDir, r.PathValue("file"))
+}
+
+// image serves Grafana's own images (@grafana/ui's icons), which the page build copies.
+func (s *Server) image(w http.ResponseWriter, r *http.Request) {
+	serveUnder(w, r, filepath.Join(s.opts.HarnessDir, "public", "img"), r.PathValue("file"))
 }
 
 func (s *Server) harnessFile(w http.ResponseWriter, r *http.Request) {

@@ -10,8 +10,9 @@
 // config page to fill in), "tempo" is a trace datasource for the pickers. It stops every
 // child by PID on SIGTERM or SIGINT, or when its stdin closes.
 //
-// Flags: -repo (repository root; default found from the working directory), -scenario
-// (the simulator's starting scenario), -stdin (stop when stdin closes; default true).
+// Flags: -repo (repository root; default found from the working directory), -dist (the
+// built plugins; default <repo>/dist), -scenario (the simulator's starting scenario), -stdin
+// (stop when stdin closes; default true).
 // Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
 package main
 
@@ -48,6 +49,7 @@ func run() error {
 	scenario := flag.String("scenario", "", "the simulator's starting scenario (default healthy)")
 	stdin := flag.Bool("stdin", true, "stop when stdin closes")
 	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
+	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
 	flag.Parse()
 	if *repo == "" {
 		root, err := host.RepoRoot()
@@ -55,6 +57,9 @@ func run() error {
 			return err
 		}
 		*repo = root
+	}
+	if *dist == "" {
+		*dist = filepath.Join(*repo, "dist")
 	}
 
 	tb := standalone.New("grafana")
@@ -77,9 +82,9 @@ func run() error {
 		Datasources: []grafanaapi.Datasource{
 			defaultDatasource(eco.Prom.URL),
 			grafanaapi.NewDatasource("mcp-new", "MCP (new)", "", nil, nil),
-			{UID: "tempo", Name: "Tempo", Type: "tempo", TypeName: "Tempo", TypeLogoURL: "public/app/plugins/datasource/tempo/img/tempo_logo.svg"},
+			{UID: "tempo", Name: "Tempo", Type: "tempo", TypeName: "Tempo", TypeLogoURL: "public/img/icons/unicons/sitemap.svg"},
 		},
-		DistDir:    filepath.Join(*repo, "dist"),
+		DistDir:    *dist,
 		HarnessDir: filepath.Join(*repo, "tests", "browser", "page", "dist"),
 		FontsDir:   *fonts,
 	})

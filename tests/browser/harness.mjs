@@ -1,0 +1,172 @@
+// The browser harness for node's test runner: the Go server (tests/cmd/grafana) over the
+// real plugin, Prometheus and simulator, and Debian's chromium driven by playwright-core.
+//
+//   const h = await startHarness();              // server + one browser
+//   const page = await h.open({ view: 'query', uid: 'mcp', theme: 'dark' });
+//   await h.screenshot(page, 'query-editor-dark');
+//   await h.stop();                              // browser closed, server stopped by its PID
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+const frontendModules = path.resolve(process.env.FRONTEND_NODE_MODULES ?? path.join(repo, 'frontend', 'node_modules'));
+const require = createRequire(path.join(frontendModules, '..', 'package.json'));
+const { chromium } = require('playwright-core');
+
+export const CHROMIUM = process.env.MCP_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const ARTIFACTS = path.join(repo, 'test-artifacts', 'browser');
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function poll(what, check, timeoutMs = 30000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) {
+        return v;
+      }
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Answers a test provokes on purpose (a failing query, a health ERROR) and the favicon. */
+function expectedFailures(r) {
+  const u = new URL(r.url());
+  return u.pathname === '/favicon.ico' || u.pathname === '/api/ds/query' || u.pathname.endsWith('/health');
+}
+
+/** The Go server binary: MCP_GRAFANA_BINARY, else built now from tests/cmd/grafana. */
+function serverBinary() {
+  if (process.env.MCP_GRAFANA_BINARY) {
+    return process.env.MCP_GRAFANA_BINARY;
+  }
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-harness-')), 'grafana');
+  execFileSync('go', ['build', '-o', out, './cmd/grafana'], { cwd: path.join(repo, 'tests'), stdio: 'inherit' });
+  return out;
+}
+
+/** Starts the Go server and waits for its ready line. */
+export async function startServer({ scenario } = {}) {
+  const args = ['-repo', repo];
+  if (process.env.MCP_DIST) {
+    args.push('-dist', process.env.MCP_DIST);
+  }
+  if (scenario) {
+    args.push('-scenario', scenario);
+  }
+  const child = spawn(serverBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stderr.on('data', (d) => (logs += d));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const lines = readline.createInterface({ input: child.stdout });
+  const ready = await Promise.race([
+    new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l)))),
+    exited.then(({ code, signal }) => {
+      throw new Error(`the harness server exited before ready (code ${code}, signal ${signal}):\n${logs}`);
+    }),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`no ready line within 120 s:\n${logs}`)), 120000).unref()
+    ),
+  ]);
+  return {
+    ...ready,
+    pid: child.pid,
+    logs: () => logs,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+      }
+      process.kill(child.pid, 'SIGTERM');
+      const killer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 15000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The server, one browser, and pages on the harness. */
+export async function startHarness(opts = {}) {
+  const server = await startServer(opts);
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const pages = [];
+  return {
+    server,
+    browser,
+    /** Opens /harness/?view=..&uid=..&theme=.. and waits until the plugin is mounted. */
+    async open({ view = 'query', uid, theme = 'light', extra = {}, width = 1200, height = 900 } = {}) {
+      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      // A failed request is named by its URL below, not by chromium's console line.
+      page.on(
+        'console',
+        (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text())
+      );
+      page.on(
+        'response',
+        (r) =>
+          r.status() >= 400 &&
+          !expectedFailures(r) &&
+          errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`)
+      );
+      page.errors = errors;
+      pages.push(page);
+      const q = new URLSearchParams({ view, theme, ...(uid ? { uid } : {}), ...extra });
+      await page.goto(`${server.url}/harness/?${q}`);
+      await page.waitForFunction(() => document.body.getAttribute('data-harness-state'), null, { timeout: 30000 });
+      const state = await page.evaluate(() => document.body.getAttribute('data-harness-state'));
+      if (state !== 'ready') {
+        throw new Error(
+          `the harness page failed: ${await page.evaluate(() => window.harnessError)}\n${errors.join('\n')}`
+        );
+      }
+      return page;
+    },
+    async screenshot(page, name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    async stop() {
+      await browser.close().catch(() => {});
+      await server.stop();
+    },
+  };
+}
+
+/** Fetches JSON from the harness server. */
+export async function api(server, pathname, init) {
+  const res = await fetch(server.url + pathname, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}

@@ -1,0 +1,72 @@
+// Loads a plugin's module.js as Grafana 10.4 does: the modules Grafana shares with plugins
+// are registered with SystemJS under their package names, and every plugin source is
+// wrapped so that its AMD `define` is Grafana's (window.__grafana_amd_define, which
+// @grafana/runtime sets when it loads SystemJS and its AMD extra).
+import * as emotionCss from '@emotion/css';
+import * as emotionReact from '@emotion/react';
+import * as grafanaData from '@grafana/data';
+import * as grafanaRuntime from '@grafana/runtime';
+import * as grafanaUi from '@grafana/ui';
+import * as lodash from 'lodash';
+import * as moment from 'moment';
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import * as jsxRuntime from 'react/jsx-runtime';
+import * as rxjs from 'rxjs';
+import * as rxjsOperators from 'rxjs/operators';
+
+// CommonJS packages reach an AMD module as their exports object, ES modules as their namespace.
+const cjs = (ns: any) => ns.default ?? ns;
+
+const shared: Record<string, unknown> = {
+  react: cjs(React),
+  'react-dom': cjs(ReactDOM),
+  'react/jsx-runtime': cjs(jsxRuntime),
+  '@grafana/data': grafanaData,
+  '@grafana/ui': grafanaUi,
+  '@grafana/runtime': grafanaRuntime,
+  '@emotion/css': emotionCss,
+  '@emotion/react': emotionReact,
+  lodash: cjs(lodash),
+  moment: cjs(moment),
+  rxjs,
+  'rxjs/operators': rxjsOperators,
+};
+
+let installed = false;
+
+function install() {
+  if (installed) {
+    return;
+  }
+  installed = true;
+  const System = grafanaRuntime.SystemJS as any;
+  const imports: Record<string, string> = {};
+  for (const [name, mod] of Object.entries(shared)) {
+    const url = `app:${name}`;
+    imports[name] = url;
+    System.set(url, { ...(mod as object), default: mod, __useDefault: true });
+  }
+  System.addImportMap({ imports });
+  const proto = System.constructor.prototype;
+  const originalFetch = proto.fetch;
+  proto.shouldFetch = (url: string) => url.endsWith('.js') || url.includes('.js?');
+  proto.fetch = async (url: string, options: RequestInit) => {
+    const res: Response = await originalFetch(url, options);
+    if (!res.ok || !(url.endsWith('.js') || url.includes('.js?'))) {
+      return res;
+    }
+    const source = await res.text();
+    const wrapped = `(function(define) {\n${source}\n})(window.__grafana_amd_define);\n//# sourceURL=${url}`;
+    return new Response(new Blob([wrapped], { type: 'text/javascript' }), {
+      headers: { 'Content-Type': 'text/javascript' },
+    });
+  };
+}
+
+/** Imports public/plugins/<id>/module.js and returns its exports. */
+export async function importPlugin(id: string): Promise<any> {
+  install();
+  // Relative to the page's base ("/"), as Grafana resolves plugin paths.
+  return (grafanaRuntime.SystemJS as any).import(`./public/plugins/${id}/module.js`);
+}
