@@ -14,6 +14,9 @@ scripts/deps.sh
 target=$(cargo metadata --format-version 1 --no-deps --locked |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
+step "Plugin manifest: its structure, and Grafana's schema when given (skipped with the reason otherwise)"
+(cd tests && go test -count=1 -v ./manifest/)
+
 step "Rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -54,7 +57,8 @@ export MCP_PLUGIN_BINARY="$target/debug/gpx_mcp"
 export MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
 # One package at a time: the load and cancellation tests measure the plugin, not the
 # other packages competing for two cores.
-go test -p 1 -count=1 -timeout 25m ./...
+# The manifest package ran above.
+go test -p 1 -count=1 -timeout 25m $(go list ./... | grep -v '/tests/manifest$')
 
 step "Browser: the plugin's pages in Chromium over the real backend (tests/browser)"
 cd "$root"
