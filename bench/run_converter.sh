@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The converter benchmark: our streaming parser + Arrow IPC against Grafana's converter
-# (promlib ReadPrometheusStyleResult + Frames.MarshalArrow), same payload files, both read
+# The converter benchmark: our streaming parser + Arrow IPC against the Go peer (client_golang
+# types decoded with json-iterator into grafana-plugin-sdk-go frames, then Frames.MarshalArrow;
+# bench/peer/promframes), same payload files, both read
 # as a stream in 64 KiB reads, each pinned to one core (taskset -c 0), each in its own
 # process. Throughput: median of REPS runs per process, median over ROUNDS alternating
 # processes; wall-clock and CPU-time throughput (CPU time: all threads, the Go garbage
@@ -59,14 +60,14 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 def pick(kind, impl, series):
     return [r for r in rows if r["kind"] == kind and r["impl"] == impl and r["series"] == series]
 print()
-print("| series x points | body MB | ours MB/s (wall) | promlib MB/s (wall) | ratio (wall) | ours MB/s (CPU) | promlib MB/s (CPU) | ratio (CPU) | ours peak RSS MB | promlib peak RSS MB | peak RSS ratio |")
+print("| series x points | body MB | ours MB/s (wall) | Go peer MB/s (wall) | ratio (wall) | ours MB/s (CPU) | Go peer MB/s (CPU) | ratio (CPU) | ours peak RSS MB | Go peer peak RSS MB | peak RSS ratio |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for n in sorted({r["series"] for r in rows}):
     med = lambda impl, key: statistics.median(r[key] for r in pick("speed", impl, n))
-    ow, gw = med("rust", "mb_per_s"), med("go-promlib", "mb_per_s")
-    oc, gc = med("rust", "mb_per_cpu_s"), med("go-promlib", "mb_per_cpu_s")
+    ow, gw = med("rust", "mb_per_s"), med("go-peer", "mb_per_s")
+    oc, gc = med("rust", "mb_per_cpu_s"), med("go-peer", "mb_per_cpu_s")
     ro = pick("rss", "rust", n)[0]["peak_rss_kb"] / 1024
-    rg = pick("rss", "go-promlib", n)[0]["peak_rss_kb"] / 1024
+    rg = pick("rss", "go-peer", n)[0]["peak_rss_kb"] / 1024
     mb = pick("rss", "rust", n)[0]["bytes"] / 1e6
     print(f"| {n} x 1000 | {mb:.1f} | {ow:.0f} | {gw:.0f} | {ow/gw:.2f}x | {oc:.0f} | {gc:.0f} | {oc/gc:.2f}x | {ro:.1f} | {rg:.1f} | {ro/rg:.2f} |")
 PY

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, Rust unit tests, the frontend's checks, unit tests and
-# build (dist/), Prometheus config and rule tests, and the Go end-to-end tests that drive the built plugin as Grafana does, against real
+# Runs every test: dependency licences, the plugin manifest, formatting and lints, Rust unit
+# tests, the frontend's checks, unit tests and build (dist/), Prometheus config and rule tests,
+# and the Go end-to-end tests that drive the built plugin as Grafana does, against real
 # Prometheus. Installs what it needs first (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,10 @@ scripts/deps.sh
 
 target=$(cargo metadata --format-version 1 --no-deps --locked |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+
+step "Licences: every Cargo.lock, go.mod and package-lock.json against scripts/licences.toml"
+python3 -m unittest discover -s scripts -p 'licences_test.py'
+scripts/licences.py
 
 step "Plugin manifest: its structure, and Grafana's schema when given (skipped with the reason otherwise)"
 (cd tests && go test -count=1 -v ./manifest/)

@@ -4,7 +4,6 @@ go 1.26.5
 
 require (
 	github.com/grafana/grafana-plugin-sdk-go v0.298.0
-	github.com/grafana/grafana/pkg/promlib v0.0.11
 	github.com/json-iterator/go v1.1.12
 )
 
@@ -50,9 +49,7 @@ require (
 	github.com/olekukonko/tablewriter v1.1.5 // indirect
 	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect
 	github.com/pierrec/lz4/v4 v4.1.33 // indirect
-	github.com/prometheus/client_golang v1.24.1 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
-	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/zeebo/xxh3 v1.1.0 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
@@ -80,6 +77,8 @@ require (
 require (
 	github.com/klauspost/compress v1.20.1
 	github.com/mahavishnu/mcp-grafana/tests v0.0.0
+	github.com/prometheus/client_golang v1.24.1
+	github.com/prometheus/common v0.72.0
 	google.golang.org/grpc v1.84.0
 )
 

@@ -1,11 +1,12 @@
-// Command peer is the Go side of the converter benchmark: Grafana's own Prometheus
-// converter (github.com/grafana/grafana/pkg/promlib/converter) run exactly as Grafana's
-// Prometheus datasource runs it, and a comparison of its frames with ours.
+// Command peer is the Go side of the converter benchmark: the converter a Go plugin author
+// writes from Apache- and MIT-licensed parts (package promframes: client_golang's API types
+// decoded with json-iterator into grafana-plugin-sdk-go frames), and a comparison of its
+// frames with ours.
 //
 //	peer convert FILE [-reps N] [-out FRAMES] [-chunk BYTES]
-//	    Streams FILE through jsoniter (as the HTTP body would arrive),
-//	    ReadPrometheusStyleResult, then Frames.MarshalArrow. Prints one JSON line with the
-//	    same keys as the Rust harness (crates/plugin/benches/convert.rs).
+//	    Streams FILE through promframes.Read (as the HTTP body would arrive), then
+//	    Frames.MarshalArrow. Prints one JSON line with the same keys as the Rust harness
+//	    (crates/plugin/benches/convert.rs).
 //	peer compare RUST_FRAMES GO_FRAMES
 //	    Decodes both files of length-prefixed Arrow IPC frames with grafana-plugin-sdk-go
 //	    and compares timestamps, values (NaN and ±Inf included) and labels series by series.
@@ -28,8 +29,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/grafana/grafana/pkg/promlib/converter"
-	jsoniter "github.com/json-iterator/go"
+
+	"github.com/mahavishnu/mcp-grafana/bench/peer/promframes"
 )
 
 func main() {
@@ -66,20 +67,19 @@ func convertOnce(path string, chunk int) (*result, error) {
 	}
 	defer f.Close()
 	counted := &countingReader{r: f}
-	iter := jsoniter.Parse(jsoniter.ConfigDefault, counted, chunk)
-	rsp := converter.ReadPrometheusStyleResult(iter, converter.Options{})
-	if rsp.Error != nil {
-		return nil, rsp.Error
-	}
-	points := 0
-	for _, fr := range rsp.Frames {
-		points += fr.Rows()
-	}
-	frames, err := rsp.Frames.MarshalArrow()
+	frs, err := promframes.Read(counted, chunk)
 	if err != nil {
 		return nil, err
 	}
-	return &result{bytes: counted.n, series: len(rsp.Frames), points: points, frames: frames}, nil
+	points := 0
+	for _, fr := range frs {
+		points += fr.Rows()
+	}
+	frames, err := frs.MarshalArrow()
+	if err != nil {
+		return nil, err
+	}
+	return &result{bytes: counted.n, series: len(frs), points: points, frames: frames}, nil
 }
 
 type countingReader struct {
@@ -133,7 +133,7 @@ func convertCmd(args []string) error {
 	median := times[len(times)/2]
 	medianCPU := cpu[len(cpu)/2]
 	line, _ := json.Marshal(map[string]any{
-		"impl": "go-promlib", "file": file, "bytes": last.bytes, "series": last.series,
+		"impl": "go-peer", "file": file, "bytes": last.bytes, "series": last.series,
 		"points": last.points, "ipc_bytes": ipc, "reps": len(times),
 		"best_s": round6(times[0]), "median_s": round6(median), "median_cpu_s": round6(medianCPU),
 		"mb_per_s":     math.Round(float64(last.bytes)/median/1e6*10) / 10,

@@ -1,7 +1,7 @@
 // Command minimal is the smallest Go datasource plugin that answers a PromQL range query
-// the way Grafana's Prometheus datasource does: grafana-plugin-sdk-go's datasource.Manage
-// for the go-plugin handshake and pluginv2 services, net/http for /api/v1/query_range and
-// promlib's converter for the frames. It is the yardstick of the footprint benchmark
+// as a Go plugin author writes it: grafana-plugin-sdk-go's datasource.Manage for the
+// go-plugin handshake and pluginv2 services, net/http for /api/v1/query_range and
+// promframes (client_golang's types, json-iterator, SDK frames) for the frames. It is the yardstick of the footprint benchmark
 // (bench/peer/e2e): start time, idle memory and memory under load of a Go plugin.
 //
 // Query JSON: {"expr": "<promql>"}; the step is the query's interval (15 s when unset).
@@ -21,8 +21,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
-	"github.com/grafana/grafana/pkg/promlib/converter"
-	jsoniter "github.com/json-iterator/go"
+
+	"github.com/mahavishnu/mcp-grafana/bench/peer/promframes"
 )
 
 type instance struct {
@@ -68,8 +68,11 @@ func (i *instance) query(ctx context.Context, q backend.DataQuery) backend.DataR
 		return backend.ErrDataResponse(backend.StatusBadGateway, err.Error())
 	}
 	defer rsp.Body.Close()
-	iter := jsoniter.Parse(jsoniter.ConfigDefault, rsp.Body, 64*1024)
-	return converter.ReadPrometheusStyleResult(iter, converter.Options{})
+	frames, err := promframes.Read(rsp.Body, 64*1024)
+	if err != nil {
+		return backend.ErrDataResponse(backend.StatusBadGateway, err.Error())
+	}
+	return backend.DataResponse{Frames: frames}
 }
 
 func main() {
