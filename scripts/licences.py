@@ -227,8 +227,11 @@ def npm_licence(pkg: dict) -> str | None:
     lic = pkg.get("license")
     if isinstance(lic, dict):  # old form {"type": "MIT", "url": ...}
         lic = lic.get("type")
-    if lic is None and isinstance(pkg.get("licenses"), list):  # old form: a list, any of them
-        types = [x.get("type") if isinstance(x, dict) else x for x in pkg["licenses"]]
+    old = pkg.get("licenses")  # old form: a string, or a list of which any may be taken
+    if lic is None and isinstance(old, str):
+        lic = old
+    if lic is None and isinstance(old, list):
+        types = [x.get("type") if isinstance(x, dict) else x for x in old]
         lic = " OR ".join(t for t in types if t) or None
     return lic
 
