@@ -33,9 +33,11 @@ module.exports = {
   modulePaths: ['<rootDir>/src'],
   setupFilesAfterEnv: ['<rootDir>/jest-setup.js'],
   testEnvironment: 'jest-environment-jsdom',
+  // Grafana's components render slowly in jsdom on a busy two-core machine.
+  testTimeout: 30000,
   testMatch: ['<rootDir>/src/**/*.{test,spec}.{ts,tsx}'],
   transform: {
-    '^.+\\.(t|j)sx?$': [
+    '^.+\\.(t|j)sx?$|^.+\\.mjs$': [
       '@swc/jest',
       {
         sourceMaps: 'inline',

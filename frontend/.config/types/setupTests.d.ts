@@ -1,0 +1,2 @@
+// Jest's expect() with Testing Library's DOM matchers.
+import '@testing-library/jest-dom';
