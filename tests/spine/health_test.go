@@ -1,7 +1,10 @@
 package spine
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -80,26 +83,58 @@ func TestHealthIsErrorForADeadURLAndSaysWhichURL(t *testing.T) {
 	t.Logf("dead URL: %s", h.Message)
 }
 
-func TestHealthIsErrorNamingTheDownJob(t *testing.T) {
+// A URL that is not a Prometheus API, or refuses the credentials, cannot serve MCP data:
+// ERROR, and the datasource finding says what to change.
+func TestHealthIsErrorWhenTheURLIsNotAPrometheusAPIOrRefusesCredentials(t *testing.T) {
+	p := host.Start(t, host.Options{})
+	for _, c := range []struct {
+		status int
+		fix    string
+	}{{404, "root of a Prometheus-compatible API"}, {401, "credentials"}} {
+		srv := faults.HTML5xx(t, c.status)
+		h, err := p.CheckHealth(ctxT(t, 30*time.Second), host.Settings{URL: srv.URL, UID: fmt.Sprint("html-", c.status)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Status != pluginv2.CheckHealthResponse_ERROR {
+			t.Fatalf("HTTP %d page: health is %s (%q), want ERROR", c.status, h.Status, h.Message)
+		}
+		if f := finding(h, "datasource"); f == nil || f["severity"] != "error" || !strings.Contains(fmt.Sprint(f["fix"]), c.fix) {
+			t.Errorf("HTTP %d page: datasource finding %v, want an error whose fix mentions %q", c.status, f, c.fix)
+		}
+		t.Logf("HTTP %d: %s", c.status, h.Message)
+	}
+}
+
+// A down scrape job is a finding about the ecosystem, not about the datasource: "Save &
+// test" stays OK and names the job, and the finding says what to do.
+func TestHealthIsOKWithOneDownJobAmongSeveralAndNamesIt(t *testing.T) {
 	jobs := append(fixture.DefaultJobs(), fixture.Job{Name: "crackerjack", Down: true})
 	e := newEnv(t, jobs)
 	h, err := e.plugin.CheckHealth(ctxT(t, 30*time.Second), e.settings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Status != pluginv2.CheckHealthResponse_ERROR {
-		t.Fatalf("health is %s (%q), want ERROR with a target down", h.Status, h.Message)
+	if h.Status != pluginv2.CheckHealthResponse_OK {
+		t.Fatalf("health is %s (%q), want OK: one down job among four is a finding, not a broken datasource", h.Status, h.Message)
 	}
-	if !strings.Contains(h.Message, "crackerjack") {
+	if !strings.Contains(h.Message, "crackerjack") || !strings.Contains(h.Message, "down") {
 		t.Errorf("message %q does not name the down job crackerjack", h.Message)
-	}
-	for _, up := range []string{"mahavishnu", "akosha", "session-buddy"} {
-		if strings.Contains(h.Message, up) {
-			t.Errorf("message %q names %s, which is up", h.Message, up)
-		}
 	}
 	if d := jobDetails(t, h)["crackerjack"]; d == nil || d["up"] != false || num(d["instancesDown"]) != 1 {
 		t.Errorf("details for crackerjack = %v, want up false with 1 instance down", d)
+	}
+	f := finding(h, "crackerjack")
+	if f == nil || f["severity"] != "warning" || f["problem"] == "" || !strings.Contains(fmt.Sprint(f["fix"]), "/metrics") {
+		t.Errorf("finding about crackerjack = %v, want a warning with a problem and a fix naming /metrics; findings %v", f, h.Details["findings"])
+	}
+	for _, up := range []string{"mahavishnu", "akosha", "session-buddy"} {
+		if finding(h, up) != nil {
+			t.Errorf("a finding names %s, which is up and exports every family: %v", up, finding(h, up))
+		}
+	}
+	if h.Details["status"] != "ok" || h.Details["message"] != h.Message {
+		t.Errorf("details status %v message %q, want ok and the health message", h.Details["status"], h.Details["message"])
 	}
 	t.Logf("down job: %s", h.Message)
 }
@@ -116,6 +151,9 @@ func TestHealthIsErrorWhenNoMCPMetricFamilyExists(t *testing.T) {
 	lower := strings.ToLower(h.Message)
 	if !strings.Contains(lower, "metric") || !(strings.Contains(lower, "seed") || strings.Contains(h.Message, fixture.FamilyHTTPRequests)) {
 		t.Errorf("message %q should say MCP metrics of the active profile (seed) are missing", h.Message)
+	}
+	if f := finding(h, "datasource"); f == nil || f["severity"] != "error" || f["fix"] == "" {
+		t.Errorf("findings %v lack an error about the datasource with a fix", h.Details["findings"])
 	}
 	if d := jobDetails(t, h)["node"]; d == nil {
 		t.Errorf("details.jobs lacks node: %s", h.Raw)
@@ -144,6 +182,50 @@ func TestHealthListsPresentAndMissingFamiliesPerJob(t *testing.T) {
 			t.Errorf("partial: %s not listed missing in %v", f, d["families"])
 		}
 	}
+}
+
+// The config page's ecosystem check answers the object "Save & test" carries in its details.
+func TestEcosystemCheckResourceAnswersTheHealthObject(t *testing.T) {
+	jobs := append(fixture.DefaultJobs(), fixture.Job{Name: "crackerjack", Down: true})
+	e := newEnv(t, jobs)
+	h, err := e.plugin.CheckHealth(ctxT(t, 30*time.Second), e.settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body, err := e.plugin.CallResource(ctxT(t, 30*time.Second), e.settings(), "GET", "ecosystemCheck", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 200 {
+		t.Fatalf("GET ecosystemCheck: HTTP %d %s", code, body)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("ecosystemCheck is not a JSON object: %s", body)
+	}
+	// The exemplar count moves with the clock; everything else is the same object.
+	for _, key := range []string{"status", "engine", "profile", "jobs", "findings"} {
+		if !reflect.DeepEqual(got[key], h.Details[key]) {
+			t.Errorf("ecosystemCheck.%s = %v, health details.%s = %v", key, got[key], key, h.Details[key])
+		}
+	}
+	if got["status"] != "ok" || !strings.Contains(fmt.Sprint(got["message"]), "crackerjack") {
+		t.Errorf("ecosystemCheck status %v message %v, want ok naming crackerjack", got["status"], got["message"])
+	}
+	if ex, _ := got["exemplars"].(map[string]any); ex == nil || ex["ok"] != true {
+		t.Errorf("ecosystemCheck.exemplars = %v, want ok", got["exemplars"])
+	}
+}
+
+// finding is the first finding about subject, or nil.
+func finding(h *host.Health, subject string) map[string]any {
+	list, _ := h.Details["findings"].([]any)
+	for _, item := range list {
+		if m, _ := item.(map[string]any); m != nil && m["subject"] == subject {
+			return m
+		}
+	}
+	return nil
 }
 
 func jobDetails(t *testing.T, h *host.Health) map[string]map[string]any {

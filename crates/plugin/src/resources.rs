@@ -1,11 +1,13 @@
-//! CallResource endpoints for editors and template variables: lists of services and of
-//! the values of one MCP label, within a time range.
+//! CallResource endpoints for editors, template variables and the config page: lists of
+//! services and of the values of one MCP label within a time range, and the ecosystem
+//! check ("Save & test" as one JSON object).
 
 use std::collections::BTreeMap;
 
 use mcp_model::promql::Selector;
 use mcp_model::Family;
 
+use crate::health;
 use crate::instance::Instance;
 
 /// An HTTP-like answer: status and JSON body.
@@ -50,12 +52,12 @@ const LISTS: &[(&str, &str, &[Family])] = &[
     ),
 ];
 
-/// Answers `GET <path>?<query>`; `now_ms` bounds the default range (the last hour).
+/// Answers `<method> <path>?<query>`; `now_ms` bounds the default range (the last hour).
 ///
-/// Paths: `services`, `values/<label>` (label as the seed names it, e.g. `tool_name`), and
-/// the editor lists `tools`, `pools`, `agentTypes`, `adapters`, `cacheLayers`,
-/// `operations`. Every list is scoped by the `services` parameter (comma-separated jobs)
-/// and the `from`/`to` range in milliseconds.
+/// Paths: `ecosystemCheck` (the health object), `services`, `values/<label>` (label as the
+/// seed names it, e.g. `tool_name`), and the editor lists `tools`, `pools`, `agentTypes`,
+/// `adapters`, `cacheLayers`, `operations`. Every list is scoped by the `services`
+/// parameter (comma-separated jobs) and the `from`/`to` range in milliseconds.
 pub async fn handle(
     instance: &Instance,
     method: &str,
@@ -63,9 +65,22 @@ pub async fn handle(
     url: &str,
     now_ms: i64,
 ) -> Reply {
+    let path = path.trim_matches('/');
     if !method.eq_ignore_ascii_case("GET") {
         return Reply::error(405, format!("method {method} is not supported; use GET"));
     }
+    if path == "ecosystemCheck" {
+        let health = health::check(instance, now_ms).await;
+        return Reply {
+            status: 200,
+            body: serde_json::to_vec(&health).unwrap_or_default(),
+        };
+    }
+    list(instance, path, url, now_ms).await
+}
+
+/// The editor lists and `values/<label>`.
+async fn list(instance: &Instance, path: &str, url: &str, now_ms: i64) -> Reply {
     let params = query_params(url);
     let parse_ms = |key: &str, default: i64| -> Result<i64, String> {
         match params.get(key) {
@@ -89,7 +104,6 @@ pub async fn handle(
         })
         .unwrap_or_default();
     let profile = &instance.settings.profile;
-    let path = path.trim_matches('/');
 
     let list = LISTS
         .iter()
@@ -122,7 +136,10 @@ pub async fn handle(
                 .collect();
             return Reply::error(
                 404,
-                format!("no resource {path:?}; use services, {}", names.join(", ")),
+                format!(
+                    "no resource {path:?}; use ecosystemCheck, services, {}",
+                    names.join(", ")
+                ),
             );
         }
     };

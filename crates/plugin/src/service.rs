@@ -161,13 +161,13 @@ impl Diagnostics for Plugin {
             Ok(inst) => {
                 let h = health::check(&inst, now_ms()).await;
                 pluginv2::CheckHealthResponse {
-                    status: if h.ok {
+                    status: if h.ok() {
                         HealthStatus::Ok
                     } else {
                         HealthStatus::Error
                     } as i32,
-                    message: h.message,
-                    json_details: serde_json::to_vec(&h.details).unwrap_or_default(),
+                    message: h.message.clone(),
+                    json_details: serde_json::to_vec(&h).unwrap_or_default(),
                 }
             }
         };
