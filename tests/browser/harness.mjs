@@ -170,3 +170,27 @@ export async function api(server, pathname, init) {
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** The editors' data-testid values (frontend/src/datasource/selectors.ts, built with the page). */
+export async function editorSelectors() {
+  return (await import(path.join(here, 'page', 'dist', 'selectors.mjs'))).selectors;
+}
+
+/** Switches the simulator's scenario and waits until Prometheus sees each job as wanted. */
+export async function setScenario(server, scenario, want) {
+  const res = await fetch(`http://${server.simulatorControl}/scenario/${scenario}`, { method: 'PUT' });
+  if (!res.ok) {
+    throw new Error(`scenario ${scenario}: HTTP ${res.status} ${await res.text()}`);
+  }
+  await poll(
+    `targets ${JSON.stringify(want)} after scenario ${scenario}`,
+    async () => {
+      const targets = (await (await fetch(`${server.prometheus}/api/v1/targets?state=active`)).json()).data
+        .activeTargets;
+      return Object.entries(want).every(([job, health]) =>
+        targets.some((t) => t.labels.job === job && t.health === health)
+      );
+    },
+    60000
+  );
+}

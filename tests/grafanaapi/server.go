@@ -6,7 +6,7 @@
 //	GET  /api/datasources                              the datasource list (pickers)
 //	GET|PUT /api/datasources/uid/<uid>                 settings, kept in memory
 //	GET  /api/datasources/uid/<uid>/health             CheckHealth as Grafana answers it
-//	*    /api/datasources/uid/<uid>/resources/<path>   CallResource
+//	*    /api/datasources/uid/<uid>/resources/<path>   CallResource (Server-Timing: plugin;dur=<ms>)
 //	GET  /public/plugins/<id>/<file>                   the built plugin (dist/<id>/)
 //	GET  /public/fonts/<file>                          Inter, as Grafana serves its fonts
 //	GET  /public/img/<file>                            Grafana's icons (copied with the page)
@@ -286,7 +286,10 @@ func (s *Server) resource(w http.ResponseWriter, r *http.Request) {
 			headers[k] = v
 		}
 	}
+	started := time.Now()
 	reply, err := s.opts.Plugin.Resource(r.Context(), d.settings(), r.Method, target, headers, body)
+	// The plugin's own time, for the harness budgets (a page reads it as serverTiming).
+	w.Header().Set("Server-Timing", fmt.Sprintf("plugin;dur=%.3f", float64(time.Since(started).Microseconds())/1000))
 	if err != nil {
 		apiError(w, http.StatusInternalServerError, "Failed to call resource")
 		return

@@ -57,6 +57,14 @@ const result = await esbuild.build({
   },
   loader: { '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty' },
 });
+// The editors' data-testid values, for the tests (node cannot import TypeScript).
+await esbuild.build({
+  entryPoints: [path.join(repo, 'frontend', 'src', 'datasource', 'selectors.ts')],
+  bundle: true,
+  format: 'esm',
+  outfile: path.join(out, 'selectors.mjs'),
+  logLevel: 'warning',
+});
 fs.copyFileSync(path.join(here, 'index.html'), path.join(out, 'index.html'));
 // Grafana serves @grafana/ui's icons under public/img/icons/ (the Icon component fetches them).
 fs.cpSync(path.join(nodeModules, '@grafana', 'ui', 'dist', 'public', 'img'), path.join(out, 'public', 'img'), {

@@ -42,6 +42,8 @@ interface HarnessHandle {
   requests: HarnessBackendSrv['log'];
   templateSrv: HarnessTemplateSrv;
   setVariable(name: string, values: string[]): void;
+  /** The plugin's datasource instance of a uid, as Grafana's DataSourceSrv gives it. */
+  datasource?(uid: string): Promise<DataSourceApi>;
 }
 
 const backendSrv = new HarnessBackendSrv();
@@ -64,6 +66,19 @@ export async function start({ theme, params, datasources }: StartOptions) {
   setBackendSrv(backendSrv as any);
   setTemplateSrv(templateSrv);
 
+  // Grafana's shell (theme, global styles) is up before a plugin loads, as in Grafana.
+  const grafanaTheme = createTheme({ colors: { mode: theme } });
+  document.body.setAttribute('data-theme', theme);
+  const root = createRoot(document.getElementById('root')!);
+  const shell = (page: React.ReactNode) => (
+    <ThemeContext.Provider value={grafanaTheme}>
+      <GlobalStyles />
+      <div style={{ padding: grafanaTheme.spacing(2), maxWidth: 1100 }}>{page}</div>
+    </ThemeContext.Provider>
+  );
+  root.render(shell(null));
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
   const metaJson = await (await fetch(`/public/plugins/${pluginId}/plugin.json`)).json();
   const meta = {
     ...metaJson,
@@ -81,10 +96,8 @@ export async function start({ theme, params, datasources }: StartOptions) {
   const dsSrv = new HarnessDataSourceSrv(plugin, meta);
   dsSrv.setDatasources(datasources);
   setDataSourceSrv(dsSrv);
+  handle.datasource = (uid) => dsSrv.get(uid);
 
-  const grafanaTheme = createTheme({ colors: { mode: theme } });
-  document.body.setAttribute('data-theme', theme);
-  const root = createRoot(document.getElementById('root')!);
   const page =
     view === 'config' ? (
       <ConfigPage plugin={plugin} uid={uid} dsSrv={dsSrv} />
@@ -96,13 +109,26 @@ export async function start({ theme, params, datasources }: StartOptions) {
         onMounted={() => (timings.editorMounted = performance.now())}
       />
     );
-  root.render(
-    <ThemeContext.Provider value={grafanaTheme}>
-      <GlobalStyles />
-      <div style={{ padding: grafanaTheme.spacing(2), maxWidth: 1100 }}>{page}</div>
-    </ThemeContext.Provider>
-  );
+  root.render(shell(page));
   document.body.setAttribute('data-harness-state', 'ready');
+  if (view === 'query') {
+    watchInteractive(timings);
+  }
+}
+
+/** Records when the query editor first shows an enabled control a user can operate. */
+function watchInteractive(timings: Record<string, number>) {
+  const check = () => {
+    const control = document.querySelector<HTMLElement>(
+      '[data-testid="harness-query-editor"] input:not([disabled]), [data-testid="harness-query-editor"] button:not([disabled])'
+    );
+    if (control) {
+      timings.editorInteractive = performance.now();
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  requestAnimationFrame(check);
 }
 
 /** var-<name>=a,b,c (options) and cur-<name>=a (current): dashboard variables from the URL. */

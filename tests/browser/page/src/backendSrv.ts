@@ -24,8 +24,8 @@ function withParams(url: string, params?: BackendSrvRequest['params']): string {
 }
 
 export class HarnessBackendSrv implements Partial<BackendSrv> {
-  /** Every request made, for the tests: method and URL. */
-  readonly log: Array<{ method: string; url: string; ms: number; status: number }> = [];
+  /** Every request made, for the tests: method, URL, time in the page, the server's time. */
+  readonly log: Array<{ method: string; url: string; ms: number; status: number; serverTiming: string | null }> = [];
 
   fetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
     return new Observable<FetchResponse<T>>((subscriber) => {
@@ -50,7 +50,13 @@ export class HarnessBackendSrv implements Partial<BackendSrv> {
               data = text;
             }
           }
-          this.log.push({ method, url, ms: performance.now() - started, status: res.status });
+          this.log.push({
+            method,
+            url,
+            ms: performance.now() - started,
+            status: res.status,
+            serverTiming: res.headers.get('Server-Timing'),
+          });
           const response: FetchResponse<T> = {
             data,
             status: res.status,
