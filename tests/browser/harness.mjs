@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -193,4 +194,21 @@ export async function setScenario(server, scenario, want) {
     },
     60000
   );
+}
+
+/**
+ * One harness for the tests of a describe block: started before them, stopped after.
+ * Returns an object whose `h` (the harness) and `sel` (the editors' test ids) are set once
+ * the block starts.
+ */
+export function useHarness(opts) {
+  const ctx = {};
+  before(async () => {
+    ctx.h = await startHarness(opts);
+    ctx.sel = await editorSelectors();
+  });
+  after(async () => {
+    await ctx.h?.stop();
+  });
+  return ctx;
 }

@@ -1,21 +1,16 @@
 // The harness itself: the plugin's module.js loads as Grafana loads it and both editors
 // mount in the light and the dark theme, with Grafana's font.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { startHarness } from './harness.mjs';
+import { useHarness } from './harness.mjs';
 
 describe('harness page', () => {
-  let h;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const ctx = useHarness();
 
   for (const theme of ['light', 'dark']) {
     test(`config page and query editor mount in the ${theme} theme`, async () => {
+      const { h } = ctx;
       const config = await h.open({ view: 'config', uid: 'mcp', theme });
       await config.getByTestId('harness-config-page').waitFor();
       const query = await h.open({ view: 'query', uid: 'mcp', theme });
