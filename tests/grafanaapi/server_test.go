@@ -18,6 +18,7 @@ import (
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/grafanaapi"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/standalone"
 )
 
 type harness struct {
@@ -26,16 +27,38 @@ type harness struct {
 	dist string
 }
 
-// start runs the API over the real plugin, Prometheus and simulator.
+// shared is one ecosystem and one plugin process for every test of the package; each test
+// gets its own server (its own settings) over them.
+var shared struct {
+	prom   string
+	plugin *host.Plugin
+}
+
+func TestMain(m *testing.M) {
+	tb := standalone.New("grafanaapi-test")
+	err := tb.Do(func() {
+		eco := fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 21}})
+		shared.prom = eco.Prom.URL
+		shared.plugin = host.Start(tb, host.Options{})
+	})
+	code := 1
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start the ecosystem and the plugin:", err)
+	} else {
+		code = m.Run()
+	}
+	tb.Close()
+	os.Exit(code)
+}
+
+// start serves the API over the shared plugin, Prometheus and simulator.
 func start(t *testing.T) harness {
 	t.Helper()
-	eco := fixture.StartEcosystem(t, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 21}})
-	plugin := host.Start(t, host.Options{})
 	dist := t.TempDir()
 	srv := grafanaapi.New(grafanaapi.Options{
-		Plugin: plugin,
+		Plugin: shared.plugin,
 		Datasources: []grafanaapi.Datasource{
-			grafanaapi.NewDatasource("mcp", "MCP", eco.Prom.URL, map[string]any{"timeInterval": "1s"}, nil),
+			grafanaapi.NewDatasource("mcp", "MCP", shared.prom, map[string]any{"timeInterval": "1s"}, nil),
 			grafanaapi.NewDatasource("mcp-new", "MCP (new)", "", nil, nil),
 			{UID: "tempo", Name: "Tempo", Type: "tempo"},
 		},
@@ -43,7 +66,7 @@ func start(t *testing.T) harness {
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return harness{url: ts.URL, prom: eco.Prom.URL, dist: dist}
+	return harness{url: ts.URL, prom: shared.prom, dist: dist}
 }
 
 func (h harness) do(t *testing.T, method, path string, body any) (int, []byte) {
