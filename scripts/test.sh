@@ -68,6 +68,7 @@ go test -p 1 -count=1 -timeout 25m $(go list ./... | grep -v '/tests/manifest$')
 step "Browser: the plugin's pages in Chromium over the real backend (tests/browser)"
 cd "$root"
 (cd tests && go build -o "$target/harness-grafana" ./cmd/grafana)
+frontend/node_modules/.bin/tsc -p tests/browser/page
 node tests/browser/page/build.mjs
 MCP_GRAFANA_BINARY="$target/harness-grafana" node --test --test-concurrency=1 tests/browser/
 

@@ -159,7 +159,9 @@ function ConfigPage({
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<{ status: string; message: string; details?: any }>();
   useEffect(() => {
-    backendSrv.get(`/api/datasources/uid/${uid}`).then((ds) => setOptions({ ...ds, secureJsonData: {} }));
+    backendSrv
+      .get<DataSourceSettings<any, any>>(`/api/datasources/uid/${uid}`)
+      .then((ds) => setOptions({ ...ds, secureJsonData: {} }));
   }, [uid]);
 
   const saveAndTest = useCallback(async () => {
@@ -169,7 +171,10 @@ function ConfigPage({
     setTesting(true);
     setResult(undefined);
     try {
-      const saved = await backendSrv.put(`/api/datasources/uid/${uid}`, options);
+      const saved = await backendSrv.put<{ datasource: DataSourceSettings<any, any> }>(
+        `/api/datasources/uid/${uid}`,
+        options
+      );
       setOptions({ ...saved.datasource, secureJsonData: {} });
       await dsSrv.reload();
       const ds = await dsSrv.get(uid);

@@ -76,16 +76,17 @@ export class HarnessDataSourceSrv implements DataSourceSrv {
     if (!settings) {
       throw new Error(`Datasource ${JSON.stringify(ref)} was not found`);
     }
-    let ds = this.instances.get(settings.uid);
-    if (!ds) {
-      if (settings.type !== this.meta.id) {
-        throw new Error(`the harness loads only ${this.meta.id}, not ${settings.type}`);
-      }
-      ds = new this.plugin.DataSourceClass(settings);
-      ds.meta = this.meta;
-      ds.components = this.plugin.components;
-      this.instances.set(settings.uid, ds);
+    const cached = this.instances.get(settings.uid);
+    if (cached) {
+      return cached;
     }
+    if (settings.type !== this.meta.id) {
+      throw new Error(`the harness loads only ${this.meta.id}, not ${settings.type}`);
+    }
+    const ds: DataSourceApi = new this.plugin.DataSourceClass(settings);
+    ds.meta = this.meta;
+    ds.components = this.plugin.components;
+    this.instances.set(settings.uid, ds);
     return ds;
   }
 

@@ -7,6 +7,7 @@ import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
 import * as grafanaUi from '@grafana/ui';
+// @ts-ignore lodash ships no types and the frontend package has no @types/lodash.
 import * as lodash from 'lodash';
 import * as moment from 'moment';
 import * as React from 'react';
