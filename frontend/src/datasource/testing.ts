@@ -1,8 +1,12 @@
-// A TemplateSrv that interpolates the way Grafana's does for the cases the datasource meets:
+// Test helpers. A TemplateSrv that interpolates the way Grafana's does for the cases the datasource meets:
 // $name, ${name}, ${name:format} and [[name]]; multi-values; "All" as every option's value,
 // or the custom all value when one is set; scoped variables (repeated panels) first.
-import { ScopedVars, TypedVariableModel } from '@grafana/data';
-import { TemplateSrv } from '@grafana/runtime';
+import { DataSourceInstanceSettings, ScopedVars, TypedVariableModel } from '@grafana/data';
+import { BackendSrv, setBackendSrv, TemplateSrv } from '@grafana/runtime';
+import { of, throwError } from 'rxjs';
+
+import { McpDataSource } from './datasource';
+import { McpOptions } from './types';
 
 export interface TestVariable {
   name: string;
@@ -63,4 +67,47 @@ export function testTemplateSrv(variables: TestVariable[]): TemplateSrv {
     updateTimeRange: () => {},
   };
   return srv as unknown as TemplateSrv;
+}
+
+/** A request the editors sent to Grafana's HTTP API. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  params?: Record<string, string>;
+  data?: unknown;
+}
+
+/**
+ * Stands in for Grafana's HTTP API at the one seam the editors use (BackendSrv.fetch):
+ * `answer` gets each request and returns the JSON body, or throws {status, data} as an
+ * HTTP error. Returns the requests sent, in order.
+ */
+export function fakeGrafanaApi(answer: (request: SentRequest) => unknown): SentRequest[] {
+  const sent: SentRequest[] = [];
+  setBackendSrv({
+    fetch: (options: SentRequest) => {
+      const request = { method: options.method ?? 'GET', url: options.url, params: options.params, data: options.data };
+      sent.push(request);
+      try {
+        return of({ data: answer(request), status: 200, ok: true });
+      } catch (e) {
+        return throwError(() => e);
+      }
+    },
+  } as unknown as BackendSrv);
+  return sent;
+}
+
+export function testDataSource(templateSrv: TemplateSrv = testTemplateSrv([])): McpDataSource {
+  const settings = {
+    id: 1,
+    uid: 'mcp',
+    name: 'MCP Ecosystem',
+    type: 'mahavishnu-mcp-datasource',
+    access: 'proxy',
+    jsonData: {},
+    meta: { id: 'mahavishnu-mcp-datasource', name: 'MCP Ecosystem', info: { logos: {} } },
+    readOnly: false,
+  } as unknown as DataSourceInstanceSettings<McpOptions>;
+  return new McpDataSource(settings, templateSrv);
 }

@@ -1,0 +1,189 @@
+import React, { useState } from 'react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { dateTime, TimeRange } from '@grafana/data';
+import { getTemplateSrv, setTemplateSrv } from '@grafana/runtime';
+
+import { selectors } from '../selectors';
+import { fakeGrafanaApi, SentRequest, testDataSource, testTemplateSrv } from '../testing';
+import { McpQuery, QUERY_TYPES, QueryTypeInfo } from '../types';
+import { QueryEditor } from './QueryEditor';
+
+const range: TimeRange = {
+  from: dateTime(1_700_000_000_000),
+  to: dateTime(1_700_003_600_000),
+  raw: { from: 'now-1h', to: 'now' },
+};
+
+const queryTypes: QueryTypeInfo[] = QUERY_TYPES.map((queryType) => ({
+  queryType,
+  description: `what ${queryType} answers`,
+  defaultFormat: queryType === 'toolHealth' || queryType === 'ecosystemSummary' ? 'table' : 'timeseries',
+  fields: [],
+}));
+
+let promqlAnswer: (request: SentRequest) => unknown;
+let sent: SentRequest[];
+
+function api(request: SentRequest): unknown {
+  const path = request.url.replace('/api/datasources/uid/mcp/resources/', '');
+  switch (path) {
+    case 'queryTypes':
+      return queryTypes;
+    case 'services':
+      return ['akosha', 'mahavishnu', 'session-buddy'];
+    case 'tools':
+      return ['deploy', 'search'];
+    case 'promql':
+      return promqlAnswer(request);
+  }
+  throw { status: 404, data: { error: `no resource ${path}` } };
+}
+
+beforeEach(() => {
+  sent = fakeGrafanaApi(api);
+  promqlAnswer = () => ({
+    queries: [
+      {
+        expr: 'sum by (job) (rate(mcp_http_requests_total[1m]))',
+        kind: 'range',
+        stepMs: 15000,
+        purpose: 'requests per second',
+      },
+    ],
+  });
+  setTemplateSrv(testTemplateSrv([{ name: 'service', current: ['akosha'] }]));
+});
+
+function renderEditor(initial: McpQuery) {
+  const datasource = testDataSource(getTemplateSrv());
+  const changes: McpQuery[] = [];
+  let runs = 0;
+  function Host() {
+    const [query, setQuery] = useState(initial);
+    return (
+      <QueryEditor
+        datasource={datasource}
+        query={query}
+        range={range}
+        onChange={(q) => {
+          changes.push(q);
+          setQuery(q);
+        }}
+        onRunQuery={() => runs++}
+      />
+    );
+  }
+  render(<Host />);
+  return { changes, runs: () => runs, last: () => changes[changes.length - 1] };
+}
+
+describe('QueryEditor', () => {
+  it('lists every query type with the backend description and runs the chosen one', async () => {
+    const { last, runs } = renderEditor({ refId: 'A', queryType: 'requestRate' });
+    expect(await screen.findByText('what requestRate answers')).toBeInTheDocument();
+    await userEvent.click(within(screen.getByTestId(selectors.query.queryType)).getByRole('combobox'));
+    const menu = screen.getByLabelText('Select options menu');
+    for (const t of QUERY_TYPES) {
+      expect(within(menu).getByText(`what ${t} answers`)).toBeInTheDocument();
+    }
+    await userEvent.click(within(menu).getByText('Tool health'));
+    expect(last()).toEqual({ refId: 'A', queryType: 'toolHealth' });
+    expect(runs()).toBe(1);
+    expect(screen.getByTestId(selectors.query.filter('tools'))).toBeInTheDocument();
+  });
+
+  it('shows only the fields of the chosen type', async () => {
+    renderEditor({ refId: 'A', queryType: 'system' });
+    expect(await screen.findByTestId(selectors.query.filter('services'))).toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.query.rateWindow)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.query.percentiles)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.query.expr)).not.toBeInTheDocument();
+  });
+
+  it('leaves a complete query exactly as the dashboard stored it', async () => {
+    const stored: McpQuery = {
+      refId: 'B',
+      queryType: 'requestLatency',
+      services: ['$service', 'mahavishnu'],
+      percentiles: [90, 99.9],
+      rateWindow: '5m',
+      format: 'timeseries',
+      exemplars: true,
+    };
+    const { changes } = renderEditor(JSON.parse(JSON.stringify(stored)));
+    await screen.findByText('what requestLatency answers');
+    expect(screen.getByTestId(selectors.query.percentiles)).toHaveValue('90, 99.9');
+    expect(screen.getByTestId(selectors.query.rateWindow)).toHaveValue('5m');
+    expect(changes).toEqual([]);
+  });
+
+  it('explains a wrong percentile in the backend words and keeps the last good list', async () => {
+    const { last } = renderEditor({ refId: 'A', queryType: 'requestLatency' });
+    const input = await screen.findByTestId(selectors.query.percentiles);
+    await userEvent.type(input, '50, 150');
+    await userEvent.tab();
+    expect(
+      screen.getByText(
+        'field "percentiles" has value 150: each percentile must be above 0 and below 100, such as 95 or 99.9'
+      )
+    ).toBeInTheDocument();
+    expect(last()).toBeUndefined();
+    await userEvent.clear(input);
+    await userEvent.type(input, '75, 99.9');
+    await userEvent.tab();
+    expect(last().percentiles).toEqual([75, 99.9]);
+  });
+
+  it('fills a filter from the backend list of the time range, narrowed by the chosen services', async () => {
+    const { last } = renderEditor({ refId: 'A', queryType: 'toolHealth', services: ['mahavishnu'] });
+    await userEvent.click(within(screen.getByTestId(selectors.query.filter('tools'))).getByRole('combobox'));
+    await userEvent.click(await screen.findByText('deploy'));
+    expect(last().tools).toEqual(['deploy']);
+    const listed = sent.find((r) => r.url.endsWith('/resources/tools'));
+    expect(listed?.params).toEqual({ from: '1700000000000', to: '1700003600000', services: 'mahavishnu' });
+  });
+
+  it('offers template variables in filters', async () => {
+    const { last } = renderEditor({ refId: 'A', queryType: 'requestRate' });
+    await userEvent.click(within(screen.getByTestId(selectors.query.filter('services'))).getByRole('combobox'));
+    await userEvent.click(await screen.findByText('$service'));
+    expect(last().services).toEqual(['$service']);
+  });
+
+  it('previews the PromQL the backend builds for the query', async () => {
+    renderEditor({ refId: 'A', queryType: 'requestRate', services: ['$service'] });
+    await userEvent.click(within(screen.getByTestId(selectors.query.preview)).getByText('PromQL preview'));
+    expect(await screen.findByText('sum by (job) (rate(mcp_http_requests_total[1m]))')).toBeInTheDocument();
+    expect(screen.getByText(/requests per second \(range, step 15s\)/)).toBeInTheDocument();
+    const asked = sent.find((r) => r.url.endsWith('/resources/promql'));
+    expect(asked?.method).toBe('POST');
+    expect(asked?.data).toMatchObject({
+      query: { queryType: 'requestRate', services: ['akosha'] },
+      from: 1_700_000_000_000,
+      to: 1_700_003_600_000,
+    });
+  });
+
+  it('shows the backend error when the query cannot run', async () => {
+    promqlAnswer = () => {
+      throw {
+        status: 400,
+        data: { error: 'field "rateWindow" has value "fast": use "auto" or a Prometheus duration such as 1m or 5m' },
+      };
+    };
+    renderEditor({ refId: 'A', queryType: 'requestRate', rateWindow: 'fast' });
+    await userEvent.click(within(screen.getByTestId(selectors.query.preview)).getByText('PromQL preview'));
+    const error = await screen.findByTestId(selectors.query.previewError);
+    expect(error).toHaveTextContent('field "rateWindow" has value "fast"');
+  });
+
+  it('edits PromQL and legend of a promql query', async () => {
+    const { last } = renderEditor({ refId: 'A', queryType: 'promql', expr: '' });
+    await screen.findByTestId(selectors.query.expr);
+    expect(screen.getByText('a promql query needs a PromQL expression')).toBeInTheDocument();
+    await userEvent.type(screen.getByTestId(selectors.query.expr), 'up{{job="a"}');
+    await userEvent.type(screen.getByTestId(selectors.query.legendFormat), '{{{{job}}');
+    await waitFor(() => expect(last()).toMatchObject({ expr: 'up{job="a"}', legendFormat: '{{job}}' }));
+  });
+});

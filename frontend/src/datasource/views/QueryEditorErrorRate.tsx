@@ -1,0 +1,21 @@
+// Error rate (errorRate): The 5xx share of requests per service.
+import React from 'react';
+import { InlineFieldRow } from '@grafana/ui';
+
+import { FormatField, RateWindowField } from '../components/query/fields';
+import { FilterSelect } from '../components/query/FilterSelect';
+import type { ViewProps } from '../components/query/viewProps';
+
+export function QueryEditorErrorRate(props: ViewProps) {
+  return (
+    <>
+      <InlineFieldRow>
+        <FilterSelect field="services" {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <RateWindowField {...props} />
+        <FormatField {...props} />
+      </InlineFieldRow>
+    </>
+  );
+}

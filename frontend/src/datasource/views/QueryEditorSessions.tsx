@@ -1,0 +1,22 @@
+// Sessions (sessions): Active sessions and session operations by operation and outcome.
+import React from 'react';
+import { InlineFieldRow } from '@grafana/ui';
+
+import { FormatField, RateWindowField } from '../components/query/fields';
+import { FilterSelect } from '../components/query/FilterSelect';
+import type { ViewProps } from '../components/query/viewProps';
+
+export function QueryEditorSessions(props: ViewProps) {
+  return (
+    <>
+      <InlineFieldRow>
+        <FilterSelect field="services" {...props} />
+        <FilterSelect field="operations" {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <RateWindowField {...props} />
+        <FormatField {...props} />
+      </InlineFieldRow>
+    </>
+  );
+}
