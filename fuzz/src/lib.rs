@@ -8,8 +8,9 @@
 //! - [`settings`]: a datasource's URL, jsonData and secrets
 //!   ([`mcp_plugin::settings::Settings::from_instance`], [`mcp_plugin::limit::Limit`]).
 //! - [`prometheus_matrix`]: a `query_range` answer body through
-//!   [`mcp_plugin::upstream::stream`], the push parser `query_range` uses, checked against
-//!   itself fed in chunks and against serde's reading.
+//!   [`mcp_plugin::upstream::MatrixParser`], the push parser `query_range` uses, checked
+//!   against itself fed in chunks and against [`mcp_plugin::upstream::oracle`], serde's
+//!   reading, under the same verdict.
 //!
 //! `fuzz_targets/*.rs` wrap them for `cargo +nightly fuzz run <target>`; `tests/corpus.rs`
 //! runs every seed and every crash reproducer in `regressions/` through the same functions
@@ -19,7 +20,7 @@ use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
 use mcp_model::{Query, QueryType, Step};
 use mcp_plugin::limit::Limit;
 use mcp_plugin::settings::Settings;
-use mcp_plugin::upstream::{parse_matrix_serde, stream};
+use mcp_plugin::upstream::{oracle, parse_matrix, Envelope, Matrix, MatrixError, MatrixParser};
 
 /// A secret no output may show.
 pub const SENTINEL: &str = "fuzz-s3ntinel-SECRET";
@@ -146,16 +147,16 @@ pub fn prometheus_matrix(data: &[u8]) {
     if skip_known_crashes() && has_digit_run(data, 19) {
         return;
     }
-    let whole = stream::parse_response(data);
+    let whole = MatrixParser::parse([data]);
     let step = 1 + data.len() % 13;
-    let chunked = stream::parse_response_chunks(data.chunks(step));
+    let chunked = MatrixParser::parse(data.chunks(step));
     assert_eq!(
         verdict(&whole),
         verdict(&chunked),
         "chunks of {step} bytes change the answer"
     );
     if data.len() <= 4096 {
-        let bytewise = stream::parse_response_chunks(data.chunks(1));
+        let bytewise = MatrixParser::parse(data.chunks(1));
         assert_eq!(
             verdict(&whole),
             verdict(&bytewise),
@@ -169,21 +170,19 @@ pub fn prometheus_matrix(data: &[u8]) {
             }
         }
     }
-    if let (Ok((series, warnings)), Ok(reference)) =
-        (stream::parse_matrix(data), parse_matrix_serde(data))
-    {
+    if let (Ok(ours), Ok(reference)) = (parse_matrix(data), oracle::parse_matrix(data)) {
         assert_eq!(
-            format!("{series:?}"),
+            format!("{:?}", ours.data),
             format!("{:?}", reference.data),
             "streaming and serde readings differ"
         );
-        assert_eq!(warnings, reference.warnings);
+        assert_eq!(ours.warnings, reference.warnings);
     }
 }
 
 /// The answer, or the reason of the error without its byte offset: the offset of an
 /// error found after a chunk boundary is not yet the same as for the whole body.
-fn verdict(r: &Result<stream::MatrixResponse, stream::MatrixError>) -> String {
+fn verdict(r: &Result<Envelope<Matrix>, MatrixError>) -> String {
     match r {
         Ok(answer) => format!("{answer:?}"),
         Err(e) => format!("error: {}", e.reason),

@@ -21,8 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use mcp_frames::{Field, FieldConfig, Frame, FrameMeta, FrameType};
-use mcp_plugin::upstream::stream::MatrixParser;
-use mcp_plugin::upstream::Series;
+use mcp_plugin::upstream::{MatrixParser, Series};
 
 struct Args {
     file: String,

@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the streaming matrix parser: throughput per payload size, fed in
 //! 16 KiB chunks as the HTTP body arrives, with and without Arrow IPC encoding, and fed the
-//! whole body at once.
+//! whole body at once, beside the serde reader it replaced (`serde_seed_parse`, the
+//! oracle of the tests) on the same whole body, both judged by the same verdict.
 //!
 //! ```text
 //! cargo bench -p mcp-plugin --bench matrix              # full run
@@ -17,7 +18,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mcp_frames::{Field, FieldConfig, Frame, FrameMeta, FrameType};
-use mcp_plugin::upstream::stream::{parse_matrix, MatrixParser};
+use mcp_plugin::upstream::{oracle, parse_matrix, MatrixParser};
 
 const POINTS: usize = 1000;
 const CHUNK: usize = 16 * 1024;
@@ -102,6 +103,9 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function("whole_body_parse", |b| {
             b.iter(|| black_box(parse_matrix(&body).expect("valid payload")))
+        });
+        group.bench_function("serde_seed_parse", |b| {
+            b.iter(|| black_box(oracle::parse_matrix(&body).expect("valid payload")))
         });
         group.finish();
     }

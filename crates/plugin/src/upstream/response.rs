@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+
+use super::number::{parse_value, seconds_to_ms};
 
 /// One series of a range query.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -53,8 +55,9 @@ pub struct Exemplar {
     pub timestamp: f64,
 }
 
-/// The API envelope: `status`, `data`, `errorType`, `error`, `warnings`, `infos`.
-#[derive(Debug, Deserialize)]
+/// The API envelope: `status`, `data`, `errorType`, `error`, `warnings`, `infos`, as
+/// read from the body; [`super::verdict`] judges what it means.
+#[derive(Debug, Default, Deserialize)]
 pub struct Envelope<T> {
     /// "success" or "error".
     pub status: String,
@@ -73,17 +76,6 @@ pub struct Envelope<T> {
     pub infos: Vec<String>,
 }
 
-/// `data` of a range query.
-#[derive(Debug, Deserialize)]
-pub struct MatrixData {
-    /// Must be "matrix".
-    #[serde(rename = "resultType")]
-    pub result_type: String,
-    /// The series.
-    #[serde(deserialize_with = "de_matrix")]
-    pub result: Vec<Series>,
-}
-
 /// `data` of an instant query.
 #[derive(Debug, Deserialize)]
 pub struct InstantData {
@@ -100,20 +92,7 @@ pub struct BuildInfo {
     pub version: String,
 }
 
-fn parse_value(s: &str) -> Option<f64> {
-    match s {
-        "NaN" => Some(f64::NAN),
-        "+Inf" | "Inf" => Some(f64::INFINITY),
-        "-Inf" => Some(f64::NEG_INFINITY),
-        _ => s.parse().ok(),
-    }
-}
-
-fn seconds_to_ms(ts: f64) -> i64 {
-    (ts * 1000.0).round() as i64
-}
-
-fn de_value<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+pub(super) fn de_value<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     struct V;
     impl Visitor<'_> for V {
         type Value = f64;
@@ -121,7 +100,8 @@ fn de_value<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
             f.write_str("a sample value as a string")
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<f64, E> {
-            parse_value(s).ok_or_else(|| E::custom(format!("sample value {s:?} is not a number")))
+            parse_value(s.as_bytes())
+                .ok_or_else(|| E::custom(format!("sample value {s:?} is not a number")))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
             Ok(v)
@@ -134,114 +114,6 @@ fn de_value<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         }
     }
     d.deserialize_any(V)
-}
-
-struct ValueSeed;
-impl<'de> DeserializeSeed<'de> for ValueSeed {
-    type Value = f64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<f64, D::Error> {
-        de_value(d)
-    }
-}
-
-/// Reads one `[ts, "value"]` pair.
-struct PairSeed;
-impl<'de> DeserializeSeed<'de> for PairSeed {
-    type Value = (i64, f64);
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(i64, f64), D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = (i64, f64);
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a [timestamp, \"value\"] pair")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(i64, f64), A::Error> {
-                let ts: f64 = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let v = seq
-                    .next_element_seed(ValueSeed)?
-                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok((seconds_to_ms(ts), v))
-            }
-        }
-        d.deserialize_seq(V)
-    }
-}
-
-/// Appends every pair of a `values` array to the series' vectors.
-struct PairsInto<'a>(&'a mut Series);
-impl<'de> DeserializeSeed<'de> for PairsInto<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        struct V<'a>(&'a mut Series);
-        impl<'de> Visitor<'de> for V<'_> {
-            type Value = ();
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of [timestamp, \"value\"] pairs")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                if let Some(n) = seq.size_hint() {
-                    self.0.timestamps.reserve(n);
-                    self.0.values.reserve(n);
-                }
-                while let Some((t, v)) = seq.next_element_seed(PairSeed)? {
-                    self.0.timestamps.push(t);
-                    self.0.values.push(v);
-                }
-                Ok(())
-            }
-        }
-        d.deserialize_seq(V(self.0))
-    }
-}
-
-struct SeriesSeed;
-impl<'de> DeserializeSeed<'de> for SeriesSeed {
-    type Value = Series;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Series, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Series;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a series object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Series, A::Error> {
-                let mut s = Series::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "metric" => s.labels = map.next_value()?,
-                        "values" => map.next_value_seed(PairsInto(&mut s))?,
-                        // Native histograms are not drawn by these queries.
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(s)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-fn de_matrix<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Series>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Vec<Series>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of series")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Series>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(s) = seq.next_element_seed(SeriesSeed)? {
-                out.push(s);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_seq(V)
 }
 
 /// An instant `result`: an array of samples (vector), or `[time, "value"]` (scalar).
@@ -282,7 +154,7 @@ fn de_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<InstantSample>, D::
                     Ok(Item::Time(v as f64))
                 }
                 fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
-                    parse_value(v)
+                    parse_value(v.as_bytes())
                         .map(Item::Value)
                         .ok_or_else(|| E::custom(format!("sample value {v:?} is not a number")))
                 }
@@ -339,33 +211,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matrix_samples_land_in_vectors_with_special_values() {
-        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
-            {"metric":{"job":"a"},"values":[[1700000000,"1.5"],[1700000015.5,"NaN"],[1700000030,"+Inf"],[1700000045,"-Inf"]]},
-            {"metric":{},"values":[]}]},"warnings":["partial"]}"#;
-        let env: Envelope<MatrixData> = serde_json::from_slice(body).unwrap();
-        assert_eq!(env.warnings, vec!["partial"]);
-        let data = env.data.unwrap();
-        assert_eq!(data.result_type, "matrix");
-        let s = &data.result[0];
-        assert_eq!(s.labels["job"], "a");
-        assert_eq!(
-            s.timestamps,
-            vec![
-                1_700_000_000_000,
-                1_700_000_015_500,
-                1_700_000_030_000,
-                1_700_000_045_000
-            ]
-        );
-        assert_eq!(s.values[0], 1.5);
-        assert!(s.values[1].is_nan());
-        assert_eq!(s.values[2], f64::INFINITY);
-        assert_eq!(s.values[3], f64::NEG_INFINITY);
-        assert!(data.result[1].timestamps.is_empty());
-    }
-
-    #[test]
     fn instant_vector_and_scalar() {
         let body = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a"},"value":[1700000000,"0"]}]}}"#;
         let env: Envelope<InstantData> = serde_json::from_slice(body).unwrap();
@@ -406,14 +251,5 @@ mod tests {
         ] {
             assert!(result(bad).is_err(), "{bad} should be refused");
         }
-    }
-
-    #[test]
-    fn error_envelope_and_garbage() {
-        let body = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
-        let env: Envelope<MatrixData> = serde_json::from_slice(body).unwrap();
-        assert_eq!(env.error_type.as_deref(), Some("bad_data"));
-        assert!(serde_json::from_slice::<Envelope<MatrixData>>(br#"{"status":"success","data":{"resultType":"matrix","result":[{"values":[[1,"x"]]}]}}"#).is_err());
-        assert!(serde_json::from_slice::<Envelope<MatrixData>>(b"<html>").is_err());
     }
 }

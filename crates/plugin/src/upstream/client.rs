@@ -1,0 +1,425 @@
+//! [`Prometheus`]: one HTTP client per datasource instance, honouring every connection
+//! setting, streaming bodies under `maxResponseBytes`.
+//!
+//! Dropping a call's future (Grafana cancelled the query) drops its connection, so the
+//! upstream request stops with it.
+
+use std::time::Duration;
+
+use base64::Engine;
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use mcp_model::Step;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+
+use super::response::{BuildInfo, Envelope, ExemplarSeries, InstantData, InstantSample, Series};
+use super::stream::{Matrix, MatrixError, MatrixParser};
+use super::verdict::{conclude, conclude_matrix, Reply, EXTRACT_BYTES};
+use super::{tls, Answer, UpstreamError};
+use crate::settings::{HttpMethod, Settings};
+
+/// A Prometheus-compatible HTTP API.
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    http: reqwest::Client,
+    base: reqwest::Url,
+    method: HttpMethod,
+    max_bytes: u64,
+    timeout: Duration,
+}
+
+impl Prometheus {
+    /// Builds the client for a datasource's settings.
+    pub fn new(settings: &Settings) -> Result<Prometheus, UpstreamError> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &settings.headers {
+            let (Ok(name), Ok(mut value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value.expose()),
+            ) else {
+                continue; // checked when the settings were read
+            };
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        if let Some((user, password)) = &settings.basic_auth {
+            let token = base64::engine::general_purpose::STANDARD
+                .encode(format!("{user}:{}", password.expose()));
+            if let Ok(mut value) = HeaderValue::from_str(&format!("Basic {token}")) {
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+        }
+        let tls = tls::client_config(&settings.tls).map_err(UpstreamError::Setup)?;
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!(
+                "mcp-grafana-datasource/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .use_preconfigured_tls(tls)
+            .build()
+            .map_err(|e| {
+                UpstreamError::Setup(format!("HTTP client setup failed: {}", innermost(&e)))
+            })?;
+        Ok(Prometheus {
+            http,
+            base: settings.url.clone(),
+            method: settings.method,
+            max_bytes: settings.max_response_bytes,
+            timeout: settings.timeout,
+        })
+    }
+
+    /// The base URL, safe to show (credentials were removed when settings were read).
+    pub fn url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `/api/v1/query_range` over the step's aligned range. The body is parsed while it
+    /// arrives ([`stream::MatrixParser`]): samples go straight into the series' vectors and
+    /// the body is never held whole.
+    pub async fn query_range(
+        &self,
+        expr: &str,
+        step: &Step,
+    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        let params = [
+            ("query", expr.to_string()),
+            ("start", seconds(step.start_ms)),
+            ("end", seconds(step.end_ms)),
+            ("step", seconds(step.step_ms)),
+        ];
+        self.call_matrix("api/v1/query_range", &params).await
+    }
+
+    /// `/api/v1/query` at `time_ms`.
+    pub async fn query(
+        &self,
+        expr: &str,
+        time_ms: i64,
+    ) -> Result<Answer<Vec<InstantSample>>, UpstreamError> {
+        let params = [("query", expr.to_string()), ("time", seconds(time_ms))];
+        let answer: Answer<InstantData> = self.call("api/v1/query", &params).await?;
+        Ok(Answer {
+            data: answer.data.result,
+            warnings: answer.warnings,
+        })
+    }
+
+    /// `/api/v1/label/<label>/values` restricted to series matching `matcher`.
+    pub async fn label_values(
+        &self,
+        label: &str,
+        matcher: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Answer<Vec<String>>, UpstreamError> {
+        let params = [
+            ("match[]", matcher.to_string()),
+            ("start", seconds(start_ms)),
+            ("end", seconds(end_ms)),
+        ];
+        // Label values are only served by GET.
+        self.call_with(
+            HttpMethod::Get,
+            &format!("api/v1/label/{label}/values"),
+            &params,
+        )
+        .await
+    }
+
+    /// `/api/v1/query_exemplars`.
+    pub async fn exemplars(
+        &self,
+        expr: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Answer<Vec<ExemplarSeries>>, UpstreamError> {
+        let params = [
+            ("query", expr.to_string()),
+            ("start", seconds(start_ms)),
+            ("end", seconds(end_ms)),
+        ];
+        self.call("api/v1/query_exemplars", &params).await
+    }
+
+    /// `/api/v1/status/buildinfo`.
+    pub async fn build_info(&self) -> Result<BuildInfo, UpstreamError> {
+        let answer: Answer<BuildInfo> = self
+            .call_with(HttpMethod::Get, "api/v1/status/buildinfo", &[])
+            .await?;
+        Ok(answer.data)
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<T>, UpstreamError> {
+        self.call_with(self.method, path, params).await
+    }
+
+    async fn call_with<T: DeserializeOwned>(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<T>, UpstreamError> {
+        let (response, call) = self.send(method, path, params).await?;
+        let body = self.read_body(response).await;
+        crate::metrics::global().upstream_call(
+            path,
+            call.started.elapsed(),
+            body.as_ref().map_or(0, |b| b.len() as u64),
+            body.is_ok() && call.status.is_success(),
+        );
+        let body = body?;
+        let parsed = serde_json::from_slice::<Envelope<T>>(&body).map_err(|e| e.to_string());
+        conclude(parsed, &call.reply(self.url(), &body))
+    }
+
+    /// Sends one API call; a failure to get an answer is recorded and explained here.
+    async fn send(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<(reqwest::Response, Call), UpstreamError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| UpstreamError::Setup(format!("cannot form the API URL: {e}")))?;
+        let request = match method {
+            HttpMethod::Get => self.http.get(url).query(params),
+            HttpMethod::Post => self.http.post(url).form(params),
+        };
+        let started = std::time::Instant::now();
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                crate::metrics::global().upstream_call(path, started.elapsed(), 0, false);
+                return Err(self.transport(&e));
+            }
+        };
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Ok((
+            response,
+            Call {
+                started,
+                status,
+                content_type,
+            },
+        ))
+    }
+
+    async fn read_body(&self, response: reqwest::Response) -> Result<Bytes, UpstreamError> {
+        let too_large = || self.too_large();
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::with_capacity(
+            response
+                .content_length()
+                .unwrap_or(16 * 1024)
+                .min(self.max_bytes) as usize,
+        );
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.body_error(&e))?;
+            if body.len() as u64 + chunk.len() as u64 > self.max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// A call whose answer is a matrix, parsed while the body arrives; the same outcomes
+    /// and messages as [`Prometheus::call_with`] gives for other answers.
+    async fn call_matrix(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        let (response, call) = self.send(self.method, path, params).await?;
+        let streamed = self.stream_matrix(response).await;
+        crate::metrics::global().upstream_call(
+            path,
+            call.started.elapsed(),
+            streamed.as_ref().map_or(0, |s| s.bytes),
+            streamed.as_ref().is_ok_and(|s| s.parsed.is_ok()) && call.status.is_success(),
+        );
+        let Streamed { parsed, head, .. } = streamed?;
+        conclude_matrix(
+            parsed.map_err(|e| e.to_string()),
+            &call.reply(self.url(), &head),
+        )
+    }
+
+    /// Feeds the body to a matrix parser chunk by chunk under `maxResponseBytes`, keeping
+    /// the first bytes for an error status's extract. Once the JSON is known to be wrong,
+    /// reading stops as soon as that extract is complete.
+    async fn stream_matrix(&self, response: reqwest::Response) -> Result<Streamed, UpstreamError> {
+        let too_large = || self.too_large();
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut parser = MatrixParser::new();
+        let mut failed = None;
+        let mut head = Vec::new();
+        let mut bytes: u64 = 0;
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| self.body_error(&e))?;
+            bytes += chunk.len() as u64;
+            if bytes > self.max_bytes {
+                return Err(too_large());
+            }
+            if head.len() < EXTRACT_BYTES {
+                let n = chunk.len().min(EXTRACT_BYTES - head.len());
+                head.extend_from_slice(&chunk[..n]);
+            }
+            if failed.is_none() {
+                if let Err(e) = parser.feed(&chunk) {
+                    failed = Some(e);
+                }
+            }
+            if failed.is_some() && head.len() >= EXTRACT_BYTES {
+                break;
+            }
+        }
+        let parsed = match failed {
+            Some(e) => Err(e),
+            None => parser.finish(),
+        };
+        Ok(Streamed {
+            parsed,
+            head,
+            bytes,
+        })
+    }
+
+    fn transport(&self, e: &reqwest::Error) -> UpstreamError {
+        if e.is_timeout() {
+            self.timeout_error()
+        } else if e.is_redirect() {
+            UpstreamError::Status {
+                url: self.url().to_string(),
+                status: "redirect".to_string(),
+                body: ": too many redirects; point the URL at the final address".to_string(),
+            }
+        } else if e.is_connect() {
+            UpstreamError::Connect {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        } else {
+            UpstreamError::Body {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        }
+    }
+
+    /// A failure while the body arrives.
+    fn body_error(&self, e: &reqwest::Error) -> UpstreamError {
+        if e.is_timeout() {
+            self.timeout_error()
+        } else {
+            UpstreamError::Body {
+                url: self.url().to_string(),
+                reason: innermost(e),
+            }
+        }
+    }
+
+    fn too_large(&self) -> UpstreamError {
+        UpstreamError::TooLarge {
+            url: self.url().to_string(),
+            limit: self.max_bytes,
+        }
+    }
+
+    fn timeout_error(&self) -> UpstreamError {
+        UpstreamError::Timeout {
+            url: self.url().to_string(),
+            secs: self.timeout.as_secs(),
+        }
+    }
+}
+
+/// What is known of a call once its headers arrived.
+struct Call {
+    started: std::time::Instant,
+    status: reqwest::StatusCode,
+    content_type: String,
+}
+
+impl Call {
+    fn reply<'a>(&'a self, url: &'a str, head: &'a [u8]) -> Reply<'a> {
+        Reply {
+            url,
+            status: self.status,
+            content_type: &self.content_type,
+            head,
+        }
+    }
+}
+
+/// A matrix body as [`Prometheus::stream_matrix`] read it.
+struct Streamed {
+    parsed: Result<Envelope<Matrix>, MatrixError>,
+    /// The first [`EXTRACT_BYTES`] of the body.
+    head: Vec<u8>,
+    /// Bytes read.
+    bytes: u64,
+}
+
+/// Seconds since the epoch with millisecond precision, as Prometheus takes times.
+fn seconds(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let abs = ms.unsigned_abs();
+    if abs.is_multiple_of(1000) {
+        format!("{sign}{}", abs / 1000)
+    } else {
+        format!("{sign}{}.{:03}", abs / 1000, abs % 1000)
+    }
+}
+
+/// The deepest cause of an error: "Connection refused (os error 111)" rather than a URL.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_seconds_with_milliseconds() {
+        assert_eq!(seconds(1_700_000_000_000), "1700000000");
+        assert_eq!(seconds(1_700_000_000_005), "1700000000.005");
+        assert_eq!(seconds(-1_500), "-1.500");
+    }
+}
