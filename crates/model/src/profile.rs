@@ -53,7 +53,7 @@ pub enum Kind {
 }
 
 macro_rules! families {
-    ($($variant:ident => $key:literal, $kind:ident, $seed:literal, $otel:literal;)*) => {
+    ($($variant:ident => $key:literal, $kind:ident $seed:literal, $otel_kind:ident $otel:literal;)*) => {
         /// A logical MCP metric.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Family { $(#[doc = $seed] $variant),* }
@@ -67,65 +67,85 @@ macro_rules! families {
                 match self { $(Family::$variant => $key),* }
             }
 
-            /// How the family is exposed.
-            pub fn kind(self) -> Kind {
-                match self { $(Family::$variant => Kind::$kind),* }
+            /// How the family is exposed under `profile`'s convention.
+            pub fn kind(self, profile: ProfileKind) -> Kind {
+                match profile {
+                    ProfileKind::Seed => match self { $(Family::$variant => Kind::$kind),* },
+                    ProfileKind::Otel => match self { $(Family::$variant => Kind::$otel_kind),* },
+                }
             }
 
-            fn seed_name(self) -> &'static str {
-                match self { $(Family::$variant => $seed),* }
-            }
-
-            fn otel_name(self) -> &'static str {
-                match self { $(Family::$variant => $otel),* }
+            /// The metric name under `profile`'s convention, before any override (for
+            /// histograms, without `_bucket`). The simulator exports these names.
+            pub fn name(self, profile: ProfileKind) -> &'static str {
+                match profile {
+                    ProfileKind::Seed => match self { $(Family::$variant => $seed),* },
+                    ProfileKind::Otel => match self { $(Family::$variant => $otel),* },
+                }
             }
         }
     };
 }
 
 families! {
-    HttpRequests => "httpRequests", Counter, "mcp_http_requests_total", "mcp_server_operation_duration_seconds_count";
-    HttpDuration => "httpDuration", Histogram, "mcp_http_request_duration_seconds", "mcp_server_operation_duration_seconds";
-    HttpInProgress => "httpInProgress", Gauge, "mcp_http_requests_in_progress", "mcp_http_requests_in_progress";
-    ToolCalls => "toolCalls", Counter, "mcp_tool_calls_total", "mcp_server_operation_duration_seconds_count";
-    ToolDuration => "toolDuration", Histogram, "mcp_tool_duration_seconds", "mcp_server_operation_duration_seconds";
-    ToolsRegistered => "toolsRegistered", Gauge, "mcp_tools_registered", "mcp_tools_registered";
-    AgentTasks => "agentTasks", Counter, "agent_tasks_total", "agent_tasks_total";
-    AgentTaskDuration => "agentTaskDuration", Histogram, "agent_task_duration_seconds", "agent_task_duration_seconds";
-    PoolWorkers => "poolWorkers", Gauge, "pool_workers_active", "pool_workers_active";
-    Workflows => "workflows", Counter, "mahavishnu_workflows_executed_total", "mahavishnu_workflows_executed_total";
-    MemorySyncs => "memorySyncs", Counter, "memory_syncs_total", "memory_syncs_total";
-    MemoriesStored => "memoriesStored", Gauge, "memories_stored", "memories_stored";
-    Embeddings => "embeddings", Gauge, "embeddings_generated", "embeddings_generated";
-    SessionsActive => "sessionsActive", Gauge, "sessions_active", "sessions_active";
-    SessionOperations => "sessionOperations", Counter, "session_operations_total", "session_operations_total";
-    SessionDuration => "sessionDuration", Gauge, "session_duration_active", "mcp_server_session_duration_seconds";
-    CpuPercent => "cpuPercent", Gauge, "mahavishnu_cpu_usage_percent", "mahavishnu_cpu_usage_percent";
-    MemoryBytes => "memoryBytes", Gauge, "mahavishnu_memory_usage_bytes", "mahavishnu_memory_usage_bytes";
-    OpenFiles => "openFiles", Gauge, "mahavishnu_open_files", "mahavishnu_open_files";
-    DiskPercent => "diskPercent", Gauge, "system_disk_usage_percent", "system_disk_usage_percent";
-    CacheHits => "cacheHits", Counter, "mahavishnu_cache_hits_total", "mahavishnu_cache_hits_total";
-    CacheMisses => "cacheMisses", Counter, "mahavishnu_cache_misses_total", "mahavishnu_cache_misses_total";
-    OtlpOperations => "otlpOperations", Counter, "operations_total", "operations_total";
-    OtlpOperationDuration => "otlpOperationDuration", Histogram, "operation_duration", "operation_duration";
-    OtlpActiveConnections => "otlpActiveConnections", Gauge, "active_connections", "active_connections";
+    HttpRequests => "httpRequests", Counter "mcp_http_requests_total", Counter "mcp_server_operation_duration_seconds_count";
+    HttpDuration => "httpDuration", Histogram "mcp_http_request_duration_seconds", Histogram "mcp_server_operation_duration_seconds";
+    HttpInProgress => "httpInProgress", Gauge "mcp_http_requests_in_progress", Gauge "mcp_http_requests_in_progress";
+    ToolCalls => "toolCalls", Counter "mcp_tool_calls_total", Counter "mcp_server_operation_duration_seconds_count";
+    ToolDuration => "toolDuration", Histogram "mcp_tool_duration_seconds", Histogram "mcp_server_operation_duration_seconds";
+    ToolsRegistered => "toolsRegistered", Gauge "mcp_tools_registered", Gauge "mcp_tools_registered";
+    AgentTasks => "agentTasks", Counter "agent_tasks_total", Counter "agent_tasks_total";
+    AgentTaskDuration => "agentTaskDuration", Histogram "agent_task_duration_seconds", Histogram "agent_task_duration_seconds";
+    PoolWorkers => "poolWorkers", Gauge "pool_workers_active", Gauge "pool_workers_active";
+    Workflows => "workflows", Counter "mahavishnu_workflows_executed_total", Counter "mahavishnu_workflows_executed_total";
+    MemorySyncs => "memorySyncs", Counter "memory_syncs_total", Counter "memory_syncs_total";
+    MemoriesStored => "memoriesStored", Gauge "memories_stored", Gauge "memories_stored";
+    Embeddings => "embeddings", Gauge "embeddings_generated", Gauge "embeddings_generated";
+    SessionsActive => "sessionsActive", Gauge "sessions_active", Gauge "sessions_active";
+    SessionOperations => "sessionOperations", Counter "session_operations_total", Counter "session_operations_total";
+    SessionDuration => "sessionDuration", Gauge "session_duration_active", Histogram "mcp_server_session_duration_seconds";
+    CpuPercent => "cpuPercent", Gauge "mahavishnu_cpu_usage_percent", Gauge "mahavishnu_cpu_usage_percent";
+    MemoryBytes => "memoryBytes", Gauge "mahavishnu_memory_usage_bytes", Gauge "mahavishnu_memory_usage_bytes";
+    OpenFiles => "openFiles", Gauge "mahavishnu_open_files", Gauge "mahavishnu_open_files";
+    DiskPercent => "diskPercent", Gauge "system_disk_usage_percent", Gauge "system_disk_usage_percent";
+    CacheHits => "cacheHits", Counter "mahavishnu_cache_hits_total", Counter "mahavishnu_cache_hits_total";
+    CacheMisses => "cacheMisses", Counter "mahavishnu_cache_misses_total", Counter "mahavishnu_cache_misses_total";
+    OtlpOperations => "otlpOperations", Counter "operations_total", Counter "operations_total";
+    OtlpOperationDuration => "otlpOperationDuration", Histogram "operation_duration", Histogram "operation_duration";
+    OtlpActiveConnections => "otlpActiveConnections", Gauge "active_connections", Gauge "active_connections";
 }
 
 /// Which naming convention a profile starts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ProfileKind {
+    #[default]
     /// The seed guide's names.
     Seed,
     /// OpenTelemetry MCP semantic conventions.
     Otel,
 }
 
-impl fmt::Display for ProfileKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl ProfileKind {
+    /// Every profile.
+    pub const ALL: [ProfileKind; 2] = [ProfileKind::Seed, ProfileKind::Otel];
+
+    /// The name used in `metricProfile` and on the simulator's command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
             ProfileKind::Seed => "seed",
             ProfileKind::Otel => "otel",
-        })
+        }
+    }
+
+    /// The profile called `name`, if any.
+    pub fn from_name(name: &str) -> Option<ProfileKind> {
+        ProfileKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for ProfileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -147,13 +167,7 @@ impl Profile {
     pub fn new(kind: ProfileKind) -> Profile {
         let names = Family::ALL
             .iter()
-            .map(|&f| {
-                let name = match kind {
-                    ProfileKind::Seed => f.seed_name(),
-                    ProfileKind::Otel => f.otel_name(),
-                };
-                (f, name.to_string())
-            })
+            .map(|&f| (f, f.name(kind).to_string()))
             .collect();
         Profile { kind, names }
     }
@@ -165,9 +179,9 @@ impl Profile {
         overrides: &BTreeMap<String, String>,
     ) -> Result<Profile, ProfileError> {
         let kind = match name {
-            "" | "seed" => ProfileKind::Seed,
-            "otel" => ProfileKind::Otel,
-            other => return Err(ProfileError::UnknownProfile(other.to_string())),
+            "" => ProfileKind::Seed,
+            other => ProfileKind::from_name(other)
+                .ok_or_else(|| ProfileError::UnknownProfile(other.to_string()))?,
         };
         let mut profile = Profile::new(kind);
         for (key, value) in overrides {
@@ -204,7 +218,7 @@ impl Profile {
         self.names
             .get(&family)
             .map(String::as_str)
-            .unwrap_or_else(|| family.seed_name())
+            .unwrap_or_else(|| family.name(self.kind))
     }
 
     /// Keeps the failed requests of `requests`: HTTP 5xx, or a set `error_type` under
@@ -272,7 +286,7 @@ impl Profile {
 
     /// The series name that proves `family` is exported (`_count` for histograms).
     pub fn series_name(&self, family: Family) -> String {
-        match family.kind() {
+        match family.kind(self.kind) {
             Kind::Histogram => format!("{}_count", self.metric(family)),
             _ => self.metric(family).to_string(),
         }
@@ -312,6 +326,23 @@ mod tests {
             p.metric(Family::SessionDuration),
             "mcp_server_session_duration_seconds"
         );
+        // A histogram under OpenTelemetry, a gauge under seed: health looks for `_count`.
+        assert_eq!(
+            p.series_name(Family::SessionDuration),
+            "mcp_server_session_duration_seconds_count"
+        );
+        assert_eq!(
+            Profile::default().series_name(Family::SessionDuration),
+            "session_duration_active"
+        );
+    }
+
+    #[test]
+    fn profile_names_round_trip() {
+        for kind in ProfileKind::ALL {
+            assert_eq!(ProfileKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ProfileKind::from_name("jaeger"), None);
     }
 
     #[test]

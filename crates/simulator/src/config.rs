@@ -2,42 +2,10 @@
 
 use std::net::IpAddr;
 
+use mcp_model::ProfileKind;
+
 use crate::error::ConfigError;
 use crate::scenario::Scenario;
-
-/// Which metric names the servers export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Profile {
-    /// The seed guide's names (`mcp_http_requests_total`, `mcp_tool_calls_total`, ...).
-    #[default]
-    Seed,
-    /// OpenTelemetry MCP semantic conventions as Prometheus receives them
-    /// (`mcp_server_operation_duration_seconds`, `mcp_server_session_duration_seconds`).
-    Otel,
-}
-
-impl Profile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Seed => "seed",
-            Profile::Otel => "otel",
-        }
-    }
-}
-
-impl std::str::FromStr for Profile {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "seed" => Ok(Profile::Seed),
-            "otel" => Ok(Profile::Otel),
-            other => Err(ConfigError::UnknownProfile {
-                value: other.to_owned(),
-            }),
-        }
-    }
-}
 
 /// Everything the simulator is told at start.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +14,8 @@ pub struct Config {
     pub bind: IpAddr,
     pub seed: u64,
     pub scenario: Scenario,
-    pub profile: Profile,
+    /// Which metric names the servers export (names from the model crate's catalogue).
+    pub profile: ProfileKind,
     /// Servers after mahavishnu, akosha and session-buddy: mcp-server-04, -05, ...
     pub extra_servers: usize,
     /// When set, every server exports at least this many tools.
@@ -63,7 +32,7 @@ impl Default for Config {
             bind: IpAddr::from([127, 0, 0, 1]),
             seed: 1,
             scenario: Scenario::Healthy,
-            profile: Profile::Seed,
+            profile: ProfileKind::Seed,
             extra_servers: 0,
             tools_per_server: None,
             control_port: 0,
@@ -84,7 +53,8 @@ mcp-simulator: an MCP server ecosystem serving Prometheus metrics on loopback po
 
 USAGE:
   mcp-simulator [--bind 127.0.0.1] [--seed N]
-                [--scenario healthy|tool-failures|pool-exhaustion|service-down|latency-spike]
+                [--scenario healthy|tool-failures|pool-exhaustion|service-down|latency-spike|
+                            slow-failures]
                 [--profile seed|otel] [--extra-servers N] [--tools-per-server N]
                 [--control-port P] [--server-port JOB=PORT]...
 
@@ -126,7 +96,11 @@ where
                     .map_err(|_| bad(&flag, &v, "an unsigned integer"))?;
             }
             "--scenario" => cfg.scenario = value()?.parse()?,
-            "--profile" => cfg.profile = value()?.parse()?,
+            "--profile" => {
+                let v = value()?;
+                cfg.profile =
+                    ProfileKind::from_name(&v).ok_or(ConfigError::UnknownProfile { value: v })?;
+            }
             "--extra-servers" => {
                 let v = value()?;
                 cfg.extra_servers = v
@@ -186,7 +160,7 @@ mod tests {
         let c = run(&[]);
         assert_eq!(c.bind.to_string(), "127.0.0.1");
         assert_eq!(c.scenario, Scenario::Healthy);
-        assert_eq!(c.profile, Profile::Seed);
+        assert_eq!(c.profile, ProfileKind::Seed);
         assert_eq!(c.extra_servers, 0);
         assert_eq!(c.control_port, 0);
     }
@@ -212,7 +186,7 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.2");
         assert_eq!(c.seed, 42);
         assert_eq!(c.scenario, Scenario::LatencySpike);
-        assert_eq!(c.profile, Profile::Otel);
+        assert_eq!(c.profile, ProfileKind::Otel);
         assert_eq!(c.extra_servers, 47);
         assert_eq!(c.tools_per_server, Some(40));
         assert_eq!(c.control_port, 9999);

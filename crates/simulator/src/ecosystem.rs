@@ -138,7 +138,7 @@ mod tests {
         m.advance_to(t0 + Duration::from_secs(60), Scenario::Healthy);
         let total = |s: &Server| -> u64 {
             let st = s.state().read().unwrap();
-            st.http[0].statuses.iter().map(|(_, c)| c).sum()
+            st.requests.routes[0].statuses.iter().map(|(_, c)| c).sum()
         };
         let after_a_minute = total(m);
         assert!(
@@ -168,7 +168,7 @@ mod tests {
         let tools: usize = eco
             .servers()
             .iter()
-            .map(|s| s.state().read().unwrap().tools.len())
+            .map(|s| s.state().read().unwrap().requests.tools.len())
             .sum();
         assert_eq!(tools, 2000);
         let out = eco.scrape(&eco.servers()[49], Format::OpenMetrics).unwrap();

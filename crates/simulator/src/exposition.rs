@@ -15,8 +15,9 @@ use fastmetrics::raw::bucket::Bucket;
 use fastmetrics::raw::{MetricLabelSet, MetricType, TypedMetric};
 use fastmetrics::registry::Registry;
 
+use mcp_model::{Family, ProfileKind};
+
 use crate::catalog::Role;
-use crate::config::Profile;
 use crate::histogram::{Exemplar, Histogram};
 use crate::model::{Outcomes, ServerState};
 
@@ -90,7 +91,8 @@ pub fn encode(registry: &Registry, format: Format) -> FmResult<String> {
     Ok(out)
 }
 
-/// Builds the registry of one server: the families its role and the profile call for.
+/// Builds the registry of one server: the families its role and the profile call for, each
+/// named by the model crate's catalogue ([`Family::name`]).
 pub fn registry_for(state: &SharedState) -> FmResult<Registry> {
     let (role, profile) = {
         let s = read(state);
@@ -98,149 +100,153 @@ pub fn registry_for(state: &SharedState) -> FmResult<Registry> {
     };
     let mut r = Registry::default();
     let st = || state.clone();
-    if profile == Profile::Seed {
+    let seed = |f: Family| f.name(ProfileKind::Seed);
+    let otel = |f: Family| f.name(ProfileKind::Otel);
+    let named = |f: Family| f.name(profile);
+    if profile == ProfileKind::Seed {
         r.register(
-            "mcp_http_requests_total",
+            seed(Family::HttpRequests),
             "HTTP requests handled by the MCP server.",
             counter(st(), http_requests),
         )?;
         r.register(
-            "mcp_http_request_duration_seconds",
+            seed(Family::HttpDuration),
             "HTTP request latency of the MCP server.",
             histogram(st(), http_duration),
         )?;
         r.register(
-            "mcp_http_requests_in_progress",
+            seed(Family::HttpInProgress),
             "HTTP requests being handled right now.",
             gauge(st(), http_in_progress),
         )?;
         r.register(
-            "mcp_tool_calls_total",
+            seed(Family::ToolCalls),
             "MCP tool calls by tool and outcome.",
             counter(st(), tool_calls),
         )?;
         r.register(
-            "mcp_tool_duration_seconds",
+            seed(Family::ToolDuration),
             "MCP tool call duration.",
             histogram(st(), tool_duration),
         )?;
         r.register(
-            "mcp_tools_registered",
+            seed(Family::ToolsRegistered),
             "Tools the MCP server offers.",
             gauge(st(), tools_registered),
         )?;
     } else {
         r.register(
-            "mcp_server_operation_duration_seconds",
+            otel(Family::ToolDuration),
             "MCP request duration as seen by the server (OpenTelemetry MCP semantic conventions).",
             histogram(st(), otel_operation_duration),
         )?;
         r.register(
-            "mcp_server_session_duration_seconds",
+            otel(Family::SessionDuration),
             "MCP session duration as seen by the server (OpenTelemetry MCP semantic conventions).",
             histogram(st(), otel_session_duration),
         )?;
     }
     if role == Role::Orchestrator {
         r.register(
-            "agent_tasks_total",
+            named(Family::AgentTasks),
             "Agent tasks by agent type and outcome.",
             counter(st(), agent_tasks),
         )?;
         r.register(
-            "agent_task_duration_seconds",
+            named(Family::AgentTaskDuration),
             "Agent task duration.",
             histogram(st(), agent_duration),
         )?;
         r.register(
-            "pool_workers_active",
+            named(Family::PoolWorkers),
             "Active workers per worker pool.",
             gauge(st(), pool_workers),
         )?;
         r.register(
-            "mahavishnu_workflows_executed_total",
+            named(Family::Workflows),
             "Workflows executed by adapter and outcome.",
             counter(st(), workflows),
         )?;
     }
     if role == Role::Memory {
         r.register(
-            "memory_syncs_total",
+            named(Family::MemorySyncs),
             "Memory syncs by source and outcome.",
             counter(st(), memory_syncs),
         )?;
         r.register(
-            "memories_stored",
+            named(Family::MemoriesStored),
             "Memories held in the store.",
             gauge(st(), memories_stored),
         )?;
         r.register(
-            "embeddings_generated",
+            named(Family::Embeddings),
             "Embeddings generated so far, by model.",
             gauge(st(), embeddings),
         )?;
     }
     if role == Role::Sessions {
         r.register(
-            "sessions_active",
+            named(Family::SessionsActive),
             "Sessions open right now.",
             gauge(st(), sessions_active),
         )?;
         r.register(
-            "session_operations_total",
+            named(Family::SessionOperations),
             "Session operations by operation and outcome.",
             counter(st(), session_operations),
         )?;
+        // The seed gauge stays under otel, beside the convention's histogram.
         r.register(
-            "session_duration_active",
+            seed(Family::SessionDuration),
             "Mean age of the open sessions, in seconds.",
             gauge(st(), session_duration_active),
         )?;
     }
     r.register(
-        "mahavishnu_cpu_usage_percent",
+        named(Family::CpuPercent),
         "Process CPU usage in percent.",
         gauge(st(), |s, e| plain_gauge(e, s.process.cpu_percent)),
     )?;
     r.register(
-        "mahavishnu_memory_usage_bytes",
+        named(Family::MemoryBytes),
         "Process resident memory in bytes.",
         gauge(st(), |s, e| plain_gauge(e, s.process.memory_bytes)),
     )?;
     r.register(
-        "mahavishnu_open_files",
+        named(Family::OpenFiles),
         "Open file descriptors of the process.",
         gauge(st(), |s, e| plain_gauge(e, s.process.open_files)),
     )?;
     r.register(
-        "system_disk_usage_percent",
+        named(Family::DiskPercent),
         "Disk usage of the data volume in percent.",
         gauge(st(), |s, e| plain_gauge(e, s.process.disk_percent)),
     )?;
     r.register(
-        "mahavishnu_cache_hits_total",
+        named(Family::CacheHits),
         "Cache hits by layer and cache type.",
         counter(st(), cache_hits),
     )?;
     r.register(
-        "mahavishnu_cache_misses_total",
+        named(Family::CacheMisses),
         "Cache misses by layer and cache type.",
         counter(st(), cache_misses),
     )?;
     r.register(
-        "operations_total",
+        named(Family::OtlpOperations),
         "Operations reported over OTLP, by operation and outcome.",
         counter(st(), operations),
     )?;
     r.register(
-        "operation_duration",
+        named(Family::OtlpOperationDuration),
         "Duration of operations reported over OTLP, in seconds.",
         histogram(st(), operation_duration),
     )?;
     r.register(
-        "active_connections",
+        named(Family::OtlpActiveConnections),
         "Client connections open right now.",
-        gauge(st(), |s, e| plain_gauge(e, s.active_connections)),
+        gauge(st(), |s, e| plain_gauge(e, s.process.active_connections)),
     )?;
     Ok(r)
 }
@@ -403,7 +409,7 @@ fn outcomes(
 }
 
 fn http_requests(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for r in &s.http {
+    for r in &s.requests.routes {
         for (status, n) in &r.statuses {
             e.encode(
                 &Labels([
@@ -419,7 +425,7 @@ fn http_requests(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn http_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for r in &s.http {
+    for r in &s.requests.routes {
         e.encode(
             &Labels([("endpoint", r.endpoint), ("method", r.method)]),
             &HistogramValue(&r.duration),
@@ -429,7 +435,7 @@ fn http_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn http_in_progress(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for r in &s.http {
+    for r in &s.requests.routes {
         e.encode(
             &Labels([("endpoint", r.endpoint), ("method", r.method)]),
             &GaugeValue(r.in_progress),
@@ -439,14 +445,14 @@ fn http_in_progress(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> 
 }
 
 fn tool_calls(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for t in &s.tools {
+    for t in &s.requests.tools {
         outcomes(e, "tool_name", t.name.as_str(), &t.calls)?;
     }
     Ok(())
 }
 
 fn tool_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for t in &s.tools {
+    for t in &s.requests.tools {
         e.encode(
             &Labels([("tool_name", t.name.as_str())]),
             &HistogramValue(&t.duration),
@@ -456,11 +462,11 @@ fn tool_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn tools_registered(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    plain_gauge(e, s.tools.len() as f64)
+    plain_gauge(e, s.requests.tools.len() as f64)
 }
 
 fn otel_operation_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for m in &s.methods {
+    for m in &s.requests.methods {
         e.encode(
             &Labels([
                 ("mcp_method_name", m.name),
@@ -478,7 +484,7 @@ fn otel_operation_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResu
             &HistogramValue(&m.err),
         )?;
     }
-    for t in &s.tools {
+    for t in &s.requests.tools {
         e.encode(
             &Labels([
                 ("mcp_method_name", "tools/call"),
@@ -502,19 +508,19 @@ fn otel_operation_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResu
 fn otel_session_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
     e.encode(
         &Labels([("network_transport", "tcp")]),
-        &HistogramValue(&s.session_duration),
+        &HistogramValue(&s.requests.session_duration),
     )
 }
 
 fn agent_tasks(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for a in &s.agents {
+    for a in s.orchestrator.iter().flat_map(|o| &o.agents) {
         outcomes(e, "agent_type", a.agent_type, &a.tasks)?;
     }
     Ok(())
 }
 
 fn agent_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for a in &s.agents {
+    for a in s.orchestrator.iter().flat_map(|o| &o.agents) {
         e.encode(
             &Labels([("agent_type", a.agent_type)]),
             &HistogramValue(&a.duration),
@@ -524,7 +530,7 @@ fn agent_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn pool_workers(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for p in &s.pools {
+    for p in s.orchestrator.iter().flat_map(|o| &o.pools) {
         e.encode(
             &Labels([("pool_type", p.pool_type)]),
             &GaugeValue(p.workers),
@@ -534,7 +540,7 @@ fn pool_workers(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn workflows(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for w in &s.workflows {
+    for w in s.orchestrator.iter().flat_map(|o| &o.workflows) {
         outcomes(e, "adapter", w.label, &w.outcomes)?;
     }
     Ok(())
@@ -583,7 +589,7 @@ fn session_duration_active(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResu
 }
 
 fn cache_hits(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for c in &s.caches {
+    for c in &s.process.caches {
         e.encode(
             &Labels([("cache_layer", c.layer), ("cache_type", c.cache_type)]),
             &CounterValue(c.hits),
@@ -593,7 +599,7 @@ fn cache_hits(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn cache_misses(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for c in &s.caches {
+    for c in &s.process.caches {
         e.encode(
             &Labels([("cache_layer", c.layer), ("cache_type", c.cache_type)]),
             &CounterValue(c.misses),
@@ -603,14 +609,14 @@ fn cache_misses(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
 }
 
 fn operations(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for op in &s.operations {
+    for op in &s.process.operations {
         outcomes(e, "operation", op.name, &op.outcomes)?;
     }
     Ok(())
 }
 
 fn operation_duration(s: &ServerState, e: &mut dyn MetricEncoder) -> FmResult<()> {
-    for op in &s.operations {
+    for op in &s.process.operations {
         e.encode(
             &Labels([("operation", op.name)]),
             &HistogramValue(&op.duration),
@@ -625,7 +631,7 @@ mod tests {
     use crate::catalog::ecosystem;
     use crate::scenario::Scenario;
 
-    fn shared(job: &str, profile: Profile) -> SharedState {
+    fn shared(job: &str, profile: ProfileKind) -> SharedState {
         let (i, spec) = ecosystem(0, None)
             .into_iter()
             .enumerate()
@@ -647,8 +653,8 @@ mod tests {
             lines.sort();
             lines
         };
-        let a = sorted(&shared("akosha", Profile::Seed));
-        let b = sorted(&shared("akosha", Profile::Seed));
+        let a = sorted(&shared("akosha", ProfileKind::Seed));
+        let b = sorted(&shared("akosha", ProfileKind::Seed));
         assert_eq!(a, b);
         assert!(a.iter().any(|l| l.contains("trace_id=")));
     }
@@ -672,7 +678,7 @@ mod tests {
 
     #[test]
     fn openmetrics_carries_exemplars_with_trace_and_span_ids() {
-        let st = shared("mahavishnu", Profile::Seed);
+        let st = shared("mahavishnu", ProfileKind::Seed);
         let out = encode(&registry_for(&st).unwrap(), Format::OpenMetrics).unwrap();
         assert!(out.ends_with("# EOF\n"), "OpenMetrics ends with EOF");
         let line = out
@@ -691,7 +697,7 @@ mod tests {
 
     #[test]
     fn prometheus_text_has_no_exemplars_and_no_eof() {
-        let st = shared("mahavishnu", Profile::Seed);
+        let st = shared("mahavishnu", ProfileKind::Seed);
         let out = encode(&registry_for(&st).unwrap(), Format::PrometheusText).unwrap();
         assert!(!out.contains("# EOF"));
         assert!(!out.contains("trace_id"));
@@ -755,7 +761,7 @@ mod tests {
             ),
         ];
         for (job, own) in by_role {
-            let st = shared(job, Profile::Seed);
+            let st = shared(job, ProfileKind::Seed);
             let out = encode(&registry_for(&st).unwrap(), Format::PrometheusText).unwrap();
             let fams = families(&out);
             for f in common.iter().chain(own) {
@@ -766,8 +772,27 @@ mod tests {
     }
 
     #[test]
+    fn the_seed_ecosystem_exports_every_family_of_the_catalogue_and_no_other() {
+        let mut exported: Vec<String> = ["mahavishnu", "akosha", "session-buddy"]
+            .into_iter()
+            .flat_map(|job| {
+                let st = shared(job, ProfileKind::Seed);
+                families(&encode(&registry_for(&st).unwrap(), Format::PrometheusText).unwrap())
+            })
+            .collect();
+        exported.sort();
+        exported.dedup();
+        let mut catalogue: Vec<String> = Family::ALL
+            .iter()
+            .map(|f| f.name(ProfileKind::Seed).to_owned())
+            .collect();
+        catalogue.sort();
+        assert_eq!(exported, catalogue);
+    }
+
+    #[test]
     fn otel_profile_serves_semconv_names_and_labels() {
-        let st = shared("mahavishnu", Profile::Otel);
+        let st = shared("mahavishnu", ProfileKind::Otel);
         let out = encode(&registry_for(&st).unwrap(), Format::OpenMetrics).unwrap();
         let fams = families(&out);
         assert!(fams.contains(&"mcp_server_operation_duration_seconds".to_owned()));

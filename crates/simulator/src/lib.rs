@@ -4,7 +4,9 @@
 //! The simulator runs several MCP servers in one process (mahavishnu, akosha, session-buddy,
 //! then `mcp-server-04`, ... with `--extra-servers`), each on its own loopback port with a
 //! `/metrics` endpoint. Every server exports the seed guide's families with their label
-//! names; which ones depends on its [`Role`]:
+//! names, named by the model crate's catalogue (`mcp_model::Family`, one name per
+//! profile), so the plugin and the simulator cannot disagree on a name; which ones
+//! depends on its [`Role`]:
 //!
 //! | who | families |
 //! |---|---|
@@ -24,13 +26,17 @@
 //! `trace_id` and `span_id`) or Prometheus text 0.0.4; the `fastmetrics` client library writes
 //! both ([`exposition`]). Traffic follows a seeded model ([`model::ServerState`]) that
 //! advances on each scrape by the wall time elapsed, so it is deterministic under `--seed`
-//! for a given sequence of ticks. A [`Scenario`] (healthy, tool-failures, pool-exhaustion,
-//! service-down, latency-spike) is chosen at start and switched through the control endpoint.
+//! for a given sequence of ticks; it is split by role (HTTP and tools, orchestrator,
+//! memory, sessions, process), each part with its own construction and step. A
+//! [`Scenario`] (healthy, tool-failures, pool-exhaustion, service-down, latency-spike,
+//! slow-failures) is chosen at start and switched through the control endpoint.
 //! Each fault hits one fixed target, named in [`scenario`]: tool-failures drops
 //! mahavishnu's `deploy` to about 60 % success, pool-exhaustion empties mahavishnu's `gpu`
 //! pool, service-down closes akosha's listener (Prometheus sees `up == 0`), latency-spike
 //! lifts session-buddy's request p95 to about 0.95 s. The alert rules in
-//! `provisioning/prometheus/rules/alerts.yml` fire on each of them.
+//! `provisioning/prometheus/rules/alerts.yml` fire on each of them. slow-failures makes
+//! akosha's fast `store_memory` fail about 7 % of its calls, each failure taking about
+//! 0.9 s: a warning on success, and a p95 over 500 ms, that no alert rule fires on.
 //!
 //! ```
 //! use mcp_simulator::{Config, Ecosystem, Format, Scenario};
@@ -57,7 +63,7 @@ pub mod rng;
 pub mod scenario;
 
 pub use catalog::Role;
-pub use config::{parse_args, Command, Config, Profile, USAGE};
+pub use config::{parse_args, Command, Config, USAGE};
 pub use ecosystem::{Ecosystem, Server};
 pub use error::{ConfigError, SimulatorError};
 pub use exposition::{negotiate, Format};

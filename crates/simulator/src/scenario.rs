@@ -1,5 +1,6 @@
-//! Scenarios: the healthy baseline and the four faults the bundled alert rules must catch.
-//! Each fault hits one fixed target so tests, dashboards and alerts know where to look.
+//! Scenarios: the healthy baseline, the four faults the bundled alert rules must catch, and
+//! slow-failures, a tool that warns without alerting. Each fault hits one fixed target so
+//! tests, dashboards and alerts know where to look.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +21,9 @@ pub enum Scenario {
     ServiceDown,
     /// One server's ([`LATENCY_SPIKE_TARGET`]) request p95 rises above 500 ms.
     LatencySpike,
+    /// One fast tool ([`SLOW_FAILURE_TARGET`]) fails about 7 % of its calls, each failure
+    /// taking about 0.9 s: its success reads warn, its p95 goes over 500 ms.
+    SlowFailures,
 }
 
 /// (job, tool_name) whose success rate falls under `tool-failures`.
@@ -30,14 +34,17 @@ pub const POOL_EXHAUSTION_TARGET: (&str, &str) = ("mahavishnu", "gpu");
 pub const SERVICE_DOWN_TARGET: &str = "akosha";
 /// Job whose latency spikes under `latency-spike`.
 pub const LATENCY_SPIKE_TARGET: &str = "session-buddy";
+/// (job, tool_name) that fails slowly under `slow-failures`.
+pub const SLOW_FAILURE_TARGET: (&str, &str) = ("akosha", "store_memory");
 
 impl Scenario {
-    pub const ALL: [Scenario; 5] = [
+    pub const ALL: [Scenario; 6] = [
         Scenario::Healthy,
         Scenario::ToolFailures,
         Scenario::PoolExhaustion,
         Scenario::ServiceDown,
         Scenario::LatencySpike,
+        Scenario::SlowFailures,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +54,7 @@ impl Scenario {
             Scenario::PoolExhaustion => "pool-exhaustion",
             Scenario::ServiceDown => "service-down",
             Scenario::LatencySpike => "latency-spike",
+            Scenario::SlowFailures => "slow-failures",
         }
     }
 
