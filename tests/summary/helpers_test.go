@@ -64,9 +64,15 @@ func (w *world) settings() host.Settings {
 // query runs one query over [from, to] and fails the test on a transport or query error.
 func (w *world) query(t testing.TB, headers map[string]string, queryType string, from, to time.Time, js map[string]any) data.Frames {
 	t.Helper()
+	return w.queryAs(t, w.settings(), headers, queryType, from, to, js)
+}
+
+// queryAs is query through the datasource settings s.
+func (w *world) queryAs(t testing.TB, s host.Settings, headers map[string]string, queryType string, from, to time.Time, js map[string]any) data.Frames {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := w.plugin.QueryData(ctx, w.settings(), headers, host.Query{
+	res, err := w.plugin.QueryData(ctx, s, headers, host.Query{
 		RefID: "A", QueryType: queryType, From: from, To: to, MaxDataPoints: 300, JSON: js,
 	})
 	if err != nil {

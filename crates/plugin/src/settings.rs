@@ -108,7 +108,7 @@ pub struct Settings {
     pub trace_url_template: Option<String>,
     /// Exemplar label holding the trace id, when not `trace_id` or `traceID`.
     pub exemplar_trace_id_label: Option<String>,
-    /// Status bands (`thresholds` over the seed defaults).
+    /// Status bands (`thresholds` over the profile's defaults).
     pub thresholds: Thresholds,
     /// Largest upstream body accepted.
     pub max_response_bytes: u64,
@@ -294,12 +294,14 @@ impl Settings {
                 reason: e.to_string(),
             })?;
         let thresholds = match json.get("thresholds") {
-            None | Some(Value::Null) => Thresholds::default(),
-            Some(Value::Object(m)) => Thresholds::from_settings(m).map_err(|e| SettingsError {
-                setting: format!("thresholds.{}", e.key),
-                value: e.value,
-                reason: e.reason,
-            })?,
+            None | Some(Value::Null) => Thresholds::defaults(profile.kind()),
+            Some(Value::Object(m)) => {
+                Thresholds::from_settings(profile.kind(), m).map_err(|e| SettingsError {
+                    setting: format!("thresholds.{}", e.key),
+                    value: e.value,
+                    reason: e.reason,
+                })?
+            }
             Some(other) => {
                 return Err(SettingsError::new(
                     "thresholds",

@@ -91,7 +91,7 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
                 metric: "p95_seconds",
                 unit: "s",
                 expr: q(0.95),
-                band: Some(thresholds.p95_latency_seconds),
+                band: thresholds.tool_p95_latency_seconds,
             },
         ],
     };
@@ -101,9 +101,12 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
         v.judge(thresholds.tool_success_percent, row.get(1), |x, bound| {
             low_success(tool, x, bound)
         });
-        v.judge(thresholds.p95_latency_seconds, row.get(4), |x, bound| {
-            too_high(&format!("{tool} p95"), x, bound, seconds)
-        });
+        // Tools are judged on latency only once a user sets their band.
+        if let Some(band) = thresholds.tool_p95_latency_seconds {
+            v.judge(band, row.get(4), |x, bound| {
+                too_high(&format!("{tool} p95"), x, bound, seconds)
+            });
+        }
         v
     })
     .await
