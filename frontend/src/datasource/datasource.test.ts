@@ -71,4 +71,12 @@ describe('McpDataSource', () => {
     expect(sent[0].url).toBe('/api/datasources/uid/mcp/resources/tools');
     expect(sent[0].params).toEqual({ from: '1000', to: '2000', services: 'mahavishnu,akosha' });
   });
+
+  it('reads a variable saved as plain text as the name of its list', async () => {
+    const sent = fakeGrafanaApi(() => ['a']);
+    const ds = testDataSource(templateSrv);
+    expect(await ds.metricFindQuery('pools')).toEqual([{ text: 'a', value: 'a' }]);
+    expect(await ds.metricFindQuery('nonsense')).toEqual([{ text: 'a', value: 'a' }]);
+    expect(sent.map((r) => r.url.split('/').pop())).toEqual(['pools', 'services']);
+  });
 });

@@ -112,8 +112,11 @@ export class McpDataSource extends DataSourceWithBackend<McpQuery, McpOptions> {
   }
 
   /** Values of a variable query; also what Grafana calls for legacy variable lookups. */
-  metricFindQuery(query: McpVariableQuery, options?: { range?: TimeRange }): Promise<MetricFindValue[]> {
-    return this.listValues(query.resource, options?.range, query.services).then((values) =>
+  metricFindQuery(query: McpVariableQuery | string, options?: { range?: TimeRange }): Promise<MetricFindValue[]> {
+    // A variable saved as plain text names its list ("tools"); anything else lists services.
+    const { resource, services } = typeof query === 'string' ? { resource: query, services: [] } : (query ?? {});
+    const list = FILTER_FIELDS.find((f) => f === resource) ?? 'services';
+    return this.listValues(list, options?.range, services).then((values) =>
       values.map((value) => ({ text: value, value }))
     );
   }

@@ -8,6 +8,7 @@ import type { McpDataSource } from '../datasource';
 import { selectors } from '../selectors';
 import { McpOptions, McpQuery, QUERY_TYPES, QueryType, QueryTypeInfo } from '../types';
 import { VIEWS } from '../views';
+import { Marked } from './Marked';
 import { PromqlPreview } from './query/PromqlPreview';
 
 type Props = QueryEditorProps<McpDataSource, McpQuery, McpOptions>;
@@ -46,7 +47,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
     <div data-testid={selectors.query.editor}>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={16} tooltip="What the query asks; each type needs no PromQL.">
-          <div data-testid={selectors.query.queryType}>
+          <Marked testId={selectors.query.queryType}>
             <Select<QueryType>
               aria-label="Query type"
               width={32}
@@ -55,7 +56,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
               placeholder="Choose a query type"
               onChange={(v) => v.value && change({ ...query, queryType: v.value }, true)}
             />
-          </div>
+          </Marked>
         </InlineField>
         {info && (
           <span data-testid={selectors.query.queryTypeDescription} style={{ alignSelf: 'center', opacity: 0.8 }}>

@@ -6,6 +6,7 @@ import { selectors } from '../../selectors';
 import { checkMetricName, DEFAULTS } from '../../settings';
 import { MetricProfile } from '../../types';
 import type { SectionProps } from '../ConfigEditor';
+import { Marked } from '../Marked';
 
 const profiles: Array<{ label: string; value: MetricProfile; description: string }> = [
   {
@@ -34,19 +35,19 @@ export function MetricSettings({ jsonData, onJsonDataChange }: SectionProps) {
       isInitiallyOpen={overrides.length > 0 || jsonData.metricProfile === 'otel'}
     >
       <Field label="Metric profile" description="The naming convention of the MCP metrics.">
-        <div data-testid={selectors.config.metricProfile}>
+        <Marked testId={selectors.config.metricProfile}>
           <RadioButtonGroup
             options={profiles}
             value={jsonData.metricProfile ?? DEFAULTS.metricProfile}
             onChange={(v) => onJsonDataChange({ metricProfile: v })}
           />
-        </div>
+        </Marked>
       </Field>
       <Field
         label="Metric name overrides"
         description="A logical metric (such as toolCalls) read under another name (such as my_tool_calls_total). Save & test names any logical metric the datasource does not know."
       >
-        <div data-testid={selectors.config.metricOverrides}>
+        <Marked testId={selectors.config.metricOverrides}>
           <Stack direction="column" gap={1}>
             {overrides.map(([key, name], i) => {
               const problem = checkMetricName(name);
@@ -83,7 +84,7 @@ export function MetricSettings({ jsonData, onJsonDataChange }: SectionProps) {
               </Button>
             </div>
           </Stack>
-        </div>
+        </Marked>
       </Field>
     </ConfigSection>
   );

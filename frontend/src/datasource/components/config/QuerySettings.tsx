@@ -12,6 +12,7 @@ import {
 } from '../../settings';
 import type { SectionProps } from '../ConfigEditor';
 import { SettingInput } from './SettingInput';
+import { Marked } from '../Marked';
 
 const methods = [
   { label: 'POST', value: 'POST' },
@@ -49,13 +50,13 @@ export function QuerySettings({ jsonData, onJsonDataChange }: SectionProps) {
         label="HTTP method"
         description="POST sends long queries in the body; use GET only for servers or proxies that refuse POST."
       >
-        <div data-testid={selectors.config.httpMethod}>
+        <Marked testId={selectors.config.httpMethod}>
           <RadioButtonGroup
             options={methods}
             value={jsonData.httpMethod?.toUpperCase() ?? DEFAULTS.httpMethod}
             onChange={(v) => onJsonDataChange({ httpMethod: v })}
           />
-        </div>
+        </Marked>
       </Field>
       <SettingInput
         label="Max response size"

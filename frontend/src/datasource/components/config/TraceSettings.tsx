@@ -7,6 +7,7 @@ import { selectors } from '../../selectors';
 import { checkTraceIdLabel, checkTraceUrlTemplate, DEFAULTS } from '../../settings';
 import type { SectionProps } from '../ConfigEditor';
 import { SettingInput } from './SettingInput';
+import { Marked } from '../Marked';
 
 export function TraceSettings({ jsonData, onJsonDataChange }: SectionProps) {
   return (
@@ -20,7 +21,7 @@ export function TraceSettings({ jsonData, onJsonDataChange }: SectionProps) {
         label="Trace datasource"
         description="A Tempo or Jaeger datasource of this Grafana: the trace id opens the trace in it. Takes precedence over the URL template."
       >
-        <div data-testid={selectors.config.traceDatasource}>
+        <Marked testId={selectors.config.traceDatasource}>
           <DataSourcePicker
             tracing
             noDefault
@@ -29,7 +30,7 @@ export function TraceSettings({ jsonData, onJsonDataChange }: SectionProps) {
             onChange={(ds) => onJsonDataChange({ traceDatasourceUid: ds.uid })}
             onClear={() => onJsonDataChange({ traceDatasourceUid: undefined })}
           />
-        </div>
+        </Marked>
       </Field>
       <SettingInput
         label="Trace URL template"

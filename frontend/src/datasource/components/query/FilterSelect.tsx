@@ -9,6 +9,7 @@ import { InlineField, MultiSelect } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import { FilterField } from '../../types';
 import type { ViewProps } from './viewProps';
+import { Marked } from '../Marked';
 
 export const FILTER_LABELS: Record<FilterField, { label: string; help: string }> = {
   services: { label: 'Services', help: 'Scrape jobs (the job label) to keep; empty keeps every service.' },
@@ -56,7 +57,7 @@ export function FilterSelect({ field, query, onChange, datasource, range }: View
 
   return (
     <InlineField label={label} labelWidth={16} tooltip={help} invalid={problem !== undefined} error={problem}>
-      <div data-testid={selectors.query.filter(field)}>
+      <Marked testId={selectors.query.filter(field)}>
         <MultiSelect<string>
           aria-label={label}
           width={40}
@@ -71,7 +72,7 @@ export function FilterSelect({ field, query, onChange, datasource, range }: View
             onChange({ ...query, [field]: values.length > 0 ? values : undefined }, true);
           }}
         />
-      </div>
+      </Marked>
     </InlineField>
   );
 }

@@ -8,6 +8,7 @@ import { isDuration } from '../../settings';
 import { selectors } from '../../selectors';
 import { ExemplarSource, Format, McpQuery } from '../../types';
 import type { ViewProps } from './viewProps';
+import { Marked } from '../Marked';
 
 const LABEL_WIDTH = 16;
 const DEFAULT_PERCENTILES = '50, 95, 99';
@@ -78,13 +79,13 @@ export function FormatField({ query, onChange, defaultFormat }: ViewProps) {
       labelWidth={LABEL_WIDTH}
       tooltip={`How the answer is shaped${defaultFormat ? `; this type answers as ${defaultFormat} by default` : ''}.`}
     >
-      <div data-testid={selectors.query.format}>
+      <Marked testId={selectors.query.format}>
         <RadioButtonGroup
           options={options}
           value={query.format ?? defaultFormat}
           onChange={(format) => onChange({ ...query, format }, true)}
         />
-      </div>
+      </Marked>
     </InlineField>
   );
 }
@@ -153,13 +154,13 @@ export function ExemplarSourceField({ query, onChange }: ViewProps) {
       labelWidth={LABEL_WIDTH}
       tooltip="Which duration histogram the exemplars come from."
     >
-      <div data-testid={selectors.query.exemplarSource}>
+      <Marked testId={selectors.query.exemplarSource}>
         <RadioButtonGroup
           options={options}
           value={query.exemplarSource ?? 'http'}
           onChange={(exemplarSource) => onChange({ ...query, exemplarSource }, true)}
         />
-      </div>
+      </Marked>
     </InlineField>
   );
 }
