@@ -154,17 +154,19 @@ func thresholdSteps(f *data.Field) string {
 
 func TestFieldThresholdsColourTheBandsAndFollowOverrides(t *testing.T) {
 	over := settings("domain-thresholds", map[string]any{"thresholds": map[string]any{
-		"toolSuccessPercent": map[string]any{"warn": 99, "critical": 95},
-		"activeWorkers":      map[string]any{"warn": 3, "critical": 2},
-		"cpuPercent":         map[string]any{"warn": 40, "critical": 50},
+		"toolSuccessPercent":    map[string]any{"warn": 99, "critical": 95},
+		"activeWorkers":         map[string]any{"warn": 3, "critical": 2},
+		"cpuPercent":            map[string]any{"warn": 40, "critical": 50},
+		"toolP95LatencySeconds": map[string]any{"warn": 0.1, "critical": 0.5},
 	}})
 	t.Run("defaults", func(t *testing.T) {
 		tb := readTable(t, query(t, seed(), "toolHealth", map[string]any{"services": []string{"bounds"}}, false).Frames)
 		if got := thresholdSteps(tb.field(t, "success %")); !strings.HasPrefix(got, "-Inf:red 90:orange 95") || !strings.HasSuffix(got, ":green") {
 			t.Errorf("success %% thresholds %s, want red, orange from 90, green above 95", got)
 		}
-		if got := thresholdSteps(tb.field(t, "p95")); !strings.HasPrefix(got, "-Inf:green 0.1:orange 0.5") {
-			t.Errorf("p95 thresholds %s, want green, orange from 0.1, red above 0.5", got)
+		// Tools are judged on success until toolP95LatencySeconds is set: no latency colour.
+		if got := thresholdSteps(tb.field(t, "p95")); got != "none" {
+			t.Errorf("tool p95 thresholds %s, want none without toolP95LatencySeconds", got)
 		}
 		if got := thresholdSteps(tb.field(t, "calls/s")); got != "none" {
 			t.Errorf("calls/s has thresholds %s, want none (not a health value)", got)
@@ -184,6 +186,9 @@ func TestFieldThresholdsColourTheBandsAndFollowOverrides(t *testing.T) {
 		})
 		if got := thresholdSteps(tb.field(t, "success %")); !strings.HasPrefix(got, "-Inf:red 95:orange 99") {
 			t.Errorf("success %% thresholds %s, want the overridden 95 and 99", got)
+		}
+		if got := thresholdSteps(tb.field(t, "p95")); !strings.HasPrefix(got, "-Inf:green 0.1:orange 0.5") {
+			t.Errorf("tool p95 thresholds %s, want green, orange from 0.1, red above 0.5 once set", got)
 		}
 		pools := readTable(t, query(t, over, "poolCapacity", map[string]any{"services": []string{"bounds"}, "format": "table"}, false).Frames)
 		checkStatuses(t, pools, []expectRow{
