@@ -21,6 +21,9 @@ cargo test -q -p mcp-plugin --bench convert -- "$payload" --out "$tmp/rust.frame
 echo "smoke: criterion matrix benchmark (test mode: each benchmark once)"
 MCP_BENCH_SERIES=2 cargo test -q -p mcp-plugin --bench matrix
 
+echo "smoke: panel renderer benchmarks (test mode: each benchmark once)"
+cargo test -q -p mcp-render --bench render
+
 echo "smoke: Go peer converter and the comparison of both outputs"
 (cd bench/peer && go run . convert "$payload" -out "$tmp/go.frames" -chunk 1000 &&
   go run . compare "$tmp/rust.frames" "$tmp/go.frames")

@@ -25,9 +25,14 @@ step "Plugin manifest: its structure, and Grafana's schema when given (skipped w
 step "Rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The panel renderer's browser half (canvas, wasm-bindgen API) compiles for wasm32 only.
+cargo clippy --locked -p mcp-render --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust: unit tests"
 cargo test --workspace --locked
+
+step "Panel renderer: WebAssembly build, within its size budget"
+scripts/build-wasm.sh
 
 step "Fuzz targets: corpus and regressions on stable, a short libFuzzer run of each"
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh

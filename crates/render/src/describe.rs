@@ -1,0 +1,120 @@
+//! The panel in words, for screen readers: counts first, then what needs action.
+
+use std::fmt::Write;
+
+use mcp_model::Status;
+
+use crate::format;
+use crate::summary::Summary;
+
+/// How many non-ok services, tools and pools are named before "and N more".
+const NAMED: usize = 10;
+
+/// A text alternative of the panel.
+pub fn describe(s: &Summary) -> String {
+    let mut out = String::new();
+    let [ok, warn, critical] = s.counts();
+    let _ = write!(
+        out,
+        "MCP ecosystem: {} services, {critical} critical, {warn} warn, {ok} ok.",
+        s.services.len()
+    );
+    for status in [Status::Critical, Status::Warn] {
+        let bad: Vec<_> = s.services.iter().filter(|x| x.status == status).collect();
+        if bad.is_empty() {
+            continue;
+        }
+        let _ = write!(out, " {}:", capitalised(status.as_str()));
+        for (i, svc) in bad.iter().take(NAMED).enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            let _ = write!(out, "{sep}{}", svc.name);
+            if !svc.reasons.is_empty() {
+                let _ = write!(out, " ({})", svc.reasons.join(", "));
+            }
+        }
+        more(&mut out, bad.len());
+    }
+    let failing: Vec<_> = s.tools.iter().filter(|t| t.status != Status::Ok).collect();
+    if !failing.is_empty() {
+        out.push_str(" Tools below their success band:");
+        for (i, t) in failing.iter().take(NAMED).enumerate() {
+            let _ = write!(
+                out,
+                "{}{} on {} at ",
+                if i == 0 { " " } else { ", " },
+                t.name,
+                t.service
+            );
+            format::percent(&mut out, t.success);
+        }
+        more(&mut out, failing.len());
+    }
+    let exhausted: Vec<_> = s.pools.iter().filter(|p| p.exhausted()).collect();
+    if !exhausted.is_empty() {
+        out.push_str(" Pools without active workers:");
+        for (i, p) in exhausted.iter().take(NAMED).enumerate() {
+            let _ = write!(
+                out,
+                "{}{}/{}",
+                if i == 0 { " " } else { ", " },
+                p.service,
+                p.name
+            );
+        }
+        more(&mut out, exhausted.len());
+    }
+    let e = &s.exemplars;
+    if !e.is_empty() {
+        let failed = e.failing.iter().filter(|&&f| f).count();
+        let _ = write!(out, " {} exemplars, {failed} of failed requests", e.len());
+        let slowest = (0..e.len())
+            .filter(|&i| e.value[i].is_finite())
+            .max_by(|&a, &b| e.value[a].total_cmp(&e.value[b]));
+        if let Some(i) = slowest {
+            out.push_str("; the slowest took ");
+            format::seconds(&mut out, e.value[i]);
+            let _ = write!(out, ", trace {}", e.trace_id.get(i));
+        }
+        out.push('.');
+    }
+    out
+}
+
+fn more(out: &mut String, n: usize) {
+    if n > NAMED {
+        let _ = write!(out, " and {} more", n - NAMED);
+    }
+    out.push('.');
+}
+
+fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+
+    #[test]
+    fn the_text_names_counts_problems_and_the_slowest_trace() {
+        let s = sample::ecosystem(12, 6, 50, 200);
+        let text = describe(&s);
+        let [ok, warn, critical] = s.counts();
+        assert!(
+            text.starts_with(&format!(
+                "MCP ecosystem: 12 services, {critical} critical, {warn} warn, {ok} ok."
+            )),
+            "{text}"
+        );
+        assert!(text.contains("Critical: "), "{text}");
+        assert!(text.contains("akosha (target down)"), "{text}");
+        assert!(text.contains("deploy on mahavishnu at 62.5 %"), "{text}");
+        assert!(text.contains("mahavishnu/io"), "{text}");
+        assert!(text.contains("200 exemplars"), "{text}");
+        assert!(text.contains("the slowest took"), "{text}");
+    }
+}

@@ -1,0 +1,694 @@
+//! Drawing: the [`Surface`] a backend implements (a bitmap natively, a canvas in the
+//! browser) and [`draw`], which paints a [`Layout`] of a [`Summary`] on it. Steady redraws
+//! allocate nothing: text is formatted into the [`Scratch`] buffers and line decimation
+//! reuses its column buffer.
+
+use mcp_model::{Status, Thresholds};
+
+use crate::decimate::{self, Column};
+use crate::format;
+use crate::hit::{utc_clock, Target};
+use crate::layout::{Detail, Layout, Rect, Scale};
+use crate::summary::{Service, Summary};
+use crate::theme::{Colour, Theme};
+
+/// Font weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// Regular.
+    Regular,
+    /// Semi-bold, for names and headlines.
+    Bold,
+}
+
+/// A font: size in CSS pixels and weight (the family is the backend's: Inter).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Font {
+    /// Size, CSS pixels.
+    pub size: f32,
+    /// Weight.
+    pub weight: Weight,
+}
+
+const SMALL: Font = Font {
+    size: 11.0,
+    weight: Weight::Regular,
+};
+const BODY: Font = Font {
+    size: 12.0,
+    weight: Weight::Regular,
+};
+const BODY_BOLD: Font = Font {
+    size: 12.0,
+    weight: Weight::Bold,
+};
+const NAME: Font = Font {
+    size: 13.0,
+    weight: Weight::Bold,
+};
+
+/// Horizontal text alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// `x` is the left edge.
+    Left,
+    /// `x` is the centre.
+    Center,
+    /// `x` is the right edge.
+    Right,
+}
+
+/// What a drawing backend offers, in CSS pixels (the backend scales by the device pixel
+/// ratio). Paths follow the Canvas 2D model: begin, add segments and circles, then stroke
+/// or fill.
+pub trait Surface {
+    /// Fills a rectangle.
+    fn fill_rect(&mut self, r: Rect, colour: Colour);
+    /// Outlines a rectangle.
+    fn stroke_rect(&mut self, r: Rect, colour: Colour, width: f32);
+    /// Starts a new path.
+    fn begin_path(&mut self);
+    /// Starts a subpath at `(x, y)`.
+    fn move_to(&mut self, x: f32, y: f32);
+    /// Adds a segment to `(x, y)`.
+    fn line_to(&mut self, x: f32, y: f32);
+    /// Adds a circle as its own subpath.
+    fn circle(&mut self, x: f32, y: f32, r: f32);
+    /// Strokes the path's segments.
+    fn stroke(&mut self, colour: Colour, width: f32);
+    /// Fills the path's circles.
+    fn fill(&mut self, colour: Colour);
+    /// Draws `text` with its vertical middle at `y`.
+    fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align);
+    /// The width `text` takes.
+    fn text_width(&mut self, text: &str, font: Font) -> f32;
+}
+
+/// What the pointer and the keyboard point at.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct View {
+    /// Under the pointer.
+    pub hover: Target,
+    /// Keyboard focus.
+    pub focus: Target,
+    /// Device pixels per CSS pixel (lines are decimated per device pixel column).
+    pub dpr: f32,
+}
+
+/// Buffers reused from one redraw to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    text: String,
+    fit: String,
+    columns: Vec<Column>,
+}
+
+/// Paints everything.
+pub fn draw(
+    s: &mut impl Surface,
+    layout: &Layout,
+    summary: &Summary,
+    theme: &Theme,
+    view: &View,
+    scratch: &mut Scratch,
+) {
+    s.fill_rect(
+        Rect::new(0.0, 0.0, layout.width, layout.height),
+        theme.background,
+    );
+    header(s, layout, summary, theme, scratch);
+    let t = Thresholds::default();
+    for (svc, r) in summary.services.iter().zip(&layout.tiles) {
+        tile(s, *r, svc, layout.detail, theme, &t, scratch);
+    }
+    tools(s, layout, summary, theme, scratch);
+    pools(s, layout, summary, theme, scratch);
+    strip(s, layout, summary, theme, view, scratch);
+    for (target, width) in [(view.hover, 1.0), (view.focus, 2.0)] {
+        outline(s, layout, summary, target, theme.focus, width);
+    }
+}
+
+/// Paints a message on an empty panel: no data, not a summary, the datasource's error.
+pub fn draw_message(s: &mut impl Surface, width: f32, height: f32, theme: &Theme, message: &str) {
+    s.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+    let max_w = (width * 0.8).clamp(40.0, 640.0);
+    let mut lines: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if s.text_width(&format!("{l} {word}"), BODY) <= max_w => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    let line_h = 18.0;
+    let top = (height - line_h * lines.len() as f32) / 2.0 + line_h / 2.0;
+    for (i, l) in lines.iter().enumerate() {
+        s.text(
+            l,
+            width / 2.0,
+            top + i as f32 * line_h,
+            BODY,
+            theme.text,
+            Align::Center,
+        );
+    }
+}
+
+/// Draws `text` cut with an ellipsis to `max_w`.
+#[allow(clippy::too_many_arguments)]
+fn text_fit(
+    s: &mut impl Surface,
+    text: &str,
+    x: f32,
+    y: f32,
+    max_w: f32,
+    font: Font,
+    colour: Colour,
+    align: Align,
+    buf: &mut String,
+) {
+    if max_w < font.size || text.is_empty() {
+        return;
+    }
+    if s.text_width(text, font) <= max_w {
+        s.text(text, x, y, font, colour, align);
+        return;
+    }
+    // Longest prefix (on a character boundary) that fits with the ellipsis.
+    let (mut lo, mut hi) = (0usize, text.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let cut = floor_boundary(text, mid);
+        buf.clear();
+        buf.push_str(&text[..cut]);
+        buf.push('…');
+        if cut > lo && s.text_width(buf, font) <= max_w {
+            lo = cut;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    buf.clear();
+    buf.push_str(&text[..floor_boundary(text, lo)]);
+    buf.push('…');
+    s.text(buf, x, y, font, colour, align);
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc: &mut Scratch) {
+    let r = l.header;
+    let y = r.y + r.h / 2.0;
+    let [ok, warn, critical] = summary.counts();
+    sc.text.clear();
+    format::number(&mut sc.text, summary.services.len() as f64, 0);
+    sc.text.push_str(if summary.services.len() == 1 {
+        " service"
+    } else {
+        " services"
+    });
+    s.text(&sc.text, r.x, y, NAME, theme.text, Align::Left);
+    let mut x = r.x + s.text_width(&sc.text, NAME) + 16.0;
+    for (n, word, status) in [
+        (critical, " critical", Status::Critical),
+        (warn, " warn", Status::Warn),
+        (ok, " ok", Status::Ok),
+    ] {
+        let c = if n == 0 {
+            theme.text_weak
+        } else {
+            theme.status(status)
+        };
+        s.begin_path();
+        s.circle(x + 4.0, y, 4.0);
+        s.fill(c);
+        sc.text.clear();
+        format::number(&mut sc.text, n as f64, 0);
+        sc.text.push_str(word);
+        s.text(&sc.text, x + 12.0, y, BODY_BOLD, c, Align::Left);
+        x += 12.0 + s.text_width(&sc.text, BODY_BOLD) + 14.0;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tile(
+    s: &mut impl Surface,
+    r: Rect,
+    svc: &Service,
+    detail: Detail,
+    theme: &Theme,
+    t: &Thresholds,
+    sc: &mut Scratch,
+) {
+    let status = theme.status(svc.status);
+    if detail == Detail::Minimal {
+        s.fill_rect(r, status.alpha(0.85));
+        return;
+    }
+    s.fill_rect(r, theme.surface);
+    s.fill_rect(
+        r,
+        status.alpha(if svc.status == Status::Ok { 0.10 } else { 0.20 }),
+    );
+    s.fill_rect(Rect::new(r.x, r.y, 4.0, r.h), status);
+    let (x, right) = (r.x + 10.0, r.right() - 8.0);
+    let word = if svc.is_down() {
+        "DOWN"
+    } else {
+        match svc.status {
+            Status::Ok => "OK",
+            Status::Warn => "WARN",
+            Status::Critical => "CRITICAL",
+        }
+    };
+    let pill_font = Font {
+        size: 10.0,
+        weight: Weight::Bold,
+    };
+    let pill_w = s.text_width(word, pill_font) + 10.0;
+    let top = r.y + 13.0;
+    let pill = Rect::new(right - pill_w, top - 7.0, pill_w, 14.0);
+    s.fill_rect(pill, status);
+    s.text(
+        word,
+        pill.x + pill.w / 2.0,
+        top,
+        pill_font,
+        theme.text_on(status),
+        Align::Center,
+    );
+    let name_w = pill.x - x - 6.0;
+    text_fit(
+        s,
+        &svc.name,
+        x,
+        top,
+        name_w,
+        NAME,
+        theme.text,
+        Align::Left,
+        &mut sc.fit,
+    );
+    if detail == Detail::Compact {
+        return;
+    }
+    let col_w = (right - x) / 2.0;
+    type Cell = (
+        &'static str,
+        fn(&mut String, f64),
+        f64,
+        Option<mcp_model::Band>,
+    );
+    let cells: [Cell; 8] = [
+        ("req", format::rate, svc.request_rate, None),
+        ("5xx", format::percent, svc.error_percent, None),
+        ("p95", format::seconds, svc.p95, Some(t.p95_latency_seconds)),
+        (
+            "tools",
+            format::percent,
+            svc.tool_success,
+            Some(t.tool_success_percent),
+        ),
+        ("workers", |o, v| format::number(o, v, 1), svc.workers, None),
+        (
+            "sessions",
+            |o, v| format::number(o, v, 1),
+            svc.sessions,
+            None,
+        ),
+        ("CPU", format::percent, svc.cpu, Some(t.cpu_percent)),
+        ("mem", format::bytes, svc.memory, Some(t.memory_bytes)),
+    ];
+    for (i, (label, fmt, v, band)) in cells.into_iter().enumerate() {
+        let cx = x + (i % 2) as f32 * col_w;
+        let cy = top + 18.0 + (i / 2) as f32 * 15.0;
+        if cy + 6.0 > r.bottom() {
+            break;
+        }
+        s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
+        sc.text.clear();
+        fmt(&mut sc.text, v);
+        let colour = match band.map(|b| b.status(v)) {
+            Some(st) if st != Status::Ok && !svc.is_down() => theme.status(st),
+            _ => theme.text,
+        };
+        let label_w = s.text_width(label, SMALL) + 6.0;
+        text_fit(
+            s,
+            &sc.text,
+            cx + col_w - 8.0,
+            cy,
+            col_w - 8.0 - label_w,
+            BODY_BOLD,
+            colour,
+            Align::Right,
+            &mut sc.fit,
+        );
+    }
+    if let Some(reason) = svc.reasons.first() {
+        let cy = top + 18.0 + 4.0 * 15.0 + 1.0;
+        if cy + 6.0 <= r.bottom() {
+            text_fit(
+                s,
+                reason,
+                x,
+                cy,
+                right - x,
+                SMALL,
+                status,
+                Align::Left,
+                &mut sc.fit,
+            );
+        }
+    }
+}
+
+fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) {
+    s.text(
+        text,
+        r.x,
+        r.y + r.h / 2.0,
+        BODY_BOLD,
+        theme.text,
+        Align::Left,
+    );
+}
+
+fn more(s: &mut impl Surface, r: Rect, hidden: usize, noun: &str, theme: &Theme, buf: &mut String) {
+    if hidden == 0 {
+        return;
+    }
+    buf.clear();
+    buf.push('+');
+    format::number(buf, hidden as f64, 0);
+    buf.push_str(noun);
+    s.text(
+        buf,
+        r.right(),
+        r.y + r.h / 2.0,
+        SMALL,
+        theme.text_weak,
+        Align::Right,
+    );
+}
+
+fn tools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc: &mut Scratch) {
+    if l.tools.body.is_empty() {
+        return;
+    }
+    title(s, l.tools.title, "Tool success, worst first", theme);
+    more(
+        s,
+        l.tools.title,
+        l.tool_groups_hidden,
+        " more services",
+        theme,
+        &mut sc.text,
+    );
+    for row in &l.tool_rows {
+        let g = &summary.tool_groups[row.group];
+        if !row.label.is_empty() {
+            let y = row.label.y + row.label.h / 2.0;
+            text_fit(
+                s,
+                &g.service,
+                row.label.x,
+                y,
+                row.label.w - 6.0,
+                SMALL,
+                theme.text_weak,
+                Align::Left,
+                &mut sc.fit,
+            );
+        }
+        for i in g.start..g.end {
+            let (cell, tool) = (l.tool_cells[i], &summary.tools[i]);
+            if cell.is_empty() {
+                continue;
+            }
+            let c = if tool.success.is_nan() {
+                theme.no_data
+            } else {
+                theme.status(tool.status)
+            };
+            s.fill_rect(cell, c);
+            if cell.w >= 40.0 && cell.h >= 14.0 {
+                text_fit(
+                    s,
+                    &tool.name,
+                    cell.x + 4.0,
+                    cell.y + cell.h / 2.0,
+                    cell.w - 8.0,
+                    SMALL,
+                    theme.text_on(c),
+                    Align::Left,
+                    &mut sc.fit,
+                );
+            }
+        }
+    }
+}
+
+fn pools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc: &mut Scratch) {
+    if l.pools.body.is_empty() {
+        return;
+    }
+    title(s, l.pools.title, "Pools, worst first", theme);
+    more(
+        s,
+        l.pools.title,
+        l.pools_hidden,
+        " more pools",
+        theme,
+        &mut sc.text,
+    );
+    let full = summary
+        .pools
+        .iter()
+        .map(|p| {
+            if p.max.is_nan() {
+                p.workers
+            } else {
+                p.max.max(p.workers)
+            }
+        })
+        .filter(|v| v.is_finite())
+        .fold(1.0f64, f64::max);
+    for row in &l.pool_rows {
+        let p = &summary.pools[row.pool];
+        let y = row.label.y + row.label.h / 2.0;
+        sc.text.clear();
+        sc.text.push_str(&p.service);
+        sc.text.push('/');
+        sc.text.push_str(&p.name);
+        text_fit(
+            s,
+            &sc.text,
+            row.label.x,
+            y,
+            row.label.w - 6.0,
+            SMALL,
+            theme.text_weak,
+            Align::Left,
+            &mut sc.fit,
+        );
+        let bar = row.bar;
+        s.fill_rect(bar, theme.border);
+        let c = theme.status(p.status);
+        let frac = if p.workers.is_finite() {
+            (p.workers / full).clamp(0.0, 1.0) as f32
+        } else {
+            0.0
+        };
+        s.fill_rect(Rect::new(bar.x, bar.y, bar.w * frac, bar.h), c);
+        if !p.min.is_nan() && p.min < p.workers {
+            let mx = bar.x + bar.w * (p.min / full).clamp(0.0, 1.0) as f32;
+            s.fill_rect(
+                Rect::new(mx - 1.0, bar.y - 1.0, 2.0, bar.h + 2.0),
+                theme.text_weak,
+            );
+        }
+        if p.exhausted() {
+            // The exhaustion mark: a red notch at the empty end, visible on an empty bar.
+            s.fill_rect(
+                Rect::new(bar.x, bar.y - 2.0, 3.0, bar.h + 4.0),
+                theme.critical,
+            );
+        }
+        sc.text.clear();
+        format::number(&mut sc.text, p.workers, 1);
+        s.text(
+            &sc.text,
+            row.row.right(),
+            y,
+            BODY_BOLD,
+            theme.text,
+            Align::Right,
+        );
+    }
+}
+
+fn strip(
+    s: &mut impl Surface,
+    l: &Layout,
+    summary: &Summary,
+    theme: &Theme,
+    view: &View,
+    sc: &mut Scratch,
+) {
+    let Some(scale) = Scale::of(summary, l.plot) else {
+        return;
+    };
+    title(s, l.strip.title, "Request latency", theme);
+    let mut x = l.strip.title.x + s.text_width("Request latency", BODY_BOLD) + 16.0;
+    let y = l.strip.title.y + l.strip.title.h / 2.0;
+    for (label, p) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
+        s.fill_rect(Rect::new(x, y - 1.0, 14.0, 2.0), theme.percentile(p));
+        s.text(label, x + 18.0, y, SMALL, theme.text_weak, Align::Left);
+        x += 18.0 + s.text_width(label, SMALL) + 12.0;
+    }
+    if !summary.exemplars.is_empty() {
+        s.begin_path();
+        s.circle(x + 3.0, y, 3.0);
+        s.fill(theme.exemplar);
+        s.text("exemplar", x + 10.0, y, SMALL, theme.text_weak, Align::Left);
+        x += 10.0 + s.text_width("exemplar", SMALL) + 12.0;
+        s.begin_path();
+        s.circle(x + 3.5, y, 3.5);
+        s.fill(theme.critical);
+        s.text("failed", x + 11.0, y, SMALL, theme.text_weak, Align::Left);
+    }
+
+    let plot = l.plot;
+    for i in 0..=2 {
+        let v = scale.top * f64::from(i) / 2.0;
+        let gy = scale.y(v);
+        s.fill_rect(Rect::new(plot.x, gy, plot.w, 1.0), theme.border);
+        sc.text.clear();
+        format::seconds(&mut sc.text, v);
+        s.text(
+            &sc.text,
+            plot.x - 6.0,
+            gy,
+            SMALL,
+            theme.text_weak,
+            Align::Right,
+        );
+    }
+    let ty = plot.bottom() + 9.0;
+    for (t, align) in [
+        (scale.t0, Align::Left),
+        ((scale.t0 + scale.t1) / 2.0, Align::Center),
+        (scale.t1, Align::Right),
+    ] {
+        sc.text.clear();
+        utc_clock(&mut sc.text, t);
+        s.text(&sc.text, scale.x(t), ty, SMALL, theme.text_weak, align);
+    }
+
+    let dpr = if view.dpr > 0.0 { view.dpr } else { 1.0 };
+    let width = (plot.w * dpr).round().max(1.0) as u32;
+    let col_w = plot.w / width as f32;
+    // Many services' lines are a band: drawn fainter, so the outliers stand out.
+    let crowded = summary.latency.len() > 18;
+    let alpha = if crowded { 0.35 } else { 1.0 };
+    for series in &summary.latency {
+        let colour = theme.percentile(series.percentile).alpha(alpha);
+        line(s, series, &scale, width, col_w, colour, &mut sc.columns);
+    }
+
+    let e = &summary.exemplars;
+    let (dot, faint) = if e.len() > 2_000 {
+        (1.5, 0.5)
+    } else {
+        (2.5, 1.0)
+    };
+    let exemplar = theme
+        .exemplar
+        .alpha(f32::from(theme.exemplar.a) / 255.0 * faint);
+    for (failing, colour, radius) in [(false, exemplar, dot), (true, theme.critical, 3.0)] {
+        s.begin_path();
+        for i in 0..e.len() {
+            if e.failing[i] == failing && e.value[i].is_finite() {
+                s.circle(scale.x(e.time[i]), scale.y(e.value[i]), radius);
+            }
+        }
+        s.fill(colour);
+    }
+}
+
+fn line(
+    s: &mut impl Surface,
+    series: &crate::summary::Series,
+    scale: &Scale,
+    width: u32,
+    col_w: f32,
+    colour: Colour,
+    columns: &mut Vec<Column>,
+) {
+    decimate::min_max(
+        &series.time,
+        &series.value,
+        scale.t0,
+        scale.t1,
+        width,
+        columns,
+    );
+    s.begin_path();
+    let mut started = false;
+    for c in columns.iter() {
+        let x = scale.plot.x + (c.x as f32 + 0.5) * col_w;
+        let (yf, yl) = (scale.y(c.first), scale.y(c.last));
+        if !started || c.gap_before {
+            s.move_to(x, yf);
+            started = true;
+        } else {
+            s.line_to(x, yf);
+        }
+        if c.min != c.max {
+            s.line_to(x, scale.y(c.min));
+            s.line_to(x, scale.y(c.max));
+        }
+        s.line_to(x, yl);
+    }
+    s.stroke(colour, 1.25);
+}
+
+fn outline(
+    s: &mut impl Surface,
+    l: &Layout,
+    summary: &Summary,
+    target: Target,
+    colour: Colour,
+    width: f32,
+) {
+    let r = match target {
+        Target::None => return,
+        Target::Service(i) => l.tiles.get(i).copied(),
+        Target::Tool(i) => l.tool_cells.get(i).copied(),
+        Target::Pool(i) => l.pool_rows.iter().find(|r| r.pool == i).map(|r| r.row),
+        Target::Exemplar(i) => {
+            if let (Some(scale), Some(t), Some(v)) = (
+                Scale::of(summary, l.plot),
+                summary.exemplars.time.get(i),
+                summary.exemplars.value.get(i),
+            ) {
+                let (x, y) = (scale.x(*t), scale.y(*v));
+                s.stroke_rect(Rect::new(x - 6.0, y - 6.0, 12.0, 12.0), colour, width);
+            }
+            return;
+        }
+    };
+    if let Some(r) = r.filter(|r| !r.is_empty()) {
+        s.stroke_rect(r.inset(-1.0), colour, width);
+    }
+}

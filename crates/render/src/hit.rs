@@ -1,0 +1,373 @@
+//! What is under the pointer or the keyboard focus, and what its tooltip and link say.
+
+use std::fmt::Write;
+
+use crate::format;
+use crate::layout::{Layout, Scale};
+use crate::summary::Summary;
+
+/// Something drawn that the user can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// Nothing.
+    #[default]
+    None,
+    /// A service tile: index into `Summary::services`.
+    Service(usize),
+    /// A tool cell: index into `Summary::tools`.
+    Tool(usize),
+    /// A pool bar: index into `Summary::pools`.
+    Pool(usize),
+    /// An exemplar dot: index into `Summary::exemplars`.
+    Exemplar(usize),
+}
+
+/// How close (CSS pixels) the pointer must come to an exemplar's dot.
+pub const EXEMPLAR_RADIUS: f32 = 6.0;
+
+/// The target at `(x, y)`; allocates nothing.
+pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
+    if let Some(i) = layout.tiles.iter().position(|r| r.contains(x, y)) {
+        return Target::Service(i);
+    }
+    if layout.tools.body.contains(x, y) {
+        if let Some(i) = layout.tool_cells.iter().position(|r| r.contains(x, y)) {
+            return Target::Tool(i);
+        }
+    }
+    if layout.pools.body.contains(x, y) {
+        if let Some(row) = layout.pool_rows.iter().find(|r| r.row.contains(x, y)) {
+            return Target::Pool(row.pool);
+        }
+    }
+    if let Some(scale) = Scale::of(summary, layout.plot) {
+        let grow = EXEMPLAR_RADIUS;
+        let area = crate::layout::Rect::new(
+            layout.plot.x - grow,
+            layout.plot.y - grow,
+            layout.plot.w + 2.0 * grow,
+            layout.plot.h + 2.0 * grow,
+        );
+        if area.contains(x, y) {
+            let e = &summary.exemplars;
+            let mut best = (EXEMPLAR_RADIUS * EXEMPLAR_RADIUS, None);
+            for i in 0..e.len() {
+                let (dx, dy) = (scale.x(e.time[i]) - x, scale.y(e.value[i]) - y);
+                let d = dx * dx + dy * dy;
+                if d <= best.0 {
+                    best = (d, Some(i));
+                }
+            }
+            if let Some(i) = best.1 {
+                return Target::Exemplar(i);
+            }
+        }
+    }
+    Target::None
+}
+
+/// The next target for the keyboard (Tab, or Shift+Tab when `back`): services, then the
+/// tools and pools on screen, wrapping around.
+pub fn next_focus(layout: &Layout, current: Target, back: bool) -> Target {
+    let services = layout.tiles.len();
+    let tools: Vec<usize> = layout
+        .tool_cells
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let pools = layout.pool_rows.len();
+    let total = services + tools.len() + pools;
+    if total == 0 {
+        return Target::None;
+    }
+    let pos = match current {
+        Target::Service(i) => Some(i),
+        Target::Tool(t) => tools.iter().position(|&x| x == t).map(|p| services + p),
+        Target::Pool(p) => Some(services + tools.len() + p),
+        _ => None,
+    };
+    let next = match (pos, back) {
+        (None, false) => 0,
+        (None, true) => total - 1,
+        (Some(p), false) => (p + 1) % total,
+        (Some(p), true) => (p + total - 1) % total,
+    };
+    if next < services {
+        Target::Service(next)
+    } else if next < services + tools.len() {
+        Target::Tool(tools[next - services])
+    } else {
+        Target::Pool(next - services - tools.len())
+    }
+}
+
+/// A tooltip and where a click goes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Info {
+    /// First line, e.g. `akosha: critical`.
+    pub title: String,
+    /// Values and reasons, a line each.
+    pub lines: Vec<String>,
+    /// Where a click goes: the drill-down link of a service, the trace of an exemplar.
+    pub link: Option<String>,
+}
+
+/// The tooltip of `target`. `drilldown` is the panel's service link option, `${service}`
+/// standing for the service's name (percent-encoded); empty for none.
+pub fn info(summary: &Summary, target: Target, drilldown: &str) -> Option<Info> {
+    let mut out = Info::default();
+    let line = |out: &mut Info, label: &str, f: &dyn Fn(&mut String)| {
+        let mut s = String::from(label);
+        f(&mut s);
+        out.lines.push(s);
+    };
+    match target {
+        Target::None => return None,
+        Target::Service(i) => {
+            let s = summary.services.get(i)?;
+            out.title = format!("{}: {}", s.name, s.status);
+            out.lines.extend(s.reasons.iter().cloned());
+            out.lines.push(
+                match s.up {
+                    u if u.is_nan() => "up: unknown",
+                    u if u < 1.0 => "up: no, the target does not answer",
+                    _ => "up: yes",
+                }
+                .to_string(),
+            );
+            line(&mut out, "requests ", &|o| {
+                format::rate(o, s.request_rate);
+                o.push_str(", 5xx ");
+                format::percent(o, s.error_percent);
+            });
+            line(&mut out, "p95 latency ", &|o| format::seconds(o, s.p95));
+            line(&mut out, "tool success ", &|o| {
+                format::percent(o, s.tool_success);
+                o.push_str(" of ");
+                format::rate(o, s.tool_calls);
+                o.push_str(" calls");
+            });
+            line(&mut out, "active workers ", &|o| {
+                format::number(o, s.workers, 1);
+                o.push_str(", sessions ");
+                format::number(o, s.sessions, 1);
+            });
+            line(&mut out, "CPU ", &|o| {
+                format::percent(o, s.cpu);
+                o.push_str(", memory ");
+                format::bytes(o, s.memory);
+            });
+            if !drilldown.is_empty() {
+                out.link = Some(drilldown.replace("${service}", &url_encode(&s.name)));
+            }
+        }
+        Target::Tool(i) => {
+            let t = summary.tools.get(i)?;
+            out.title = format!("{} / {}: {}", t.service, t.name, t.status);
+            if !t.reasons.is_empty() {
+                out.lines.push(t.reasons.clone());
+            }
+            line(&mut out, "success ", &|o| format::percent(o, t.success));
+            if !t.calls.is_nan() {
+                line(&mut out, "calls ", &|o| format::rate(o, t.calls));
+            }
+            if !t.p95.is_nan() {
+                line(&mut out, "p95 ", &|o| format::seconds(o, t.p95));
+            }
+        }
+        Target::Pool(i) => {
+            let p = summary.pools.get(i)?;
+            out.title = format!("{} / {} pool: {}", p.service, p.name, p.status);
+            if !p.reasons.is_empty() {
+                out.lines.push(p.reasons.clone());
+            }
+            line(&mut out, "active workers ", &|o| {
+                format::number(o, p.workers, 1)
+            });
+            if !p.min.is_nan() {
+                line(&mut out, "over the range ", &|o| {
+                    format::number(o, p.min, 1);
+                    o.push_str(" to ");
+                    format::number(o, p.max, 1);
+                });
+            }
+            if p.exhausted() {
+                out.lines
+                    .push("exhausted: no active worker at some point".to_string());
+            }
+        }
+        Target::Exemplar(i) => {
+            let e = &summary.exemplars;
+            if i >= e.len() {
+                return None;
+            }
+            out.title = format!("trace {}", e.trace_id.get(i));
+            let service = e.service.get(i);
+            if !service.is_empty() {
+                out.lines.push(format!("service {service}"));
+            }
+            line(&mut out, "duration ", &|o| format::seconds(o, e.value[i]));
+            line(&mut out, "at ", &|o| utc(o, e.time[i]));
+            if e.failing[i] {
+                out.lines.push("failed request".to_string());
+            }
+            out.link = e.link_of(i);
+        }
+    }
+    Some(out)
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// `2026-11-30 23:41:05 UTC` from ms since the epoch.
+pub fn utc(out: &mut String, ms: f64) {
+    if !ms.is_finite() {
+        out.push('–');
+        return;
+    }
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let _ = write!(
+        out,
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
+}
+
+/// `23:41` (UTC) from ms since the epoch, for axis labels.
+pub fn utc_clock(out: &mut String, ms: f64) {
+    if !ms.is_finite() {
+        out.push('–');
+        return;
+    }
+    let rem = ((ms / 1000.0).floor() as i64).rem_euclid(86_400);
+    let _ = write!(out, "{:02}:{:02}", rem / 3600, rem % 3600 / 60);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+
+    #[test]
+    fn the_pointer_finds_tiles_cells_bars_and_exemplars() {
+        let s = sample::ecosystem(12, 6, 500, 300);
+        let mut l = Layout::default();
+        l.compute(&s, 1400.0, 900.0);
+        let c = |r: &crate::layout::Rect| (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        let (x, y) = c(&l.tiles[3]);
+        assert_eq!(hit(&l, &s, x, y), Target::Service(3));
+        let t = l.tool_cells.iter().position(|r| !r.is_empty()).unwrap();
+        let (x, y) = c(&l.tool_cells[t]);
+        assert_eq!(hit(&l, &s, x, y), Target::Tool(t));
+        let (x, y) = c(&l.pool_rows[1].bar);
+        assert_eq!(hit(&l, &s, x, y), Target::Pool(l.pool_rows[1].pool));
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let e = &s.exemplars;
+        let (x, y) = (scale.x(e.time[7]), scale.y(e.value[7]));
+        match hit(&l, &s, x + 1.0, y - 1.0) {
+            Target::Exemplar(i) => {
+                let d = (scale.x(e.time[i]) - x - 1.0).hypot(scale.y(e.value[i]) - y + 1.0);
+                assert!(d <= (2.0f32).sqrt() + 1e-3, "the nearest dot, {d} px away");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(hit(&l, &s, 1.0, 1.0), Target::None);
+    }
+
+    #[test]
+    fn tooltips_carry_values_reasons_and_links() {
+        let s = sample::ecosystem(12, 6, 500, 300);
+        let down = s.services.iter().position(|s| s.is_down()).unwrap();
+        let i = info(
+            &s,
+            Target::Service(down),
+            "/d/svc?var-service=${service}&x=1",
+        )
+        .unwrap();
+        assert!(i.title.ends_with(": critical"), "{}", i.title);
+        assert!(
+            i.lines.contains(&"target down".to_string()),
+            "{:?}",
+            i.lines
+        );
+        assert!(i.lines.iter().any(|l| l.starts_with("up: no")));
+        let name = &s.services[down].name;
+        assert_eq!(
+            i.link.as_deref(),
+            Some(format!("/d/svc?var-service={}&x=1", url_encode(name)).as_str())
+        );
+        assert!(info(&s, Target::Service(0), "").unwrap().link.is_none());
+
+        let f = s.exemplars.failing.iter().position(|&f| f).unwrap();
+        let i = info(&s, Target::Exemplar(f), "").unwrap();
+        assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id.get(f)));
+        assert!(i.lines.contains(&"failed request".to_string()));
+        assert_eq!(
+            i.link.as_deref(),
+            Some(
+                format!(
+                    "https://tempo.example/trace/{}",
+                    s.exemplars.trace_id.get(f)
+                )
+                .as_str()
+            )
+        );
+        assert!(info(&s, Target::Tool(0), "").unwrap().title.contains(" / "));
+        assert!(info(&s, Target::Pool(999), "").is_none());
+        assert_eq!(url_encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+
+    #[test]
+    fn tab_walks_services_then_tools_then_pools_and_wraps() {
+        let s = sample::ecosystem(3, 2, 10, 10);
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        let mut t = Target::None;
+        let mut seen = Vec::new();
+        for _ in 0..(3 + s.tools.len() + s.pools.len()) {
+            t = next_focus(&l, t, false);
+            seen.push(t);
+        }
+        assert_eq!(seen[0], Target::Service(0));
+        assert_eq!(seen[3], Target::Tool(0));
+        assert_eq!(*seen.last().unwrap(), Target::Pool(s.pools.len() - 1));
+        assert_eq!(next_focus(&l, t, false), Target::Service(0));
+        assert_eq!(next_focus(&l, Target::Service(0), true), t);
+    }
+
+    #[test]
+    fn times_read_as_utc() {
+        let mut s = String::new();
+        utc(&mut s, 1_764_545_465_000.0);
+        assert_eq!(s, "2025-11-30 23:31:05 UTC");
+        s.clear();
+        utc_clock(&mut s, 1_764_545_465_000.0);
+        assert_eq!(s, "23:31");
+    }
+}

@@ -1,0 +1,267 @@
+//! Frames as the panel shell hands them over: per frame its name and its fields, each a
+//! typed column (numbers as `f64` with NaN for gaps, text as offsets into UTF-8 bytes),
+//! with the field's labels and the link template Grafana resolved for it.
+
+use std::ops::Range;
+
+/// A text column: `offsets[i]..offsets[i + 1]` are the bytes of row `i`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Texts {
+    offsets: Vec<u32>,
+    bytes: String,
+}
+
+impl Texts {
+    /// A column from offsets (one more than the rows, starting at 0, never decreasing)
+    /// and the UTF-8 bytes they index, as a `Uint32Array` and a `Uint8Array` carry them.
+    pub fn from_offsets(offsets: Vec<u32>, bytes: Vec<u8>) -> Result<Texts, InputError> {
+        let bad = |reason: String| InputError { reason };
+        if offsets.first().is_some_and(|&o| o != 0) {
+            return Err(bad(format!("text offsets start at {}, not 0", offsets[0])));
+        }
+        if let Some(i) = offsets.windows(2).position(|w| w[1] < w[0]) {
+            return Err(bad(format!(
+                "text offset {} is {}, below the one before it ({})",
+                i + 1,
+                offsets[i + 1],
+                offsets[i]
+            )));
+        }
+        let end = offsets.last().copied().unwrap_or(0) as usize;
+        if end != bytes.len() {
+            return Err(bad(format!(
+                "text offsets end at {end} but there are {} bytes",
+                bytes.len()
+            )));
+        }
+        let bytes = String::from_utf8(bytes).map_err(|e| bad(format!("text is not UTF-8: {e}")))?;
+        if let Some(&o) = offsets
+            .iter()
+            .find(|&&o| !bytes.is_char_boundary(o as usize))
+        {
+            return Err(bad(format!("text offset {o} splits a character")));
+        }
+        let offsets = if offsets.is_empty() { vec![0] } else { offsets };
+        Ok(Texts { offsets, bytes })
+    }
+
+    /// Rows.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`, empty past the end.
+    pub fn get(&self, i: usize) -> &str {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.bytes[a as usize..b as usize],
+            _ => "",
+        }
+    }
+
+    /// Every row.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn range(&self) -> Range<usize> {
+        0..self.len()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Texts {
+    fn from_iter<I: IntoIterator<Item = S>>(rows: I) -> Texts {
+        let mut t = Texts {
+            offsets: vec![0],
+            bytes: String::new(),
+        };
+        for row in rows {
+            t.bytes.push_str(row.as_ref());
+            t.offsets.push(t.bytes.len() as u32);
+        }
+        t
+    }
+}
+
+/// A column's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Numbers (times as milliseconds since the epoch); NaN is a gap.
+    Numbers(Vec<f64>),
+    /// Text.
+    Texts(Texts),
+}
+
+impl Values {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Numbers(v) => v.len(),
+            Values::Texts(t) => t.range().len(),
+        }
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One field of a frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Field name.
+    pub name: String,
+    /// Labels of the field (time series carry their identity here).
+    pub labels: Vec<(String, String)>,
+    /// The values.
+    pub values: Values,
+    /// URL template of the field's first data link, `${__value.raw}` standing for the
+    /// row's value, as Grafana resolved the link the backend set.
+    pub link: Option<String>,
+}
+
+impl Field {
+    /// The label `key`'s value.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One frame.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Frame {
+    /// Frame name (`ecosystemSummary`, `worst`, `toolHealth`, `exemplar`, ...).
+    pub name: String,
+    /// Fields in order.
+    pub fields: Vec<Field>,
+}
+
+impl Frame {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// Every frame of a panel's answer, built up field by field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Frames {
+    /// The frames in order.
+    pub frames: Vec<Frame>,
+}
+
+impl Frames {
+    /// No frames.
+    pub fn new() -> Frames {
+        Frames::default()
+    }
+
+    /// Starts a frame called `name`; the fields pushed next belong to it.
+    pub fn frame(&mut self, name: &str) -> &mut Frames {
+        self.frames.push(Frame {
+            name: name.to_string(),
+            fields: Vec::new(),
+        });
+        self
+    }
+
+    /// Adds a field to the last frame (to a frame without a name when there is none).
+    pub fn field(&mut self, name: &str, values: Values) -> &mut Frames {
+        if self.frames.is_empty() {
+            self.frame("");
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.fields.push(Field {
+                name: name.to_string(),
+                labels: Vec::new(),
+                values,
+                link: None,
+            });
+        }
+        self
+    }
+
+    /// Adds a number field.
+    pub fn numbers(&mut self, name: &str, values: Vec<f64>) -> &mut Frames {
+        self.field(name, Values::Numbers(values))
+    }
+
+    /// Adds a text field.
+    pub fn texts<S: AsRef<str>>(
+        &mut self,
+        name: &str,
+        values: impl IntoIterator<Item = S>,
+    ) -> &mut Frames {
+        self.field(name, Values::Texts(values.into_iter().collect()))
+    }
+
+    /// Adds a label to the last field.
+    pub fn label(&mut self, key: &str, value: &str) -> &mut Frames {
+        if let Some(field) = self.last_field() {
+            field.labels.push((key.to_string(), value.to_string()));
+        }
+        self
+    }
+
+    /// Sets the link template of the last field.
+    pub fn link(&mut self, url: &str) -> &mut Frames {
+        if let Some(field) = self.last_field() {
+            field.link = Some(url.to_string());
+        }
+        self
+    }
+
+    fn last_field(&mut self) -> Option<&mut Field> {
+        self.frames.last_mut()?.fields.last_mut()
+    }
+}
+
+/// Columns the shell handed over that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// What is wrong, with the value.
+    pub reason: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_from_offsets_read_back_row_by_row() {
+        let t = Texts::from_offsets(vec![0, 6, 6, 10], "akoshaé-x".as_bytes().to_vec()).unwrap();
+        assert_eq!(t.len(), 3);
+        assert_eq!(t.get(0), "akosha");
+        assert_eq!(t.get(1), "");
+        assert_eq!(t.get(2), "é-x");
+        assert_eq!(t.get(3), "");
+        let empty = Texts::from_offsets(Vec::new(), Vec::new()).unwrap();
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn bad_offsets_say_which_and_why() {
+        let err = |o: Vec<u32>, b: &[u8]| Texts::from_offsets(o, b.to_vec()).unwrap_err().reason;
+        assert!(err(vec![1, 2], b"ab").contains("start at 1"));
+        assert!(err(vec![0, 2, 1], b"ab").contains("offset 2 is 1"));
+        assert!(err(vec![0, 1], b"ab").contains("end at 1 but there are 2 bytes"));
+        assert!(err(vec![0, 1, 2], "é".as_bytes()).contains("splits a character"));
+        assert!(err(vec![0, 1], b"\xff").contains("not UTF-8"));
+    }
+}

@@ -1,0 +1,540 @@
+//! Where everything goes, in CSS pixels: a header line, a tile per service, the tool grid
+//! and the pool bars side by side, and the latency strip. Recomputed on resize and on new
+//! data only; drawing and hit-testing read it.
+
+use crate::summary::Summary;
+
+/// A rectangle, CSS pixels, origin top left.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+impl Rect {
+    /// A rectangle.
+    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    /// Whether `(x, y)` is inside (left and top edges included).
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.x && y >= self.y && x < self.x + self.w && y < self.y + self.h
+    }
+
+    /// Nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.w <= 0.0 || self.h <= 0.0
+    }
+
+    /// Shrunk by `d` on every side.
+    pub fn inset(&self, d: f32) -> Rect {
+        Rect::new(
+            self.x + d,
+            self.y + d,
+            (self.w - 2.0 * d).max(0.0),
+            (self.h - 2.0 * d).max(0.0),
+        )
+    }
+
+    /// Right edge.
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    /// Bottom edge.
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+}
+
+/// How much a tile shows, by its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Name, status, every value and the first reason.
+    #[default]
+    Full,
+    /// Name and status word.
+    Compact,
+    /// Colour only (hover for the rest).
+    Minimal,
+}
+
+/// A titled part of the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Section {
+    /// The title line.
+    pub title: Rect,
+    /// What is under it; empty when the section is not shown.
+    pub body: Rect,
+}
+
+/// One service's row of the tool grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ToolRow {
+    /// Index into `Summary::tool_groups`.
+    pub group: usize,
+    /// Where the service's name goes (empty when rows are too thin for text).
+    pub label: Rect,
+}
+
+/// One pool's bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolRow {
+    /// Index into `Summary::pools`.
+    pub pool: usize,
+    /// The whole row (hit area).
+    pub row: Rect,
+    /// Where `service/pool` goes.
+    pub label: Rect,
+    /// The bar's full extent (the panel's largest pool fills it).
+    pub bar: Rect,
+}
+
+/// Positions of everything drawn.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    /// Panel width.
+    pub width: f32,
+    /// Panel height.
+    pub height: f32,
+    /// The counts line.
+    pub header: Rect,
+    /// A tile per service, in `Summary::services` order.
+    pub tiles: Vec<Rect>,
+    /// What the tiles show.
+    pub detail: Detail,
+    /// The tool grid.
+    pub tools: Section,
+    /// Visible service rows of the grid.
+    pub tool_rows: Vec<ToolRow>,
+    /// A cell per tool, in `Summary::tools` order; empty rectangles are not shown.
+    pub tool_cells: Vec<Rect>,
+    /// Services whose tools did not fit.
+    pub tool_groups_hidden: usize,
+    /// The pool bars.
+    pub pools: Section,
+    /// Visible pool rows.
+    pub pool_rows: Vec<PoolRow>,
+    /// Pools that did not fit.
+    pub pools_hidden: usize,
+    /// The latency strip.
+    pub strip: Section,
+    /// Its plot area (inside the axes).
+    pub plot: Rect,
+}
+
+/// Outer padding.
+pub const PAD: f32 = 8.0;
+/// Space between parts.
+pub const GAP: f32 = 6.0;
+/// Height of the header and of section titles.
+pub const TITLE_H: f32 = 18.0;
+/// A tile's size when there is room.
+pub const TILE_W: f32 = 184.0;
+/// See [`TILE_W`].
+pub const TILE_H: f32 = 104.0;
+const TILE_MAX_W: f32 = 340.0;
+const TILE_GAP: f32 = 6.0;
+/// Left margin of the latency plot, for its value labels.
+pub const AXIS_W: f32 = 48.0;
+/// Bottom margin of the latency plot, for its time labels.
+pub const AXIS_H: f32 = 16.0;
+
+impl Layout {
+    /// Lays `summary` out on a panel of `width` x `height` CSS pixels, reusing this
+    /// layout's buffers.
+    pub fn compute(&mut self, summary: &Summary, width: f32, height: f32) {
+        self.width = width;
+        self.height = height;
+        self.tiles.clear();
+        self.tool_rows.clear();
+        self.tool_cells.clear();
+        self.pool_rows.clear();
+        self.tools = Section::default();
+        self.pools = Section::default();
+        self.strip = Section::default();
+        self.plot = Rect::default();
+        self.tool_groups_hidden = 0;
+        self.pools_hidden = 0;
+
+        let inner_w = (width - 2.0 * PAD).max(0.0);
+        self.header = Rect::new(PAD, PAD, inner_w, TITLE_H);
+        let top = PAD + TITLE_H + GAP;
+        let avail = (height - top - PAD).max(0.0);
+
+        let has_mid = !summary.tools.is_empty() || !summary.pools.is_empty();
+        let has_strip = !summary.latency.is_empty() || !summary.exemplars.is_empty();
+        let n = summary.services.len();
+        let per_row = (((inner_w + TILE_GAP) / (TILE_W + TILE_GAP)).floor() as usize).max(1);
+        let rows = n.div_ceil(per_row).max(1) as f32;
+        let want = rows * TILE_H + (rows - 1.0) * TILE_GAP;
+        let others = [(has_mid, 120.0), (has_strip, 110.0)]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, h)| h + GAP)
+            .sum::<f32>();
+        let tiles_h = if others == 0.0 {
+            avail
+        } else {
+            want.min((avail - others).max(avail * 0.4))
+        };
+        let tiles_area = Rect::new(PAD, top, inner_w, tiles_h);
+        self.detail = grid(&mut self.tiles, tiles_area, n);
+        let used = self.tiles.iter().map(|t| t.bottom()).fold(top, f32::max);
+
+        let rest = Rect::new(
+            PAD,
+            used + GAP,
+            inner_w,
+            (top + avail - used - GAP).max(0.0),
+        );
+        let (mid, strip) = match (has_mid, has_strip) {
+            (true, true) => {
+                let mid_h = (rest.h * 0.55).round();
+                (
+                    Rect::new(rest.x, rest.y, rest.w, mid_h),
+                    Rect::new(rest.x, rest.y + mid_h + GAP, rest.w, rest.h - mid_h - GAP),
+                )
+            }
+            (true, false) => (rest, Rect::default()),
+            (false, true) => (Rect::default(), rest),
+            (false, false) => (Rect::default(), Rect::default()),
+        };
+        if has_mid {
+            let (tools, pools) = match (summary.tools.is_empty(), summary.pools.is_empty()) {
+                (false, false) => {
+                    let tw = ((mid.w - GAP) * 0.6).round();
+                    (
+                        Rect::new(mid.x, mid.y, tw, mid.h),
+                        Rect::new(mid.x + tw + GAP, mid.y, mid.w - tw - GAP, mid.h),
+                    )
+                }
+                (false, true) => (mid, Rect::default()),
+                _ => (Rect::default(), mid),
+            };
+            self.tools = section(tools);
+            self.pools = section(pools);
+            self.tool_grid(summary);
+            self.pool_bars(summary);
+        }
+        if has_strip {
+            self.strip = section(strip);
+            let b = self.strip.body;
+            self.plot = Rect::new(
+                b.x + AXIS_W,
+                b.y + 4.0,
+                (b.w - AXIS_W - 8.0).max(0.0),
+                (b.h - AXIS_H - 4.0).max(0.0),
+            );
+        }
+    }
+
+    /// A row per service, in as few side-by-side columns as keep rows tall enough to
+    /// read (12 px) and cells wide enough to see (12 px).
+    fn tool_grid(&mut self, summary: &Summary) {
+        self.tool_cells.resize(summary.tools.len(), Rect::default());
+        let body = self.tools.body;
+        let groups = summary.tool_groups.len();
+        if body.is_empty() || groups == 0 {
+            self.tool_groups_hidden = groups;
+            return;
+        }
+        let widest = summary
+            .tool_groups
+            .iter()
+            .map(|g| g.end - g.start)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f32;
+        let shape = |k: usize| {
+            let per_col = groups.div_ceil(k);
+            let row_h = (body.h / per_col as f32).clamp(4.0, 20.0).floor();
+            let col_w = (body.w - (k - 1) as f32 * GAP * 2.0) / k as f32;
+            let label_w = if row_h >= 10.0 {
+                (col_w * 0.3).min(130.0)
+            } else {
+                0.0
+            };
+            let cell_w = ((col_w - label_w) / widest).min(96.0);
+            (row_h, col_w, label_w, cell_w)
+        };
+        let k = (1..=4)
+            .find(|&k| {
+                let (row_h, _, _, cell_w) = shape(k);
+                row_h >= 12.0 && cell_w >= 12.0
+            })
+            .unwrap_or(1);
+        let (row_h, col_w, label_w, cell_w) = shape(k);
+        let per_col = ((body.h / row_h).floor() as usize).max(1);
+        let visible = (per_col * k).min(groups);
+        self.tool_groups_hidden = groups - visible;
+        let gap = if cell_w >= 8.0 { 2.0 } else { 0.0 };
+        let row_gap = if row_h >= 8.0 { 2.0 } else { 0.0 };
+        for (r, g) in summary.tool_groups[..visible].iter().enumerate() {
+            let x = body.x + (r / per_col) as f32 * (col_w + GAP * 2.0);
+            let y = body.y + (r % per_col) as f32 * row_h;
+            self.tool_rows.push(ToolRow {
+                group: r,
+                label: Rect::new(x, y, label_w, row_h - row_gap),
+            });
+            for (c, t) in (g.start..g.end).enumerate() {
+                self.tool_cells[t] = Rect::new(
+                    x + label_w + c as f32 * cell_w,
+                    y,
+                    (cell_w - gap).max(1.0),
+                    row_h - row_gap,
+                );
+            }
+        }
+    }
+
+    fn pool_bars(&mut self, summary: &Summary) {
+        let body = self.pools.body;
+        let n = summary.pools.len();
+        if body.is_empty() || n == 0 {
+            self.pools_hidden = n;
+            return;
+        }
+        let row_h = (body.h / n as f32).clamp(12.0, 20.0).floor();
+        let visible = ((body.h / row_h).floor() as usize).min(n);
+        self.pools_hidden = n - visible;
+        let label_w = (body.w * 0.42).min(170.0);
+        let value_w = 34.0;
+        for p in 0..visible {
+            let y = body.y + p as f32 * row_h;
+            let row = Rect::new(body.x, y, body.w, row_h - 2.0);
+            self.pool_rows.push(PoolRow {
+                pool: p,
+                row,
+                label: Rect::new(body.x, y, label_w, row_h - 2.0),
+                bar: Rect::new(
+                    body.x + label_w,
+                    y + 2.0,
+                    (body.w - label_w - value_w).max(0.0),
+                    (row_h - 6.0).max(2.0),
+                ),
+            });
+        }
+    }
+}
+
+fn section(r: Rect) -> Section {
+    if r.is_empty() {
+        return Section::default();
+    }
+    Section {
+        title: Rect::new(r.x, r.y, r.w, TITLE_H),
+        body: Rect::new(r.x, r.y + TITLE_H, r.w, (r.h - TITLE_H).max(0.0)),
+    }
+}
+
+/// Puts `n` tiles in `area`: the column count whose tiles come closest to the ideal size
+/// (the smaller of the width and height ratios, so that no tile is much too narrow or
+/// too flat), then what those tiles can show.
+fn grid(out: &mut Vec<Rect>, area: Rect, n: usize) -> Detail {
+    if n == 0 || area.is_empty() {
+        return Detail::Full;
+    }
+    let size = |cols: usize| {
+        let rows = n.div_ceil(cols) as f32;
+        let cols = cols as f32;
+        let w = ((area.w - (cols - 1.0) * TILE_GAP) / cols).min(TILE_MAX_W);
+        let h = ((area.h - (rows - 1.0) * TILE_GAP) / rows).min(TILE_H);
+        (w, h)
+    };
+    let score = |(w, h): (f32, f32)| (w / TILE_W).min(h / TILE_H);
+    let best = (1..=n)
+        .max_by(|&a, &b| score(size(a)).total_cmp(&score(size(b))).then(b.cmp(&a)))
+        .unwrap_or(1);
+    let (w, h) = size(best);
+    let (w, h) = (w.floor().max(1.0), h.floor().max(1.0));
+    for i in 0..n {
+        let (r, c) = (i / best, i % best);
+        out.push(Rect::new(
+            area.x + c as f32 * (w + TILE_GAP),
+            area.y + r as f32 * (h + TILE_GAP),
+            w,
+            h,
+        ));
+    }
+    if w >= 150.0 && h >= 88.0 {
+        Detail::Full
+    } else if w >= 70.0 && h >= 30.0 {
+        Detail::Compact
+    } else {
+        Detail::Minimal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+
+    fn overlaps(a: &Rect, b: &Rect) -> bool {
+        a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
+    }
+
+    fn inside(outer: &Rect, r: &Rect) -> bool {
+        r.x >= outer.x - 0.01
+            && r.y >= outer.y - 0.01
+            && r.right() <= outer.right() + 0.01
+            && r.bottom() <= outer.bottom() + 0.01
+    }
+
+    #[test]
+    fn fifty_services_fit_a_wall_display_with_full_tiles_and_nothing_overlaps() {
+        let s = sample::ecosystem(50, 10, 2_000, 10_000);
+        let mut l = Layout::default();
+        l.compute(&s, 1920.0, 1080.0);
+        assert_eq!(l.tiles.len(), 50);
+        assert_eq!(l.detail, Detail::Full);
+        let panel = Rect::new(0.0, 0.0, 1920.0, 1080.0);
+        for (i, a) in l.tiles.iter().enumerate() {
+            assert!(inside(&panel, a), "tile {i} {a:?}");
+            for b in &l.tiles[i + 1..] {
+                assert!(!overlaps(a, b), "{a:?} {b:?}");
+            }
+            for part in [l.tools.body, l.pools.body, l.strip.body] {
+                assert!(!overlaps(a, &part), "tile {i} over {part:?}");
+            }
+        }
+        assert!(!overlaps(&l.tools.body, &l.pools.body));
+        assert!(!overlaps(&l.tools.body, &l.strip.body));
+        assert!(l.plot.w > 1500.0 && l.plot.h > 80.0, "{:?}", l.plot);
+        for cell in l.tool_cells.iter().filter(|c| !c.is_empty()) {
+            assert!(inside(&l.tools.body, cell), "{cell:?}");
+        }
+        for row in &l.pool_rows {
+            assert!(inside(&l.pools.body, &row.bar));
+        }
+    }
+
+    #[test]
+    fn small_panels_drop_detail_before_dropping_tiles() {
+        let s = sample::ecosystem(50, 10, 100, 100);
+        let mut l = Layout::default();
+        l.compute(&s, 600.0, 400.0);
+        assert_eq!(l.tiles.len(), 50, "every service keeps a tile");
+        assert_eq!(l.detail, Detail::Minimal);
+        assert!(l.tool_groups_hidden > 0 || l.tool_rows.len() == 50);
+        assert_eq!(l.pool_rows.len() + l.pools_hidden, s.pools.len());
+
+        let small = sample::ecosystem(3, 4, 100, 50);
+        l.compute(&small, 900.0, 500.0);
+        assert_eq!(l.detail, Detail::Full);
+        assert_eq!(l.tool_groups_hidden, 0);
+        assert!(l.tool_cells.iter().all(|c| !c.is_empty()));
+    }
+
+    #[test]
+    fn a_summary_alone_takes_the_whole_panel() {
+        let mut s = sample::ecosystem(4, 0, 0, 0);
+        s.pools.clear();
+        let mut l = Layout::default();
+        l.compute(&s, 800.0, 300.0);
+        assert!(l.tools.body.is_empty() && l.pools.body.is_empty() && l.plot.is_empty());
+        assert_eq!(l.tiles.len(), 4);
+        assert_eq!(l.tiles[0].h, TILE_H, "tiles keep their ideal height");
+    }
+
+    #[test]
+    fn relayout_reuses_its_buffers() {
+        let s = sample::ecosystem(50, 10, 100, 100);
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        let (a, b) = (l.tiles.as_ptr(), l.tool_cells.as_ptr());
+        l.compute(&s, 1000.0, 700.0);
+        assert_eq!((l.tiles.as_ptr(), l.tool_cells.as_ptr()), (a, b));
+    }
+}
+
+/// Maps the latency strip's data to its plot: time (ms) to x, seconds to y.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// The plot.
+    pub plot: Rect,
+    /// First time shown, ms.
+    pub t0: f64,
+    /// Last time shown, ms.
+    pub t1: f64,
+    /// Value at the top edge, seconds.
+    pub top: f64,
+}
+
+impl Scale {
+    /// The scale of `summary`'s latency data on `plot`; `None` without data.
+    pub fn of(summary: &Summary, plot: Rect) -> Option<Scale> {
+        let (t0, t1) = summary.time_range;
+        let no_data = summary.latency.is_empty() && summary.exemplars.is_empty();
+        if no_data || plot.is_empty() || t0.is_nan() || t1.is_nan() || t1 < t0 {
+            return None;
+        }
+        let t1 = if t1 > t0 { t1 } else { t0 + 1.0 };
+        let top = nice_top(summary.latency_max * 1.05);
+        Some(Scale { plot, t0, t1, top })
+    }
+
+    /// x of time `t`.
+    pub fn x(&self, t: f64) -> f32 {
+        self.plot.x + ((t - self.t0) / (self.t1 - self.t0)) as f32 * self.plot.w
+    }
+
+    /// y of value `v`, clamped to the plot.
+    pub fn y(&self, v: f64) -> f32 {
+        let f = (v / self.top).clamp(0.0, 1.0) as f32;
+        self.plot.bottom() - f * self.plot.h
+    }
+}
+
+/// The round number at or above `v` (1, 2 or 5 times a power of ten); 1 for nothing.
+pub fn nice_top(v: f64) -> f64 {
+    if v.is_nan() || v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&c| c >= v * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p)
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+
+    #[test]
+    fn tops_are_round_and_the_scale_maps_ends_to_edges() {
+        assert_eq!(nice_top(0.42), 0.5);
+        assert_eq!(nice_top(0.5), 0.5);
+        assert_eq!(nice_top(1.3), 2.0);
+        assert_eq!(nice_top(7.0), 10.0);
+        assert_eq!(nice_top(0.0), 1.0);
+        assert_eq!(nice_top(f64::NAN), 1.0);
+        let s = Summary {
+            exemplars: crate::summary::Exemplars {
+                time: vec![1000.0],
+                ..Default::default()
+            },
+            time_range: (1000.0, 2000.0),
+            latency_max: 0.9,
+            ..Summary::default()
+        };
+        let sc = Scale::of(&s, Rect::new(10.0, 20.0, 100.0, 50.0)).unwrap();
+        assert_eq!(sc.top, 1.0);
+        assert_eq!(sc.x(1000.0), 10.0);
+        assert_eq!(sc.x(2000.0), 110.0);
+        assert_eq!(sc.y(0.0), 70.0);
+        assert_eq!(sc.y(1.0), 20.0);
+        assert_eq!(sc.y(5.0), 20.0, "clamped");
+        assert!(Scale::of(&Summary::default(), sc.plot).is_none());
+    }
+}

@@ -1,0 +1,810 @@
+//! The panel's model: what the `ecosystemSummary` answer (and the optional `toolHealth`,
+//! `poolCapacity`, `requestLatency` and exemplar frames) say, read from typed columns by
+//! the names the backend writes them under ([`mcp_model::columns`]).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use mcp_model::columns::{
+    self, exemplar, latency, pool_capacity, summary as cols, tool_health, worst,
+};
+use mcp_model::{Status, Thresholds};
+
+use crate::input::{Frame, Frames, Texts, Values};
+
+/// One service: a row of the summary table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// The `job` label.
+    pub name: String,
+    /// The backend's verdict.
+    pub status: Status,
+    /// Why it is not ok, one reason per entry.
+    pub reasons: Vec<String>,
+    /// 1 up, 0 down, NaN unknown.
+    pub up: f64,
+    /// Requests per second.
+    pub request_rate: f64,
+    /// 5xx share, percent.
+    pub error_percent: f64,
+    /// p95 request latency, seconds.
+    pub p95: f64,
+    /// Tool success, percent.
+    pub tool_success: f64,
+    /// Tool calls per second.
+    pub tool_calls: f64,
+    /// Active workers.
+    pub workers: f64,
+    /// Active sessions.
+    pub sessions: f64,
+    /// CPU, percent.
+    pub cpu: f64,
+    /// Memory, bytes.
+    pub memory: f64,
+}
+
+impl Service {
+    /// Whether the target is known to be down.
+    pub fn is_down(&self) -> bool {
+        self.up < 1.0
+    }
+}
+
+/// One tool of one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tool {
+    /// Its service.
+    pub service: String,
+    /// Tool name.
+    pub name: String,
+    /// Success, percent (NaN: no calls).
+    pub success: f64,
+    /// Calls per second (NaN when the frame has no such column).
+    pub calls: f64,
+    /// p95 duration, seconds (NaN when unknown).
+    pub p95: f64,
+    /// Verdict.
+    pub status: Status,
+    /// Why it is not ok.
+    pub reasons: String,
+}
+
+/// The tools of one service, a slice of [`Summary::tools`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolGroup {
+    /// The service.
+    pub service: String,
+    /// Its tools: `Summary::tools[start..end]`, worst first.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+}
+
+/// One worker pool of one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    /// Its service.
+    pub service: String,
+    /// Pool name.
+    pub name: String,
+    /// Active workers now.
+    pub workers: f64,
+    /// Fewest over the range (NaN unknown).
+    pub min: f64,
+    /// Most over the range (NaN unknown).
+    pub max: f64,
+    /// Verdict.
+    pub status: Status,
+    /// Why it is not ok.
+    pub reasons: String,
+}
+
+impl Pool {
+    /// No active worker now, or none at some point of the range.
+    pub fn exhausted(&self) -> bool {
+        self.workers < 0.5 || self.min < 0.5
+    }
+}
+
+/// One latency line: a percentile of one service over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Its service.
+    pub service: String,
+    /// The percentile, e.g. 95.
+    pub percentile: f64,
+    /// Times, ms since the epoch, ascending.
+    pub time: Vec<f64>,
+    /// Seconds; NaN is a gap.
+    pub value: Vec<f64>,
+}
+
+/// Exemplars: a sampled request each, with its trace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exemplars {
+    /// Times, ms since the epoch.
+    pub time: Vec<f64>,
+    /// Durations, seconds.
+    pub value: Vec<f64>,
+    /// Trace ids.
+    pub trace_id: Texts,
+    /// Services (`job`), empty when the frame has none.
+    pub service: Texts,
+    /// Whether the exemplar's series counts failed calls.
+    pub failing: Vec<bool>,
+    /// The trace id field's link template (`${__value.raw}` is the trace id).
+    pub link: Option<String>,
+}
+
+impl Exemplars {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// None.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// The trace link of exemplar `i`, the template with the trace id put in.
+    pub fn link_of(&self, i: usize) -> Option<String> {
+        let template = self.link.as_ref()?;
+        Some(template.replace("${__value.raw}", self.trace_id.get(i)))
+    }
+}
+
+/// Everything the panel draws.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// Services, in the backend's order (worst first).
+    pub services: Vec<Service>,
+    /// Tools grouped by service: the group with the worst tool first, each group's
+    /// worst tool first.
+    pub tools: Vec<Tool>,
+    /// The groups of `tools`.
+    pub tool_groups: Vec<ToolGroup>,
+    /// Pools, worst first.
+    pub pools: Vec<Pool>,
+    /// Latency lines.
+    pub latency: Vec<Series>,
+    /// Exemplars.
+    pub exemplars: Exemplars,
+    /// Time span of the latency lines and exemplars, ms (NaN when there are none).
+    pub time_range: (f64, f64),
+    /// Highest latency drawn, seconds.
+    pub latency_max: f64,
+}
+
+/// Why there is nothing to draw, and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// The panel has no frames.
+    NoData,
+    /// The frames are not an `ecosystemSummary` answer.
+    NotSummary {
+        /// Names of the frames found.
+        found: Vec<String>,
+    },
+    /// A column cannot be read.
+    Column {
+        /// Frame name.
+        frame: String,
+        /// Column name.
+        column: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The datasource answered with an error.
+    Datasource(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NoData => write!(
+                f,
+                "No data. Add an {} query of the MCP datasource to this panel.",
+                cols::FRAME
+            ),
+            Problem::NotSummary { found } => {
+                let found = if found.is_empty() {
+                    "without names".to_string()
+                } else {
+                    found.join(", ")
+                };
+                write!(
+                    f,
+                    "These frames ({found}) are not an {s} answer. Add a query of type {s} \
+                     (MCP datasource) to this panel; toolHealth, poolCapacity, \
+                     requestLatency and exemplars queries add detail to it.",
+                    s = cols::FRAME
+                )
+            }
+            Problem::Column {
+                frame,
+                column,
+                reason,
+            } => write!(
+                f,
+                "The {frame} frame's column \"{column}\" cannot be read: {reason}. Check that \
+                 the panel's query uses the MCP datasource and its table format."
+            ),
+            Problem::Datasource(message) => write!(f, "The datasource answered: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Summary {
+    /// Reads the frames of a panel's answer.
+    pub fn from_frames(frames: &Frames) -> Result<Summary, Problem> {
+        let frames = &frames.frames;
+        if frames
+            .iter()
+            .all(|f| f.fields.iter().all(|c| c.values.is_empty()))
+        {
+            return Err(Problem::NoData);
+        }
+        let find = |name: &str| frames.iter().find(|f| f.name == name);
+        let Some(summary) = find(cols::FRAME) else {
+            let mut found: Vec<String> = frames.iter().map(|f| f.name.clone()).collect();
+            found.retain(|n| !n.is_empty());
+            found.dedup();
+            return Err(Problem::NotSummary { found });
+        };
+        let mut out = Summary {
+            services: services(summary)?,
+            ..Summary::default()
+        };
+        let worst = find(worst::FRAME);
+        let mut tools = match (find(tool_health::FRAME), worst) {
+            (Some(f), _) => tools_of_health(f)?,
+            (None, Some(w)) => tools_of_worst(w)?,
+            _ => Vec::new(),
+        };
+        let (groups, ordered) = group_tools(std::mem::take(&mut tools));
+        out.tools = ordered;
+        out.tool_groups = groups;
+        out.pools = match (find(pool_capacity::FRAME), worst) {
+            (Some(f), _) => pools_of_capacity(f)?,
+            (None, Some(w)) => pools_of_worst(w)?,
+            _ => Vec::new(),
+        };
+        out.pools.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then(a.workers.total_cmp(&b.workers))
+                .then_with(|| (&a.service, &a.name).cmp(&(&b.service, &b.name)))
+        });
+        for frame in frames {
+            if frame.name == exemplar::FRAME {
+                out.exemplars = exemplars(frame)?;
+            } else if let Some(series) = latency_series(frame)? {
+                out.latency.push(series);
+            }
+        }
+        out.latency.sort_by(|a, b| {
+            a.service
+                .cmp(&b.service)
+                .then(a.percentile.total_cmp(&b.percentile))
+        });
+        out.measure();
+        Ok(out)
+    }
+
+    /// Services by status: (ok, warn, critical).
+    pub fn counts(&self) -> [usize; 3] {
+        let mut c = [0; 3];
+        for s in &self.services {
+            c[s.status.level() as usize] += 1;
+        }
+        c
+    }
+
+    fn measure(&mut self) {
+        let (mut lo, mut hi, mut max) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
+        let mut see = |t: &[f64], v: &[f64]| {
+            if let (Some(a), Some(b)) = (t.first(), t.last()) {
+                lo = lo.min(*a).min(*b);
+                hi = hi.max(*a).max(*b);
+            }
+            for x in v.iter().filter(|x| x.is_finite()) {
+                max = max.max(*x);
+            }
+        };
+        for s in &self.latency {
+            see(&s.time, &s.value);
+        }
+        let e = &self.exemplars;
+        let (elo, ehi) = e
+            .time
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |a, t| {
+                (a.0.min(*t), a.1.max(*t))
+            });
+        see(&[elo, ehi][..usize::from(!e.is_empty()) * 2], &e.value);
+        self.time_range = if lo <= hi {
+            (lo, hi)
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        self.latency_max = max;
+    }
+}
+
+fn column_err(frame: &Frame, column: &str, reason: String) -> Problem {
+    Problem::Column {
+        frame: frame.name.clone(),
+        column: column.to_string(),
+        reason,
+    }
+}
+
+fn rows_of(frame: &Frame) -> usize {
+    frame.fields.first().map_or(0, |f| f.values.len())
+}
+
+fn texts<'a>(frame: &'a Frame, name: &str) -> Result<&'a Texts, Problem> {
+    match frame.field(name).map(|f| &f.values) {
+        Some(Values::Texts(t)) if t.len() == rows_of(frame) => Ok(t),
+        Some(Values::Texts(t)) => Err(column_err(
+            frame,
+            name,
+            format!("it has {} rows, the frame {}", t.len(), rows_of(frame)),
+        )),
+        Some(Values::Numbers(_)) => {
+            Err(column_err(frame, name, "it holds numbers, not text".into()))
+        }
+        None => Err(column_err(
+            frame,
+            name,
+            "the frame has no such column".into(),
+        )),
+    }
+}
+
+/// A number column; all gaps when the frame lacks it (an older backend).
+fn numbers(frame: &Frame, name: &str) -> Result<Vec<f64>, Problem> {
+    let rows = rows_of(frame);
+    match frame.field(name).map(|f| &f.values) {
+        Some(Values::Numbers(v)) if v.len() == rows => Ok(v.clone()),
+        Some(Values::Numbers(v)) => Err(column_err(
+            frame,
+            name,
+            format!("it has {} rows, the frame {rows}", v.len()),
+        )),
+        Some(Values::Texts(_)) => Err(column_err(frame, name, "it holds text, not numbers".into())),
+        None => Ok(vec![f64::NAN; rows]),
+    }
+}
+
+/// Statuses and reasons; a frame without them is judged ok with no reasons.
+fn verdicts(frame: &Frame) -> Result<(Vec<Status>, Vec<String>), Problem> {
+    let rows = rows_of(frame);
+    let statuses = match frame.field(columns::STATUS) {
+        None => vec![Status::Ok; rows],
+        Some(_) => texts(frame, columns::STATUS)?
+            .iter()
+            .map(|w| {
+                Status::from_word(w).ok_or_else(|| {
+                    column_err(
+                        frame,
+                        columns::STATUS,
+                        format!("{w:?} is not ok, warn or critical"),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let reasons = match frame.field(columns::REASONS) {
+        None => vec![String::new(); rows],
+        Some(_) => texts(frame, columns::REASONS)?
+            .iter()
+            .map(str::to_string)
+            .collect(),
+    };
+    Ok((statuses, reasons))
+}
+
+fn services(frame: &Frame) -> Result<Vec<Service>, Problem> {
+    let names = texts(frame, columns::SERVICE)?;
+    let (statuses, reasons) = verdicts(frame)?;
+    let [up, rr, err, p95, ts, tc, wk, se, cpu, mem] = [
+        cols::UP,
+        cols::REQUEST_RATE,
+        cols::ERROR_PERCENT,
+        cols::P95,
+        cols::TOOL_SUCCESS,
+        cols::TOOL_CALLS,
+        cols::WORKERS,
+        cols::SESSIONS,
+        cols::CPU,
+        cols::MEMORY,
+    ]
+    .map(|c| numbers(frame, c));
+    let (up, rr, err, p95, ts, tc, wk, se, cpu, mem) =
+        (up?, rr?, err?, p95?, ts?, tc?, wk?, se?, cpu?, mem?);
+    Ok((0..names.len())
+        .map(|i| Service {
+            name: names.get(i).to_string(),
+            status: statuses[i],
+            reasons: reasons[i]
+                .split(columns::REASONS_SEPARATOR)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect(),
+            up: up[i],
+            request_rate: rr[i],
+            error_percent: err[i],
+            p95: p95[i],
+            tool_success: ts[i],
+            tool_calls: tc[i],
+            workers: wk[i],
+            sessions: se[i],
+            cpu: cpu[i],
+            memory: mem[i],
+        })
+        .collect())
+}
+
+fn tools_of_health(frame: &Frame) -> Result<Vec<Tool>, Problem> {
+    let services = texts(frame, columns::SERVICE)?;
+    let names = texts(frame, tool_health::TOOL)?;
+    let success = numbers(frame, tool_health::SUCCESS)?;
+    let calls = numbers(frame, tool_health::CALLS)?;
+    let p95 = numbers(frame, tool_health::P95)?;
+    let (statuses, reasons) = verdicts(frame)?;
+    Ok((0..names.len())
+        .map(|i| Tool {
+            service: services.get(i).to_string(),
+            name: names.get(i).to_string(),
+            success: success[i],
+            calls: calls[i],
+            p95: p95[i],
+            status: statuses[i],
+            reasons: reasons[i].clone(),
+        })
+        .collect())
+}
+
+fn worst_rows<'a>(
+    frame: &'a Frame,
+    kind: &'a str,
+) -> Result<(impl Iterator<Item = usize> + 'a, &'a Texts, &'a Texts), Problem> {
+    let kinds = texts(frame, worst::KIND)?;
+    let services = texts(frame, columns::SERVICE)?;
+    let names = texts(frame, worst::NAME)?;
+    Ok((
+        (0..kinds.len()).filter(move |&i| kinds.get(i) == kind),
+        services,
+        names,
+    ))
+}
+
+fn tools_of_worst(frame: &Frame) -> Result<Vec<Tool>, Problem> {
+    let (rows, services, names) = worst_rows(frame, worst::TOOL)?;
+    let success = numbers(frame, worst::SUCCESS)?;
+    let (statuses, reasons) = verdicts(frame)?;
+    Ok(rows
+        .map(|i| Tool {
+            service: services.get(i).to_string(),
+            name: names.get(i).to_string(),
+            success: success[i],
+            calls: f64::NAN,
+            p95: f64::NAN,
+            status: statuses[i],
+            reasons: reasons[i].clone(),
+        })
+        .collect())
+}
+
+fn pools_of_capacity(frame: &Frame) -> Result<Vec<Pool>, Problem> {
+    let services = texts(frame, columns::SERVICE)?;
+    let names = texts(frame, pool_capacity::POOL)?;
+    let workers = numbers(frame, pool_capacity::WORKERS)?;
+    let min = numbers(frame, pool_capacity::MIN)?;
+    let max = numbers(frame, pool_capacity::MAX)?;
+    let (statuses, reasons) = verdicts(frame)?;
+    Ok((0..names.len())
+        .map(|i| Pool {
+            service: services.get(i).to_string(),
+            name: names.get(i).to_string(),
+            workers: workers[i],
+            min: min[i],
+            max: max[i],
+            status: statuses[i],
+            reasons: reasons[i].clone(),
+        })
+        .collect())
+}
+
+fn pools_of_worst(frame: &Frame) -> Result<Vec<Pool>, Problem> {
+    let (rows, services, names) = worst_rows(frame, worst::POOL)?;
+    let workers = numbers(frame, worst::WORKERS)?;
+    let (statuses, reasons) = verdicts(frame)?;
+    Ok(rows
+        .map(|i| Pool {
+            service: services.get(i).to_string(),
+            name: names.get(i).to_string(),
+            workers: workers[i],
+            min: f64::NAN,
+            max: f64::NAN,
+            status: statuses[i],
+            reasons: reasons[i].clone(),
+        })
+        .collect())
+}
+
+/// Groups tools by service: the service whose worst tool is worst first, each service's
+/// tools worst first (no calls, NaN, last). A tool without a status column is judged by
+/// the default tool success band.
+fn group_tools(mut tools: Vec<Tool>) -> (Vec<ToolGroup>, Vec<Tool>) {
+    let band = Thresholds::default().tool_success_percent;
+    let worse = |a: f64, b: f64| match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => a.total_cmp(&b),
+    };
+    for t in &mut tools {
+        if t.status == Status::Ok && t.reasons.is_empty() {
+            t.status = band.status(t.success);
+        }
+    }
+    tools.sort_by(|a, b| {
+        a.service
+            .cmp(&b.service)
+            .then(b.status.cmp(&a.status))
+            .then(worse(a.success, b.success))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let mut groups: Vec<ToolGroup> = Vec::new();
+    for (i, t) in tools.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if g.service == t.service => g.end = i + 1,
+            _ => groups.push(ToolGroup {
+                service: t.service.clone(),
+                start: i,
+                end: i + 1,
+            }),
+        }
+    }
+    // A group's rank is its first (worst) tool.
+    groups.sort_by(|a, b| {
+        let (x, y) = (&tools[a.start], &tools[b.start]);
+        y.status
+            .cmp(&x.status)
+            .then(worse(x.success, y.success))
+            .then_with(|| a.service.cmp(&b.service))
+    });
+    let mut ordered = Vec::with_capacity(tools.len());
+    for g in &mut groups {
+        let start = ordered.len();
+        ordered.extend_from_slice(&tools[g.start..g.end]);
+        g.start = start;
+        g.end = ordered.len();
+    }
+    (groups, ordered)
+}
+
+/// A `requestLatency` series: a number field labelled with a percentile, and a time field.
+fn latency_series(frame: &Frame) -> Result<Option<Series>, Problem> {
+    let Some(value) = frame
+        .fields
+        .iter()
+        .find(|f| f.label(latency::PERCENTILE_LABEL).is_some())
+    else {
+        return Ok(None);
+    };
+    let Some(percentile) = value
+        .label(latency::PERCENTILE_LABEL)
+        .and_then(|p| p.parse::<f64>().ok())
+    else {
+        return Ok(None);
+    };
+    let values = numbers(frame, &value.name)?;
+    let time = numbers(frame, columns::TIME)?;
+    Ok(Some(Series {
+        service: value.label(latency::JOB_LABEL).unwrap_or("").to_string(),
+        percentile,
+        time,
+        value: values,
+    }))
+}
+
+fn exemplars(frame: &Frame) -> Result<Exemplars, Problem> {
+    let time = numbers(frame, columns::TIME)?;
+    let value = numbers(frame, columns::VALUE)?;
+    let linked = frame
+        .fields
+        .iter()
+        .find(|f| f.link.is_some() && matches!(f.values, Values::Texts(_)));
+    let trace_field = linked.or_else(|| {
+        ["trace_id", "traceID"]
+            .into_iter()
+            .find_map(|n| frame.field(n))
+    });
+    let text = |name: &str| -> Result<Texts, Problem> {
+        Ok(match frame.field(name) {
+            Some(_) => texts(frame, name)?.clone(),
+            None => Texts::default(),
+        })
+    };
+    let trace_id = match trace_field {
+        Some(f) => text(&f.name)?,
+        None => Texts::default(),
+    };
+    let status = text(exemplar::STATUS_LABEL)?;
+    let error_type = text(exemplar::ERROR_TYPE_LABEL)?;
+    fn opt(t: &Texts, i: usize) -> Option<&str> {
+        Some(t.get(i)).filter(|s| !s.is_empty())
+    }
+    let failing = (0..time.len())
+        .map(|i| exemplar::is_failing(opt(&status, i), opt(&error_type, i)))
+        .collect();
+    Ok(Exemplars {
+        service: text(latency::JOB_LABEL)?,
+        link: trace_field.and_then(|f| f.link.clone()),
+        time,
+        value,
+        trace_id,
+        failing,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary_frames() -> Frames {
+        let mut f = Frames::new();
+        f.frame(cols::FRAME)
+            .texts(columns::SERVICE, ["akosha", "mahavishnu"])
+            .numbers(cols::UP, vec![0.0, 1.0])
+            .numbers(cols::P95, vec![f64::NAN, 0.62])
+            .texts(columns::STATUS, ["critical", "warn"])
+            .texts(
+                columns::REASONS,
+                ["target down", "p95 620 ms, over 500 ms; x"],
+            );
+        f
+    }
+
+    #[test]
+    fn services_come_from_the_summary_columns_by_name() {
+        let s = Summary::from_frames(&summary_frames()).unwrap();
+        assert_eq!(s.services.len(), 2);
+        assert_eq!(s.services[0].name, "akosha");
+        assert!(s.services[0].is_down());
+        assert_eq!(s.services[1].p95, 0.62);
+        assert_eq!(s.services[1].reasons, vec!["p95 620 ms, over 500 ms", "x"]);
+        assert!(s.services[1].cpu.is_nan(), "a missing column is a gap");
+        assert_eq!(s.counts(), [0, 1, 1]);
+    }
+
+    #[test]
+    fn other_frames_say_which_query_to_add() {
+        assert_eq!(Summary::from_frames(&Frames::new()), Err(Problem::NoData));
+        let mut f = Frames::new();
+        f.frame(tool_health::FRAME).texts(columns::SERVICE, ["a"]);
+        let err = Summary::from_frames(&f).unwrap_err();
+        assert_eq!(
+            err,
+            Problem::NotSummary {
+                found: vec!["toolHealth".into()]
+            }
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("(toolHealth) are not an ecosystemSummary answer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Add a query of type ecosystemSummary"),
+            "{text}"
+        );
+        assert!(Problem::NoData
+            .to_string()
+            .contains("Add an ecosystemSummary query"));
+        assert_eq!(
+            Problem::Datasource("bad gateway".into()).to_string(),
+            "The datasource answered: bad gateway"
+        );
+    }
+
+    #[test]
+    fn unreadable_columns_are_named_with_the_value() {
+        let mut f = summary_frames();
+        f.frames[0].fields[3].values = Values::Texts(["ok", "meh"].into_iter().collect());
+        f.frames[0].fields[3].name = columns::STATUS.into();
+        f.frames[0].fields.remove(4);
+        let err = Summary::from_frames(&f).unwrap_err().to_string();
+        assert!(err.contains("column \"status\""), "{err}");
+        assert!(err.contains("\"meh\" is not ok, warn or critical"), "{err}");
+
+        let mut f = summary_frames();
+        f.frames[0].fields[1].values = Values::Numbers(vec![1.0]);
+        let err = Summary::from_frames(&f).unwrap_err().to_string();
+        assert!(err.contains("column \"up\""), "{err}");
+        assert!(err.contains("1 rows, the frame 2"), "{err}");
+    }
+
+    #[test]
+    fn tools_group_by_service_worst_first() {
+        let mut f = summary_frames();
+        f.frame(tool_health::FRAME)
+            .texts(columns::SERVICE, ["a", "a", "b", "b", "c"])
+            .texts(tool_health::TOOL, ["x", "y", "z", "w", "idle"])
+            .numbers(
+                tool_health::SUCCESS,
+                vec![99.0, 91.0, 100.0, 60.0, f64::NAN],
+            );
+        let s = Summary::from_frames(&f).unwrap();
+        let order: Vec<&str> = s.tools.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(order, ["w", "z", "y", "x", "idle"]);
+        let groups: Vec<(&str, usize, usize)> = s
+            .tool_groups
+            .iter()
+            .map(|g| (g.service.as_str(), g.start, g.end))
+            .collect();
+        assert_eq!(groups, [("b", 0, 2), ("a", 2, 4), ("c", 4, 5)]);
+        assert_eq!(
+            s.tools[0].status,
+            Status::Critical,
+            "judged by the default band"
+        );
+        assert_eq!(s.tools[2].status, Status::Warn);
+    }
+
+    #[test]
+    fn the_worst_frame_stands_in_for_tool_and_pool_tables() {
+        let mut f = summary_frames();
+        f.frame(worst::FRAME)
+            .texts(worst::KIND, ["tool", "pool", "pool"])
+            .texts(columns::SERVICE, ["a", "a", "b"])
+            .texts(worst::NAME, ["deploy", "gpu", "io"])
+            .numbers(worst::SUCCESS, vec![50.0, f64::NAN, f64::NAN])
+            .numbers(worst::WORKERS, vec![f64::NAN, 0.0, 4.0])
+            .texts(columns::STATUS, ["critical", "critical", "ok"])
+            .texts(
+                columns::REASONS,
+                ["deploy at 50 %", "gpu pool has no active workers", ""],
+            );
+        let s = Summary::from_frames(&f).unwrap();
+        assert_eq!(s.tools.len(), 1);
+        assert_eq!(s.tools[0].reasons, "deploy at 50 %");
+        assert_eq!(s.pools.len(), 2);
+        assert_eq!(s.pools[0].name, "gpu");
+        assert!(s.pools[0].exhausted());
+        assert!(!s.pools[1].exhausted());
+    }
+
+    #[test]
+    fn latency_lines_and_exemplars_keep_their_links_and_failures() {
+        let mut f = summary_frames();
+        f.frame("mahavishnu p95")
+            .numbers(columns::TIME, vec![1000.0, 2000.0])
+            .numbers(columns::VALUE, vec![0.1, 0.3])
+            .label(latency::JOB_LABEL, "mahavishnu")
+            .label(latency::PERCENTILE_LABEL, "95");
+        f.frame(exemplar::FRAME)
+            .numbers(columns::TIME, vec![1500.0, 2500.0])
+            .numbers(columns::VALUE, vec![0.2, 0.9])
+            .texts("job", ["mahavishnu", "mahavishnu"])
+            .texts("status", ["200", "503"])
+            .texts("trace_id", ["t1", "t2"])
+            .link("http://tempo/trace/${__value.raw}?x=1");
+        let s = Summary::from_frames(&f).unwrap();
+        assert_eq!(s.latency.len(), 1);
+        assert_eq!(s.latency[0].percentile, 95.0);
+        assert_eq!(s.exemplars.failing, vec![false, true]);
+        assert_eq!(
+            s.exemplars.link_of(1).as_deref(),
+            Some("http://tempo/trace/t2?x=1")
+        );
+        assert_eq!(s.time_range, (1000.0, 2500.0));
+        assert_eq!(s.latency_max, 0.9);
+    }
+}

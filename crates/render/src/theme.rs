@@ -1,0 +1,374 @@
+//! Colours: Grafana's light and dark themes and its status palette, and the mapping of
+//! statuses and values to colours.
+
+use std::fmt::Write;
+
+use mcp_model::{Band, Status};
+
+/// An sRGB colour with alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colour {
+    /// Red.
+    pub r: u8,
+    /// Green.
+    pub g: u8,
+    /// Blue.
+    pub b: u8,
+    /// Opacity, 255 opaque.
+    pub a: u8,
+}
+
+impl Colour {
+    /// An opaque colour from `0xRRGGBB`.
+    pub const fn hex(rgb: u32) -> Colour {
+        Colour {
+            r: (rgb >> 16) as u8,
+            g: (rgb >> 8) as u8,
+            b: rgb as u8,
+            a: 255,
+        }
+    }
+
+    /// The same colour with opacity `alpha` (0 to 1).
+    pub fn alpha(self, alpha: f32) -> Colour {
+        Colour {
+            a: (alpha.clamp(0.0, 1.0) * 255.0).round() as u8,
+            ..self
+        }
+    }
+
+    /// Parses the CSS forms Grafana's theme uses: `#rgb`, `#rrggbb`, `#rrggbbaa`,
+    /// `rgb(r, g, b)` and `rgba(r, g, b, a)`.
+    pub fn parse(css: &str) -> Option<Colour> {
+        let css = css.trim();
+        if let Some(hex) = css.strip_prefix('#') {
+            let digit = |i: usize| u8::from_str_radix(hex.get(i..i + 1)?, 16).ok();
+            let pair = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+            return match hex.len() {
+                3 => Some(Colour {
+                    r: digit(0)? * 17,
+                    g: digit(1)? * 17,
+                    b: digit(2)? * 17,
+                    a: 255,
+                }),
+                6 | 8 => Some(Colour {
+                    r: pair(0)?,
+                    g: pair(2)?,
+                    b: pair(4)?,
+                    a: if hex.len() == 8 { pair(6)? } else { 255 },
+                }),
+                _ => None,
+            };
+        }
+        let inner = css
+            .strip_prefix("rgba(")
+            .or_else(|| css.strip_prefix("rgb("))?
+            .strip_suffix(')')?;
+        let mut parts = inner.split(',').map(str::trim);
+        let mut channel = || -> Option<u8> {
+            let v: f32 = parts.next()?.parse().ok()?;
+            (0.0..=255.0).contains(&v).then_some(v.round() as u8)
+        };
+        let (r, g, b) = (channel()?, channel()?, channel()?);
+        let a = match parts.next() {
+            Some(a) => {
+                let a: f32 = a.parse().ok()?;
+                (0.0..=1.0)
+                    .contains(&a)
+                    .then_some((a * 255.0).round() as u8)?
+            }
+            None => 255,
+        };
+        parts.next().is_none().then_some(Colour { r, g, b, a })
+    }
+
+    /// Writes the colour as CSS (`rgba(r,g,b,a)`) into `out`, which is cleared first.
+    pub fn write_css(self, out: &mut String) {
+        out.clear();
+        let _ = write!(
+            out,
+            "rgba({},{},{},{:.3})",
+            self.r,
+            self.g,
+            self.b,
+            f32::from(self.a) / 255.0
+        );
+    }
+
+    /// Relative luminance (WCAG), 0 black to 1 white.
+    pub fn luminance(self) -> f32 {
+        let lin = |c: u8| {
+            let c = f32::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(self.r) + 0.7152 * lin(self.g) + 0.0722 * lin(self.b)
+    }
+}
+
+/// Light or dark, as Grafana's theme says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Grafana's light theme.
+    Light,
+    /// Grafana's dark theme.
+    Dark,
+}
+
+/// Every colour the panel draws with. Defaults are Grafana's; the panel shell overrides
+/// them with [`Theme::set`] from the running Grafana's theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    /// Light or dark.
+    pub mode: Mode,
+    /// Panel background (`background.primary`).
+    pub background: Colour,
+    /// Tile and bar background (`background.secondary`).
+    pub surface: Colour,
+    /// Main text (`text.primary`).
+    pub text: Colour,
+    /// Secondary text (`text.secondary`).
+    pub text_weak: Colour,
+    /// Borders and grid lines (`border.weak`).
+    pub border: Colour,
+    /// Keyboard focus and hover outline (`primary.main`).
+    pub focus: Colour,
+    /// Status ok: the palette's `green`.
+    pub ok: Colour,
+    /// Status warn: the palette's `orange`.
+    pub warn: Colour,
+    /// Status critical: the palette's `red`.
+    pub critical: Colour,
+    /// No value to judge.
+    pub no_data: Colour,
+    /// Latency lines of p50, p95 and p99 and above.
+    pub percentiles: [Colour; 3],
+    /// Exemplars of calls that did not fail.
+    pub exemplar: Colour,
+}
+
+impl Theme {
+    /// Grafana's dark theme (status hues are the dark palette's primary shades).
+    pub fn dark() -> Theme {
+        Theme {
+            mode: Mode::Dark,
+            background: Colour::hex(0x181b1f),
+            surface: Colour::hex(0x22252b),
+            text: Colour::hex(0xccccdc),
+            text_weak: Colour::hex(0xccccdc).alpha(0.65),
+            border: Colour::hex(0xccccdc).alpha(0.12),
+            focus: Colour::hex(0x6e9fff),
+            ok: Colour::hex(0x73bf69),
+            warn: Colour::hex(0xff9830),
+            critical: Colour::hex(0xf2495c),
+            no_data: Colour::hex(0x8e8e8e),
+            percentiles: [
+                Colour::hex(0x8ab8ff),
+                Colour::hex(0x5794f2),
+                Colour::hex(0xb877d9),
+            ],
+            exemplar: Colour::hex(0xccccdc).alpha(0.55),
+        }
+    }
+
+    /// Grafana's light theme (status hues are the light palette's primary shades).
+    pub fn light() -> Theme {
+        Theme {
+            mode: Mode::Light,
+            background: Colour::hex(0xffffff),
+            surface: Colour::hex(0xf4f5f5),
+            text: Colour::hex(0x24292e),
+            text_weak: Colour::hex(0x24292e).alpha(0.75),
+            border: Colour::hex(0x24292e).alpha(0.12),
+            focus: Colour::hex(0x3d71d9),
+            ok: Colour::hex(0x56a64b),
+            warn: Colour::hex(0xff780a),
+            critical: Colour::hex(0xe02f44),
+            no_data: Colour::hex(0x8e8e8e),
+            percentiles: [
+                Colour::hex(0x5794f2),
+                Colour::hex(0x1f60c4),
+                Colour::hex(0x8f3bb8),
+            ],
+            exemplar: Colour::hex(0x24292e).alpha(0.5),
+        }
+    }
+
+    /// The theme of `mode`.
+    pub fn of(mode: Mode) -> Theme {
+        match mode {
+            Mode::Light => Theme::light(),
+            Mode::Dark => Theme::dark(),
+        }
+    }
+
+    /// Sets the colour called `name` (a field name of [`Theme`]: `background`, `ok`, ...)
+    /// from CSS text.
+    pub fn set(&mut self, name: &str, css: &str) -> Result<(), ThemeError> {
+        let colour = Colour::parse(css).ok_or_else(|| ThemeError {
+            name: name.to_string(),
+            value: css.to_string(),
+            reason: "not a colour; use #rrggbb, rgb(r, g, b) or rgba(r, g, b, a)",
+        })?;
+        let slot = match name {
+            "background" => &mut self.background,
+            "surface" => &mut self.surface,
+            "text" => &mut self.text,
+            "textWeak" => &mut self.text_weak,
+            "border" => &mut self.border,
+            "focus" => &mut self.focus,
+            "ok" => &mut self.ok,
+            "warn" => &mut self.warn,
+            "critical" => &mut self.critical,
+            "noData" => &mut self.no_data,
+            "exemplar" => &mut self.exemplar,
+            _ => {
+                return Err(ThemeError {
+                    name: name.to_string(),
+                    value: css.to_string(),
+                    reason: "unknown colour; use background, surface, text, textWeak, border, \
+                             focus, ok, warn, critical, noData or exemplar",
+                })
+            }
+        };
+        *slot = colour;
+        Ok(())
+    }
+
+    /// The colour of a status.
+    pub fn status(&self, status: Status) -> Colour {
+        match status {
+            Status::Ok => self.ok,
+            Status::Warn => self.warn,
+            Status::Critical => self.critical,
+        }
+    }
+
+    /// The colour of `value` judged by `band`; grey when there is no value.
+    pub fn judged(&self, band: Band, value: f64) -> Colour {
+        if value.is_nan() {
+            self.no_data
+        } else {
+            self.status(band.status(value))
+        }
+    }
+
+    /// The colour of a latency line of percentile `p` (50, 95, 99, ...).
+    pub fn percentile(&self, p: f64) -> Colour {
+        match p {
+            p if p < 90.0 => self.percentiles[0],
+            p if p < 99.0 => self.percentiles[1],
+            _ => self.percentiles[2],
+        }
+    }
+
+    /// Text colour readable on `background`: the theme's dark or light text, whichever
+    /// contrasts more.
+    pub fn text_on(&self, background: Colour) -> Colour {
+        let (dark, light) = (Colour::hex(0x111217), Colour::hex(0xffffff));
+        let contrast = |a: f32, b: f32| (a.max(b) + 0.05) / (a.min(b) + 0.05);
+        let bg = background.luminance();
+        if contrast(bg, dark.luminance()) >= contrast(bg, light.luminance()) {
+            dark
+        } else {
+            light
+        }
+    }
+}
+
+/// A theme colour that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeError {
+    /// The colour's name.
+    pub name: String,
+    /// The value given.
+    pub value: String,
+    /// What is allowed.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "theme colour {} has value {:?}: {}",
+            self.name, self.value, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mcp_model::Thresholds;
+
+    #[test]
+    fn parses_the_css_forms_grafana_themes_use() {
+        assert_eq!(Colour::parse("#73BF69"), Some(Colour::hex(0x73bf69)));
+        assert_eq!(Colour::parse("#fff"), Some(Colour::hex(0xffffff)));
+        assert_eq!(
+            Colour::parse("rgba(204, 204, 220, 0.12)"),
+            Some(Colour::hex(0xccccdc).alpha(0.12))
+        );
+        assert_eq!(
+            Colour::parse(" rgb(36, 41, 46) "),
+            Some(Colour::hex(0x24292e))
+        );
+        for bad in [
+            "",
+            "#12",
+            "#ggg",
+            "rgb(1,2)",
+            "rgb(1,2,3,4,5)",
+            "rgba(1,2,3,2)",
+            "red",
+        ] {
+            assert_eq!(Colour::parse(bad), None, "{bad}");
+        }
+        let mut css = String::new();
+        Colour::hex(0xf2495c).alpha(0.5).write_css(&mut css);
+        assert_eq!(css, "rgba(242,73,92,0.502)");
+    }
+
+    #[test]
+    fn statuses_take_grafanas_palette_per_theme() {
+        let (dark, light) = (Theme::dark(), Theme::light());
+        assert_eq!(dark.status(Status::Ok), Colour::hex(0x73bf69));
+        assert_eq!(dark.status(Status::Warn), Colour::hex(0xff9830));
+        assert_eq!(dark.status(Status::Critical), Colour::hex(0xf2495c));
+        assert_eq!(light.status(Status::Ok), Colour::hex(0x56a64b));
+        assert_eq!(light.status(Status::Critical), Colour::hex(0xe02f44));
+        let band = Thresholds::default().tool_success_percent;
+        assert_eq!(dark.judged(band, 99.0), dark.ok);
+        assert_eq!(dark.judged(band, 92.0), dark.warn);
+        assert_eq!(dark.judged(band, 40.0), dark.critical);
+        assert_eq!(dark.judged(band, f64::NAN), dark.no_data);
+    }
+
+    #[test]
+    fn the_shell_overrides_colours_by_name_and_bad_ones_are_named() {
+        let mut t = Theme::dark();
+        t.set("background", "#111217").unwrap();
+        assert_eq!(t.background, Colour::hex(0x111217));
+        let err = t.set("ok", "greenish").unwrap_err().to_string();
+        assert!(
+            err.contains("theme colour ok has value \"greenish\""),
+            "{err}"
+        );
+        let err = t.set("nope", "#fff").unwrap_err().to_string();
+        assert!(err.contains("unknown colour"), "{err}");
+    }
+
+    #[test]
+    fn text_on_a_status_colour_stays_readable() {
+        let t = Theme::dark();
+        assert_eq!(t.text_on(Colour::hex(0xffffff)), Colour::hex(0x111217));
+        assert_eq!(t.text_on(Colour::hex(0x181b1f)), Colour::hex(0xffffff));
+        assert_eq!(t.text_on(t.ok), Colour::hex(0x111217));
+    }
+}

@@ -1,0 +1,293 @@
+//! The JavaScript API (wasm-bindgen): a `Renderer` bound to a canvas. The panel shell
+//! hands over each frame's fields as typed arrays, then calls `draw`, `resize`, `hover`,
+//! `hit` and `focusNext`; tooltips and links come back as `HitInfo`.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::canvas::Canvas;
+use crate::draw::{draw, draw_message, Scratch, View};
+use crate::hit::{self, Info, Target};
+use crate::input::{Frames, Texts, Values};
+use crate::layout::Layout;
+use crate::summary::{Problem, Summary};
+use crate::theme::{Mode, Theme};
+
+/// A tooltip and link, as `hit`, `hover` and `focusNext` return them.
+#[wasm_bindgen]
+pub struct HitInfo {
+    kind: &'static str,
+    index: usize,
+    info: Info,
+}
+
+#[wasm_bindgen]
+impl HitInfo {
+    /// `service`, `tool`, `pool` or `exemplar`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        self.kind.to_string()
+    }
+
+    /// Row of the thing in its frame's order as the renderer keeps it.
+    #[wasm_bindgen(getter)]
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// First tooltip line.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.info.title.clone()
+    }
+
+    /// The other tooltip lines, joined by newlines.
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.info.lines.join("\n")
+    }
+
+    /// Where a click goes (the service's drill-down, the exemplar's trace), if anywhere.
+    #[wasm_bindgen(getter)]
+    pub fn link(&self) -> Option<String> {
+        self.info.link.clone()
+    }
+}
+
+/// The overview panel's renderer, bound to one canvas.
+#[wasm_bindgen]
+pub struct Renderer {
+    canvas: HtmlCanvasElement,
+    surface: Canvas,
+    theme: Theme,
+    frames: Frames,
+    summary: Result<Summary, Problem>,
+    layout: Layout,
+    view: View,
+    scratch: Scratch,
+    drilldown: String,
+    width: f32,
+    height: f32,
+}
+
+#[wasm_bindgen]
+impl Renderer {
+    /// A renderer on `canvas`, in Grafana's dark or light theme.
+    #[wasm_bindgen(constructor)]
+    pub fn new(canvas: HtmlCanvasElement, dark: bool) -> Result<Renderer, JsError> {
+        let ctx = canvas
+            .get_context("2d")
+            .map_err(|_| JsError::new("the canvas refused a 2d context"))?
+            .ok_or_else(|| JsError::new("the canvas has no 2d context"))?
+            .dyn_into::<CanvasRenderingContext2d>()
+            .map_err(|_| {
+                JsError::new("the canvas's 2d context is not a CanvasRenderingContext2d")
+            })?;
+        let (w, h) = (canvas.client_width() as f32, canvas.client_height() as f32);
+        Ok(Renderer {
+            canvas,
+            surface: Canvas::new(ctx),
+            theme: Theme::of(if dark { Mode::Dark } else { Mode::Light }),
+            frames: Frames::new(),
+            summary: Err(Problem::NoData),
+            layout: Layout::default(),
+            view: View {
+                dpr: 1.0,
+                ..View::default()
+            },
+            scratch: Scratch::default(),
+            drilldown: String::new(),
+            width: w,
+            height: h,
+        })
+    }
+
+    /// Switches to Grafana's dark or light defaults (then `setColour` overrides apply).
+    #[wasm_bindgen(js_name = setMode)]
+    pub fn set_mode(&mut self, dark: bool) {
+        self.theme = Theme::of(if dark { Mode::Dark } else { Mode::Light });
+    }
+
+    /// Sets one theme colour from CSS text: `background`, `surface`, `text`, `textWeak`,
+    /// `border`, `focus`, `ok`, `warn`, `critical`, `noData`, `exemplar`.
+    #[wasm_bindgen(js_name = setColour)]
+    pub fn set_colour(&mut self, name: &str, css: &str) -> Result<(), JsError> {
+        self.theme
+            .set(name, css)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Sets the font family (Grafana's `theme.typography.fontFamily`).
+    #[wasm_bindgen(js_name = setFontFamily)]
+    pub fn set_font_family(&mut self, family: &str) {
+        self.surface.set_family(family);
+    }
+
+    /// Sets the service drill-down link; `${service}` stands for the service's name.
+    #[wasm_bindgen(js_name = setDrilldown)]
+    pub fn set_drilldown(&mut self, template: &str) {
+        self.drilldown = template.to_string();
+    }
+
+    /// Forgets the frames handed over so far.
+    #[wasm_bindgen(js_name = beginFrames)]
+    pub fn begin_frames(&mut self) {
+        self.frames = Frames::new();
+    }
+
+    /// Starts a frame called `name`.
+    #[wasm_bindgen(js_name = addFrame)]
+    pub fn add_frame(&mut self, name: &str) {
+        self.frames.frame(name);
+    }
+
+    /// Adds a number (or time, in ms) field to the last frame: a `Float64Array` with NaN
+    /// for nulls.
+    #[wasm_bindgen(js_name = addNumbers)]
+    pub fn add_numbers(&mut self, name: &str, values: Vec<f64>) {
+        self.frames.numbers(name, values);
+    }
+
+    /// Adds a text field: `offsets` (`Uint32Array`, rows + 1, from 0) into `bytes`
+    /// (`Uint8Array`, UTF-8).
+    #[wasm_bindgen(js_name = addTexts)]
+    pub fn add_texts(
+        &mut self,
+        name: &str,
+        offsets: Vec<u32>,
+        bytes: Vec<u8>,
+    ) -> Result<(), JsError> {
+        let texts = Texts::from_offsets(offsets, bytes)
+            .map_err(|e| JsError::new(&format!("field {name}: {e}")))?;
+        self.frames.field(name, Values::Texts(texts));
+        Ok(())
+    }
+
+    /// Adds a label to the last field.
+    #[wasm_bindgen(js_name = addLabel)]
+    pub fn add_label(&mut self, key: &str, value: &str) {
+        self.frames.label(key, value);
+    }
+
+    /// Sets the last field's link template (`${__value.raw}` stands for the row's value).
+    #[wasm_bindgen(js_name = setLink)]
+    pub fn set_link(&mut self, url: &str) {
+        self.frames.link(url);
+    }
+
+    /// Reads the frames handed over; returns what is wrong with them, if anything (the
+    /// panel then shows that message).
+    #[wasm_bindgen(js_name = endFrames)]
+    pub fn end_frames(&mut self) -> Option<String> {
+        self.summary = Summary::from_frames(&self.frames);
+        self.frames = Frames::new();
+        self.view.hover = Target::None;
+        self.view.focus = Target::None;
+        self.relayout();
+        self.summary.as_ref().err().map(Problem::to_string)
+    }
+
+    /// Shows the datasource's error instead of data.
+    #[wasm_bindgen(js_name = setError)]
+    pub fn set_error(&mut self, message: &str) {
+        self.summary = Err(Problem::Datasource(message.to_string()));
+    }
+
+    /// Sizes the canvas to `width` x `height` CSS pixels at `dpr`.
+    pub fn resize(&mut self, width: f64, height: f64, dpr: f64) {
+        let dpr = if dpr > 0.0 { dpr } else { 1.0 };
+        self.width = width.max(0.0) as f32;
+        self.height = height.max(0.0) as f32;
+        self.view.dpr = dpr as f32;
+        self.canvas.set_width((width * dpr).round().max(1.0) as u32);
+        self.canvas
+            .set_height((height * dpr).round().max(1.0) as u32);
+        self.relayout();
+    }
+
+    /// Redraws everything.
+    pub fn draw(&mut self) {
+        self.surface.begin(f64::from(self.view.dpr));
+        match &self.summary {
+            Ok(summary) => draw(
+                &mut self.surface,
+                &self.layout,
+                summary,
+                &self.theme,
+                &self.view,
+                &mut self.scratch,
+            ),
+            Err(problem) => draw_message(
+                &mut self.surface,
+                self.width,
+                self.height,
+                &self.theme,
+                &problem.to_string(),
+            ),
+        }
+    }
+
+    /// What is at `(x, y)` (CSS pixels from the canvas's top left).
+    pub fn hit(&self, x: f32, y: f32) -> Option<HitInfo> {
+        let summary = self.summary.as_ref().ok()?;
+        self.info(hit::hit(&self.layout, summary, x, y))
+    }
+
+    /// Like `hit`, and highlights it; returns whether the highlight changed (then call
+    /// `draw`) through `changed`.
+    pub fn hover(&mut self, x: f32, y: f32) -> Option<HitInfo> {
+        let summary = self.summary.as_ref().ok()?;
+        self.view.hover = hit::hit(&self.layout, summary, x, y);
+        self.info(self.view.hover)
+    }
+
+    /// Clears the hover highlight (pointer left the panel).
+    pub fn leave(&mut self) {
+        self.view.hover = Target::None;
+    }
+
+    /// Moves keyboard focus to the next (or previous) service, tool or pool.
+    #[wasm_bindgen(js_name = focusNext)]
+    pub fn focus_next(&mut self, back: bool) -> Option<HitInfo> {
+        self.view.focus = hit::next_focus(&self.layout, self.view.focus, back);
+        self.info(self.view.focus)
+    }
+
+    /// The focused thing, for Enter.
+    pub fn focused(&self) -> Option<HitInfo> {
+        self.info(self.view.focus)
+    }
+
+    /// A text alternative of the whole panel, for screen readers.
+    pub fn describe(&self) -> String {
+        match &self.summary {
+            Ok(s) => crate::describe(s),
+            Err(p) => p.to_string(),
+        }
+    }
+}
+
+impl Renderer {
+    fn relayout(&mut self) {
+        if let Ok(summary) = &self.summary {
+            self.layout.compute(summary, self.width, self.height);
+        }
+    }
+
+    fn info(&self, target: Target) -> Option<HitInfo> {
+        let summary = self.summary.as_ref().ok()?;
+        let (kind, index) = match target {
+            Target::None => return None,
+            Target::Service(i) => ("service", i),
+            Target::Tool(i) => ("tool", i),
+            Target::Pool(i) => ("pool", i),
+            Target::Exemplar(i) => ("exemplar", i),
+        };
+        Some(HitInfo {
+            kind,
+            index,
+            info: hit::info(summary, target, &self.drilldown)?,
+        })
+    }
+}

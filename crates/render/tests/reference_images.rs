@@ -1,0 +1,96 @@
+//! Reference images of the panel, written to `test-artifacts/panel/` (git-ignored), and
+//! what they must show: status colours where the statuses are, the theme's background.
+//! Text needs Debian's fonts-inter (or MCP_RENDER_FONT_DIR); without it the images have
+//! none and the test says so.
+
+use std::path::PathBuf;
+
+use mcp_render::{
+    draw, draw_message, sample, Bitmap, Colour, Layout, Problem, Scratch, Summary, Theme, View,
+};
+
+fn artifacts() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/panel")
+}
+
+fn render(summary: &Summary, theme: &Theme, w: f32, h: f32) -> (Bitmap, Layout) {
+    let mut layout = Layout::default();
+    layout.compute(summary, w, h);
+    let mut bitmap = Bitmap::new(w, h, 1.0);
+    if let Some(problem) = bitmap.font_problem() {
+        eprintln!("reference images: {problem}");
+    }
+    let view = View {
+        dpr: 1.0,
+        ..View::default()
+    };
+    draw(
+        &mut bitmap,
+        &layout,
+        summary,
+        theme,
+        &view,
+        &mut Scratch::default(),
+    );
+    (bitmap, layout)
+}
+
+fn near(a: Colour, b: Colour) -> bool {
+    let d = |x: u8, y: u8| (i16::from(x) - i16::from(y)).abs();
+    d(a.r, b.r) <= 2 && d(a.g, b.g) <= 2 && d(a.b, b.b) <= 2
+}
+
+#[test]
+fn tiles_show_their_status_colours_in_both_themes() {
+    for (count, w, h) in [(50, 1920.0, 1080.0), (6, 1000.0, 560.0)] {
+        let summary = sample::ecosystem(count, 8, 2_000, if count > 10 { 10_000 } else { 400 });
+        for theme in [Theme::dark(), Theme::light()] {
+            let (bitmap, layout) = render(&summary, &theme, w, h);
+            let name = format!("overview-{count}-{:?}.png", theme.mode).to_lowercase();
+            bitmap
+                .write_png(&artifacts().join(&name))
+                .expect("write PNG");
+            assert!(
+                near(bitmap.pixel(1, 1), theme.background),
+                "{name}: background"
+            );
+            for (svc, tile) in summary.services.iter().zip(&layout.tiles) {
+                // The tile's left strip is its status colour.
+                let c = bitmap.pixel(tile.x as u32 + 1, (tile.y + tile.h / 2.0) as u32);
+                assert!(
+                    near(c, theme.status(svc.status)),
+                    "{name}: {} is {} but its strip is {c:?}",
+                    svc.name,
+                    svc.status
+                );
+            }
+            let cell = layout.tool_cells[0];
+            let c = bitmap.pixel((cell.x + 1.0) as u32, (cell.y + 1.0) as u32);
+            assert!(
+                near(c, theme.status(summary.tools[0].status)),
+                "{name}: worst tool cell"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_panel_without_a_summary_says_which_query_to_add() {
+    let theme = Theme::dark();
+    let mut bitmap = Bitmap::new(640.0, 200.0, 1.0);
+    let message = Problem::NoData.to_string();
+    draw_message(&mut bitmap, 640.0, 200.0, &theme, &message);
+    bitmap
+        .write_png(&artifacts().join("no-data-dark.png"))
+        .expect("write PNG");
+    if bitmap.font_problem().is_none() {
+        let text_pixels = (0..640)
+            .flat_map(|x| (0..200).map(move |y| (x, y)))
+            .filter(|&(x, y)| !near(bitmap.pixel(x, y), theme.background))
+            .count();
+        assert!(
+            text_pixels > 500,
+            "the message is drawn ({text_pixels} pixels)"
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! A steady redraw (same data, same size, the pointer moving) allocates nothing.
+
+use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use mcp_render::sample::{self, Tally};
+use mcp_render::{draw, hit, Layout, Scratch, Theme, View};
+
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn redraws_after_the_first_allocate_nothing() {
+    let summary = sample::ecosystem(50, 10, 20_000, 10_000);
+    let mut layout = Layout::default();
+    layout.compute(&summary, 1920.0, 1080.0);
+    let theme = Theme::dark();
+    let mut scratch = Scratch::default();
+    let mut surface = Tally::default();
+    let mut view = View {
+        dpr: 2.0,
+        ..View::default()
+    };
+    draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
+    let first = surface.clone();
+
+    COUNTING.store(true, Ordering::SeqCst);
+    for (x, y) in [(40.0, 60.0), (900.0, 700.0), (1500.0, 1000.0)] {
+        view.hover = hit(&layout, &summary, x, y);
+        surface = Tally::default();
+        draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
+    }
+    COUNTING.store(false, Ordering::SeqCst);
+
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::SeqCst),
+        0,
+        "allocations in steady redraws"
+    );
+    assert!(first.texts > 50 * 9, "every tile's values drawn: {first:?}");
+    assert!(
+        first.path_points > 10_000,
+        "every exemplar drawn: {first:?}"
+    );
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the overview panel's renderer (crates/render) for the browser:
+# wasm32-unknown-unknown with the `wasm` profile, wasm-bindgen (--target web) at the
+# version Cargo.lock pins, then wasm-opt -Oz when Debian's binaryen is installed.
+#
+#   scripts/build-wasm.sh [out-dir]      default dist/wasm (git-ignored)
+#
+# Writes <out-dir>/mcp_render_bg.wasm, mcp_render.js (its default export `init(url)`
+# loads the .wasm) and mcp_render.d.ts, prints the .wasm's size raw and gzipped, and fails
+# when the gzipped size is over the budget (120 KB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-dist/wasm}
+budget=$((120 * 1024))
+tools=${MCP_TOOLS_DIR:-/var/cache/mcp-grafana}
+want=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p}' Cargo.lock)
+bindgen=${WASM_BINDGEN:-$tools/bin/wasm-bindgen}
+if [ ! -x "$bindgen" ] || [ "$("$bindgen" --version)" != "wasm-bindgen $want" ]; then
+  echo "wasm-bindgen $want is not at $bindgen: run scripts/deps.sh" >&2
+  exit 1
+fi
+
+target=$(cargo metadata --format-version 1 --no-deps --locked |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+cargo build --locked -p mcp-render --target wasm32-unknown-unknown --profile wasm
+mkdir -p "$out"
+"$bindgen" --target web --out-dir "$out" --out-name mcp_render \
+  "$target/wasm32-unknown-unknown/wasm/mcp_render.wasm"
+wasm=$out/mcp_render_bg.wasm
+if command -v wasm-opt >/dev/null; then
+  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+else
+  echo "wasm-opt not found (Debian: apt-get install binaryen): the .wasm is not shrunk further"
+fi
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+echo "$wasm: $raw bytes, $gz bytes gzip (budget $budget)"
+if [ "$gz" -gt "$budget" ]; then
+  echo "the panel's .wasm is over its budget of 120 KB gzip" >&2
+  exit 1
+fi
