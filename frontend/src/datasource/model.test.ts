@@ -25,19 +25,41 @@ describe('the query model', () => {
 });
 
 describe('the status thresholds', () => {
-  it('match the model crate keys, seed defaults and directions', () => {
-    const body = macroBody(modelSource('status.rs'), 'thresholds');
-    const gib = 1024 * 1024 * 1024;
-    const rows = Array.from(body.matchAll(/=> "(\w+)", ([^,]+), ([^,]+), (\w+);/g)).map((m) => ({
-      key: m[1],
-      warn: Number(m[2].replace('* GIB', '').trim()) * (m[2].includes('GIB') ? gib : 1),
-      critical: Number(m[3].replace('* GIB', '').trim()) * (m[3].includes('GIB') ? gib : 1),
-      higherIsWorse: m[4] === 'HigherIsWorse',
-    }));
-    expect(rows).toHaveLength(THRESHOLD_KEYS.length);
-    expect(
-      THRESHOLDS.map(({ key, warn, critical, higherIsWorse }) => ({ key, warn, critical, higherIsWorse }))
-    ).toEqual(rows);
-    expect(THRESHOLDS.map((t) => t.key)).toEqual([...THRESHOLD_KEYS]);
+  const source = modelSource('status.rs');
+  const gib = 1024 * 1024 * 1024;
+  const num = (text: string) => Number(text.replace('* GIB', '').trim()) * (text.includes('GIB') ? gib : 1);
+  const band = (warn: string, critical: string) => ({ warn: num(warn), critical: num(critical) });
+
+  it('name every key the model crate reads', () => {
+    const keys = Array.from(macroBody(source, 'thresholds').matchAll(/=> "(\w+)";/g)).map((m) => m[1]);
+    const toolP95 = /const TOOL_P95: &str = "(\w+)";/.exec(source)?.[1];
+    expect(keys.length).toBeGreaterThan(0);
+    expect(THRESHOLDS.map((t) => t.key).sort()).toEqual([...keys, toolP95].sort());
+    expect([...THRESHOLD_KEYS].sort()).toEqual([...keys, toolP95].sort());
+  });
+
+  it('show the model crate defaults and directions of each profile', () => {
+    const fieldKey = new Map(
+      Array.from(macroBody(source, 'thresholds').matchAll(/(\w+) => "(\w+)";/g)).map((m) => [m[1], m[2]])
+    );
+    const defaults = source.slice(source.indexOf('pub fn defaults('));
+    const seed = new Map<string, { warn: number; critical: number; higherIsWorse: boolean }>();
+    for (const m of defaults.matchAll(/(\w+): band\(([^,]+), ([^,]+), (\w+)\)/g)) {
+      seed.set(fieldKey.get(m[1])!, { ...band(m[2], m[3]), higherIsWorse: m[4] === 'HigherIsWorse' });
+    }
+    const p95 = /ProfileKind::Seed => band\(([^,]+), ([^,]+), (\w+)\)/.exec(defaults)!;
+    seed.set('p95LatencySeconds', { ...band(p95[1], p95[2]), higherIsWorse: p95[3] === 'HigherIsWorse' });
+    const otel = /const OTEL_P95: Band = Band \{\s*warn: ([^,]+),\s*critical: ([^,]+),/.exec(source)!;
+
+    for (const info of THRESHOLDS) {
+      const want = seed.get(info.key);
+      if (info.key === 'toolP95LatencySeconds') {
+        expect(want).toBeUndefined();
+        expect(info.seed).toBeUndefined();
+        continue;
+      }
+      expect({ key: info.key, ...info.seed, higherIsWorse: info.higherIsWorse }).toEqual({ key: info.key, ...want });
+    }
+    expect(THRESHOLDS.find((t) => t.key === 'p95LatencySeconds')?.otel).toEqual(band(otel[1], otel[2]));
   });
 });

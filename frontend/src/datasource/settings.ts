@@ -15,31 +15,62 @@ export const DEFAULTS = {
 
 const GIB = 1024 * 1024 * 1024;
 
-/** A status band: its seed defaults and which way is worse (crates/model/src/status.rs). */
+/** A status band: its defaults and which way is worse (crates/model/src/status.rs). */
 export interface ThresholdInfo {
   key: ThresholdKey;
   label: string;
   unit: string;
-  warn: number;
-  critical: number;
   higherIsWorse: boolean;
+  /** The seed profile's band; none: the band is off until both bounds are set. */
+  seed?: { warn: number; critical: number };
+  /** The otel profile's band, where it differs from seed's. */
+  otel?: { warn: number; critical: number };
 }
 
 export const THRESHOLDS: ThresholdInfo[] = [
   {
     key: 'p95LatencySeconds',
-    label: 'p95 request latency',
-    unit: 'seconds',
-    warn: 0.1,
-    critical: 0.5,
+    label: 'p95 latency',
+    unit: 'seconds; HTTP requests under seed, every MCP operation under otel',
+    higherIsWorse: true,
+    seed: { warn: 0.1, critical: 0.5 },
+    otel: { warn: 3, critical: 10 },
+  },
+  {
+    key: 'toolP95LatencySeconds',
+    label: 'Tool p95 latency',
+    unit: 'seconds; off by default, tools are judged on success',
     higherIsWorse: true,
   },
-  { key: 'toolSuccessPercent', label: 'Tool success', unit: '%', warn: 95, critical: 90, higherIsWorse: false },
-  { key: 'activeWorkers', label: 'Active workers', unit: 'workers', warn: 2, critical: 1, higherIsWorse: false },
-  { key: 'cpuPercent', label: 'CPU', unit: '%', warn: 50, critical: 80, higherIsWorse: true },
-  { key: 'memoryBytes', label: 'Memory', unit: 'bytes', warn: 4 * GIB, critical: 8 * GIB, higherIsWorse: true },
-  { key: 'diskPercent', label: 'Disk', unit: '%', warn: 70, critical: 85, higherIsWorse: true },
+  {
+    key: 'toolSuccessPercent',
+    label: 'Tool success',
+    unit: '%',
+    higherIsWorse: false,
+    seed: { warn: 95, critical: 90 },
+  },
+  {
+    key: 'activeWorkers',
+    label: 'Active workers',
+    unit: 'workers',
+    higherIsWorse: false,
+    seed: { warn: 2, critical: 1 },
+  },
+  { key: 'cpuPercent', label: 'CPU', unit: '%', higherIsWorse: true, seed: { warn: 50, critical: 80 } },
+  {
+    key: 'memoryBytes',
+    label: 'Memory',
+    unit: 'bytes',
+    higherIsWorse: true,
+    seed: { warn: 4 * GIB, critical: 8 * GIB },
+  },
+  { key: 'diskPercent', label: 'Disk', unit: '%', higherIsWorse: true, seed: { warn: 70, critical: 85 } },
 ];
+
+/** The band a profile starts from, if any. */
+export function defaultBand(info: ThresholdInfo, profile: string | undefined) {
+  return profile === 'otel' ? (info.otel ?? info.seed) : info.seed;
+}
 
 export function checkUrl(url: string | undefined): string | undefined {
   const text = (url ?? '').trim();
@@ -134,9 +165,16 @@ export function checkTraceUrlTemplate(value: string | undefined): string | undef
 }
 
 /** The band as the backend would read it: defaults where unset, then in the right order. */
-export function checkBand(info: ThresholdInfo, band: Band | undefined): string | undefined {
-  const warn = band?.warn ?? info.warn;
-  const critical = band?.critical ?? info.critical;
+export function checkBand(info: ThresholdInfo, band: Band | undefined, profile?: string): string | undefined {
+  const base = defaultBand(info, profile);
+  const warn = band?.warn ?? base?.warn;
+  const critical = band?.critical ?? base?.critical;
+  if (warn === undefined && critical === undefined) {
+    return undefined;
+  }
+  if (warn === undefined || critical === undefined) {
+    return 'this band has no default: give both warn and critical';
+  }
   if (info.higherIsWorse && warn > critical) {
     return 'warn must not be above critical (higher values are worse)';
   }

@@ -77,6 +77,7 @@ export interface QueryTypeInfo {
 /** Keys of the status thresholds (crates/model/src/status.rs). */
 export const THRESHOLD_KEYS = [
   'p95LatencySeconds',
+  'toolP95LatencySeconds',
   'toolSuccessPercent',
   'activeWorkers',
   'cpuPercent',

@@ -128,6 +128,22 @@ describe('ConfigEditor', () => {
     expect(screen.getByText('warn must not be below critical (lower values are worse)')).toBeInTheDocument();
   });
 
+  it('shows the otel profile defaults, and asks for both bounds of a band without one', async () => {
+    const { last } = renderEditor(settings({ jsonData: { metricProfile: 'otel' } }));
+    await userEvent.click(screen.getByLabelText('Expand section Status thresholds'));
+    expect(screen.getByTestId(selectors.config.threshold('p95LatencySeconds', 'warn'))).toHaveAttribute(
+      'placeholder',
+      '3'
+    );
+    const toolWarn = screen.getByTestId(selectors.config.threshold('toolP95LatencySeconds', 'warn'));
+    expect(toolWarn).toHaveAttribute('placeholder', 'off');
+    await userEvent.type(toolWarn, '0.2');
+    expect(screen.getByText('this band has no default: give both warn and critical')).toBeInTheDocument();
+    await userEvent.type(screen.getByTestId(selectors.config.threshold('toolP95LatencySeconds', 'critical')), '1');
+    expect(screen.queryByText('this band has no default: give both warn and critical')).not.toBeInTheDocument();
+    expect(last().jsonData.thresholds).toEqual({ toolP95LatencySeconds: { warn: 0.2, critical: 1 } });
+  });
+
   it('keeps metric name overrides as logical name -> metric name', async () => {
     const { last } = renderEditor(settings());
     await userEvent.click(screen.getByLabelText('Expand section Metric names'));

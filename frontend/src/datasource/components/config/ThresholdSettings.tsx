@@ -3,7 +3,7 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { Field, Input, Stack } from '@grafana/ui';
 
 import { selectors } from '../../selectors';
-import { checkBand, THRESHOLDS, ThresholdInfo } from '../../settings';
+import { checkBand, defaultBand, THRESHOLDS, ThresholdInfo } from '../../settings';
 import { Band } from '../../types';
 import type { SectionProps } from '../ConfigEditor';
 
@@ -22,13 +22,14 @@ export function ThresholdSettings({ jsonData, onJsonDataChange }: SectionProps) 
   return (
     <ConfigSection
       title="Status thresholds"
-      description="When a service, tool or pool reads as warn or critical in tables and the ecosystem summary. Empty fields keep the defaults shown."
+      description="When a service, tool or pool reads as warn or critical in tables and the ecosystem summary. Empty fields keep the defaults shown, which follow the metric profile."
       isCollapsible
       isInitiallyOpen={Object.keys(thresholds).length > 0}
     >
       {THRESHOLDS.map((info) => {
         const band = thresholds[info.key] ?? {};
-        const problem = checkBand(info, band);
+        const problem = checkBand(info, band, jsonData.metricProfile);
+        const base = defaultBand(info, jsonData.metricProfile);
         const worse = info.higherIsWorse ? 'at or above' : 'at or below';
         const input = (which: 'warn' | 'critical') => (
           <Input
@@ -38,7 +39,7 @@ export function ThresholdSettings({ jsonData, onJsonDataChange }: SectionProps) 
             width={16}
             prefix={which}
             value={band[which] ?? ''}
-            placeholder={String(info[which])}
+            placeholder={base ? String(base[which]) : 'off'}
             onChange={(e) => {
               const text = e.currentTarget.value;
               setBand(info, { ...band, [which]: text === '' ? undefined : Number(text) });
