@@ -30,7 +30,9 @@ impl HitInfo {
         self.kind.to_string()
     }
 
-    /// Row of the thing in its frame's order as the renderer keeps it.
+    /// For a service or an exemplar, its row in the `ecosystemSummary` or exemplar frame
+    /// (so the shell can resolve Grafana's own links for it); for a tool or a pool, its
+    /// place in the renderer's worst-first order.
     #[wasm_bindgen(getter)]
     pub fn index(&self) -> usize {
         self.index
@@ -234,8 +236,8 @@ impl Renderer {
         self.info(hit::hit(&self.layout, summary, x, y))
     }
 
-    /// Like `hit`, and highlights it; returns whether the highlight changed (then call
-    /// `draw`) through `changed`.
+    /// Like `hit`, and highlights what is there; the shell calls `draw` when the answer's
+    /// kind or index differs from the last one.
     pub fn hover(&mut self, x: f32, y: f32) -> Option<HitInfo> {
         let summary = self.summary.as_ref().ok()?;
         self.view.hover = hit::hit(&self.layout, summary, x, y);
