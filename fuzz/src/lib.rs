@@ -17,7 +17,7 @@
 //! on stable with `cargo test`.
 
 use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
-use mcp_model::{Query, QueryType, Step};
+use mcp_model::{limits, Query, QueryType, Step};
 use mcp_plugin::limit::Limit;
 use mcp_plugin::settings::Settings;
 use mcp_plugin::upstream::{oracle, parse_matrix, Envelope, Matrix, MatrixError, MatrixParser};
@@ -45,8 +45,11 @@ pub fn query_model(data: &[u8]) {
             for p in &q.percentiles {
                 assert!(*p > 0.0 && *p < 100.0, "percentile {p} accepted");
             }
+            assert!(q.percentiles.len() <= limits::MAX_PERCENTILES);
+            assert!(q.expr.chars().count() <= limits::MAX_EXPR_CHARS);
+            assert!(q.filters.services.len() <= limits::MAX_FILTER_VALUES);
             assert!(
-                (1..=10_000).contains(&q.limit),
+                (1..=limits::MAX_LIMIT).contains(&q.limit),
                 "limit {} accepted",
                 q.limit
             );

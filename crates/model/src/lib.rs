@@ -10,6 +10,8 @@
 //! - [`promql`] builds selectors whose label values are always escaped, so no filter value
 //!   can change the structure of a query.
 //! - [`columns`] names the frames and columns the query types write and the panel reads.
+//! - [`limits`] bounds the work of one query (percentiles, filter values, `expr` length,
+//!   upstream calls, the time range), refused before any upstream call.
 //! - [`Step`] fixes the step and aligned range of a range query the way Grafana's
 //!   Prometheus datasource does, and the `auto` rate window.
 //!
@@ -24,6 +26,7 @@
 pub mod columns;
 pub mod duration;
 pub mod legend;
+pub mod limits;
 pub mod profile;
 pub mod promql;
 pub mod query;

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::duration::parse_duration;
+use crate::limits::{MAX_EXPR_CHARS, MAX_FILTER_VALUES, MAX_LIMIT, MAX_PERCENTILES};
 
 /// What went wrong reading one query; the text is what the user sees on the panel.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -37,6 +38,38 @@ pub enum QueryError {
         value: String,
         /// What is allowed instead.
         reason: String,
+    },
+    /// A field asks for more than one query may (see [`crate::limits`]).
+    #[error("field {field:?} has {count} {unit}, more than the limit of {limit}; {fix}")]
+    OverLimit {
+        /// Field name as in the query JSON.
+        field: &'static str,
+        /// How many there are.
+        count: usize,
+        /// What is counted ("values", "characters").
+        unit: &'static str,
+        /// The limit.
+        limit: usize,
+        /// What to do instead.
+        fix: &'static str,
+    },
+    /// The time range is reversed or empty.
+    #[error("the time range from {from_ms} to {to_ms} (ms since the epoch) {problem}; choose a range whose end is after its start")]
+    TimeRange {
+        /// Start, ms since the epoch.
+        from_ms: i64,
+        /// End, ms since the epoch.
+        to_ms: i64,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The query would fan out to more upstream calls than one query may.
+    #[error("this query would need {calls} upstream calls, more than the limit of {limit}; ask for fewer percentiles or split it over several queries")]
+    TooManyCalls {
+        /// Calls the query would send.
+        calls: usize,
+        /// The limit.
+        limit: usize,
     },
 }
 
@@ -162,7 +195,6 @@ pub struct Query {
 pub const DEFAULT_PERCENTILES: [f64; 3] = [50.0, 95.0, 99.0];
 /// Default of `limit`.
 pub const DEFAULT_LIMIT: usize = 100;
-const MAX_LIMIT: u64 = 10_000;
 
 impl Query {
     /// Parses a query from its JSON; the query type comes from the JSON's `queryType`.
@@ -209,6 +241,16 @@ impl Query {
                 field: "expr",
                 value: "\"\"".to_string(),
                 reason: "a promql query needs a PromQL expression".to_string(),
+            });
+        }
+        let expr_chars = expr.chars().count();
+        if expr_chars > MAX_EXPR_CHARS {
+            return Err(QueryError::OverLimit {
+                field: "expr",
+                count: expr_chars,
+                unit: "characters",
+                limit: MAX_EXPR_CHARS,
+                fix: "shorten the expression, for example with a recording rule",
             });
         }
         Ok(Query {
@@ -289,6 +331,15 @@ fn strings_field(obj: &Map<String, Value>, field: &'static str) -> Result<Vec<St
                     other => return Err(wrong(other)),
                 }
             }
+            if out.len() > MAX_FILTER_VALUES {
+                return Err(QueryError::OverLimit {
+                    field,
+                    count: out.len(),
+                    unit: "values",
+                    limit: MAX_FILTER_VALUES,
+                    fix: "pick fewer values, or leave the filter empty to keep them all",
+                });
+            }
             Ok(out)
         }
         Some(other) => Err(wrong(other)),
@@ -328,6 +379,15 @@ fn percentiles_field(obj: &Map<String, Value>) -> Result<Vec<f64>, QueryError> {
         if !out.contains(&p) {
             out.push(p);
         }
+    }
+    if out.len() > MAX_PERCENTILES {
+        return Err(QueryError::OverLimit {
+            field: FIELD,
+            count: out.len(),
+            unit: "values",
+            limit: MAX_PERCENTILES,
+            fix: "ask for fewer percentiles (each is one histogram query), or split them over several queries",
+        });
     }
     Ok(out)
 }
@@ -379,7 +439,7 @@ fn limit_field(obj: &Map<String, Value>) -> Result<usize, QueryError> {
         return Ok(DEFAULT_LIMIT);
     };
     match value.as_u64() {
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n as usize),
+        Some(n) if (1..=MAX_LIMIT as u64).contains(&n) => Ok(n as usize),
         Some(_) => Err(QueryError::InvalidValue {
             field: FIELD,
             value: short(value),
@@ -456,6 +516,10 @@ mod tests {
             ),
             (br#"{"queryType":"promql"}"#, "field \"expr\""),
             (
+                br#"{"queryType":"requestLatency","percentiles":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21]}"#,
+                "field \"percentiles\" has 21 values, more than the limit of 20; ask for fewer percentiles",
+            ),
+            (
                 br#"{"queryType":"requestLatency","exemplars":"yes"}"#,
                 "field \"exemplars\" must be true or false, got \"yes\"",
             ),
@@ -483,5 +547,64 @@ mod tests {
         let q = Query::from_json(br#"{"queryType":"requestRate","rateWindow":"$__rate_interval"}"#)
             .unwrap();
         assert_eq!(q.rate_window, RateWindow::Auto);
+    }
+
+    #[test]
+    fn fields_past_their_limits_are_refused_with_value_limit_and_fix() {
+        let many = |n: usize| {
+            (0..n)
+                .map(|i| format!("\"s{i}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let json = format!(
+            r#"{{"queryType":"requestRate","tools":[{}]}}"#,
+            many(MAX_FILTER_VALUES)
+        );
+        assert!(Query::from_json(json.as_bytes()).is_ok());
+        let json = format!(
+            r#"{{"queryType":"requestRate","tools":[{}]}}"#,
+            many(MAX_FILTER_VALUES + 1)
+        );
+        let err = Query::from_json(json.as_bytes()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("field \"tools\" has {} values, more than the limit of {MAX_FILTER_VALUES}; pick fewer values, or leave the filter empty to keep them all", MAX_FILTER_VALUES + 1)
+        );
+        // Duplicates do not count: they are one value.
+        let json = format!(
+            r#"{{"queryType":"requestRate","services":[{}]}}"#,
+            vec!["\"a\""; 1000].join(",")
+        );
+        assert!(Query::from_json(json.as_bytes()).is_ok());
+
+        let percentiles: Vec<String> = (1..=1000)
+            .map(|i| format!("{}", i as f64 / 10.01))
+            .collect();
+        let json = format!(
+            r#"{{"queryType":"requestLatency","percentiles":[{}]}}"#,
+            percentiles.join(",")
+        );
+        let err = Query::from_json(json.as_bytes()).unwrap_err().to_string();
+        assert!(
+            err.starts_with("field \"percentiles\" has 1000 values, more than the limit of 20;"),
+            "{err}"
+        );
+        let json = format!(
+            r#"{{"queryType":"requestLatency","percentiles":[{}]}}"#,
+            percentiles[..MAX_PERCENTILES].join(",")
+        );
+        assert_eq!(
+            Query::from_json(json.as_bytes()).unwrap().percentiles.len(),
+            MAX_PERCENTILES
+        );
+
+        let expr = format!("sum({})", "x".repeat(MAX_EXPR_CHARS));
+        let json = serde_json::json!({"queryType": "promql", "expr": expr}).to_string();
+        let err = Query::from_json(json.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("field \"expr\" has {} characters, more than the limit of {MAX_EXPR_CHARS}; shorten", MAX_EXPR_CHARS + 5)), "{err}");
+        let json = serde_json::json!({"queryType": "promql", "expr": "x".repeat(MAX_EXPR_CHARS)})
+            .to_string();
+        assert!(Query::from_json(json.as_bytes()).is_ok());
     }
 }

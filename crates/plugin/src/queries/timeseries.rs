@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
 use mcp_frames::{Field, FieldConfig, FieldValues, Frame, FrameMeta, FrameType, Notice};
-use mcp_model::{format_duration, legend, Step};
+use mcp_model::{format_duration, legend, limits, Step};
 
 use super::table::Column;
 use super::{Context, QueryFailure};
@@ -64,6 +64,7 @@ pub fn columns_over_time(columns: Vec<Column>) -> Vec<RangeQuery> {
 
 /// Runs `queries` concurrently over the context's range; one frame per series, in order.
 pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Frame>, QueryFailure> {
+    limits::check_calls(queries.len()).map_err(QueryFailure::Query)?;
     let step = ctx.step();
     let answers = try_join_all(
         queries
