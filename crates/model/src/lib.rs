@@ -35,6 +35,8 @@ pub mod step;
 
 pub use duration::{format_duration, parse_duration, DurationError};
 pub use profile::{Family, Kind, Profile, ProfileError, ProfileKind};
-pub use query::{ExemplarSource, Filters, Format, Query, QueryError, QueryType, RateWindow};
+pub use query::{
+    ExemplarSource, Filters, Format, Query, QueryError, QueryField, QueryType, RateWindow,
+};
 pub use status::{Band, Direction, Status, ThresholdError, Thresholds};
 pub use step::Step;

@@ -74,10 +74,10 @@ pub enum QueryError {
 }
 
 macro_rules! query_types {
-    ($($variant:ident => $name:literal),* $(,)?) => {
+    ($($variant:ident => $name:literal, $format:ident, [$($field:ident),*], $about:literal;)*) => {
         /// The question a query asks; `queryType` in the query JSON.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum QueryType { $(#[doc = $name] $variant),* }
+        pub enum QueryType { $(#[doc = $about] $variant),* }
 
         impl QueryType {
             /// Every query type, in the order the editor lists them.
@@ -92,26 +92,114 @@ macro_rules! query_types {
             pub fn from_name(name: &str) -> Option<QueryType> {
                 match name { $($name => Some(QueryType::$variant),)* _ => None }
             }
+
+            /// What the type answers, in one line as the editor shows it.
+            pub fn description(self) -> &'static str {
+                match self { $(QueryType::$variant => $about),* }
+            }
+
+            /// The shape of the answer when the query sets no `format`.
+            pub fn default_format(self) -> Format {
+                match self { $(QueryType::$variant => Format::$format),* }
+            }
+
+            /// The query fields this type reads, besides `queryType`.
+            pub fn fields(self) -> &'static [QueryField] {
+                match self { $(QueryType::$variant => &[$(QueryField::$field),*]),* }
+            }
         }
     };
 }
 
 query_types! {
-    EcosystemSummary => "ecosystemSummary",
-    RequestRate => "requestRate",
-    RequestLatency => "requestLatency",
-    ErrorRate => "errorRate",
-    ToolHealth => "toolHealth",
-    PoolCapacity => "poolCapacity",
-    AgentTasks => "agentTasks",
-    Workflows => "workflows",
-    Sessions => "sessions",
-    Memory => "memory",
-    Cache => "cache",
-    System => "system",
-    OtlpOperations => "otlpOperations",
-    Exemplars => "exemplars",
-    Promql => "promql",
+    EcosystemSummary => "ecosystemSummary", Table, [Services, Tools, Pools, RateWindow, Limit],
+        "One row per service: up, traffic, 5xx %, p95, tool success, workers, sessions, CPU and memory, with a status and its reasons; and the worst tools and pools";
+    RequestRate => "requestRate", Timeseries, [Services, RateWindow],
+        "Requests per second of each service";
+    RequestLatency => "requestLatency", Timeseries, [Services, Percentiles, RateWindow, Exemplars],
+        "Request duration percentiles of each service (p50, p95, p99 unless you pick others)";
+    ErrorRate => "errorRate", Timeseries, [Services, RateWindow],
+        "Share of requests that failed with a 5xx, per service";
+    ToolHealth => "toolHealth", Table, [Services, Tools, Format, RateWindow, Exemplars],
+        "Calls/s, success %, errors/s, p50 and p95 of each tool, with a status; as time series, success % per tool";
+    PoolCapacity => "poolCapacity", Timeseries, [Services, Pools, Format],
+        "Active workers of each worker pool; as a table, current, min and max with a status";
+    AgentTasks => "agentTasks", Timeseries, [Services, AgentTypes, Format, RateWindow],
+        "Tasks per second of each agent type; the table adds success % and p95";
+    Workflows => "workflows", Timeseries, [Services, Adapters, Format, RateWindow],
+        "Workflow runs per second of each adapter; the table adds success %";
+    Sessions => "sessions", Timeseries, [Services, Operations, Format, RateWindow],
+        "Active sessions of each service, and session operations by operation and outcome";
+    Memory => "memory", Timeseries, [Services, Format, RateWindow],
+        "Memory syncs by source and outcome, memories stored, and embeddings by model";
+    Cache => "cache", Timeseries, [Services, CacheLayers, Format, RateWindow],
+        "Cache hit ratio of each service and cache layer";
+    System => "system", Timeseries, [Services, Format],
+        "CPU %, memory, open files and disk % of each service; the table judges them";
+    OtlpOperations => "otlpOperations", Timeseries, [Services, Operations, Format, RateWindow],
+        "Operations per second, p95 and average duration, and active connections of each service, from OTLP metrics";
+    Exemplars => "exemplars", Timeseries, [Services, Tools, ExemplarSource, Limit],
+        "Trace-linked samples of requests or tool calls, failing and slowest first";
+    Promql => "promql", Timeseries, [Expr, LegendFormat],
+        "Your own PromQL expression, with a legend";
+}
+
+/// A field of the query JSON, beside `queryType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryField {
+    /// `services`: `job` values.
+    Services,
+    /// `tools`: `tool_name` values.
+    Tools,
+    /// `pools`: `pool_type` values.
+    Pools,
+    /// `agentTypes`: `agent_type` values.
+    AgentTypes,
+    /// `adapters`: `adapter` values.
+    Adapters,
+    /// `cacheLayers`: `cache_layer` values.
+    CacheLayers,
+    /// `operations`: `operation` values.
+    Operations,
+    /// `percentiles`: latency percentiles.
+    Percentiles,
+    /// `format`: "timeseries" or "table".
+    Format,
+    /// `rateWindow`: "auto" or a duration.
+    RateWindow,
+    /// `exemplarSource`: "http" or "tool".
+    ExemplarSource,
+    /// `limit`: exemplars kept, rows of top-N tables.
+    Limit,
+    /// `expr`: PromQL of a promql query.
+    Expr,
+    /// `legendFormat`: legend of a promql query.
+    LegendFormat,
+    /// `exemplars`: also return the matching exemplars.
+    Exemplars,
+}
+
+impl QueryField {
+    /// The field's name in the query JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryField::Services => "services",
+            QueryField::Tools => "tools",
+            QueryField::Pools => "pools",
+            QueryField::AgentTypes => "agentTypes",
+            QueryField::Adapters => "adapters",
+            QueryField::CacheLayers => "cacheLayers",
+            QueryField::Operations => "operations",
+            QueryField::Percentiles => "percentiles",
+            QueryField::Format => "format",
+            QueryField::RateWindow => "rateWindow",
+            QueryField::ExemplarSource => "exemplarSource",
+            QueryField::Limit => "limit",
+            QueryField::Expr => "expr",
+            QueryField::LegendFormat => "legendFormat",
+            QueryField::Exemplars => "exemplars",
+        }
+    }
 }
 
 impl QueryType {
@@ -127,6 +215,16 @@ pub enum Format {
     Timeseries,
     /// One wide frame, a row per entity.
     Table,
+}
+
+impl Format {
+    /// The value of the `format` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Timeseries => "timeseries",
+            Format::Table => "table",
+        }
+    }
 }
 
 /// The range of `rate()`: Grafana's `$__rate_interval` rule, or a fixed duration.
@@ -481,6 +579,24 @@ mod tests {
     fn every_type_round_trips_its_name() {
         for t in QueryType::ALL {
             assert_eq!(QueryType::from_name(t.as_str()), Some(*t));
+        }
+    }
+
+    #[test]
+    fn every_field_a_type_reads_is_a_field_the_parser_reads() {
+        for t in QueryType::ALL {
+            assert!(!t.description().is_empty());
+            for f in t.fields() {
+                let json = format!(
+                    r#"{{"queryType":"promql","expr":"up","{}":{{"wrong":1}}}}"#,
+                    f.as_str()
+                );
+                let err = Query::from_json(json.as_bytes()).unwrap_err().to_string();
+                assert!(
+                    err.contains(&format!("{:?}", f.as_str())),
+                    "{t:?} {f:?}: {err}"
+                );
+            }
         }
     }
 

@@ -1,14 +1,16 @@
 //! CallResource endpoints for editors, template variables and the config page: lists of
-//! services and of the values of one MCP label within a time range, and the ecosystem
-//! check ("Save & test" as one JSON object).
+//! services and of the values of one MCP label within a time range, the ecosystem check
+//! ("Save & test" as one JSON object), the query types, and the PromQL a query would run.
 
 use std::collections::BTreeMap;
 
 use mcp_model::promql::Selector;
-use mcp_model::Family;
+use mcp_model::{Family, Query, QueryError, QueryType};
+use serde_json::{json, Value};
 
 use crate::health;
 use crate::instance::Instance;
+use crate::queries::{self, Context, QueryFailure};
 
 /// An HTTP-like answer: status and JSON body.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,31 +54,122 @@ const LISTS: &[(&str, &str, &[Family])] = &[
     ),
 ];
 
-/// Answers `<method> <path>?<query>`; `now_ms` bounds the default range (the last hour).
+/// One request to a resource.
+pub struct Request<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// Path below the datasource's `resources/`.
+    pub path: &'a str,
+    /// The URL with its query string.
+    pub url: &'a str,
+    /// The body (JSON for `POST promql`).
+    pub body: &'a [u8],
+}
+
+/// Answers a resource request; `now_ms` bounds the default range (the last hour).
 ///
-/// Paths: `ecosystemCheck` (the health object), `services`, `values/<label>` (label as the
+/// Paths: `GET ecosystemCheck` (the health object), `GET queryTypes`, `POST promql` (the
+/// upstream calls a query would make), `GET services`, `GET values/<label>` (label as the
 /// seed names it, e.g. `tool_name`), and the editor lists `tools`, `pools`, `agentTypes`,
 /// `adapters`, `cacheLayers`, `operations`. Every list is scoped by the `services`
 /// parameter (comma-separated jobs) and the `from`/`to` range in milliseconds.
-pub async fn handle(
-    instance: &Instance,
-    method: &str,
-    path: &str,
-    url: &str,
-    now_ms: i64,
-) -> Reply {
-    let path = path.trim_matches('/');
+pub async fn handle(instance: &Instance, req: &Request<'_>, now_ms: i64) -> Reply {
+    let path = req.path.trim_matches('/');
+    let method = req.method;
+    if path == "promql" {
+        if !method.eq_ignore_ascii_case("POST") {
+            return Reply::error(405, format!("method {method} is not supported; use POST"));
+        }
+        return promql_preview(instance, req.body, now_ms);
+    }
     if !method.eq_ignore_ascii_case("GET") {
         return Reply::error(405, format!("method {method} is not supported; use GET"));
     }
-    if path == "ecosystemCheck" {
-        let health = health::check(instance, now_ms).await;
-        return Reply {
-            status: 200,
-            body: serde_json::to_vec(&health).unwrap_or_default(),
-        };
+    match path {
+        "ecosystemCheck" => {
+            let health = health::check(instance, now_ms).await;
+            Reply {
+                status: 200,
+                body: serde_json::to_vec(&health).unwrap_or_default(),
+            }
+        }
+        "queryTypes" => Reply::json(200, &query_types()),
+        _ => list(instance, path, req.url, now_ms).await,
     }
-    list(instance, path, url, now_ms).await
+}
+
+/// Every query type with what it answers, its default format and the fields it reads.
+fn query_types() -> Value {
+    QueryType::ALL
+        .iter()
+        .map(|t| {
+            json!({
+                "queryType": t.as_str(),
+                "description": t.description(),
+                "defaultFormat": t.default_format().as_str(),
+                "fields": t.fields().iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// `POST promql`: `{"query": <query JSON>, "from": ms, "to": ms, "intervalMs": n,
+/// "maxDataPoints": n}` -> `{"queries": [call, ...]}`, planned by the code QueryData runs.
+fn promql_preview(instance: &Instance, body: &[u8], now_ms: i64) -> Reply {
+    let request: Value = match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) | Err(_) => {
+            return Reply::error(
+                400,
+                "the body must be a JSON object: {\"query\": {...}, \"from\": <ms>, \"to\": <ms>, \"intervalMs\": <n>, \"maxDataPoints\": <n>}".to_string(),
+            )
+        }
+    };
+    let int = |key: &str, default: i64| -> Result<i64, String> {
+        match request.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| format!("field {key:?} has value {v}: use a whole number")),
+        }
+    };
+    let numbers = (|| {
+        Ok::<_, String>((
+            int("from", now_ms - 3_600_000)?,
+            int("to", now_ms)?,
+            int("intervalMs", 0)?,
+            int("maxDataPoints", 0)?,
+        ))
+    })();
+    let (from_ms, to_ms, interval_ms, max_data_points) = match numbers {
+        Ok(n) => n,
+        Err(e) => return Reply::error(400, e),
+    };
+    let query_json = match request.get("query") {
+        Some(q @ Value::Object(_)) => q.to_string(),
+        _ => {
+            let failure = QueryFailure::Query(QueryError::InvalidJson(
+                "the body has no \"query\" object".to_string(),
+            ));
+            return Reply::error(400, failure.to_string());
+        }
+    };
+    let ctx = Context {
+        settings: &instance.settings,
+        prometheus: &instance.prometheus,
+        from_ms,
+        to_ms,
+        interval_ms,
+        max_data_points,
+        from_alert: false,
+    };
+    let planned = Query::parse(query_json.as_bytes(), "")
+        .map_err(QueryFailure::Query)
+        .and_then(|q| queries::plan(&ctx, &q));
+    match planned {
+        Ok(plan) => Reply::json(200, &json!({ "queries": plan.calls() })),
+        Err(failure) => Reply::error(400, failure.to_string()),
+    }
 }
 
 /// The editor lists and `values/<label>`.
@@ -137,7 +230,7 @@ async fn list(instance: &Instance, path: &str, url: &str, now_ms: i64) -> Reply 
             return Reply::error(
                 404,
                 format!(
-                    "no resource {path:?}; use ecosystemCheck, services, {}",
+                    "no resource {path:?}; use ecosystemCheck, queryTypes, promql, services, {}",
                     names.join(", ")
                 ),
             );

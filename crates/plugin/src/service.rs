@@ -210,7 +210,15 @@ impl Resource for Plugin {
                 }))
                 .unwrap_or_default(),
             },
-            Ok(inst) => resources::handle(&inst, &req.method, &req.path, &req.url, now_ms()).await,
+            Ok(inst) => {
+                let request = resources::Request {
+                    method: &req.method,
+                    path: &req.path,
+                    url: &req.url,
+                    body: &req.body,
+                };
+                resources::handle(&inst, &request, now_ms()).await
+            }
         };
         let mut headers = std::collections::HashMap::new();
         headers.insert(

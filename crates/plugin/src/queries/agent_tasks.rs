@@ -1,79 +1,57 @@
 //! `agentTasks`: task rate per agent type; the table adds success % and p95 duration.
 
-use mcp_frames::Frame;
-use mcp_model::promql::{percent_of, quantile, sum_rate, Selector};
+use mcp_model::promql::{percent_of, quantile, sum_rate};
 use mcp_model::{Family, Format, Query};
 
 use super::table::{self, low_success, Column, Key, Table, Verdict};
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    let step = ctx.step();
-    let w = ctx.rate_window(query, &step);
-    let profile = &ctx.settings.profile;
-    let tasks = Selector::new(profile.metric(Family::AgentTasks))
-        .one_of("job", &query.filters.services)
-        .one_of("agent_type", &query.filters.agent_types);
-    if ctx.format(query, Format::Timeseries) == Format::Timeseries {
-        return timeseries::run(
-            ctx,
-            vec![RangeQuery::new(
-                sum_rate(&tasks, "agent_type", &w),
-                "ops",
-                "{{agent_type}}",
-            )],
-        )
-        .await;
+const TASKS: &str = "tasks/s";
+const SUCCESS: &str = "success %";
+const P95: &str = "p95";
+
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let w = ctx.rate_window(query, &ctx.step());
+    let keys = vec![Key::new("agent_type", "agent type")];
+    let by = table::by(&keys);
+    let agents = &query.filters.agent_types;
+    let tasks = ctx
+        .family(Family::AgentTasks, query)
+        .one_of("agent_type", agents);
+    if ctx.format(query) == Format::Timeseries {
+        let q = RangeQuery::new(
+            "tasks per second",
+            sum_rate(&tasks, &by, &w),
+            "ops",
+            "{{agent_type}}",
+        );
+        return Plan::lines(ctx, vec![q]);
     }
-    let buckets = Selector::new(format!(
-        "{}_bucket",
-        profile.metric(Family::AgentTaskDuration)
-    ))
-    .one_of("job", &query.filters.services)
-    .one_of("agent_type", &query.filters.agent_types);
+    let buckets = ctx
+        .buckets(Family::AgentTaskDuration, query)
+        .one_of("agent_type", agents);
     let band = ctx.settings.thresholds.tool_success_percent;
     let table = Table {
-        keys: vec![Key {
-            label: "agent_type",
-            title: "agent type",
-        }],
         columns: vec![
-            Column {
-                title: "tasks/s",
-                metric: "tasks_per_second",
-                unit: "ops",
-                expr: sum_rate(&tasks, "agent_type", &w),
-                band: None,
-            },
-            Column {
-                title: "success %",
-                metric: "success_percent",
-                unit: "percent",
-                expr: percent_of(
-                    &tasks.clone().eq("status", "success"),
-                    &tasks,
-                    "agent_type",
-                    &w,
-                ),
-                band: Some(band),
-            },
-            Column {
-                title: "p95",
-                metric: "p95_seconds",
-                unit: "s",
-                expr: quantile(0.95, &buckets, "agent_type", &w),
-                band: None,
-            },
+            Column::new(TASKS, "tasks_per_second", "ops", sum_rate(&tasks, &by, &w)),
+            Column::new(
+                SUCCESS,
+                "success_percent",
+                "percent",
+                percent_of(&tasks.clone().eq("status", "success"), &tasks, &by, &w),
+            )
+            .with_band(band),
+            Column::new(P95, "p95_seconds", "s", quantile(0.95, &buckets, &by, &w)),
         ],
+        keys,
     };
-    table::run(ctx, "agentTasks", table, |row| {
-        let agent = &row.key[0];
+    Plan::table("agentTasks", table, move |row| {
+        let agent = row.key("agent_type");
         let mut v = Verdict::ok();
-        v.judge(band, row.get(1), |x, bound| {
+        v.judge(band, row.get(SUCCESS), |x, bound| {
             low_success(&format!("{agent} tasks"), x, bound)
         });
         v
     })
-    .await
 }

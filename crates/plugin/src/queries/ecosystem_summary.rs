@@ -18,23 +18,13 @@ use mcp_model::columns::{self, summary, worst};
 use mcp_model::promql::{quantile, Selector};
 use mcp_model::{Family, Query, Status, Thresholds};
 
+use super::plan::{Call, CallKind};
 use super::table::{
-    bytes, low_success, percent, seconds, too_high, Column, Fetched, Key, Row, Table, Verdict,
+    bytes, low_success, percent, seconds, too_high, Cells, Column, Fetched, Key, Row, Table,
+    Verdict,
 };
-use super::{Context, QueryFailure};
+use super::{Context, Plan, QueryFailure};
 use crate::upstream::InstantSample;
-
-/// Column positions of the summary table.
-const UP: usize = 0;
-const REQUEST_RATE: usize = 1;
-const ERROR_PERCENT: usize = 2;
-const P95: usize = 3;
-const TOOL_SUCCESS: usize = 4;
-const TOOL_CALLS: usize = 5;
-const WORKERS: usize = 6;
-const SESSIONS: usize = 7;
-const CPU: usize = 8;
-const MEMORY: usize = 9;
 
 /// The label tagging each branch of a call with the part it answers.
 const PART: &str = "mcp_summary_part";
@@ -104,12 +94,13 @@ impl Part {
     }
 }
 
-/// The PromQL of every part.
-struct Plan {
+/// The PromQL of every part, and the settings the rows are judged by.
+pub struct Summary {
     parts: Vec<(Part, String)>,
+    thresholds: Thresholds,
 }
 
-impl Plan {
+impl Summary {
     fn expr(&self, part: Part) -> &str {
         self.parts
             .iter()
@@ -134,23 +125,16 @@ impl Plan {
     }
 }
 
-fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let step = ctx.step();
-    let w = ctx.rate_window(query, &step);
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let w = ctx.rate_window(query, &ctx.step());
     let profile = &ctx.settings.profile;
     let jobs = &query.filters.services;
-    let by_job = |family: Family, agg: &str| {
-        let sel = Selector::new(profile.metric(family)).one_of("job", jobs);
-        format!("{agg} by (job) ({sel})")
-    };
-    let requests = Selector::new(profile.metric(Family::HttpRequests)).one_of("job", jobs);
+    let by_job =
+        |family: Family, agg: &str| format!("{agg} by (job) ({})", ctx.family(family, query));
+    let requests = ctx.family(Family::HttpRequests, query);
     let rate_by_job = |sel: Selector| format!("sum by (job) (rate({sel}[{w}]))");
-    let calls = profile
-        .tool_calls()
-        .one_of("job", jobs)
-        .one_of(profile.tool_label(), &query.filters.tools);
-    let buckets = Selector::new(format!("{}_bucket", profile.metric(Family::HttpDuration)))
-        .one_of("job", jobs);
+    let calls = ctx.tools(profile.tool_calls(), query);
+    let buckets = ctx.buckets(Family::HttpDuration, query);
     // Families the columns do not read: a job exporting only those still gets its row.
     let read = [
         Family::HttpRequests,
@@ -188,8 +172,7 @@ fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
                 Part::Errors => rate_by_job(profile.request_errors(requests.clone())),
                 Part::Workers => format!(
                     "sum by (job, pool_type) ({})",
-                    Selector::new(profile.metric(Family::PoolWorkers))
-                        .one_of("job", jobs)
+                    ctx.family(Family::PoolWorkers, query)
                         .one_of("pool_type", &query.filters.pools)
                 ),
                 Part::ToolSuccesses => rate_by_tool(profile.tool_successes(calls.clone())),
@@ -202,251 +185,171 @@ fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
             (part, expr)
         })
         .collect();
-    Plan { parts }
+    Plan::Summary(Box::new(Summary {
+        parts,
+        thresholds: ctx.settings.thresholds,
+    }))
 }
 
-fn column(
-    title: &'static str,
-    metric: &'static str,
-    unit: &'static str,
-    expr: String,
-    band: Option<mcp_model::Band>,
-) -> Column {
-    Column {
-        title,
-        metric,
-        unit,
-        expr,
-        band,
+impl Summary {
+    /// The concurrent calls, each its parts joined by `or`.
+    pub fn calls(&self) -> Vec<Call> {
+        CALLS
+            .iter()
+            .map(|parts| Call {
+                expr: self.call(parts),
+                kind: CallKind::Instant,
+                step_ms: None,
+                purpose: parts.iter().map(|p| p.tag()).collect::<Vec<_>>().join(", "),
+            })
+            .collect()
     }
-}
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    let t = ctx.settings.thresholds;
-    let plan = plan(ctx, query);
-    let [first, second] = CALLS.map(|parts| plan.call(parts));
-    let at = ctx.to_ms;
-    let answers = try_join(
-        ctx.prometheus.query(&first, at),
-        ctx.prometheus.query(&second, at),
-    )
-    .await?;
-    let answers = [answers.0, answers.1];
-    let notices = answers
-        .iter()
-        .flat_map(|a| &a.warnings)
-        .map(Notice::warning)
-        .collect();
+    /// Runs the calls and derives the rows, the verdicts and the worst tools and pools.
+    pub async fn execute(
+        &self,
+        ctx: &Context<'_>,
+        query: &Query,
+    ) -> Result<Vec<Frame>, QueryFailure> {
+        let t = &self.thresholds;
+        let [first, second] = CALLS.map(|parts| self.call(parts));
+        let at = ctx.to_ms;
+        let answers = try_join(
+            ctx.prometheus.query(&first, at),
+            ctx.prometheus.query(&second, at),
+        )
+        .await?;
+        let answers = [answers.0, answers.1];
+        let executed = format!("{first}\n{second}");
+        let notices = answers
+            .iter()
+            .flat_map(|a| &a.warnings)
+            .map(Notice::warning)
+            .collect();
 
-    let mut columns = Columns::default();
-    let mut requests = BTreeMap::new();
-    let mut errors = BTreeMap::new();
-    let (mut pools, mut successes, mut failures) =
-        (Entities::new(), Entities::new(), Entities::new());
-    for sample in answers.iter().flat_map(|a| &a.data) {
-        let (Some(job), Some(part)) = (
-            sample.labels.get("job"),
-            sample.labels.get(PART).and_then(|t| Part::of(t)),
-        ) else {
-            continue;
-        };
-        let v = sample.value;
-        match part {
-            Part::Up => columns.set(job, UP, v),
-            Part::P95 => columns.set(job, P95, v),
-            Part::Sessions => columns.set(job, SESSIONS, v),
-            Part::Cpu => columns.set(job, CPU, v),
-            Part::Memory => columns.set(job, MEMORY, v),
-            Part::Requests => {
-                requests.insert(job, v);
-            }
-            Part::Errors => {
-                errors.insert(job, v);
-            }
-            Part::Workers => add_entity(&mut pools, sample, "pool_type"),
-            Part::ToolSuccesses => add_entity(&mut successes, sample, "tool_name"),
-            Part::ToolFailures => add_entity(&mut failures, sample, "tool_name"),
-            Part::Presence => {
-                columns.row(job);
+        let mut columns = Columns::default();
+        let mut requests = BTreeMap::new();
+        let mut errors = BTreeMap::new();
+        let (mut pools, mut successes, mut failures) =
+            (Entities::new(), Entities::new(), Entities::new());
+        for sample in answers.iter().flat_map(|a| &a.data) {
+            let (Some(job), Some(part)) = (
+                sample.labels.get("job"),
+                sample.labels.get(PART).and_then(|t| Part::of(t)),
+            ) else {
+                continue;
+            };
+            let v = sample.value;
+            match part {
+                Part::Up => columns.set(job, summary::UP, v),
+                Part::P95 => columns.set(job, summary::P95, v),
+                Part::Sessions => columns.set(job, summary::SESSIONS, v),
+                Part::Cpu => columns.set(job, summary::CPU, v),
+                Part::Memory => columns.set(job, summary::MEMORY, v),
+                Part::Requests => {
+                    requests.insert(job, v);
+                }
+                Part::Errors => {
+                    errors.insert(job, v);
+                }
+                Part::Workers => add_entity(&mut pools, sample, "pool_type"),
+                Part::ToolSuccesses => add_entity(&mut successes, sample, "tool_name"),
+                Part::ToolFailures => add_entity(&mut failures, sample, "tool_name"),
+                Part::Presence => columns.row(job),
             }
         }
+        for (job, total) in &requests {
+            columns.set(job, summary::REQUEST_RATE, *total);
+            let failed = errors.get(job).copied().unwrap_or(0.0);
+            columns.set(job, summary::ERROR_PERCENT, share(failed, *total));
+        }
+        let calls = tool_calls(&successes, &failures);
+        let tools = tool_success(&calls, &successes);
+        for (job, (all, ok)) in sum_per_job(&calls, &successes) {
+            columns.set(job, summary::TOOL_CALLS, all);
+            columns.set(job, summary::TOOL_SUCCESS, share(ok, all));
+        }
+        for ((job, _), workers) in &pools {
+            columns.add(job, summary::WORKERS, *workers);
+        }
+        let table = summary_table(t);
+        let fetched = Fetched {
+            rows: columns.into_rows(&table),
+            notices,
+            executed: executed.clone(),
+        };
+        let verdicts: Vec<Verdict> = fetched
+            .rows
+            .iter()
+            .map(|row| judge_service(t, &Cells::new(&table, row), &tools, &pools))
+            .collect();
+        if ctx.from_alert {
+            return Ok(table.alert_frames(&fetched, &verdicts));
+        }
+        let worst = worst_frame(t, &tools, &pools, executed, query.limit);
+        Ok(vec![table.frame(summary::FRAME, fetched, verdicts), worst])
     }
-    for (job, total) in &requests {
-        columns.set(job, REQUEST_RATE, *total);
-        columns.set(
-            job,
-            ERROR_PERCENT,
-            share(errors.get(job).copied().unwrap_or(0.0), *total),
-        );
-    }
-    let calls = tool_calls(&successes, &failures);
-    let tools = tool_success(&calls, &successes);
-    for (job, (all, ok)) in sum_per_job(&calls, &successes) {
-        columns.set(job, TOOL_CALLS, all);
-        columns.set(job, TOOL_SUCCESS, share(ok, all));
-    }
-    for ((job, _), workers) in &pools {
-        columns.add(job, WORKERS, *workers);
-    }
-    let fetched = Fetched {
-        rows: columns.into_rows(),
-        notices,
-        executed: format!("{first}\n{second}"),
-    };
-    let verdicts: Vec<Verdict> = fetched
-        .rows
-        .iter()
-        .map(|row| judge_service(&t, row, &tools, &pools))
-        .collect();
-
-    let summary = summary_table(&plan, &t);
-    if ctx.from_alert {
-        return Ok(summary.alert_frames(&fetched, &verdicts));
-    }
-    let worst = worst_frame(
-        &t,
-        &tools,
-        &pools,
-        &tool_expr(&plan),
-        plan.expr(Part::Workers),
-        query.limit,
-    );
-    Ok(vec![
-        summary.frame(summary::FRAME, fetched, verdicts),
-        worst,
-    ])
 }
 
-/// What tool success % is computed from.
-fn tool_expr(plan: &Plan) -> String {
-    let (ok, calls) = ok_and_calls(plan);
-    format!("100 * {ok} / ({calls})")
-}
-
-/// Successes and all calls per (job, tool) in PromQL: a tool with one outcome only has no
-/// series for the other, so each side falls back to zero rather than dropping the tool.
-fn ok_and_calls(plan: &Plan) -> (String, String) {
-    let ok = plan.expr(Part::ToolSuccesses);
-    let failed = plan.expr(Part::ToolFailures);
-    (
-        format!("({ok} or {failed} * 0)"),
-        format!("({ok} or {failed} * 0) + ({failed} or {ok} * 0)"),
-    )
-}
-
-/// Every column of the summary, in order, each with the PromQL (or the parts) it comes
-/// from.
-fn summary_table(plan: &Plan, t: &Thresholds) -> Table {
+/// Every column of the summary, in order. Values come from the tagged calls and are
+/// derived here, so no column has PromQL of its own.
+fn summary_table(t: &Thresholds) -> Table {
+    let column = |title, metric, unit| Column::new(title, metric, unit, String::new());
     Table {
-        keys: vec![Key {
-            label: "job",
-            title: columns::SERVICE,
-        }],
+        keys: vec![Key::new("job", columns::SERVICE)],
         columns: vec![
-            column(
-                summary::UP,
-                "up",
-                "none",
-                plan.expr(Part::Up).to_string(),
-                None,
-            ),
-            column(
-                summary::REQUEST_RATE,
-                "request_rate",
-                "reqps",
-                plan.expr(Part::Requests).to_string(),
-                None,
-            ),
-            column(
-                summary::ERROR_PERCENT,
-                "error_percent",
-                "percent",
-                format!(
-                    "100 * {} / {}",
-                    plan.expr(Part::Errors),
-                    plan.expr(Part::Requests)
-                ),
-                None,
-            ),
-            column(
-                summary::P95,
-                "p95_seconds",
-                "s",
-                plan.expr(Part::P95).to_string(),
-                Some(t.p95_latency_seconds),
-            ),
-            column(
-                summary::TOOL_SUCCESS,
-                "tool_success_percent",
-                "percent",
-                tool_expr(plan),
-                Some(t.tool_success_percent),
-            ),
-            column(
-                summary::TOOL_CALLS,
-                "tool_calls_per_second",
-                "ops",
-                ok_and_calls(plan).1,
-                None,
-            ),
-            column(
-                summary::WORKERS,
-                "active_workers",
-                "none",
-                plan.expr(Part::Workers).to_string(),
-                None,
-            ),
-            column(
-                summary::SESSIONS,
-                "active_sessions",
-                "none",
-                plan.expr(Part::Sessions).to_string(),
-                None,
-            ),
-            column(
-                summary::CPU,
-                "cpu_percent",
-                "percent",
-                plan.expr(Part::Cpu).to_string(),
-                Some(t.cpu_percent),
-            ),
-            column(
-                summary::MEMORY,
-                "memory_bytes",
-                "bytes",
-                plan.expr(Part::Memory).to_string(),
-                Some(t.memory_bytes),
-            ),
+            column(summary::UP, "up", "none"),
+            column(summary::REQUEST_RATE, "request_rate", "reqps"),
+            column(summary::ERROR_PERCENT, "error_percent", "percent"),
+            column(summary::P95, "p95_seconds", "s").with_band(t.p95_latency_seconds),
+            column(summary::TOOL_SUCCESS, "tool_success_percent", "percent")
+                .with_band(t.tool_success_percent),
+            column(summary::TOOL_CALLS, "tool_calls_per_second", "ops"),
+            column(summary::WORKERS, "active_workers", "none"),
+            column(summary::SESSIONS, "active_sessions", "none"),
+            column(summary::CPU, "cpu_percent", "percent").with_band(t.cpu_percent),
+            column(summary::MEMORY, "memory_bytes", "bytes").with_band(t.memory_bytes),
         ],
     }
 }
 
-/// Summary rows under construction, by job.
+/// Summary rows under construction: values by column title, by job.
 #[derive(Default)]
-struct Columns(BTreeMap<String, Vec<f64>>);
+struct Columns(BTreeMap<String, BTreeMap<&'static str, f64>>);
 
 impl Columns {
-    fn row(&mut self, job: &str) -> &mut Vec<f64> {
+    fn row(&mut self, job: &str) {
+        self.0.entry(job.to_string()).or_default();
+    }
+
+    fn set(&mut self, job: &str, column: &'static str, value: f64) {
         self.0
             .entry(job.to_string())
-            .or_insert_with(|| vec![f64::NAN; MEMORY + 1])
+            .or_default()
+            .insert(column, value);
     }
 
-    fn set(&mut self, job: &str, column: usize, value: f64) {
-        self.row(job)[column] = value;
+    fn add(&mut self, job: &str, column: &'static str, value: f64) {
+        let cell = self
+            .0
+            .entry(job.to_string())
+            .or_default()
+            .entry(column)
+            .or_insert(0.0);
+        *cell += value;
     }
 
-    fn add(&mut self, job: &str, column: usize, value: f64) {
-        let cell = &mut self.row(job)[column];
-        *cell = if cell.is_nan() { value } else { *cell + value };
-    }
-
-    fn into_rows(self) -> Vec<Row> {
+    /// Rows in the column order of `table`; a value not found is NaN.
+    fn into_rows(self, table: &Table) -> Vec<Row> {
         self.0
             .into_iter()
             .map(|(job, values)| Row {
                 key: vec![job],
-                values,
+                values: table
+                    .columns
+                    .iter()
+                    .map(|c| values.get(c.title).copied().unwrap_or(f64::NAN))
+                    .collect(),
             })
             .collect()
     }
@@ -515,16 +418,16 @@ fn of_job<'a>(entities: &'a Entities, job: &'a str) -> impl Iterator<Item = (&'a
 
 /// A service's status: critical when its target is down, else the worst of its p95, each
 /// tool's success, each pool's workers, CPU and memory.
-fn judge_service(t: &Thresholds, row: &Row, tools: &Entities, pools: &Entities) -> Verdict {
-    let job = &row.key[0];
+fn judge_service(t: &Thresholds, row: &Cells<'_>, tools: &Entities, pools: &Entities) -> Verdict {
+    let job = row.key("job");
     let mut v = Verdict::ok();
-    if row.get(UP).is_some_and(|up| up < 1.0) {
+    if row.get(summary::UP).is_some_and(|up| up < 1.0) {
         // The other columns are stale or gone once a target stops answering.
         v.status = Status::Critical;
         v.reasons.push("target down".to_string());
         return v;
     }
-    v.judge(t.p95_latency_seconds, row.get(P95), |x, b| {
+    v.judge(t.p95_latency_seconds, row.get(summary::P95), |x, b| {
         too_high("p95", x, b, seconds)
     });
     let mut by_success: Vec<(&str, f64)> = of_job(tools, job).collect();
@@ -541,10 +444,10 @@ fn judge_service(t: &Thresholds, row: &Row, tools: &Entities, pools: &Entities) 
             pool_reason(t, pool, x, b)
         });
     }
-    v.judge(t.cpu_percent, row.get(CPU), |x, b| {
+    v.judge(t.cpu_percent, row.get(summary::CPU), |x, b| {
         too_high("CPU at", x, b, percent)
     });
-    v.judge(t.memory_bytes, row.get(MEMORY), |x, b| {
+    v.judge(t.memory_bytes, row.get(summary::MEMORY), |x, b| {
         too_high("memory", x, b, bytes)
     });
     v
@@ -568,44 +471,25 @@ fn pool_reason(t: &Thresholds, pool: &str, workers: f64, bound: f64) -> String {
 
 /// The worst `limit` tools by success % and the worst `limit` pools by active workers,
 /// each with its status; worst status first.
+/// `executed` is the PromQL of the summary's calls, which the frame is derived from.
 fn worst_frame(
     t: &Thresholds,
     tools: &Entities,
     pools: &Entities,
-    tools_expr: &str,
-    pools_expr: &str,
+    executed: String,
     limit: usize,
 ) -> Frame {
     let table = Table {
         keys: vec![
-            Key {
-                label: "kind",
-                title: worst::KIND,
-            },
-            Key {
-                label: "job",
-                title: "service",
-            },
-            Key {
-                label: "name",
-                title: worst::NAME,
-            },
+            Key::new("kind", worst::KIND),
+            Key::new("job", columns::SERVICE),
+            Key::new("name", worst::NAME),
         ],
         columns: vec![
-            Column {
-                title: worst::SUCCESS,
-                metric: "success_percent",
-                unit: "percent",
-                expr: tools_expr.to_string(),
-                band: Some(t.tool_success_percent),
-            },
-            Column {
-                title: worst::WORKERS,
-                metric: "active_workers",
-                unit: "none",
-                expr: pools_expr.to_string(),
-                band: Some(t.active_workers),
-            },
+            Column::new(worst::SUCCESS, "success_percent", "percent", String::new())
+                .with_band(t.tool_success_percent),
+            Column::new(worst::WORKERS, "active_workers", "none", String::new())
+                .with_band(t.active_workers),
         ],
     };
     fn lowest<'a>(entities: &Entities<'a>, limit: usize) -> Vec<((&'a str, &'a str), f64)> {
@@ -641,7 +525,7 @@ fn worst_frame(
     let fetched = Fetched {
         rows,
         notices: Vec::new(),
-        executed: format!("{tools_expr}\n{pools_expr}"),
+        executed,
     };
     table.frame(worst::FRAME, fetched, verdicts)
 }
@@ -650,15 +534,22 @@ fn worst_frame(
 mod tests {
     use super::*;
 
-    fn row(job: &str, values: &[(usize, f64)]) -> Row {
-        let mut v = vec![f64::NAN; 10];
-        for &(i, x) in values {
-            v[i] = x;
+    /// `job`'s verdict from summary values by column title.
+    fn judge(
+        job: &str,
+        values: &[(&'static str, f64)],
+        tools: &Entities,
+        pools: &Entities,
+    ) -> Verdict {
+        let t = Thresholds::default();
+        let table = summary_table(&t);
+        let mut columns = Columns::default();
+        columns.row(job);
+        for &(title, v) in values {
+            columns.set(job, title, v);
         }
-        Row {
-            key: vec![job.to_string()],
-            values: v,
-        }
+        let rows = columns.into_rows(&table);
+        judge_service(&t, &Cells::new(&table, &rows[0]), tools, pools)
     }
 
     fn ents<'a>(items: &[(&'a str, &'a str, f64)]) -> Entities<'a> {
@@ -717,8 +608,9 @@ mod tests {
 
     #[test]
     fn every_part_is_in_one_call_tagged_and_found_again_by_its_tag() {
-        let plan = Plan {
+        let plan = Summary {
             parts: Part::all().map(|p| (p, format!("e_{}", p.tag()))).collect(),
+            thresholds: Thresholds::default(),
         };
         let mut tags: Vec<&str> = Part::all().map(Part::tag).collect();
         tags.sort();
@@ -741,10 +633,9 @@ mod tests {
 
     #[test]
     fn a_down_target_is_critical_with_that_reason_alone() {
-        let t = Thresholds::default();
-        let v = judge_service(
-            &t,
-            &row("akosha", &[(UP, 0.0), (CPU, 99.0)]),
+        let v = judge(
+            "akosha",
+            &[(summary::UP, 0.0), (summary::CPU, 99.0)],
             &Entities::new(),
             &Entities::new(),
         );
@@ -754,16 +645,19 @@ mod tests {
 
     #[test]
     fn reasons_name_the_tool_the_pool_and_the_bound_crossed() {
-        let t = Thresholds::default();
         let tools = ents(&[
             ("mahavishnu", "deploy", 78.0),
             ("mahavishnu", "search", 99.0),
             ("akosha", "deploy", 10.0),
         ]);
         let pools = ents(&[("mahavishnu", "gpu", 0.0), ("mahavishnu", "cpu", 8.0)]);
-        let v = judge_service(
-            &t,
-            &row("mahavishnu", &[(UP, 1.0), (P95, 0.62), (CPU, 85.0)]),
+        let v = judge(
+            "mahavishnu",
+            &[
+                (summary::UP, 1.0),
+                (summary::P95, 0.62),
+                (summary::CPU, 85.0),
+            ],
             &tools,
             &pools,
         );
@@ -781,13 +675,14 @@ mod tests {
 
     #[test]
     fn a_healthy_service_is_ok_without_reasons() {
-        let t = Thresholds::default();
-        let v = judge_service(
-            &t,
-            &row(
-                "akosha",
-                &[(UP, 1.0), (P95, 0.05), (CPU, 20.0), (MEMORY, 1e9)],
-            ),
+        let v = judge(
+            "akosha",
+            &[
+                (summary::UP, 1.0),
+                (summary::P95, 0.05),
+                (summary::CPU, 20.0),
+                (summary::MEMORY, 1e9),
+            ],
             &ents(&[("akosha", "recall", 99.5)]),
             &ents(&[("akosha", "io", 6.0)]),
         );
@@ -809,9 +704,9 @@ mod tests {
             low_success("spawn", 95.0, 95.0),
             "spawn at 95 % success, at the bound of 95 %"
         );
-        let v = judge_service(
-            &t,
-            &row("a", &[(UP, 1.0), (CPU, 50.0)]),
+        let v = judge(
+            "a",
+            &[(summary::UP, 1.0), (summary::CPU, 50.0)],
             &Entities::new(),
             &Entities::new(),
         );
@@ -823,7 +718,7 @@ mod tests {
         let t = Thresholds::default();
         let tools = ents(&[("a", "x", 99.0), ("a", "y", 50.0), ("b", "z", 97.0)]);
         let pools = ents(&[("a", "gpu", 0.0), ("a", "cpu", 5.0)]);
-        let f = worst_frame(&t, &tools, &pools, "T", "P", 1);
+        let f = worst_frame(&t, &tools, &pools, "T\nP".to_string(), 1);
         let names: Vec<String> = match &f.fields[2].values {
             mcp_frames::FieldValues::Str(v) => v.clone(),
             other => panic!("{other:?}"),

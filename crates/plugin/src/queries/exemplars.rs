@@ -18,13 +18,14 @@ use mcp_model::promql::Selector;
 use mcp_model::{ExemplarSource, Family, Query};
 use serde_json::json;
 
-use super::{Context, QueryFailure};
+use super::{Context, Plan, QueryFailure};
 use crate::upstream::ExemplarSeries;
 
 /// Trace id labels tried, in order, when `exemplarTraceIdLabel` is not set.
 const TRACE_ID_LABELS: [&str; 2] = ["trace_id", "traceID"];
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
+/// Exemplars alone; alerting cannot reduce them.
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
     if ctx.from_alert {
         return Err(QueryFailure::Unsupported(
             "queryType \"exemplars\" returns trace samples, not numbers an alert can reduce; \
@@ -32,24 +33,34 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
                 .to_string(),
         ));
     }
-    let (frame, _) = fetch(ctx, query, query.exemplar_source).await?;
+    Ok(Plan::Exemplars(
+        selector(ctx, query, query.exemplar_source).to_string(),
+    ))
+}
+
+/// Runs the exemplar call of `expr` into the exemplar frame.
+pub async fn run(ctx: &Context<'_>, query: &Query, expr: &str) -> Result<Vec<Frame>, QueryFailure> {
+    let (frame, _) = fetch(ctx, query, expr).await?;
     Ok(vec![frame])
 }
 
-/// The `exemplars: true` option of requestLatency and toolHealth time series: runs `lines`
-/// and the matching exemplars (the query's services, and tools for `Tool`) concurrently
-/// and appends the exemplar frame, when there are exemplars. Alerting gets `lines` alone;
-/// an engine that cannot serve exemplars costs a notice, not the lines.
+/// The `exemplars: true` option of requestLatency and toolHealth time series: the bucket
+/// selector of the matching exemplars (the query's services, and tools for `Tool`), or
+/// `None` when not asked or asked by alerting.
+pub fn beside_lines(ctx: &Context<'_>, query: &Query, source: ExemplarSource) -> Option<String> {
+    (query.exemplars && !ctx.from_alert).then(|| selector(ctx, query, source).to_string())
+}
+
+/// Runs `lines` and the exemplars of `expr` concurrently and appends the exemplar frame,
+/// when there are exemplars; an engine that cannot serve exemplars costs a notice, not the
+/// lines.
 pub async fn with_lines(
     ctx: &Context<'_>,
     query: &Query,
-    source: ExemplarSource,
+    expr: &str,
     lines: impl Future<Output = Result<Vec<Frame>, QueryFailure>>,
 ) -> Result<Vec<Frame>, QueryFailure> {
-    if !query.exemplars || ctx.from_alert {
-        return lines.await;
-    }
-    let (lines, exemplars) = join(lines, fetch(ctx, query, source)).await;
+    let (lines, exemplars) = join(lines, fetch(ctx, query, expr)).await;
     let mut frames = lines?;
     match exemplars {
         Ok((frame, kept)) if kept > 0 => frames.push(frame),
@@ -68,14 +79,8 @@ pub async fn with_lines(
 fn selector(ctx: &Context<'_>, query: &Query, source: ExemplarSource) -> Selector {
     let profile = &ctx.settings.profile;
     match source {
-        ExemplarSource::Http => {
-            Selector::new(format!("{}_bucket", profile.metric(Family::HttpDuration)))
-                .one_of("job", &query.filters.services)
-        }
-        ExemplarSource::Tool => profile
-            .tool_duration_buckets()
-            .one_of("job", &query.filters.services)
-            .one_of(profile.tool_label(), &query.filters.tools),
+        ExemplarSource::Http => ctx.buckets(Family::HttpDuration, query),
+        ExemplarSource::Tool => ctx.tools(profile.tool_duration_buckets(), query),
     }
 }
 
@@ -83,12 +88,11 @@ fn selector(ctx: &Context<'_>, query: &Query, source: ExemplarSource) -> Selecto
 async fn fetch(
     ctx: &Context<'_>,
     query: &Query,
-    source: ExemplarSource,
+    expr: &str,
 ) -> Result<(Frame, usize), QueryFailure> {
-    let expr = selector(ctx, query, source).to_string();
     let answer = ctx
         .prometheus
-        .exemplars(&expr, ctx.from_ms, ctx.to_ms)
+        .exemplars(expr, ctx.from_ms, ctx.to_ms)
         .await?;
     let mut notices: Vec<Notice> = answer.warnings.iter().map(Notice::warning).collect();
     let exemplars = flatten(answer.data);

@@ -1,91 +1,87 @@
 //! `memory`: memory syncs per source and outcome, memories stored per job, embeddings per
 //! model; the table gives per job stored memories, syncs/s, sync success % and embeddings.
 
-use mcp_frames::Frame;
-use mcp_model::promql::{percent_of, sum_rate, Selector};
+use mcp_model::columns;
+use mcp_model::promql::{percent_of, sum_rate};
 use mcp_model::{Family, Format, Query};
 
 use super::table::{self, low_success, Column, Key, Table, Verdict};
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    let step = ctx.step();
-    let w = ctx.rate_window(query, &step);
-    let profile = &ctx.settings.profile;
-    let jobs = &query.filters.services;
-    let syncs = Selector::new(profile.metric(Family::MemorySyncs)).one_of("job", jobs);
-    let stored = Selector::new(profile.metric(Family::MemoriesStored)).one_of("job", jobs);
-    let embeddings = Selector::new(profile.metric(Family::Embeddings)).one_of("job", jobs);
-    if ctx.format(query, Format::Timeseries) == Format::Timeseries {
-        return timeseries::run(
+const SYNC_SUCCESS: &str = "sync success %";
+
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let w = ctx.rate_window(query, &ctx.step());
+    let syncs = ctx.family(Family::MemorySyncs, query);
+    let stored = ctx.family(Family::MemoriesStored, query);
+    let embeddings = ctx.family(Family::Embeddings, query);
+    if ctx.format(query) == Format::Timeseries {
+        return Plan::lines(
             ctx,
             vec![
                 RangeQuery::new(
+                    "memory syncs per second",
                     sum_rate(&syncs, "source, status", &w),
                     "ops",
                     "syncs {{source}} {{status}}",
                 )
                 .metric("syncs_per_second"),
                 RangeQuery::new(
+                    "memories stored",
                     format!("sum by (job) ({stored})"),
                     "none",
                     "{{job}} memories stored",
                 )
                 .metric("memories_stored"),
                 RangeQuery::new(
+                    "embeddings generated",
                     format!("sum by (model) ({embeddings})"),
                     "none",
                     "embeddings {{model}}",
                 )
                 .metric("embeddings_generated"),
             ],
-        )
-        .await;
+        );
     }
     let band = ctx.settings.thresholds.tool_success_percent;
+    let keys = vec![Key::new("job", columns::SERVICE)];
+    let by = table::by(&keys);
     let table = Table {
-        keys: vec![Key {
-            label: "job",
-            title: "service",
-        }],
         columns: vec![
-            Column {
-                title: "memories stored",
-                metric: "memories_stored",
-                unit: "none",
-                expr: format!("sum by (job) ({stored})"),
-                band: None,
-            },
-            Column {
-                title: "syncs/s",
-                metric: "syncs_per_second",
-                unit: "ops",
-                expr: sum_rate(&syncs, "job", &w),
-                band: None,
-            },
-            Column {
-                title: "sync success %",
-                metric: "sync_success_percent",
-                unit: "percent",
-                expr: percent_of(&syncs.clone().eq("status", "success"), &syncs, "job", &w),
-                band: Some(band),
-            },
-            Column {
-                title: "embeddings",
-                metric: "embeddings_generated",
-                unit: "none",
-                expr: format!("sum by (job) ({embeddings})"),
-                band: None,
-            },
+            Column::new(
+                "memories stored",
+                "memories_stored",
+                "none",
+                format!("sum by ({by}) ({stored})"),
+            ),
+            Column::new(
+                "syncs/s",
+                "syncs_per_second",
+                "ops",
+                sum_rate(&syncs, &by, &w),
+            ),
+            Column::new(
+                SYNC_SUCCESS,
+                "sync_success_percent",
+                "percent",
+                percent_of(&syncs.clone().eq("status", "success"), &syncs, &by, &w),
+            )
+            .with_band(band),
+            Column::new(
+                "embeddings",
+                "embeddings_generated",
+                "none",
+                format!("sum by ({by}) ({embeddings})"),
+            ),
         ],
+        keys,
     };
-    table::run(ctx, "memory", table, |row| {
+    Plan::table("memory", table, move |row| {
         let mut v = Verdict::ok();
-        v.judge(band, row.get(2), |x, bound| {
+        v.judge(band, row.get(SYNC_SUCCESS), |x, bound| {
             low_success("memory syncs", x, bound)
         });
         v
     })
-    .await
 }

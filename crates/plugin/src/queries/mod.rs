@@ -1,6 +1,8 @@
-//! One file per query type: each turns a [`Query`] into PromQL, runs it, and shapes frames.
+//! One file per query type: each turns a [`Query`] into a [`Plan`] of upstream calls
+//! (PromQL, kind, step); [`plan::execute`] runs the plan and shapes frames.
 //!
-//! [`run`] dispatches on the query type; [`timeseries`] holds what the time series types share.
+//! [`plan()`] dispatches on the query type, [`run`] plans and executes; [`timeseries`] and
+//! [`table`] hold what the time series and table types share.
 
 mod agent_tasks;
 mod cache;
@@ -9,6 +11,7 @@ mod error_rate;
 mod exemplars;
 mod memory;
 mod otlp_operations;
+pub mod plan;
 mod pool_capacity;
 mod promql;
 mod request_latency;
@@ -23,7 +26,10 @@ mod workflows;
 use std::fmt;
 
 use mcp_frames::Frame;
-use mcp_model::{format_duration, Format, Query, QueryError, QueryType, RateWindow, Step};
+use mcp_model::promql::Selector;
+use mcp_model::{format_duration, Family, Format, Query, QueryError, QueryType, RateWindow, Step};
+
+pub use plan::{Call, CallKind, Plan};
 
 use crate::settings::Settings;
 use crate::upstream::{Prometheus, UpstreamError};
@@ -58,10 +64,31 @@ impl Context<'_> {
         )
     }
 
-    /// The shape to answer in: alerting always gets numbers, others what they asked or
-    /// the type's default.
-    pub fn format(&self, query: &Query, default: Format) -> Format {
-        query.format.unwrap_or(default)
+    /// The shape to answer in: what the query asked, else its type's default.
+    pub fn format(&self, query: &Query) -> Format {
+        query
+            .format
+            .unwrap_or_else(|| query.query_type.default_format())
+    }
+
+    /// The series of `family` within the query's services: the one place the services
+    /// filter is applied.
+    pub fn family(&self, family: Family, query: &Query) -> Selector {
+        Selector::new(self.settings.profile.metric(family)).one_of("job", &query.filters.services)
+    }
+
+    /// Tool series `tool_series` (such as [`mcp_model::Profile::tool_calls`]) within the
+    /// query's services and tools.
+    pub fn tools(&self, tool_series: Selector, query: &Query) -> Selector {
+        tool_series
+            .one_of("job", &query.filters.services)
+            .one_of(self.settings.profile.tool_label(), &query.filters.tools)
+    }
+
+    /// The `_bucket` series of histogram `family` within the query's services.
+    pub fn buckets(&self, family: Family, query: &Query) -> Selector {
+        Selector::new(format!("{}_bucket", self.settings.profile.metric(family)))
+            .one_of("job", &query.filters.services)
     }
 
     /// The panel's whole range as PromQL duration text (for `*_over_time`).
@@ -122,23 +149,29 @@ impl From<UpstreamError> for QueryFailure {
     }
 }
 
+/// The upstream calls of one query, planned without I/O.
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
+    Ok(match query.query_type {
+        QueryType::RequestRate => request_rate::plan(ctx, query),
+        QueryType::RequestLatency => request_latency::plan(ctx, query),
+        QueryType::ErrorRate => error_rate::plan(ctx, query),
+        QueryType::Promql => promql::plan(ctx, query),
+        QueryType::ToolHealth => tool_health::plan(ctx, query),
+        QueryType::PoolCapacity => pool_capacity::plan(ctx, query),
+        QueryType::AgentTasks => agent_tasks::plan(ctx, query),
+        QueryType::Workflows => workflows::plan(ctx, query),
+        QueryType::Sessions => sessions::plan(ctx, query),
+        QueryType::Memory => memory::plan(ctx, query),
+        QueryType::Cache => cache::plan(ctx, query),
+        QueryType::System => system::plan(ctx, query),
+        QueryType::OtlpOperations => otlp_operations::plan(ctx, query),
+        QueryType::EcosystemSummary => ecosystem_summary::plan(ctx, query),
+        QueryType::Exemplars => exemplars::plan(ctx, query)?,
+    })
+}
+
 /// Runs one query and returns its frames (refId not yet set).
 pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    match query.query_type {
-        QueryType::RequestRate => request_rate::run(ctx, query).await,
-        QueryType::RequestLatency => request_latency::run(ctx, query).await,
-        QueryType::ErrorRate => error_rate::run(ctx, query).await,
-        QueryType::Promql => promql::run(ctx, query).await,
-        QueryType::ToolHealth => tool_health::run(ctx, query).await,
-        QueryType::PoolCapacity => pool_capacity::run(ctx, query).await,
-        QueryType::AgentTasks => agent_tasks::run(ctx, query).await,
-        QueryType::Workflows => workflows::run(ctx, query).await,
-        QueryType::Sessions => sessions::run(ctx, query).await,
-        QueryType::Memory => memory::run(ctx, query).await,
-        QueryType::Cache => cache::run(ctx, query).await,
-        QueryType::System => system::run(ctx, query).await,
-        QueryType::OtlpOperations => otlp_operations::run(ctx, query).await,
-        QueryType::EcosystemSummary => ecosystem_summary::run(ctx, query).await,
-        QueryType::Exemplars => exemplars::run(ctx, query).await,
-    }
+    let plan = plan(ctx, query)?;
+    plan::execute(ctx, query, plan).await
 }

@@ -2,16 +2,17 @@
 //!
 //! The expression is the user's; only the range, step and legend are ours.
 
-use mcp_frames::Frame;
 use mcp_model::Query;
 
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    timeseries::run(
-        ctx,
-        vec![RangeQuery::new(query.expr.clone(), "", &query.legend_format).keeping_nan()],
-    )
-    .await
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let q = RangeQuery::new(
+        "your expression",
+        query.expr.clone(),
+        "",
+        &query.legend_format,
+    );
+    Plan::lines(ctx, vec![q.keeping_nan()])
 }

@@ -1,22 +1,17 @@
 //! `requestLatency`: request duration percentiles per job, from the duration histogram.
 
-use mcp_frames::Frame;
 use mcp_model::columns::latency;
-use mcp_model::promql::{self, Selector};
+use mcp_model::promql;
 use mcp_model::{ExemplarSource, Family, Query};
 
 use super::exemplars;
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     let step = ctx.step();
-    let window = ctx.rate_window(query, &step);
-    let metric = format!(
-        "{}_bucket",
-        ctx.settings.profile.metric(Family::HttpDuration)
-    );
-    let selector = Selector::new(metric).one_of("job", &query.filters.services);
+    let w = ctx.rate_window(query, &step);
+    let buckets = ctx.buckets(Family::HttpDuration, query);
     let queries = query
         .percentiles
         .iter()
@@ -24,7 +19,8 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             // 95.0 prints as "95", 99.9 as "99.9".
             let label = format!("{p}");
             let mut q = RangeQuery::new(
-                promql::quantile(p / 100.0, &selector, "job", &window),
+                &format!("p{label} request duration"),
+                promql::quantile(p / 100.0, &buckets, "job", &w),
                 "s",
                 &format!("{{{{job}}}} p{label}"),
             );
@@ -33,11 +29,9 @@ pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFa
             q
         })
         .collect();
-    exemplars::with_lines(
-        ctx,
-        query,
-        ExemplarSource::Http,
-        timeseries::run(ctx, queries),
-    )
-    .await
+    Plan::Lines {
+        step,
+        queries,
+        exemplars: exemplars::beside_lines(ctx, query, ExemplarSource::Http),
+    }
 }

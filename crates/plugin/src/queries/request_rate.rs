@@ -1,17 +1,22 @@
 //! `requestRate`: requests per second per job.
 
-use mcp_frames::Frame;
-use mcp_model::promql::{self, Selector};
+use mcp_model::promql;
 use mcp_model::{Family, Query};
 
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    let step = ctx.step();
-    let window = ctx.rate_window(query, &step);
-    let metric = ctx.settings.profile.metric(Family::HttpRequests);
-    let selector = Selector::new(metric).one_of("job", &query.filters.services);
-    let expr = promql::sum_rate(&selector, "job", &window);
-    timeseries::run(ctx, vec![RangeQuery::new(expr, "reqps", "{{job}}")]).await
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let w = ctx.rate_window(query, &ctx.step());
+    let requests = ctx.family(Family::HttpRequests, query);
+    let expr = promql::sum_rate(&requests, "job", &w);
+    Plan::lines(
+        ctx,
+        vec![RangeQuery::new(
+            "requests per second",
+            expr,
+            "reqps",
+            "{{job}}",
+        )],
+    )
 }

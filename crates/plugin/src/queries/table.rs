@@ -21,6 +21,18 @@ pub struct Key {
     pub title: &'static str,
 }
 
+impl Key {
+    /// Rows identified by `label`, shown in the column `title`.
+    pub fn new(label: &'static str, title: &'static str) -> Key {
+        Key { label, title }
+    }
+}
+
+/// The group-by labels of a table with `keys`: `job, tool_name`.
+pub fn by(keys: &[Key]) -> String {
+    keys.iter().map(|k| k.label).collect::<Vec<_>>().join(", ")
+}
+
 /// A value column: one instant PromQL per column.
 pub struct Column {
     /// Column title.
@@ -33,6 +45,30 @@ pub struct Column {
     pub expr: String,
     /// Band colouring the column, if it decides status.
     pub band: Option<Band>,
+}
+
+impl Column {
+    /// A column `title` of `unit` values from `expr`, labelled `metric` for alerting.
+    pub fn new(
+        title: &'static str,
+        metric: &'static str,
+        unit: &'static str,
+        expr: String,
+    ) -> Column {
+        Column {
+            title,
+            metric,
+            unit,
+            expr,
+            band: None,
+        }
+    }
+
+    /// The same column coloured by `band`, if any.
+    pub fn with_band(mut self, band: impl Into<Option<Band>>) -> Column {
+        self.band = band.into();
+        self
+    }
 }
 
 /// A table query: key labels and value columns.
@@ -53,9 +89,36 @@ pub struct Row {
 }
 
 impl Row {
-    /// The value of column `i`, `None` when absent or NaN.
-    pub fn get(&self, i: usize) -> Option<f64> {
+    fn get(&self, i: usize) -> Option<f64> {
         self.values.get(i).copied().filter(|v| !v.is_nan())
+    }
+}
+
+/// One row read by column title and key label, as judges read it.
+pub struct Cells<'a> {
+    table: &'a Table,
+    row: &'a Row,
+}
+
+impl<'a> Cells<'a> {
+    /// `row` of `table`.
+    pub fn new(table: &'a Table, row: &'a Row) -> Cells<'a> {
+        Cells { table, row }
+    }
+
+    /// The value of the column titled `title`, `None` when absent or NaN.
+    pub fn get(&self, title: &str) -> Option<f64> {
+        let i = self.table.columns.iter().position(|c| c.title == title);
+        debug_assert!(i.is_some(), "no column {title:?}");
+        i.and_then(|i| self.row.get(i))
+    }
+
+    /// The value of the key label `label`, empty when absent.
+    pub fn key(&self, label: &str) -> &'a str {
+        let i = self.table.keys.iter().position(|k| k.label == label);
+        debug_assert!(i.is_some(), "no key {label:?}");
+        i.and_then(|i| self.row.key.get(i))
+            .map_or("", String::as_str)
     }
 }
 
@@ -350,10 +413,14 @@ pub async fn run(
     ctx: &Context<'_>,
     name: &str,
     table: Table,
-    judge: impl Fn(&Row) -> Verdict,
+    judge: impl Fn(&Cells<'_>) -> Verdict,
 ) -> Result<Vec<Frame>, QueryFailure> {
     let fetched = table.fetch(ctx).await?;
-    let verdicts: Vec<Verdict> = fetched.rows.iter().map(judge).collect();
+    let verdicts: Vec<Verdict> = fetched
+        .rows
+        .iter()
+        .map(|row| judge(&Cells::new(&table, row)))
+        .collect();
     Ok(if ctx.from_alert {
         table.alert_frames(&fetched, &verdicts)
     } else {

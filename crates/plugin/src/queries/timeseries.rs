@@ -12,6 +12,8 @@ use super::{Context, QueryFailure};
 
 /// One PromQL range query and how its series are shown.
 pub struct RangeQuery {
+    /// What the query answers, in a few words (the preview shows it).
+    pub purpose: String,
     /// The PromQL.
     pub expr: String,
     /// Grafana unit of the values.
@@ -25,9 +27,10 @@ pub struct RangeQuery {
 }
 
 impl RangeQuery {
-    /// A query with a legend and no extra labels.
-    pub fn new(expr: String, unit: &'static str, legend: &str) -> RangeQuery {
+    /// A query answering `purpose`, with a legend and no extra labels.
+    pub fn new(purpose: &str, expr: String, unit: &'static str, legend: &str) -> RangeQuery {
         RangeQuery {
+            purpose: purpose.to_string(),
             expr,
             unit,
             legend: legend.to_string(),
@@ -57,26 +60,30 @@ pub fn columns_over_time(columns: Vec<Column>) -> Vec<RangeQuery> {
     columns
         .into_iter()
         .map(|c| {
-            RangeQuery::new(c.expr, c.unit, &format!("{{{{job}}}} {}", c.title)).metric(c.metric)
+            RangeQuery::new(c.title, c.expr, c.unit, &format!("{{{{job}}}} {}", c.title))
+                .metric(c.metric)
         })
         .collect()
 }
 
-/// Runs `queries` concurrently over the context's range; one frame per series, in order.
-pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Frame>, QueryFailure> {
+/// Runs `queries` concurrently over the range of `step`; one frame per series, in order.
+pub async fn run(
+    ctx: &Context<'_>,
+    step: &Step,
+    queries: Vec<RangeQuery>,
+) -> Result<Vec<Frame>, QueryFailure> {
     limits::check_calls(queries.len()).map_err(QueryFailure::Query)?;
-    let step = ctx.step();
     let answers = try_join_all(
         queries
             .iter()
-            .map(|q| ctx.prometheus.query_range(&q.expr, &step)),
+            .map(|q| ctx.prometheus.query_range(&q.expr, step)),
     )
     .await?;
     let mut frames = Vec::new();
     let mut empty = Vec::new();
     let mut notices: Vec<Notice> = Vec::new();
     for (q, answer) in queries.iter().zip(answers) {
-        let executed = executed_query(&q.expr, &step);
+        let executed = executed_query(&q.expr, step);
         notices.extend(answer.warnings.iter().map(Notice::warning));
         if answer.data.is_empty() {
             empty.push(q);
@@ -89,7 +96,7 @@ pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Fram
             }
             frames.push(series_frame(
                 q,
-                &step,
+                step,
                 labels,
                 series.timestamps,
                 series.values,
@@ -103,7 +110,7 @@ pub async fn run(ctx: &Context<'_>, queries: Vec<RangeQuery>) -> Result<Vec<Fram
         let exprs: Vec<&str> = empty.iter().map(|q| q.expr.as_str()).collect();
         let executed = exprs
             .iter()
-            .map(|e| executed_query(e, &step))
+            .map(|e| executed_query(e, step))
             .collect::<Vec<_>>()
             .join("\n");
         let unit = queries.first().map(|q| q.unit).unwrap_or("");

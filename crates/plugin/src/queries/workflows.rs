@@ -1,60 +1,51 @@
 //! `workflows`: workflow executions per adapter; the table adds success %.
 
-use mcp_frames::Frame;
-use mcp_model::promql::{percent_of, sum_rate, Selector};
+use mcp_model::promql::{percent_of, sum_rate};
 use mcp_model::{Family, Format, Query};
 
 use super::table::{self, low_success, Column, Key, Table, Verdict};
-use super::timeseries::{self, RangeQuery};
-use super::{Context, QueryFailure};
+use super::timeseries::RangeQuery;
+use super::{Context, Plan};
 
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
-    let step = ctx.step();
-    let w = ctx.rate_window(query, &step);
-    let runs = Selector::new(ctx.settings.profile.metric(Family::Workflows))
-        .one_of("job", &query.filters.services)
+const RUNS: &str = "runs/s";
+const SUCCESS: &str = "success %";
+
+pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let w = ctx.rate_window(query, &ctx.step());
+    let keys = vec![Key::new("adapter", "adapter")];
+    let by = table::by(&keys);
+    let runs = ctx
+        .family(Family::Workflows, query)
         .one_of("adapter", &query.filters.adapters);
-    if ctx.format(query, Format::Timeseries) == Format::Timeseries {
-        return timeseries::run(
-            ctx,
-            vec![RangeQuery::new(
-                sum_rate(&runs, "adapter", &w),
-                "ops",
-                "{{adapter}}",
-            )],
-        )
-        .await;
+    if ctx.format(query) == Format::Timeseries {
+        let q = RangeQuery::new(
+            "workflow runs per second",
+            sum_rate(&runs, &by, &w),
+            "ops",
+            "{{adapter}}",
+        );
+        return Plan::lines(ctx, vec![q]);
     }
     let band = ctx.settings.thresholds.tool_success_percent;
     let table = Table {
-        keys: vec![Key {
-            label: "adapter",
-            title: "adapter",
-        }],
         columns: vec![
-            Column {
-                title: "runs/s",
-                metric: "runs_per_second",
-                unit: "ops",
-                expr: sum_rate(&runs, "adapter", &w),
-                band: None,
-            },
-            Column {
-                title: "success %",
-                metric: "success_percent",
-                unit: "percent",
-                expr: percent_of(&runs.clone().eq("status", "success"), &runs, "adapter", &w),
-                band: Some(band),
-            },
+            Column::new(RUNS, "runs_per_second", "ops", sum_rate(&runs, &by, &w)),
+            Column::new(
+                SUCCESS,
+                "success_percent",
+                "percent",
+                percent_of(&runs.clone().eq("status", "success"), &runs, &by, &w),
+            )
+            .with_band(band),
         ],
+        keys,
     };
-    table::run(ctx, "workflows", table, |row| {
-        let adapter = &row.key[0];
+    Plan::table("workflows", table, move |row| {
+        let adapter = row.key("adapter");
         let mut v = Verdict::ok();
-        v.judge(band, row.get(1), |x, bound| {
+        v.judge(band, row.get(SUCCESS), |x, bound| {
             low_success(&format!("{adapter} workflows"), x, bound)
         });
         v
     })
-    .await
 }
