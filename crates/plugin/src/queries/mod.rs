@@ -26,6 +26,7 @@ mod workflows;
 use std::fmt;
 
 use mcp_frames::Frame;
+use mcp_model::limits;
 use mcp_model::promql::Selector;
 use mcp_model::{format_duration, Family, Format, Query, QueryError, QueryType, RateWindow, Step};
 
@@ -149,9 +150,11 @@ impl From<UpstreamError> for QueryFailure {
     }
 }
 
-/// The upstream calls of one query, planned without I/O.
+/// The upstream calls of one query, planned without I/O; a reversed range or more calls
+/// than [`limits`] allows are refused here, before any call (and in the preview alike).
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
-    Ok(match query.query_type {
+    limits::check_range(ctx.from_ms, ctx.to_ms).map_err(QueryFailure::Query)?;
+    let plan = match query.query_type {
         QueryType::RequestRate => request_rate::plan(ctx, query),
         QueryType::RequestLatency => request_latency::plan(ctx, query),
         QueryType::ErrorRate => error_rate::plan(ctx, query),
@@ -167,7 +170,9 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
         QueryType::OtlpOperations => otlp_operations::plan(ctx, query),
         QueryType::EcosystemSummary => ecosystem_summary::plan(ctx, query),
         QueryType::Exemplars => exemplars::plan(ctx, query)?,
-    })
+    };
+    limits::check_calls(plan.calls().len()).map_err(QueryFailure::Query)?;
+    Ok(plan)
 }
 
 /// Runs one query and returns its frames (refId not yet set).
