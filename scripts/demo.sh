@@ -1,59 +1,95 @@
 #!/usr/bin/env bash
-# Runs the demo stack on this machine: the MCP ecosystem simulator on the ports of
-# provisioning/prometheus/prometheus.yml and Debian's Prometheus scraping it with the
-# project's recording and alert rules, exemplar storage on. Ctrl-C stops both.
+# Runs the demo on this machine: builds what is missing, then starts the MCP ecosystem
+# simulator, Debian's Prometheus scraping it (exemplar storage and the project's rules on),
+# the real gpx_mcp plugin, and a Grafana-shaped page (tests/cmd/grafana) that shows the
+# plugin's query editor and config page live over them. Prints the URLs and the ecosystem
+# summary as the plugin answers it. Ctrl-C stops everything it started.
 #
-#   PROM_PORT (default 9090)   Prometheus port on 127.0.0.1
-#   SCENARIO  (default healthy) healthy|tool-failures|pool-exhaustion|service-down|latency-spike
+#   scripts/demo.sh [--scenario NAME]
+#     NAME: healthy (default), tool-failures, pool-exhaustion, service-down,
+#           latency-spike, slow-failures; switch later with the printed curl command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-prom_port="${PROM_PORT:-9090}"
-scenario="${SCENARIO:-healthy}"
 
-scripts/deps.sh
-cargo build --locked --release -p mcp-simulator -p mcp-plugin
+scenario=healthy
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scenario) scenario=${2:?--scenario needs a name}; shift 2 ;;
+    --scenario=*) scenario=${1#--scenario=}; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+state=${XDG_RUNTIME_DIR:-/tmp}/mcp-grafana-demo
+if [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+  echo "A demo is already running (pid $(cat "$state/pid")); stop it with Ctrl-C in its terminal"
+  echo "or: kill $(cat "$state/pid")"
+  cat "$state/urls" 2>/dev/null || true
+  exit 0
+fi
+
+mkdir -p "$state"
+log=$state/build.log
+: >"$log"
+n=0
+total=6
+progress() { n=$((n + 1)); printf '[%d/%d] %s\n' "$n" "$total" "$*"; }
+# Build output goes to the log, shown when a step fails.
+trap 'echo "failed; the last lines of $log:" >&2; tail -n 30 "$log" >&2' ERR
+
+progress "dependencies (Debian packages, Rust toolchain, Go modules)"
+scripts/deps.sh >>"$log" 2>&1
+
 target=$(cargo metadata --format-version 1 --no-deps --locked |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
-work=$(mktemp -d)
-pids=()
+progress "the plugin (gpx_mcp) and the simulator"
+cargo build --locked -p mcp-plugin -p mcp-simulator >>"$log" 2>&1
+
+progress "the panel renderer (WebAssembly)"
+scripts/build-wasm.sh >>"$log" 2>&1
+
+progress "the frontend (dist/)"
+(
+  cd frontend
+  export npm_config_cache="${npm_config_cache:-/var/cache/mcp-grafana/npm}"
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --prefer-offline --no-audit --no-fund
+  fi
+  MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" npm run build
+) >>"$log" 2>&1
+
+progress "the Grafana-shaped page and its server"
+node tests/browser/page/build.mjs >>"$log" 2>&1
+(cd tests && go build -o "$target/harness-grafana" ./cmd/grafana) >>"$log" 2>&1
+trap - ERR
+
+progress "starting the simulator ($scenario), Prometheus and the plugin"
+export MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
+"$target/harness-grafana" -repo "$root" -scenario "$scenario" -stdin=false \
+  >"$state/ready.json" 2>"$state/server.log" &
+server=$!
+echo "$server" >"$state/pid"
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -f "$state/pid" "$state/urls"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-"$target/release/mcp-simulator" --scenario "$scenario" --control-port 8690 \
-  --server-port mahavishnu=8680 --server-port akosha=8682 --server-port session-buddy=8678 \
-  >"$work/simulator.json" 2>"$work/simulator.log" &
-pids+=($!)
-
-prometheus --config.file="$root/provisioning/prometheus/prometheus.yml" \
-  --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:$prom_port" \
-  --enable-feature=exemplar-storage \
-  >"$work/prometheus.log" 2>&1 &
-pids+=($!)
-
-deadline=$((SECONDS + 60))
-until curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1; do
-  if [ $SECONDS -ge $deadline ]; then
-    echo "Prometheus did not become ready; its log:" >&2
-    cat "$work/prometheus.log" >&2
+deadline=$((SECONDS + 120))
+until [ -s "$state/ready.json" ]; do
+  if ! kill -0 "$server" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    echo "the demo server did not start; its log:" >&2
+    tail -n 40 "$state/server.log" >&2
     exit 1
   fi
-  sleep 0.5
+  sleep 0.2
 done
 
-cat <<MSG
-MCP ecosystem demo is running (scenario: $scenario).
-  Prometheus:          http://127.0.0.1:$prom_port   (targets, rules, alerts)
-  Simulator metrics:   http://127.0.0.1:8680/metrics (mahavishnu), :8682 (akosha), :8678 (session-buddy)
-  Switch scenario:     curl -X PUT http://127.0.0.1:8690/scenario/tool-failures
-  Datasource plugin:   $target/release/gpx_mcp with $root/plugin.json; point a
-                       mahavishnu-mcp-datasource at http://127.0.0.1:$prom_port in Grafana 10+.
-Press Ctrl-C to stop.
-MSG
-wait "${pids[0]}"
+python3 scripts/demo_summary.py "$state/ready.json" | tee "$state/urls"
+echo "Press Ctrl-C to stop."
+wait "$server"
