@@ -31,7 +31,20 @@ if command -v wasm-opt >/dev/null; then
   wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
+  # binaryen 108 (Debian 12) can point wasm-bindgen's externref table export at the
+  # funcref table: the module then fails to start in the browser ("Table.set(): Argument 1
+  # is invalid"). Keep the unshrunk module when the export lost its table.
+  if wasm-dis "$wasm.opt" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+m = re.search(r"\(export \"__wbindgen_externrefs\" \(table (\S+)\)\)", text)
+ok = not m or re.search(r"\(table " + re.escape(m.group(1)) + r" \d+( \d+)? (anyref|externref)\)", text)
+sys.exit(0 if ok else 1)'; then
+    mv "$wasm.opt" "$wasm"
+  else
+    rm "$wasm.opt"
+    echo "wasm-opt $(wasm-opt --version | cut -d" " -f3) broke the externref table export: the .wasm is not shrunk"
+  fi
 else
   echo "wasm-opt not found (Debian: apt-get install binaryen): the .wasm is not shrunk further"
 fi

@@ -30,7 +30,21 @@ export const plugins: PluginEntry[] = [
     ],
     executable: 'gpx_mcp',
   },
+  {
+    source: 'panel',
+    manifest: path.join(FRONTEND_DIR, 'src', 'panel', 'plugin.json'),
+    readme: path.join(FRONTEND_DIR, 'src', 'panel', 'README.md'),
+    assets: [
+      ['CHANGELOG.md', 'CHANGELOG.md'],
+      ['LICENSE', 'LICENSE'],
+      // The renderer, built by scripts/build-wasm.sh; its glue is bundled into module.js.
+      ['dist/wasm/mcp_render_bg.wasm', 'mcp_render_bg.wasm'],
+    ],
+  },
 ];
+
+/** The renderer's wasm-bindgen glue (scripts/build-wasm.sh), imported as `mcp-render`. */
+export const RENDER_GLUE = path.join(REPO_DIR, 'dist', 'wasm', 'mcp_render.js');
 
 export interface Manifest {
   id: string;

@@ -9,7 +9,7 @@ import { type Compiler, type Configuration } from 'webpack';
 import VirtualModulesPlugin from 'webpack-virtual-modules';
 
 import { externals } from './externals';
-import { FRONTEND_DIR, REPO_DIR, plugins, readManifest, type PluginEntry } from './plugins';
+import { FRONTEND_DIR, REPO_DIR, RENDER_GLUE, plugins, readManifest, type PluginEntry } from './plugins';
 
 type Env = { [key: string]: true | string | Env };
 
@@ -100,6 +100,12 @@ function pluginConfig(entry: PluginEntry, env: Env): Configuration {
           },
         },
         {
+          // The glue's default .wasm URL is never used (the panel passes its own), so
+          // webpack must not emit the .wasm a second time as an asset of its own.
+          test: RENDER_GLUE,
+          parser: { url: false },
+        },
+        {
           test: /\.(png|jpe?g|gif|svg)$/,
           type: 'asset/resource',
           generator: { filename: production ? '[hash][ext]' : '[file]' },
@@ -141,6 +147,7 @@ __webpack_public_path__ =
       ...(entry.executable ? [new BackendExecutablePlugin(entry.executable)] : []),
     ],
     resolve: {
+      alias: { 'mcp-render': RENDER_GLUE },
       extensions: ['.js', '.jsx', '.ts', '.tsx'],
       modules: [path.join(FRONTEND_DIR, 'src'), 'node_modules'],
     },

@@ -1,0 +1,160 @@
+import { FieldType, toDataFrame } from '@grafana/data';
+
+import { ColumnSink, handOver, linkTemplate, summaryRows, textColumn, toColumns } from './columns';
+import { DEFAULT_OPTIONS, PanelOptions } from './types';
+
+const summary = () =>
+  toDataFrame({
+    name: 'ecosystemSummary',
+    fields: [
+      { name: 'service', type: FieldType.string, values: ['mahavishnu', 'akosha', 'session-buddy', 'crackerjack'] },
+      { name: 'status', type: FieldType.string, values: ['ok', 'critical', 'warn', 'ok'] },
+      { name: 'reasons', type: FieldType.string, values: ['', 'down', 'p95 620 ms, over 500 ms', ''] },
+      { name: 'up', type: FieldType.number, values: [1, 0, 1, null] },
+      { name: 'p95 latency', type: FieldType.number, values: [0.05, null, 0.62, 0.01] },
+    ],
+  });
+
+const worst = () =>
+  toDataFrame({
+    name: 'worst',
+    fields: [
+      { name: 'service', type: FieldType.string, values: ['akosha', 'mahavishnu'] },
+      { name: 'kind', type: FieldType.string, values: ['tool', 'pool'] },
+      { name: 'tool or pool', type: FieldType.string, values: ['search', 'workers'] },
+    ],
+  });
+
+const options = (o: Partial<PanelOptions> = {}): PanelOptions => ({ ...DEFAULT_OPTIONS, ...o });
+
+const decode = (c: { offsets: Uint32Array; bytes: Uint8Array }) =>
+  Array.from({ length: c.offsets.length - 1 }, (_, i) =>
+    new TextDecoder().decode(c.bytes.subarray(c.offsets[i], c.offsets[i + 1]))
+  );
+
+describe('frames -> typed columns', () => {
+  it('writes text as offsets into UTF-8 bytes, counted in bytes, not characters', () => {
+    const c = textColumn(['akosha', '', 'é-x']);
+    expect(Array.from(c.offsets)).toEqual([0, 6, 6, 10]);
+    expect(c.bytes).toHaveLength(10);
+    expect(decode(c)).toEqual(['akosha', '', 'é-x']);
+    expect(Array.from(textColumn([]).offsets)).toEqual([0]);
+  });
+
+  it('hands numbers over as Float64Array with NaN for nulls, text as offsets and bytes', () => {
+    const [frame] = toColumns([summary()], options({ sort: 'query' }));
+    expect(frame.name).toBe('ecosystemSummary');
+    const up = frame.columns.find((c) => c.name === 'up')!;
+    expect(up.kind).toBe('numbers');
+    expect(up.kind === 'numbers' && up.values).toBeInstanceOf(Float64Array);
+    expect(up.kind === 'numbers' && Array.from(up.values)).toEqual([1, 0, 1, NaN]);
+    const service = frame.columns.find((c) => c.name === 'service')!;
+    expect(service.kind === 'texts' && decode(service)).toEqual([
+      'mahavishnu',
+      'akosha',
+      'session-buddy',
+      'crackerjack',
+    ]);
+  });
+
+  it('times become milliseconds and booleans 1 or 0', () => {
+    const frame = toDataFrame({
+      name: 'exemplar',
+      fields: [
+        { name: 'Time', type: FieldType.time, values: [1700000000000, 1700000001000] },
+        { name: 'ok', type: FieldType.boolean, values: [true, false] },
+      ],
+    });
+    const [out] = toColumns([frame], options());
+    expect(out.columns.map((c) => c.kind === 'numbers' && Array.from(c.values))).toEqual([
+      [1700000000000, 1700000001000],
+      [1, 0],
+    ]);
+  });
+
+  it('sorts the service tiles worst first, then by name, and cuts them to the maximum', () => {
+    expect(summaryRows(summary(), { sort: 'status', maxTiles: 0 })).toEqual([1, 2, 3, 0]);
+    expect(summaryRows(summary(), { sort: 'name', maxTiles: 0 })).toEqual([1, 3, 0, 2]);
+    expect(summaryRows(summary(), { sort: 'query', maxTiles: 0 })).toEqual([0, 1, 2, 3]);
+    expect(summaryRows(summary(), { sort: 'status', maxTiles: 2 })).toEqual([1, 2]);
+    const [frame] = toColumns([summary()], options({ maxTiles: 1 }));
+    const status = frame.columns.find((c) => c.name === 'status')!;
+    expect(status.kind === 'texts' && decode(status)).toEqual(['critical']);
+  });
+
+  it('leaves out the frames and rows of hidden sections, never the summary', () => {
+    const latency = toDataFrame({
+      name: 'akosha p95',
+      fields: [
+        { name: 'Time', type: FieldType.time, values: [1] },
+        { name: 'Value', type: FieldType.number, values: [0.2], labels: { job: 'akosha', percentile: '95' } },
+      ],
+    });
+    const all = toColumns([summary(), worst(), latency], options());
+    expect(all.map((f) => f.name)).toEqual(['ecosystemSummary', 'worst', 'akosha p95']);
+    expect(all[2].columns[1].labels).toEqual([
+      ['job', 'akosha'],
+      ['percentile', '95'],
+    ]);
+    const some = toColumns([summary(), worst(), latency], options({ sections: ['tools'] }));
+    expect(some.map((f) => f.name)).toEqual(['ecosystemSummary', 'worst']);
+    const kind = some[1].columns.find((c) => c.name === 'kind')!;
+    expect(kind.kind === 'texts' && decode(kind)).toEqual(['tool']);
+  });
+
+  it('keeps an external link as set and turns an internal one into its Explore URL', () => {
+    const external = toDataFrame({
+      fields: [
+        {
+          name: 'trace_id',
+          type: FieldType.string,
+          values: ['abc'],
+          config: {
+            links: [{ title: 'trace', url: 'https://traces.example/trace/${__value.raw}', targetBlank: true }],
+          },
+        },
+      ],
+    });
+    expect(linkTemplate(external.fields[0])).toBe('https://traces.example/trace/${__value.raw}');
+    const internal = toDataFrame({
+      fields: [
+        {
+          name: 'trace_id',
+          type: FieldType.string,
+          values: ['abc'],
+          config: {
+            links: [
+              {
+                title: 'trace',
+                url: '',
+                internal: { datasourceUid: 'tempo', datasourceName: 'Tempo', query: { query: '${__value.raw}' } },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const url = linkTemplate(internal.fields[0])!;
+    expect(url.startsWith('/explore?')).toBe(true);
+    expect(url).toContain('${__value.raw}');
+    const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1].replace('${__value.raw}', 'abc')));
+    expect(panes.trace.datasource).toBe('tempo');
+    expect(panes.trace.queries[0].query).toBe('abc');
+  });
+
+  it('hands every column to the renderer in order and returns its word on them', () => {
+    const calls: string[] = [];
+    const sink: ColumnSink = {
+      beginFrames: () => calls.push('begin'),
+      addFrame: (n) => calls.push(`frame ${n}`),
+      addNumbers: (n, v) => calls.push(`numbers ${n} ${v.length}`),
+      addTexts: (n, o, b) => calls.push(`texts ${n} ${o.length - 1} ${b.length}`),
+      addLabel: (k, v) => calls.push(`label ${k}=${v}`),
+      setLink: (u) => calls.push(`link ${u}`),
+      endFrames: () => 'No data. Add an ecosystemSummary query of the MCP datasource to this panel.',
+    };
+    const problem = handOver(sink, toColumns([worst()], options()));
+    expect(calls).toEqual(['begin', 'frame worst', 'texts service 2 16', 'texts kind 2 8', 'texts tool or pool 2 13']);
+    expect(problem).toContain('Add an ecosystemSummary query');
+  });
+});

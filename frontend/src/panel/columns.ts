@@ -1,0 +1,222 @@
+// Grafana's data frames -> the renderer's typed columns: numbers (and times, in ms) as
+// Float64Array with NaN for gaps, text as UTF-8 bytes with offsets (crates/render's input).
+// Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
+// renderer draws exactly what it is handed.
+import { DataFrame, Field, FieldType } from '@grafana/data';
+
+import { PanelOptions, Section } from './types';
+
+/** Frame and column names the backend writes (crates/model/src/columns.rs). */
+export const FRAMES = {
+  summary: 'ecosystemSummary',
+  worst: 'worst',
+  toolHealth: 'toolHealth',
+  poolCapacity: 'poolCapacity',
+  exemplar: 'exemplar',
+} as const;
+const SERVICE = 'service';
+const STATUS = 'status';
+const WORST_KIND = 'kind';
+
+export interface TextColumn {
+  kind: 'texts';
+  name: string;
+  offsets: Uint32Array;
+  bytes: Uint8Array;
+  labels: Array<[string, string]>;
+  link?: string;
+}
+
+export interface NumberColumn {
+  kind: 'numbers';
+  name: string;
+  values: Float64Array;
+  labels: Array<[string, string]>;
+  link?: string;
+}
+
+export type Column = TextColumn | NumberColumn;
+
+export interface ColumnFrame {
+  name: string;
+  columns: Column[];
+}
+
+/** What the renderer's wasm `Renderer` takes columns through. */
+export interface ColumnSink {
+  beginFrames(): void;
+  addFrame(name: string): void;
+  addNumbers(name: string, values: Float64Array): void;
+  addTexts(name: string, offsets: Uint32Array, bytes: Uint8Array): void;
+  addLabel(key: string, value: string): void;
+  setLink(url: string): void;
+  endFrames(): string | undefined;
+}
+
+const encoder = new TextEncoder();
+
+/** Text rows as offsets (rows + 1, from 0) into their UTF-8 bytes. */
+export function textColumn(rows: string[]): { offsets: Uint32Array; bytes: Uint8Array } {
+  const parts = rows.map((r) => encoder.encode(r));
+  const offsets = new Uint32Array(rows.length + 1);
+  let total = 0;
+  parts.forEach((p, i) => {
+    total += p.length;
+    offsets[i + 1] = total;
+  });
+  const bytes = new Uint8Array(total);
+  parts.forEach((p, i) => bytes.set(p, offsets[i]));
+  return { offsets, bytes };
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') {
+    return v;
+  }
+  if (typeof v === 'boolean') {
+    return v ? 1 : 0;
+  }
+  if (v instanceof Date) {
+    return v.valueOf();
+  }
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isNaN(n) ? NaN : n;
+  }
+  return NaN;
+}
+
+function toText(v: unknown): string {
+  if (v === null || v === undefined) {
+    return '';
+  }
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/**
+ * The link template of a field's first data link as the renderer expects it:
+ * `${__value.raw}` stands for the row's value. An internal link (to a trace datasource)
+ * becomes the Explore URL Grafana would open for it.
+ */
+export function linkTemplate(field: Field): string | undefined {
+  const link = field.config?.links?.[0];
+  if (!link) {
+    return undefined;
+  }
+  if (link.internal?.datasourceUid) {
+    const placeholder = '__MCP_VALUE__';
+    const query = JSON.parse(
+      JSON.stringify(link.internal.query ?? {})
+        .split('${__value.raw}')
+        .join(placeholder)
+    );
+    const pane = {
+      datasource: link.internal.datasourceUid,
+      queries: [{ refId: 'A', ...query, datasource: { uid: link.internal.datasourceUid } }],
+      range: { from: 'now-1h', to: 'now' },
+    };
+    const url = `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify({ trace: pane }))}`;
+    return url.split(placeholder).join('${__value.raw}');
+  }
+  return link.url || undefined;
+}
+
+function column(field: Field, rows: number[]): Column {
+  const labels = Object.entries(field.labels ?? {});
+  const link = linkTemplate(field);
+  const at = (i: number) => (field.values as ArrayLike<unknown>)[i] ?? (field.values as any).get?.(i);
+  switch (field.type) {
+    case FieldType.number:
+    case FieldType.time:
+    case FieldType.boolean:
+      return {
+        kind: 'numbers',
+        name: field.name,
+        values: Float64Array.from(rows, (i) => toNumber(at(i))),
+        labels,
+        link,
+      };
+    default:
+      return { kind: 'texts', name: field.name, ...textColumn(rows.map((i) => toText(at(i)))), labels, link };
+  }
+}
+
+/** The section a frame feeds, or undefined for the summary itself (always shown). */
+function sectionOf(frame: DataFrame): Section | 'worst' | undefined {
+  switch (frame.name) {
+    case FRAMES.summary:
+      return undefined;
+    case FRAMES.worst:
+      return 'worst';
+    case FRAMES.toolHealth:
+      return 'tools';
+    case FRAMES.poolCapacity:
+      return 'pools';
+    case FRAMES.exemplar:
+      return 'exemplars';
+    default:
+      return 'latency';
+  }
+}
+
+const SEVERITY: Record<string, number> = { critical: 0, warn: 1, ok: 2 };
+
+function textsOf(frame: DataFrame, name: string): string[] | undefined {
+  const f = frame.fields.find((x) => x.name === name);
+  return f ? Array.from({ length: frame.length }, (_, i) => toText(f.values[i])) : undefined;
+}
+
+/** The summary's rows in the order the options ask for, cut to the maximum tiles. */
+export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort' | 'maxTiles'>): number[] {
+  const rows = Array.from({ length: frame.length }, (_, i) => i);
+  const names = textsOf(frame, SERVICE) ?? [];
+  const statuses = textsOf(frame, STATUS) ?? [];
+  const byName = (a: number, b: number) => (names[a] ?? '').localeCompare(names[b] ?? '');
+  if (options.sort === 'name') {
+    rows.sort(byName);
+  } else if (options.sort === 'status') {
+    rows.sort((a, b) => (SEVERITY[statuses[a]] ?? 3) - (SEVERITY[statuses[b]] ?? 3) || byName(a, b));
+  }
+  return options.maxTiles > 0 ? rows.slice(0, options.maxTiles) : rows;
+}
+
+/** The frames the options keep, each as typed columns. */
+export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFrame[] {
+  const shown = new Set<Section>(options.sections);
+  const out: ColumnFrame[] = [];
+  for (const frame of series) {
+    const section = sectionOf(frame);
+    let rows = Array.from({ length: frame.length }, (_, i) => i);
+    if (section === undefined && frame.name === FRAMES.summary) {
+      rows = summaryRows(frame, options);
+    } else if (section === 'worst') {
+      // The summary's worst rows: kind "tool" feeds the tools, "pool" the pools.
+      const kinds = textsOf(frame, WORST_KIND) ?? [];
+      rows = rows.filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
+    } else if (section && !shown.has(section)) {
+      continue;
+    }
+    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows)) });
+  }
+  return out;
+}
+
+/** Hands the columns to the renderer; returns its word on them (a problem to show), if any. */
+export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | undefined {
+  sink.beginFrames();
+  for (const frame of frames) {
+    sink.addFrame(frame.name);
+    for (const c of frame.columns) {
+      if (c.kind === 'numbers') {
+        sink.addNumbers(c.name, c.values);
+      } else {
+        sink.addTexts(c.name, c.offsets, c.bytes);
+      }
+      c.labels.forEach(([k, v]) => sink.addLabel(k, v));
+      if (c.link) {
+        sink.setLink(c.link);
+      }
+    }
+  }
+  return sink.endFrames() ?? undefined;
+}

@@ -1,0 +1,294 @@
+// The panel's component: hands the query's frames to the renderer as typed columns, sizes
+// the canvas to the panel and the screen's pixel ratio, takes its colours from Grafana's
+// theme, and turns the renderer's hit-testing into tooltips, links and keyboard focus.
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState, PanelProps } from '@grafana/data';
+import { locationService } from '@grafana/runtime';
+import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+
+import { handOver, toColumns } from '../columns';
+import { thresholdLegend } from '../legend';
+import { selectors } from '../selectors';
+import { PanelOptions } from '../types';
+import { HitInfo, loadRenderer, Renderer } from '../wasm';
+
+const LEGEND_HEIGHT = 22;
+
+interface Tip {
+  x: number;
+  y: number;
+  kind: string;
+  index: number;
+  title: string;
+  text: string;
+}
+
+/** Reads a hit's fields and frees it (wasm-bindgen objects live in the module's memory). */
+function take(info: HitInfo | undefined, x: number, y: number): (Tip & { link?: string }) | undefined {
+  if (!info) {
+    return undefined;
+  }
+  const tip = {
+    x,
+    y,
+    kind: info.kind,
+    index: info.index,
+    title: info.title,
+    text: info.text,
+    link: info.link ?? undefined,
+  };
+  info.free();
+  return tip;
+}
+
+/** Colours of Grafana's theme, by the renderer's names for them. */
+function themeColours(theme: GrafanaTheme2): Record<string, string> {
+  const viz = (name: string) => theme.visualization.getColorByName(name);
+  return {
+    background: theme.colors.background.primary,
+    surface: theme.colors.background.secondary,
+    text: theme.colors.text.primary,
+    textWeak: theme.colors.text.secondary,
+    border: theme.colors.border.medium,
+    focus: theme.colors.primary.main,
+    ok: viz('green'),
+    warn: viz('orange'),
+    critical: viz('red'),
+    noData: theme.colors.text.disabled,
+    exemplar: viz('purple'),
+  };
+}
+
+/** `${service}` survives dashboard variables (a dashboard may have one of that name). */
+function drilldownTemplate(url: string, replaceVariables: PanelProps['replaceVariables']): string {
+  const placeholder = '__MCP_SERVICE__';
+  return replaceVariables(url.split('${service}').join(placeholder)).split(placeholder).join('${service}');
+}
+
+function follow(kind: string, link: string) {
+  if (kind === 'exemplar' || /^[a-z][a-z0-9+.-]*:/i.test(link)) {
+    window.open(link, '_blank', 'noopener,noreferrer');
+  } else {
+    locationService.push(link);
+  }
+}
+
+export function OverviewPanel({ data, width, height, options, replaceVariables }: PanelProps<PanelOptions>) {
+  const theme = useTheme2();
+  const styles = useStyles2(getStyles);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const renderer = useRef<Renderer>();
+  const hovered = useRef('');
+  const [ready, setReady] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const [tip, setTip] = useState<Tip>();
+  const [description, setDescription] = useState('');
+  const [announce, setAnnounce] = useState('');
+
+  const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
+  const canvasHeight = Math.max(0, height - (legend.length > 0 ? LEGEND_HEIGHT : 0));
+
+  useEffect(() => {
+    let live = true;
+    loadRenderer()
+      .then((R) => {
+        if (live && canvas.current) {
+          renderer.current = new R(canvas.current, theme.isDark);
+          setReady(true);
+        }
+      })
+      .catch((e: Error) => live && setFailure(e.message));
+    return () => {
+      live = false;
+      renderer.current?.free();
+      renderer.current = undefined;
+    };
+    // The renderer lives as long as the canvas; the theme is applied below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const r = renderer.current;
+    if (!ready || !r) {
+      return;
+    }
+    r.setMode(theme.isDark);
+    Object.entries(themeColours(theme)).forEach(([name, value]) => {
+      try {
+        r.setColour(name, value);
+      } catch {
+        // A colour the renderer cannot read keeps its default for this theme.
+      }
+    });
+    r.setFontFamily(theme.typography.fontFamily);
+    r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
+    const errors = data.errors ?? [];
+    if (data.state === LoadingState.Error || errors.length > 0) {
+      r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
+    } else {
+      try {
+        handOver(r, toColumns(data.series, options));
+      } catch (e) {
+        r.setError(String((e as Error)?.message ?? e));
+      }
+    }
+    r.resize(width, canvasHeight, window.devicePixelRatio || 1);
+    r.draw();
+    setDescription(r.describe());
+    setTip(undefined);
+  }, [ready, data, options, width, canvasHeight, theme, replaceVariables]);
+
+  // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
+  useEffect(() => {
+    if (!ready) {
+      return;
+    }
+    const query = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    const redraw = () => {
+      renderer.current?.resize(width, canvasHeight, window.devicePixelRatio || 1);
+      renderer.current?.draw();
+    };
+    query.addEventListener('change', redraw);
+    return () => query.removeEventListener('change', redraw);
+  }, [ready, width, canvasHeight]);
+
+  const at = (e: React.MouseEvent) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    return [e.clientX - rect.left, e.clientY - rect.top] as const;
+  };
+
+  const onMove = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = renderer.current;
+    if (!r) {
+      return;
+    }
+    const [x, y] = at(e);
+    const hit = take(r.hover(x, y), e.clientX, e.clientY);
+    const key = hit ? `${hit.kind}:${hit.index}` : '';
+    if (key !== hovered.current) {
+      // The highlight moved: redraw (a move within the same thing only moves the tooltip).
+      hovered.current = key;
+      r.draw();
+    }
+    setTip(hit);
+    e.currentTarget.style.cursor = hit?.link ? 'pointer' : 'default';
+  }, []);
+
+  const onLeave = useCallback(() => {
+    hovered.current = '';
+    renderer.current?.leave();
+    renderer.current?.draw();
+    setTip(undefined);
+  }, []);
+
+  const onClick = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = renderer.current;
+    if (!r) {
+      return;
+    }
+    const [x, y] = at(e);
+    const hit = take(r.hit(x, y), e.clientX, e.clientY);
+    if (hit?.link) {
+      follow(hit.kind, hit.link);
+    }
+  }, []);
+
+  const onKeyDown = useCallback((e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    const r = renderer.current;
+    if (!r) {
+      return;
+    }
+    const moves: Record<string, boolean> = { ArrowRight: false, ArrowDown: false, ArrowLeft: true, ArrowUp: true };
+    if (e.key in moves) {
+      e.preventDefault();
+      const hit = take(r.focusNext(moves[e.key]), 0, 0);
+      r.draw();
+      setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
+    } else if (e.key === 'Enter') {
+      const hit = take(r.focused(), 0, 0);
+      if (hit?.link) {
+        follow(hit.kind, hit.link);
+      }
+    }
+  }, []);
+
+  if (failure) {
+    return (
+      <div className={styles.message} data-testid={selectors.failure}>
+        <Alert severity="error" title="The MCP Ecosystem panel cannot start">
+          {failure}
+        </Alert>
+      </div>
+    );
+  }
+  return (
+    <div className={styles.wrapper} style={{ width, height }} data-testid={selectors.panel}>
+      <canvas
+        ref={canvas}
+        className={styles.canvas}
+        style={{ width, height: canvasHeight }}
+        tabIndex={0}
+        role="img"
+        aria-label="MCP ecosystem overview: arrow keys move between services, tools and pools; Enter opens a link"
+        aria-describedby="mcp-ecosystem-description"
+        data-testid={selectors.canvas}
+        data-ready={ready}
+        onMouseMove={onMove}
+        onMouseLeave={onLeave}
+        onClick={onClick}
+        onKeyDown={onKeyDown}
+      />
+      <div id="mcp-ecosystem-description" className={styles.hidden} data-testid={selectors.description}>
+        {description}
+      </div>
+      <div className={styles.hidden} aria-live="polite">
+        {announce}
+      </div>
+      {legend.length > 0 && (
+        <div className={styles.legend} data-testid={selectors.legend}>
+          {legend.join(' · ')}
+        </div>
+      )}
+      {tip && (
+        <Portal>
+          <VizTooltipContainer position={{ x: tip.x, y: tip.y }} offset={{ x: 12, y: 12 }}>
+            <div className={styles.tooltip} data-testid={selectors.tooltip}>
+              <strong>{tip.title}</strong>
+              {tip.text.split('\n').map((line, i) => (
+                <div key={i}>{line}</div>
+              ))}
+            </div>
+          </VizTooltipContainer>
+        </Portal>
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  wrapper: css({ position: 'relative', overflow: 'hidden' }),
+  canvas: css({
+    display: 'block',
+    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
+  }),
+  hidden: css({
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  }),
+  legend: css({
+    height: LEGEND_HEIGHT,
+    lineHeight: `${LEGEND_HEIGHT}px`,
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  }),
+  tooltip: css({ maxWidth: 360, whiteSpace: 'normal' }),
+  message: css({ padding: theme.spacing(1) }),
+});

@@ -1,0 +1,9 @@
+/** Stable test ids of the panel, for the browser tests. */
+export const selectors = {
+  panel: 'mcp-ecosystem-panel',
+  canvas: 'mcp-ecosystem-canvas',
+  description: 'mcp-ecosystem-description',
+  legend: 'mcp-ecosystem-legend',
+  tooltip: 'mcp-ecosystem-tooltip',
+  failure: 'mcp-ecosystem-failure',
+} as const;

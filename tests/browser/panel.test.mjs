@@ -1,0 +1,304 @@
+// The overview panel (mahavishnu-mcpecosystem-panel) over the real datasource, Prometheus and
+// simulator, with akosha down: screenshots in both themes, narrow, empty and in error; the
+// down service's tile drawn in the theme's critical colour where the renderer's hit-testing
+// puts it; its tooltip carries the backend's reasons.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { before, describe, test } from "node:test";
+
+import { api, poll, repo, setScenario, useHarness } from "./harness.mjs";
+
+const PANEL = {
+  canvas: '[data-testid="mcp-ecosystem-canvas"]',
+  description: '[data-testid="mcp-ecosystem-description"]',
+  tooltip: '[data-testid="mcp-ecosystem-tooltip"]',
+};
+
+/** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
+async function summaryRow(server, service) {
+  const { status, body } = await api(server, "/api/ds/query", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      from: "now-15m",
+      to: "now",
+      queries: [
+        {
+          refId: "A",
+          datasource: { uid: "mcp" },
+          queryType: "ecosystemSummary",
+        },
+      ],
+    }),
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  const frame = body.results.A.frames.find(
+    (f) => f.schema.name === "ecosystemSummary",
+  );
+  const names = frame.schema.fields.map((f) => f.name);
+  const col = (n) => frame.data.values[names.indexOf(n)];
+  const i = col("service").indexOf(service);
+  return i < 0
+    ? undefined
+    : { status: col("status")[i], reasons: col("reasons")[i] };
+}
+
+/** Opens the panel and waits until the renderer has drawn the queries' answer. */
+async function openPanel(
+  h,
+  { theme = "light", width = 1000, height = 460, queries, options } = {},
+) {
+  const extra = { width: String(width), height: String(height) };
+  if (queries) {
+    extra.queries = JSON.stringify(queries);
+  }
+  if (options) {
+    extra.options = JSON.stringify(options);
+  }
+  const page = await h.open({
+    view: "panel",
+    uid: "mcp",
+    theme,
+    extra,
+    width: width + 80,
+    height: height + 80,
+  });
+  await page.waitForSelector(`${PANEL.canvas}[data-ready="true"]`, {
+    timeout: 30000,
+  });
+  await poll("the panel describes what it drew", async () =>
+    (await page.textContent(PANEL.description))?.trim(),
+  );
+  return page;
+}
+
+/** Hovers over the canvas, coarse to fine, until the tooltip names `service`; returns the point. */
+async function findTile(page, service) {
+  const box = await page.locator(PANEL.canvas).boundingBox();
+  for (const step of [60, 20]) {
+    for (let y = step / 2; y < box.height; y += step) {
+      for (let x = step / 2; x < box.width; x += step) {
+        await page.mouse.move(box.x + x, box.y + y);
+        const tip = await page
+          .locator(PANEL.tooltip)
+          .textContent({ timeout: 50 })
+          .catch(() => "");
+        if (tip.startsWith(`${service}:`)) {
+          return { x, y, tip };
+        }
+      }
+    }
+  }
+  throw new Error(`no tile of ${service} found by hovering over the panel`);
+}
+
+/** The canvas's pixels around (x, y) in CSS pixels, as [r, g, b] triples. */
+async function pixelsAround(page, x, y, radius = 6) {
+  return page.evaluate(
+    ({ sel, x, y, radius }) => {
+      const canvas = document.querySelector(sel);
+      const dpr = canvas.width / canvas.clientWidth;
+      const ctx = canvas.getContext("2d");
+      const size = Math.round(2 * radius * dpr);
+      const d = ctx.getImageData(
+        Math.round((x - radius) * dpr),
+        Math.round((y - radius) * dpr),
+        size,
+        size,
+      ).data;
+      const out = [];
+      for (let i = 0; i < d.length; i += 4) {
+        out.push([d[i], d[i + 1], d[i + 2]]);
+      }
+      return out;
+    },
+    { sel: PANEL.canvas, x, y, radius },
+  );
+}
+
+const rgb = (hex) => {
+  const h = hex.replace("#", "");
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+};
+
+/** Hue in degrees: a tile is its status colour laid thinly over the panel's background. */
+function hue([r, g, b]) {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  if (max === min) {
+    return NaN;
+  }
+  const d = max - min;
+  const h =
+    max === r
+      ? ((g - b) / d + 6) % 6
+      : max === g
+        ? (b - r) / d + 2
+        : (r - g) / d + 4;
+  return h * 60;
+}
+const hueDistance = (a, b) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b));
+
+/** The most frequent colour of `pixels`. */
+function dominant(pixels) {
+  const counts = new Map();
+  for (const p of pixels) {
+    const k = p.join(",");
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const [k] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return k.split(",").map(Number);
+}
+
+describe("the overview panel over the real plugin, akosha down", () => {
+  const ctx = useHarness({ scenario: "service-down" });
+
+  before(async () => {
+    await setScenario(ctx.h.server, "service-down", {
+      akosha: "down",
+      mahavishnu: "up",
+    });
+    await poll(
+      "the backend judges akosha critical",
+      async () =>
+        (await summaryRow(ctx.h.server, "akosha"))?.status === "critical",
+      90000,
+      1000,
+    );
+  });
+
+  for (const theme of ["light", "dark"]) {
+    test(`${theme}: akosha's tile has the theme's critical colour where hit-testing finds it, and its tooltip the reasons`, async () => {
+      const { h } = ctx;
+      const page = await openPanel(h, { theme });
+      const description = await page.textContent(PANEL.description);
+      assert.match(
+        description,
+        /akosha/,
+        `the text alternative names the down service: ${description}`,
+      );
+
+      const row = await summaryRow(h.server, "akosha");
+      const { x, y, tip } = await findTile(page, "akosha");
+      assert.match(
+        tip,
+        /critical/,
+        `the tooltip says akosha is critical: ${tip}`,
+      );
+      for (const reason of row.reasons.split("; ").filter(Boolean)) {
+        assert.ok(
+          tip.includes(reason),
+          `the tooltip carries the backend's reason "${reason}": ${tip}`,
+        );
+      }
+      await h.screenshot(page, `panel-hover-${theme}`);
+
+      await page.mouse.move(0, 0);
+      await poll(
+        "the tooltip goes away with the pointer",
+        async () => (await page.locator(PANEL.tooltip).count()) === 0,
+      );
+      const [critical, ok, warn] = await page.evaluate(() =>
+        ["red", "green", "orange"].map((c) =>
+          window.harness.theme.visualization.getColorByName(c),
+        ),
+      );
+      const fill = dominant(await pixelsAround(page, x, y));
+      const distances = Object.fromEntries(
+        Object.entries({ critical, ok, warn }).map(([status, hex]) => [
+          status,
+          hueDistance(hue(fill), hue(rgb(hex))),
+        ]),
+      );
+      const nearest = Object.entries(distances).sort(
+        (a, b) => a[1] - b[1],
+      )[0][0];
+      assert.equal(
+        nearest,
+        "critical",
+        `akosha's tile at (${x}, ${y}) is rgb(${fill}), nearest in hue to ${nearest}: ${JSON.stringify(distances)}`,
+      );
+      assert.ok(
+        distances.critical < 20,
+        `the tile's hue is the critical colour's ${critical}: rgb(${fill})`,
+      );
+      await h.screenshot(page, `panel-${theme}`);
+      if (theme === "dark") {
+        const file = path.join(repo, "docs", "img", "panel-dark.png");
+        if (process.env.MCP_UPDATE_DOCS_IMG) {
+          await page
+            .locator('[data-testid="mcp-ecosystem-panel"]')
+            .screenshot({ path: file });
+        }
+      }
+      assert.deepEqual(page.errors, [], "no page errors");
+    });
+  }
+
+  test("narrow: the tiles reflow into a 360 px panel", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { width: 360, height: 520 });
+    const { tip } = await findTile(page, "akosha");
+    assert.match(tip, /critical/);
+    await h.screenshot(page, "panel-narrow");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("empty: a query that matches no service says what to do", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      queries: [
+        {
+          refId: "A",
+          queryType: "ecosystemSummary",
+          services: ["no-such-service"],
+        },
+      ],
+    });
+    const description = await page.textContent(PANEL.description);
+    assert.match(
+      description,
+      /No data\. Add an ecosystemSummary query/,
+      description,
+    );
+    await h.screenshot(page, "panel-empty");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("error: the datasource's error is the panel's message", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      queries: [
+        { refId: "A", queryType: "ecosystemSummary", rateWindow: "fortnight" },
+      ],
+    });
+    const description = await page.textContent(PANEL.description);
+    assert.match(
+      description,
+      /rateWindow/,
+      `the backend's error names the field: ${description}`,
+    );
+    assert.match(description, /fortnight/, `and the value: ${description}`);
+    await h.screenshot(page, "panel-error");
+  });
+
+  test("the .wasm comes from the plugin’s public path as application/wasm", async () => {
+    const res = await fetch(
+      `${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`,
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/wasm");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual(
+      [...bytes.slice(0, 4)],
+      [0x00, 0x61, 0x73, 0x6d],
+      "a WebAssembly module",
+    );
+    assert.ok(
+      fs.existsSync(
+        path.join(repo, "dist", "mahavishnu-mcpecosystem-panel", "module.js"),
+      ),
+    );
+  });
+});
