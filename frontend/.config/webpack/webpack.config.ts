@@ -5,7 +5,7 @@ import CopyWebpackPlugin from 'copy-webpack-plugin';
 import fs from 'fs';
 import path from 'path';
 import TerserPlugin from 'terser-webpack-plugin';
-import { type Compiler, type Configuration } from 'webpack';
+import { type Compiler, type Configuration, DefinePlugin } from 'webpack';
 import VirtualModulesPlugin from 'webpack-virtual-modules';
 
 import { externals } from './externals';
@@ -145,6 +145,9 @@ __webpack_public_path__ =
         ],
       }),
       ...(entry.executable ? [new BackendExecutablePlugin(entry.executable)] : []),
+      // webpack would write the build machine's file path for import.meta.url into module.js
+      // (the renderer's glue mentions it; the panel always passes the .wasm's URL itself).
+      new DefinePlugin({ 'import.meta.url': 'document.baseURI' }),
     ],
     resolve: {
       alias: { 'mcp-render': RENDER_GLUE },
