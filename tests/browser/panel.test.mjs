@@ -283,6 +283,67 @@ describe("the overview panel over the real plugin, akosha down", () => {
     await h.screenshot(page, "panel-error");
   });
 
+  test("a click on an exemplar opens its trace as the datasource links it (Tempo here)", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      theme: "dark",
+      height: 520,
+      queries: [
+        { refId: "A", queryType: "ecosystemSummary" },
+        { refId: "B", queryType: "requestLatency", percentiles: [50, 95, 99] },
+        { refId: "C", queryType: "exemplars", exemplarSource: "http" },
+      ],
+    });
+    await h.screenshot(page, "panel-exemplars");
+    // The renderer's hit-testing finds the dots: hover the canvas until a tooltip is a trace's.
+    const found = await page.evaluate(
+      async ({ canvasSel, tipSel }) => {
+        const canvas = document.querySelector(canvasSel);
+        const box = canvas.getBoundingClientRect();
+        for (let y = box.height - 4; y > 0; y -= 6) {
+          for (let x = 4; x < box.width; x += 6) {
+            const at = {
+              clientX: box.left + x,
+              clientY: box.top + y,
+              bubbles: true,
+            };
+            canvas.dispatchEvent(new MouseEvent("mousemove", at));
+            await new Promise((r) => setTimeout(r, 0));
+            const tip = document.querySelector(tipSel)?.textContent ?? "";
+            if (tip.startsWith("trace ")) {
+              return { x, y, tip };
+            }
+          }
+        }
+        return undefined;
+      },
+      { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip },
+    );
+    assert.ok(found, "an exemplar dot answers the pointer");
+    const traceId = found.tip.match(/^trace (\S+?)(service|duration|$)/)?.[1];
+    assert.ok(traceId, `the tooltip names the trace: ${found.tip}`);
+    const box = await page.locator(PANEL.canvas).boundingBox();
+    const [popup] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page.mouse.click(box.x + found.x, box.y + found.y),
+    ]);
+    const url = new URL(popup.url());
+    assert.equal(url.pathname, "/explore", popup.url());
+    const panes = JSON.parse(url.searchParams.get("panes"));
+    const pane = Object.values(panes)[0];
+    assert.equal(
+      pane.datasource,
+      "tempo",
+      "the trace datasource the backend linked",
+    );
+    assert.equal(
+      pane.queries[0].query,
+      traceId,
+      "the trace id of the dot clicked",
+    );
+    await popup.close();
+  });
+
   test("the .wasm comes from the plugin’s public path as application/wasm", async () => {
     const res = await fetch(
       `${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`,
