@@ -69,13 +69,16 @@ function serverBinary() {
 }
 
 /** Starts the Go server and waits for its ready line. */
-export async function startServer({ scenario } = {}) {
+export async function startServer({ scenario, extraServers } = {}) {
   const args = ['-repo', repo];
   if (process.env.MCP_DIST) {
     args.push('-dist', process.env.MCP_DIST);
   }
   if (scenario) {
     args.push('-scenario', scenario);
+  }
+  if (extraServers) {
+    args.push('-extra-servers', String(extraServers));
   }
   const child = spawn(serverBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let logs = '';

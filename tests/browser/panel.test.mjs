@@ -2,12 +2,12 @@
 // simulator, with akosha down: screenshots in both themes, narrow, empty and in error; the
 // down service's tile drawn in the theme's critical colour where the renderer's hit-testing
 // puts it; its tooltip carries the backend's reasons.
-import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { before, describe, test } from "node:test";
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
 
-import { api, poll, repo, setScenario, useHarness } from "./harness.mjs";
+import { api, poll, repo, setScenario, useHarness } from './harness.mjs';
 
 const PANEL = {
   canvas: '[data-testid="mcp-ecosystem-canvas"]',
@@ -17,38 +17,31 @@ const PANEL = {
 
 /** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
 async function summaryRow(server, service) {
-  const { status, body } = await api(server, "/api/ds/query", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
+  const { status, body } = await api(server, '/api/ds/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
-      from: "now-15m",
-      to: "now",
+      from: 'now-15m',
+      to: 'now',
       queries: [
         {
-          refId: "A",
-          datasource: { uid: "mcp" },
-          queryType: "ecosystemSummary",
+          refId: 'A',
+          datasource: { uid: 'mcp' },
+          queryType: 'ecosystemSummary',
         },
       ],
     }),
   });
   assert.equal(status, 200, JSON.stringify(body));
-  const frame = body.results.A.frames.find(
-    (f) => f.schema.name === "ecosystemSummary",
-  );
+  const frame = body.results.A.frames.find((f) => f.schema.name === 'ecosystemSummary');
   const names = frame.schema.fields.map((f) => f.name);
   const col = (n) => frame.data.values[names.indexOf(n)];
-  const i = col("service").indexOf(service);
-  return i < 0
-    ? undefined
-    : { status: col("status")[i], reasons: col("reasons")[i] };
+  const i = col('service').indexOf(service);
+  return i < 0 ? undefined : { status: col('status')[i], reasons: col('reasons')[i] };
 }
 
 /** Opens the panel and waits until the renderer has drawn the queries' answer. */
-async function openPanel(
-  h,
-  { theme = "light", width = 1000, height = 460, queries, options } = {},
-) {
+async function openPanel(h, { theme = 'light', width = 1000, height = 460, queries, options } = {}) {
   const extra = { width: String(width), height: String(height) };
   if (queries) {
     extra.queries = JSON.stringify(queries);
@@ -57,8 +50,8 @@ async function openPanel(
     extra.options = JSON.stringify(options);
   }
   const page = await h.open({
-    view: "panel",
-    uid: "mcp",
+    view: 'panel',
+    uid: 'mcp',
     theme,
     extra,
     width: width + 80,
@@ -67,9 +60,7 @@ async function openPanel(
   await page.waitForSelector(`${PANEL.canvas}[data-ready="true"]`, {
     timeout: 30000,
   });
-  await poll("the panel describes what it drew", async () =>
-    (await page.textContent(PANEL.description))?.trim(),
-  );
+  await poll('the panel describes what it drew', async () => (await page.textContent(PANEL.description))?.trim());
   return page;
 }
 
@@ -83,7 +74,7 @@ async function findTile(page, service) {
         const tip = await page
           .locator(PANEL.tooltip)
           .textContent({ timeout: 50 })
-          .catch(() => "");
+          .catch(() => '');
         if (tip.startsWith(`${service}:`)) {
           return { x, y, tip };
         }
@@ -99,26 +90,21 @@ async function pixelsAround(page, x, y, radius = 6) {
     ({ sel, x, y, radius }) => {
       const canvas = document.querySelector(sel);
       const dpr = canvas.width / canvas.clientWidth;
-      const ctx = canvas.getContext("2d");
+      const ctx = canvas.getContext('2d');
       const size = Math.round(2 * radius * dpr);
-      const d = ctx.getImageData(
-        Math.round((x - radius) * dpr),
-        Math.round((y - radius) * dpr),
-        size,
-        size,
-      ).data;
+      const d = ctx.getImageData(Math.round((x - radius) * dpr), Math.round((y - radius) * dpr), size, size).data;
       const out = [];
       for (let i = 0; i < d.length; i += 4) {
         out.push([d[i], d[i + 1], d[i + 2]]);
       }
       return out;
     },
-    { sel: PANEL.canvas, x, y, radius },
+    { sel: PANEL.canvas, x, y, radius }
   );
 }
 
 const rgb = (hex) => {
-  const h = hex.replace("#", "");
+  const h = hex.replace('#', '');
   return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
 };
 
@@ -130,12 +116,7 @@ function hue([r, g, b]) {
     return NaN;
   }
   const d = max - min;
-  const h =
-    max === r
-      ? ((g - b) / d + 6) % 6
-      : max === g
-        ? (b - r) / d + 2
-        : (r - g) / d + 4;
+  const h = max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
   return h * 60;
 }
 const hueDistance = (a, b) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b));
@@ -144,157 +125,123 @@ const hueDistance = (a, b) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b));
 function dominant(pixels) {
   const counts = new Map();
   for (const p of pixels) {
-    const k = p.join(",");
+    const k = p.join(',');
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const [k] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-  return k.split(",").map(Number);
+  return k.split(',').map(Number);
 }
 
-describe("the overview panel over the real plugin, akosha down", () => {
-  const ctx = useHarness({ scenario: "service-down" });
+describe('the overview panel over the real plugin, akosha down', () => {
+  const ctx = useHarness({ scenario: 'service-down' });
 
   before(async () => {
-    await setScenario(ctx.h.server, "service-down", {
-      akosha: "down",
-      mahavishnu: "up",
+    await setScenario(ctx.h.server, 'service-down', {
+      akosha: 'down',
+      mahavishnu: 'up',
     });
     await poll(
-      "the backend judges akosha critical",
-      async () =>
-        (await summaryRow(ctx.h.server, "akosha"))?.status === "critical",
+      'the backend judges akosha critical',
+      async () => (await summaryRow(ctx.h.server, 'akosha'))?.status === 'critical',
       90000,
-      1000,
+      1000
     );
   });
 
-  for (const theme of ["light", "dark"]) {
+  for (const theme of ['light', 'dark']) {
     test(`${theme}: akosha's tile has the theme's critical colour where hit-testing finds it, and its tooltip the reasons`, async () => {
       const { h } = ctx;
       const page = await openPanel(h, { theme });
       const description = await page.textContent(PANEL.description);
-      assert.match(
-        description,
-        /akosha/,
-        `the text alternative names the down service: ${description}`,
-      );
+      assert.match(description, /akosha/, `the text alternative names the down service: ${description}`);
 
-      const row = await summaryRow(h.server, "akosha");
-      const { x, y, tip } = await findTile(page, "akosha");
-      assert.match(
-        tip,
-        /critical/,
-        `the tooltip says akosha is critical: ${tip}`,
-      );
-      for (const reason of row.reasons.split("; ").filter(Boolean)) {
-        assert.ok(
-          tip.includes(reason),
-          `the tooltip carries the backend's reason "${reason}": ${tip}`,
-        );
+      const row = await summaryRow(h.server, 'akosha');
+      const { x, y, tip } = await findTile(page, 'akosha');
+      assert.match(tip, /critical/, `the tooltip says akosha is critical: ${tip}`);
+      for (const reason of row.reasons.split('; ').filter(Boolean)) {
+        assert.ok(tip.includes(reason), `the tooltip carries the backend's reason "${reason}": ${tip}`);
       }
       await h.screenshot(page, `panel-hover-${theme}`);
 
       await page.mouse.move(0, 0);
       await poll(
-        "the tooltip goes away with the pointer",
-        async () => (await page.locator(PANEL.tooltip).count()) === 0,
+        'the tooltip goes away with the pointer',
+        async () => (await page.locator(PANEL.tooltip).count()) === 0
       );
       const [critical, ok, warn] = await page.evaluate(() =>
-        ["red", "green", "orange"].map((c) =>
-          window.harness.theme.visualization.getColorByName(c),
-        ),
+        ['red', 'green', 'orange'].map((c) => window.harness.theme.visualization.getColorByName(c))
       );
       const fill = dominant(await pixelsAround(page, x, y));
       const distances = Object.fromEntries(
-        Object.entries({ critical, ok, warn }).map(([status, hex]) => [
-          status,
-          hueDistance(hue(fill), hue(rgb(hex))),
-        ]),
+        Object.entries({ critical, ok, warn }).map(([status, hex]) => [status, hueDistance(hue(fill), hue(rgb(hex)))])
       );
-      const nearest = Object.entries(distances).sort(
-        (a, b) => a[1] - b[1],
-      )[0][0];
+      const nearest = Object.entries(distances).sort((a, b) => a[1] - b[1])[0][0];
       assert.equal(
         nearest,
-        "critical",
-        `akosha's tile at (${x}, ${y}) is rgb(${fill}), nearest in hue to ${nearest}: ${JSON.stringify(distances)}`,
+        'critical',
+        `akosha's tile at (${x}, ${y}) is rgb(${fill}), nearest in hue to ${nearest}: ${JSON.stringify(distances)}`
       );
-      assert.ok(
-        distances.critical < 20,
-        `the tile's hue is the critical colour's ${critical}: rgb(${fill})`,
-      );
+      assert.ok(distances.critical < 20, `the tile's hue is the critical colour's ${critical}: rgb(${fill})`);
       await h.screenshot(page, `panel-${theme}`);
-      if (theme === "dark") {
-        const file = path.join(repo, "docs", "img", "panel-dark.png");
+      if (theme === 'dark') {
+        const file = path.join(repo, 'docs', 'img', 'panel-dark.png');
         if (process.env.MCP_UPDATE_DOCS_IMG) {
-          await page
-            .locator('[data-testid="mcp-ecosystem-panel"]')
-            .screenshot({ path: file });
+          await page.locator('[data-testid="mcp-ecosystem-panel"]').screenshot({ path: file });
         }
       }
-      assert.deepEqual(page.errors, [], "no page errors");
+      assert.deepEqual(page.errors, [], 'no page errors');
     });
   }
 
-  test("narrow: the tiles reflow into a 360 px panel", async () => {
+  test('narrow: the tiles reflow into a 360 px panel', async () => {
     const { h } = ctx;
     const page = await openPanel(h, { width: 360, height: 520 });
-    const { tip } = await findTile(page, "akosha");
+    const { tip } = await findTile(page, 'akosha');
     assert.match(tip, /critical/);
-    await h.screenshot(page, "panel-narrow");
+    await h.screenshot(page, 'panel-narrow');
     assert.deepEqual(page.errors, []);
   });
 
-  test("empty: a query that matches no service says what to do", async () => {
+  test('empty: a query that matches no service says what to do', async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
       queries: [
         {
-          refId: "A",
-          queryType: "ecosystemSummary",
-          services: ["no-such-service"],
+          refId: 'A',
+          queryType: 'ecosystemSummary',
+          services: ['no-such-service'],
         },
       ],
     });
     const description = await page.textContent(PANEL.description);
-    assert.match(
-      description,
-      /No data\. Add an ecosystemSummary query/,
-      description,
-    );
-    await h.screenshot(page, "panel-empty");
+    assert.match(description, /No data\. Add an ecosystemSummary query/, description);
+    await h.screenshot(page, 'panel-empty');
     assert.deepEqual(page.errors, []);
   });
 
   test("error: the datasource's error is the panel's message", async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
-      queries: [
-        { refId: "A", queryType: "ecosystemSummary", rateWindow: "fortnight" },
-      ],
+      queries: [{ refId: 'A', queryType: 'ecosystemSummary', rateWindow: 'fortnight' }],
     });
     const description = await page.textContent(PANEL.description);
-    assert.match(
-      description,
-      /rateWindow/,
-      `the backend's error names the field: ${description}`,
-    );
+    assert.match(description, /rateWindow/, `the backend's error names the field: ${description}`);
     assert.match(description, /fortnight/, `and the value: ${description}`);
-    await h.screenshot(page, "panel-error");
+    await h.screenshot(page, 'panel-error');
   });
 
-  test("a click on an exemplar opens its trace as the datasource links it (Tempo here)", async () => {
+  test('a click on an exemplar opens its trace as the datasource links it (Tempo here)', async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
-      theme: "dark",
+      theme: 'dark',
       height: 520,
       queries: [
-        { refId: "A", queryType: "ecosystemSummary" },
-        { refId: "B", queryType: "requestLatency", percentiles: [50, 95, 99] },
-        { refId: "C", queryType: "exemplars", exemplarSource: "http" },
+        { refId: 'A', queryType: 'ecosystemSummary' },
+        { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95, 99] },
+        { refId: 'C', queryType: 'exemplars', exemplarSource: 'http' },
       ],
     });
-    await h.screenshot(page, "panel-exemplars");
+    await h.screenshot(page, 'panel-exemplars');
     // The renderer's hit-testing finds the dots: hover the canvas until a tooltip is a trace's.
     const found = await page.evaluate(
       async ({ canvasSel, tipSel }) => {
@@ -307,59 +254,62 @@ describe("the overview panel over the real plugin, akosha down", () => {
               clientY: box.top + y,
               bubbles: true,
             };
-            canvas.dispatchEvent(new MouseEvent("mousemove", at));
+            canvas.dispatchEvent(new MouseEvent('mousemove', at));
             await new Promise((r) => setTimeout(r, 0));
-            const tip = document.querySelector(tipSel)?.textContent ?? "";
-            if (tip.startsWith("trace ")) {
+            const tip = document.querySelector(tipSel)?.textContent ?? '';
+            if (tip.startsWith('trace ')) {
               return { x, y, tip };
             }
           }
         }
         return undefined;
       },
-      { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip },
+      { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip }
     );
-    assert.ok(found, "an exemplar dot answers the pointer");
+    assert.ok(found, 'an exemplar dot answers the pointer');
     const traceId = found.tip.match(/^trace (\S+?)(service|duration|$)/)?.[1];
     assert.ok(traceId, `the tooltip names the trace: ${found.tip}`);
     const box = await page.locator(PANEL.canvas).boundingBox();
     const [popup] = await Promise.all([
-      page.context().waitForEvent("page"),
+      page.context().waitForEvent('page'),
       page.mouse.click(box.x + found.x, box.y + found.y),
     ]);
     const url = new URL(popup.url());
-    assert.equal(url.pathname, "/explore", popup.url());
-    const panes = JSON.parse(url.searchParams.get("panes"));
+    assert.equal(url.pathname, '/explore', popup.url());
+    const panes = JSON.parse(url.searchParams.get('panes'));
     const pane = Object.values(panes)[0];
-    assert.equal(
-      pane.datasource,
-      "tempo",
-      "the trace datasource the backend linked",
-    );
-    assert.equal(
-      pane.queries[0].query,
-      traceId,
-      "the trace id of the dot clicked",
-    );
+    assert.equal(pane.datasource, 'tempo', 'the trace datasource the backend linked');
+    assert.equal(pane.queries[0].query, traceId, 'the trace id of the dot clicked');
     await popup.close();
   });
 
-  test("the .wasm comes from the plugin’s public path as application/wasm", async () => {
-    const res = await fetch(
-      `${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`,
-    );
+  test('the .wasm comes from the plugin’s public path as application/wasm', async () => {
+    const res = await fetch(`${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`);
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get("content-type"), "application/wasm");
+    assert.equal(res.headers.get('content-type'), 'application/wasm');
     const bytes = new Uint8Array(await res.arrayBuffer());
-    assert.deepEqual(
-      [...bytes.slice(0, 4)],
-      [0x00, 0x61, 0x73, 0x6d],
-      "a WebAssembly module",
+    assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a WebAssembly module');
+    assert.ok(fs.existsSync(path.join(repo, 'dist', 'mahavishnu-mcpecosystem-panel', 'module.js')));
+  });
+});
+
+describe('the overview panel over fifty services', () => {
+  const ctx = useHarness({ extraServers: 47 });
+
+  test('fifty services: a tile each, counted in the text alternative', async () => {
+    const { h } = ctx;
+    let page;
+    await poll(
+      'the panel sees all fifty services',
+      async () => {
+        await page?.context().close();
+        page = await openPanel(h, { theme: 'dark', width: 1200, height: 640 });
+        return /^MCP ecosystem: 50 services/.test(await page.textContent(PANEL.description));
+      },
+      90000,
+      2000
     );
-    assert.ok(
-      fs.existsSync(
-        path.join(repo, "dist", "mahavishnu-mcpecosystem-panel", "module.js"),
-      ),
-    );
+    await h.screenshot(page, 'panel-50-services');
+    assert.deepEqual(page.errors, []);
   });
 });

@@ -11,8 +11,9 @@
 // child by PID on SIGTERM or SIGINT, or when its stdin closes.
 //
 // Flags: -repo (repository root; default found from the working directory), -dist (the
-// built plugins; default <repo>/dist), -scenario (the simulator's starting scenario), -stdin
-// (stop when stdin closes; default true).
+// built plugins; default <repo>/dist), -scenario (the simulator's starting scenario),
+// -extra-servers (simulated servers beyond the three named ones), -stdin (stop when stdin
+// closes; default true).
 // Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
 package main
 
@@ -47,6 +48,7 @@ func main() {
 func run() error {
 	repo := flag.String("repo", "", "repository root (default: found above the working directory)")
 	scenario := flag.String("scenario", "", "the simulator's starting scenario (default healthy)")
+	extra := flag.Int("extra-servers", 0, "simulated MCP servers beyond the three named ones")
 	stdin := flag.Bool("stdin", true, "stop when stdin closes")
 	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
 	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
@@ -71,7 +73,7 @@ func run() error {
 	var eco *fixture.Ecosystem
 	var plugin *host.Plugin
 	if err := tb.Do(func() {
-		eco = fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 7, Scenario: *scenario}})
+		eco = fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 7, Scenario: *scenario, ExtraServers: *extra}})
 		plugin = host.Start(tb, host.Options{})
 	}); err != nil {
 		return err

@@ -17,27 +17,23 @@ import {
   LoadingState,
   PanelData,
   ThemeContext,
-} from "@grafana/data";
-import { selectors } from "@grafana/e2e-selectors";
-import {
-  setBackendSrv,
-  setDataSourceSrv,
-  setTemplateSrv,
-} from "@grafana/runtime";
-import { Alert, Button, GlobalStyles, InlineField, Select } from "@grafana/ui";
-import React, { useCallback, useEffect, useMemo, useState } from "react";
-import { createRoot } from "react-dom/client";
-import { from } from "rxjs";
+} from '@grafana/data';
+import { selectors } from '@grafana/e2e-selectors';
+import { setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { Alert, Button, GlobalStyles, InlineField, Select } from '@grafana/ui';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { from } from 'rxjs';
 
-import { HarnessBackendSrv } from "./backendSrv";
-import { HarnessDataSourceSrv } from "./dataSourceSrv";
-import { importPlugin } from "./loader";
-import { PanelPage } from "./panel";
-import { HarnessTemplateSrv, HarnessVariable } from "./templateSrv";
-import type { HarnessDatasource } from "./types";
+import { HarnessBackendSrv } from './backendSrv';
+import { HarnessDataSourceSrv } from './dataSourceSrv';
+import { importPlugin } from './loader';
+import { PanelPage } from './panel';
+import { HarnessTemplateSrv, HarnessVariable } from './templateSrv';
+import type { HarnessDatasource } from './types';
 
 interface StartOptions {
-  theme: "light" | "dark";
+  theme: 'light' | 'dark';
   params: URLSearchParams;
   datasources: HarnessDatasource[];
 }
@@ -45,7 +41,7 @@ interface StartOptions {
 /** What the tests read and drive through page.evaluate. */
 interface HarnessHandle {
   timings: Record<string, number>;
-  requests: HarnessBackendSrv["log"];
+  requests: HarnessBackendSrv['log'];
   templateSrv: HarnessTemplateSrv;
   setVariable(name: string, values: string[]): void;
   /** The plugin's datasource instance of a uid, as Grafana's DataSourceSrv gives it. */
@@ -69,9 +65,9 @@ export async function start({ theme, params, datasources }: StartOptions) {
   };
   (window as any).harness = handle;
 
-  const pluginId = params.get("plugin") ?? "mahavishnu-mcp-datasource";
-  const view = params.get("view") ?? "query";
-  const uid = params.get("uid") ?? (view === "config" ? "mcp-new" : "mcp");
+  const pluginId = params.get('plugin') ?? 'mahavishnu-mcp-datasource';
+  const view = params.get('view') ?? 'query';
+  const uid = params.get('uid') ?? (view === 'config' ? 'mcp-new' : 'mcp');
   templateSrv.setVariables(variablesFromParams(params));
   setBackendSrv(backendSrv as any);
   setTemplateSrv(templateSrv);
@@ -79,24 +75,18 @@ export async function start({ theme, params, datasources }: StartOptions) {
   // Grafana's shell (theme, global styles) is up before a plugin loads, as in Grafana.
   const grafanaTheme = createTheme({ colors: { mode: theme } });
   handle.theme = grafanaTheme;
-  document.body.setAttribute("data-theme", theme);
-  const root = createRoot(document.getElementById("root")!);
+  document.body.setAttribute('data-theme', theme);
+  const root = createRoot(document.getElementById('root')!);
   const shell = (page: React.ReactNode) => (
     <ThemeContext.Provider value={grafanaTheme}>
       <GlobalStyles />
-      <div style={{ padding: grafanaTheme.spacing(2), maxWidth: 1100 }}>
-        {page}
-      </div>
+      <div style={{ padding: grafanaTheme.spacing(2), maxWidth: 1100 }}>{page}</div>
     </ThemeContext.Provider>
   );
   root.render(shell(null));
-  await new Promise((resolve) =>
-    requestAnimationFrame(() => setTimeout(resolve, 0)),
-  );
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-  const metaJson = await (
-    await fetch(`/public/plugins/${pluginId}/plugin.json`)
-  ).json();
+  const metaJson = await (await fetch(`/public/plugins/${pluginId}/plugin.json`)).json();
   const meta = {
     ...metaJson,
     baseUrl: `public/plugins/${pluginId}`,
@@ -107,9 +97,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
   timings.moduleLoaded = performance.now();
   const plugin: DataSourcePlugin<any, any, any, any> = exports.plugin;
   if (!plugin || !plugin.DataSourceClass) {
-    throw new Error(
-      `${pluginId}/module.js exports no DataSourcePlugin as "plugin"`,
-    );
+    throw new Error(`${pluginId}/module.js exports no DataSourcePlugin as "plugin"`);
   }
   plugin.meta = meta;
   const dsSrv = new HarnessDataSourceSrv(plugin, meta);
@@ -117,46 +105,40 @@ export async function start({ theme, params, datasources }: StartOptions) {
   setDataSourceSrv(dsSrv);
   handle.datasource = (uid) => dsSrv.get(uid);
 
-  if (view === "panel") {
-    const panelId = params.get("panel") ?? "mahavishnu-mcpecosystem-panel";
+  if (view === 'panel') {
+    const panelId = params.get('panel') ?? 'mahavishnu-mcpecosystem-panel';
     const panelExports = await importPlugin(panelId);
     const panel: PanelPlugin<any, any> = panelExports.plugin;
     if (!panel || !panel.panel) {
-      throw new Error(
-        `${panelId}/module.js exports no PanelPlugin as "plugin"`,
-      );
+      throw new Error(`${panelId}/module.js exports no PanelPlugin as "plugin"`);
     }
     timings.panelLoaded = performance.now();
     const ds = await dsSrv.get(uid);
     const settings = dsSrv.getInstanceSettings(uid)!;
     const queries: DataQuery[] = JSON.parse(
-      params.get("queries") ??
-        JSON.stringify([{ refId: "A", queryType: "ecosystemSummary" }]),
-    ).map((q: DataQuery) => ({
-      datasource: { uid: settings.uid, type: settings.type },
-      ...q,
-    }));
-    const width = Number(params.get("width") ?? 1000);
-    const height = Number(params.get("height") ?? 500);
+      params.get('queries') ?? JSON.stringify([{ refId: 'A', queryType: 'ecosystemSummary' }])
+    ).map((q: DataQuery) => ({ datasource: { uid: settings.uid, type: settings.type }, ...q }));
+    const width = Number(params.get('width') ?? 1000);
+    const height = Number(params.get('height') ?? 500);
     root.render(
       shell(
         <PanelPage
           plugin={panel}
           ds={ds}
           queries={queries}
-          options={JSON.parse(params.get("options") ?? "{}")}
+          options={JSON.parse(params.get('options') ?? '{}')}
           width={width}
           height={height}
           onRefresh={(refresh) => (handle.refresh = refresh)}
-        />,
-      ),
+        />
+      )
     );
-    document.body.setAttribute("data-harness-state", "ready");
+    document.body.setAttribute('data-harness-state', 'ready');
     return;
   }
 
   const page =
-    view === "config" ? (
+    view === 'config' ? (
       <ConfigPage plugin={plugin} uid={uid} dsSrv={dsSrv} />
     ) : (
       <QueryPage
@@ -167,8 +149,8 @@ export async function start({ theme, params, datasources }: StartOptions) {
       />
     );
   root.render(shell(page));
-  document.body.setAttribute("data-harness-state", "ready");
-  if (view === "query") {
+  document.body.setAttribute('data-harness-state', 'ready');
+  if (view === 'query') {
     watchInteractive(timings);
   }
 }
@@ -177,7 +159,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
 function watchInteractive(timings: Record<string, number>) {
   const check = () => {
     const control = document.querySelector<HTMLElement>(
-      '[data-testid="harness-query-editor"] input:not([disabled]), [data-testid="harness-query-editor"] button:not([disabled])',
+      '[data-testid="harness-query-editor"] input:not([disabled]), [data-testid="harness-query-editor"] button:not([disabled])'
     );
     if (control) {
       timings.editorInteractive = performance.now();
@@ -192,16 +174,11 @@ function watchInteractive(timings: Record<string, number>) {
 function variablesFromParams(params: URLSearchParams): HarnessVariable[] {
   const vars: HarnessVariable[] = [];
   params.forEach((value, key) => {
-    if (key.startsWith("var-")) {
+    if (key.startsWith('var-')) {
       const name = key.slice(4);
-      const options = value.split(",");
-      const current = params.get(`cur-${name}`)?.split(",") ?? [options[0]];
-      vars.push({
-        name,
-        options,
-        multi: params.get(`multi-${name}`) === "true",
-        current,
-      });
+      const options = value.split(',');
+      const current = params.get(`cur-${name}`)?.split(',') ?? [options[0]];
+      vars.push({ name, options, multi: params.get(`multi-${name}`) === 'true', current });
     }
   });
   return vars;
@@ -219,11 +196,7 @@ function ConfigPage({
 }) {
   const [options, setOptions] = useState<DataSourceSettings<any, any>>();
   const [testing, setTesting] = useState(false);
-  const [result, setResult] = useState<{
-    status: string;
-    message: string;
-    details?: any;
-  }>();
+  const [result, setResult] = useState<{ status: string; message: string; details?: any }>();
   useEffect(() => {
     backendSrv
       .get<DataSourceSettings<any, any>>(`/api/datasources/uid/${uid}`)
@@ -237,9 +210,10 @@ function ConfigPage({
     setTesting(true);
     setResult(undefined);
     try {
-      const saved = await backendSrv.put<{
-        datasource: DataSourceSettings<any, any>;
-      }>(`/api/datasources/uid/${uid}`, options);
+      const saved = await backendSrv.put<{ datasource: DataSourceSettings<any, any> }>(
+        `/api/datasources/uid/${uid}`,
+        options
+      );
       setOptions({ ...saved.datasource, secureJsonData: {} });
       await dsSrv.reload();
       const ds = await dsSrv.get(uid);
@@ -247,7 +221,7 @@ function ConfigPage({
       setResult({ status: r.status, message: r.message, details: r.details });
     } catch (err: any) {
       setResult({
-        status: "error",
+        status: 'error',
         message: err?.message ?? err?.data?.message ?? String(err),
         details: err?.details ?? err?.data?.details,
       });
@@ -263,25 +237,19 @@ function ConfigPage({
   return (
     <div data-testid="harness-config-page">
       <Editor options={options} onOptionsChange={setOptions} />
-      <div style={{ marginTop: 16, display: "flex", gap: 8 }}>
-        <Button
-          data-testid={selectors.pages.DataSource.saveAndTest}
-          onClick={saveAndTest}
-          disabled={testing}
-        >
-          {testing ? "Testing..." : "Save & test"}
+      <div style={{ marginTop: 16, display: 'flex', gap: 8 }}>
+        <Button data-testid={selectors.pages.DataSource.saveAndTest} onClick={saveAndTest} disabled={testing}>
+          {testing ? 'Testing...' : 'Save & test'}
         </Button>
       </div>
       {result && (
         <div style={{ marginTop: 16 }}>
           <Alert
             data-testid={selectors.pages.DataSource.alert}
-            severity={result.status === "success" ? "success" : "error"}
+            severity={result.status === 'success' ? 'success' : 'error'}
             title={result.message}
           >
-            {typeof result.details?.message === "string"
-              ? result.details.message
-              : null}
+            {typeof result.details?.message === 'string' ? result.details.message : null}
           </Alert>
         </div>
       )}
@@ -308,7 +276,7 @@ function QueryPage({
   const range = useMemo(() => {
     const to = dateTime();
     const fromTime = dateTime(to.valueOf() - 15 * 60 * 1000);
-    return { from: fromTime, to, raw: { from: "now-15m", to: "now" } };
+    return { from: fromTime, to, raw: { from: 'now-15m', to: 'now' } };
   }, []);
 
   useEffect(() => templateSrv.subscribe(() => setVersion((v) => v + 1)), []);
@@ -317,7 +285,7 @@ function QueryPage({
       setDs(instance);
       const settings = dsSrv.getInstanceSettings(uid)!;
       setQuery({
-        refId: "A",
+        refId: 'A',
         datasource: { uid: settings.uid, type: settings.type },
         ...(instance.getDefaultQuery?.(CoreApp.PanelEditor) ?? {}),
       });
@@ -340,14 +308,14 @@ function QueryPage({
       const request: DataQueryRequest<DataQuery> = {
         requestId: `harness-${Date.now()}`,
         app: CoreApp.PanelEditor,
-        interval: "1s",
+        interval: '1s',
         intervalMs: 1000,
         maxDataPoints: 300,
         range,
         rangeRaw: range.raw,
         scopedVars: {},
         targets: [target],
-        timezone: "browser",
+        timezone: 'browser',
         startTime: Date.now(),
       };
       setData({ state: LoadingState.Loading, series: [], timeRange: range });
@@ -371,7 +339,7 @@ function QueryPage({
           }),
       });
     },
-    [ds, query, range],
+    [ds, query, range]
   );
 
   const Editor = plugin.components.QueryEditor;
@@ -401,11 +369,7 @@ function QueryPage({
       {errors.length > 0 && (
         <div style={{ marginTop: 16 }} data-testid="harness-query-errors">
           {errors.map((e, i) => (
-            <Alert
-              key={i}
-              severity="error"
-              title={e.message ?? "Query error"}
-            />
+            <Alert key={i} severity="error" title={e.message ?? 'Query error'} />
           ))}
         </div>
       )}
@@ -421,10 +385,7 @@ function VariableBar({ onChange }: { onChange: () => void }) {
     return null;
   }
   return (
-    <div
-      style={{ display: "flex", gap: 8, marginBottom: 16 }}
-      data-testid="harness-variables"
-    >
+    <div style={{ display: 'flex', gap: 8, marginBottom: 16 }} data-testid="harness-variables">
       {vars.map((v) => (
         <InlineField key={v.name} label={v.name}>
           <Select
@@ -435,9 +396,7 @@ function VariableBar({ onChange }: { onChange: () => void }) {
             options={v.options.map((o) => ({ label: o, value: o }))}
             value={v.multi ? v.current : v.current[0]}
             onChange={(sel: any) => {
-              const values = Array.isArray(sel)
-                ? sel.map((s) => s.value)
-                : [sel.value];
+              const values = Array.isArray(sel) ? sel.map((s) => s.value) : [sel.value];
               templateSrv.setCurrent(v.name, values);
               onChange();
             }}
@@ -450,26 +409,20 @@ function VariableBar({ onChange }: { onChange: () => void }) {
 
 function cell(v: unknown, type: string): string {
   if (v === null || v === undefined) {
-    return "";
+    return '';
   }
-  if (type === "time" && typeof v === "number") {
+  if (type === 'time' && typeof v === 'number') {
     return new Date(v).toISOString();
   }
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** The frames as the query inspector's data tab lists them. */
-function ResultTables({
-  state,
-  frames,
-}: {
-  state?: LoadingState;
-  frames: DataFrame[];
-}) {
+function ResultTables({ state, frames }: { state?: LoadingState; frames: DataFrame[] }) {
   return (
     <div
       data-testid="harness-result"
-      data-state={state ?? "NotStarted"}
+      data-state={state ?? 'NotStarted'}
       data-frames={frames.length}
       style={{ marginTop: 16 }}
     >
@@ -477,18 +430,16 @@ function ResultTables({
         <table
           key={i}
           data-testid="harness-frame"
-          data-name={f.name ?? ""}
-          style={{ borderCollapse: "collapse", marginBottom: 16, fontSize: 12 }}
+          data-name={f.name ?? ''}
+          style={{ borderCollapse: 'collapse', marginBottom: 16, fontSize: 12 }}
         >
-          <caption style={{ textAlign: "left" }}>
-            {f.name ?? `frame ${i + 1}`}
-          </caption>
+          <caption style={{ textAlign: 'left' }}>{f.name ?? `frame ${i + 1}`}</caption>
           <thead>
             <tr>
               {f.fields.map((field) => (
                 <th
                   key={field.name}
-                  style={{ textAlign: "left", padding: "2px 8px" }}
+                  style={{ textAlign: 'left', padding: '2px 8px' }}
                   data-labels={JSON.stringify(field.labels ?? {})}
                 >
                   {field.name}
@@ -500,7 +451,7 @@ function ResultTables({
             {Array.from({ length: Math.min(f.length, 50) }, (_, r) => (
               <tr key={r}>
                 {f.fields.map((field) => (
-                  <td key={field.name} style={{ padding: "2px 8px" }}>
+                  <td key={field.name} style={{ padding: '2px 8px' }}>
                     {cell(field.values[r], field.type)}
                   </td>
                 ))}

@@ -15,31 +15,19 @@ import {
   PanelData,
   PanelPlugin,
   standardEditorsRegistry,
-} from "@grafana/data";
-import { getTemplateSrv } from "@grafana/runtime";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { lastValueFrom, from } from "rxjs";
+} from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lastValueFrom, from } from 'rxjs';
 
 // Grafana registers its option editors at start-up (from its own, AGPL, code); a panel's
 // option builder looks each up by id. The harness draws no options pane: ids suffice.
-const OPTION_EDITORS = [
-  "text",
-  "number",
-  "boolean",
-  "radio",
-  "select",
-  "multi-select",
-  "color",
-  "unit",
-  "slider",
-];
+const OPTION_EDITORS = ['text', 'number', 'boolean', 'radio', 'select', 'multi-select', 'color', 'unit', 'slider'];
 let editorsRegistered = false;
 function registerOptionEditors() {
   if (!editorsRegistered) {
     editorsRegistered = true;
-    standardEditorsRegistry.setInit(() =>
-      OPTION_EDITORS.map((id) => ({ id, name: id, editor: () => null })),
-    );
+    standardEditorsRegistry.setInit(() => OPTION_EDITORS.map((id) => ({ id, name: id, editor: () => null })));
   }
 }
 
@@ -54,15 +42,7 @@ export interface PanelPageProps {
   onRefresh: (refresh: () => Promise<PanelData>) => void;
 }
 
-export function PanelPage({
-  plugin,
-  ds,
-  queries,
-  options,
-  width,
-  height,
-  onRefresh,
-}: PanelPageProps) {
+export function PanelPage({ plugin, ds, queries, options, width, height, onRefresh }: PanelPageProps) {
   const [data, setData] = useState<PanelData>();
   const eventBus = useMemo(() => new EventBusSrv(), []);
   const range = useMemo(() => {
@@ -70,7 +50,7 @@ export function PanelPage({
     return {
       from: dateTime(to.valueOf() - 15 * 60 * 1000),
       to,
-      raw: { from: "now-15m", to: "now" },
+      raw: { from: 'now-15m', to: 'now' },
     };
   }, []);
 
@@ -78,21 +58,19 @@ export function PanelPage({
     const request: DataQueryRequest<DataQuery> = {
       requestId: `harness-panel-${Date.now()}`,
       app: CoreApp.Dashboard,
-      interval: "15s",
+      interval: '15s',
       intervalMs: 15000,
       maxDataPoints: width,
       range,
       rangeRaw: range.raw,
       scopedVars: {},
       targets: queries,
-      timezone: "browser",
+      timezone: 'browser',
       startTime: Date.now(),
     };
     let next: PanelData;
     try {
-      const r: DataQueryResponse = await lastValueFrom(
-        from(ds.query(request) as any) as any,
-      );
+      const r: DataQueryResponse = await lastValueFrom(from(ds.query(request) as any) as any);
       next = {
         state: r.errors?.length ? LoadingState.Error : LoadingState.Done,
         series: r.data ?? [],
@@ -103,9 +81,7 @@ export function PanelPage({
       next = {
         state: LoadingState.Error,
         series: [],
-        errors: [
-          { message: err?.data?.message ?? err?.message ?? String(err) },
-        ],
+        errors: [{ message: err?.data?.message ?? err?.message ?? String(err) }],
         timeRange: range,
       };
     }
@@ -121,16 +97,10 @@ export function PanelPage({
   registerOptionEditors();
   const Panel = plugin.panel;
   if (!Panel || !data) {
-    return (
-      <div data-testid="harness-loading">Running the panel’s queries…</div>
-    );
+    return <div data-testid="harness-loading">Running the panel’s queries…</div>;
   }
   return (
-    <div
-      data-testid="harness-panel"
-      data-state={data.state}
-      style={{ width, height }}
-    >
+    <div data-testid="harness-panel" data-state={data.state} style={{ width, height }}>
       <Panel
         id={1}
         data={data}
@@ -146,9 +116,7 @@ export function PanelPage({
         eventBus={eventBus}
         onOptionsChange={() => {}}
         onFieldConfigChange={() => {}}
-        replaceVariables={(v: string, scoped?: any, format?: any) =>
-          getTemplateSrv().replace(v, scoped, format)
-        }
+        replaceVariables={(v: string, scoped?: any, format?: any) => getTemplateSrv().replace(v, scoped, format)}
         onChangeTimeRange={() => {}}
       />
     </div>
