@@ -193,6 +193,20 @@ describe('the overview panel over the real plugin, akosha down', () => {
     });
   }
 
+  test('keyboard: arrows move between services, Enter opens the drill-down link with ${service} filled in', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { options: { drilldownUrl: '/d/mcp-service?var-service=${service}' } });
+    await page.locator(PANEL.canvas).focus();
+    await page.keyboard.press('ArrowRight');
+    const announced = await poll('the focused service is announced', async () =>
+      (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim()
+    );
+    assert.match(announced, /^akosha: critical/, `worst first, akosha is focused first: ${announced}`);
+    await page.keyboard.press('Enter');
+    await poll('Enter follows the drill-down link', async () => new URL(page.url()).pathname === '/d/mcp-service');
+    assert.equal(new URL(page.url()).searchParams.get('var-service'), 'akosha');
+  });
+
   test('narrow: the tiles reflow into a 360 px panel', async () => {
     const { h } = ctx;
     const page = await openPanel(h, { width: 360, height: 520 });

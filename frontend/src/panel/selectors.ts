@@ -5,5 +5,6 @@ export const selectors = {
   description: 'mcp-ecosystem-description',
   legend: 'mcp-ecosystem-legend',
   tooltip: 'mcp-ecosystem-tooltip',
+  announce: 'mcp-ecosystem-announce',
   failure: 'mcp-ecosystem-failure',
 } as const;

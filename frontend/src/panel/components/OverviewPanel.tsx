@@ -242,7 +242,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
       <div id="mcp-ecosystem-description" className={styles.hidden} data-testid={selectors.description}>
         {description}
       </div>
-      <div className={styles.hidden} aria-live="polite">
+      <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
         {announce}
       </div>
       {legend.length > 0 && (
