@@ -68,6 +68,7 @@ trap - ERR
 
 progress "starting the simulator ($scenario), Prometheus and the plugin"
 export MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
+rm -f "$state/ready.json"
 "$target/harness-grafana" -repo "$root" -scenario "$scenario" -stdin=false \
   >"$state/ready.json" 2>"$state/server.log" &
 server=$!
