@@ -16,9 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/mahavishnu/mcp-grafana/tests/host"
 )
 
 type service struct {
@@ -42,10 +41,7 @@ type stack struct {
 
 func load(t *testing.T) stack {
 	t.Helper()
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testkit.Root(t)
 	var file struct {
 		Services map[string]service `yaml:"services"`
 		Volumes  map[string]any     `yaml:"volumes"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 const (
@@ -303,7 +304,7 @@ type series struct {
 	frame    *data.Frame
 }
 
-func (s series) key() string { return fixture.LabelsKey(s.labels) }
+func (s series) key() string { return testkit.LabelsKey(s.labels) }
 
 // readSeries reads timeseries-multi frames; the empty frame (no rows) is dropped.
 func readSeries(t *testing.T, frames data.Frames) []series {
@@ -413,7 +414,7 @@ func checkSeriesIn(t *testing.T, sp span, got []series, lines []line) {
 			if l.metric != "" {
 				lbl["metric"] = l.metric
 			}
-			want[fixture.LabelsKey(lbl)] = a
+			want[testkit.LabelsKey(lbl)] = a
 		}
 		seen := map[string]bool{}
 		for _, s := range ss {

@@ -3,18 +3,31 @@
 //
 //	faults.ClosedPort(t)              // URL of a port nobody listens on: connection refused
 //	faults.Hang(t)                    // accepts, never answers; counts requests and cancellations
+//	faults.SlowHeaders(t, d)          // answers correctly, but only after d
+//	faults.SlowBody(t, d)             // sends the first bytes at once, the rest after d
 //	faults.HTML5xx(t, 502)            // a proxy's HTML error page
+//	faults.PromError(t, 400, "bad_data", "...") // Prometheus's own error JSON
 //	faults.MalformedJSON(t)           // 200 with truncated JSON
+//	faults.TruncatedBody(t)           // promises more bytes than it sends, then hangs up
 //	faults.Oversize(t, n)             // 200 with a valid Prometheus answer of at least n bytes
+//	faults.WrongContentType(t)        // 200 with a login page
+//	faults.RedirectLoop(t)            // redirects every request to itself
+//	faults.Warnings(t, text)          // data with the warnings of a partial answer
+//	faults.UntrustedTLS(t)            // HTTPS with a certificate from an unknown CA
+//	faults.Matrix(t)                  // a small valid matrix for every request
+//	faults.Watch(t)                   // holds each request and records when the client hangs up
 //	faults.Record(t, prom.URL)        // proxies to a real Prometheus, remembering each request
 //	faults.RecordSlow(t, prom.URL, d) // the same, holding each request for d first
 //	faults.RecordTLS(t, prom.URL, faults.NewCA(t), true) // the same over HTTPS, optionally mTLS
 //
-// Every server listens on 127.0.0.1 and is closed when the test ends.
+// Every server listens on 127.0.0.1, answers every request the same way (no state carries
+// from one request to the next but the counters) and is closed when the test ends.
 package faults
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -69,14 +82,141 @@ func (s *Server) Close() {
 
 func start(t testing.TB, h func(s *Server, w http.ResponseWriter, r *http.Request)) *Server {
 	t.Helper()
+	return startWith(t, nil, h)
+}
+
+// startWith starts the server over HTTPS when tlsConfig is given.
+func startWith(t testing.TB, tlsConfig *tls.Config, h func(s *Server, w http.ResponseWriter, r *http.Request)) *Server {
+	t.Helper()
 	s := &Server{stop: make(chan struct{})}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
 		h(s, w, r)
 	}))
+	// A refused handshake or a client hanging up is what these servers are for.
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if tlsConfig != nil {
+		s.srv.TLS = tlsConfig
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
+}
+
+// OKMatrix is the small valid matrix Matrix, SlowHeaders, SlowBody, Warnings and
+// UntrustedTLS answer with.
+const OKMatrix = `{"resultType":"matrix","result":[{"metric":{"job":"mahavishnu"},"values":[[1700000000,"1"],[1700000015,"2"]]}]}`
+
+// OKBody is the whole answer around OKMatrix.
+const OKBody = `{"status":"success","data":` + OKMatrix + `}`
+
+func jsonReply(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// Matrix answers every request with OKBody.
+func Matrix(t testing.TB) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		jsonReply(w, 200, OKBody)
+	})
+}
+
+// SlowHeaders answers with OKBody, but only after d.
+func SlowHeaders(t testing.TB, d time.Duration) *Server {
+	return start(t, func(s *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-time.After(d):
+			jsonReply(w, 200, OKBody)
+		case <-r.Context().Done():
+			s.cancelled.Add(1)
+		case <-s.stop:
+		}
+	})
+}
+
+// SlowBody sends the headers and the first bytes of OKBody at once, the rest after d.
+func SlowBody(t testing.TB, d time.Duration) *Server {
+	return start(t, func(s *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, `{"status":"success","data":`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(d):
+			_, _ = io.WriteString(w, OKMatrix+`}`)
+		case <-r.Context().Done():
+			s.cancelled.Add(1)
+		case <-s.stop:
+		}
+	})
+}
+
+// PromError answers as Prometheus does when it rejects a query.
+func PromError(t testing.TB, status int, errorType, message string) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, _ *http.Request) {
+		jsonReply(w, status, fmt.Sprintf(`{"status":"error","errorType":%q,"error":%q}`, errorType, message))
+	})
+}
+
+// TruncatedBody promises 4096 bytes, sends 60 and closes the connection.
+func TruncatedBody(t testing.TB) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n")
+		_, _ = buf.WriteString(`{"status":"success","data":{"resultType":"matrix","result":[`)
+		_ = buf.Flush()
+	})
+}
+
+// WrongContentType is a 200 that is not the API: a login page.
+func WrongContentType(t testing.TB) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, "<!doctype html><html><body><form>Sign in</form></body></html>")
+	})
+}
+
+// RedirectLoop redirects every request to itself.
+func RedirectLoop(t testing.TB) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path, http.StatusTemporaryRedirect)
+	})
+}
+
+// Warnings answers with OKMatrix and the warnings Prometheus attaches to partial answers.
+func Warnings(t testing.TB, text string) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, _ *http.Request) {
+		jsonReply(w, 200, fmt.Sprintf(`{"status":"success","warnings":[%q],"data":%s}`, text, OKMatrix))
+	})
+}
+
+// UntrustedTLS answers OKBody over HTTPS with a certificate signed by a CA of its own,
+// which no datasource trusts.
+func UntrustedTLS(t testing.TB) *Server {
+	return startWith(t, NewCA(t).ServerTLS(false), func(_ *Server, w http.ResponseWriter, _ *http.Request) {
+		jsonReply(w, 200, OKBody)
+	})
+}
+
+// Literal answers every request 200 application/json with body.
+func Literal(t testing.TB, body string) *Server {
+	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		jsonReply(w, 200, body)
+	})
 }
 
 // Hang accepts every request and never answers until the client cancels or the test ends.
@@ -113,14 +253,17 @@ func MalformedJSON(t testing.TB) *Server {
 	})
 }
 
-// Oversize answers 200 with a valid Prometheus matrix (for every API path) of at least n bytes,
-// streamed, so the only thing wrong with it is its size.
+// Oversize answers every request 200 with a valid Prometheus matrix (for every API path) of
+// at least n bytes, streamed, so the only thing wrong with it is its size.
 func Oversize(t testing.TB, n int) *Server {
-	return start(t, func(s *Server, w http.ResponseWriter, r *http.Request) {
+	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
+		// What this answer has still to send: each request counts down its own.
+		left := n
 		var b bytes.Buffer
 		b.WriteString(`{"status":"success","data":{"resultType":"matrix","result":[`)
-		for i := 0; b.Len() < n; i++ {
+		for i := 0; b.Len() < left; i++ {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -136,7 +279,7 @@ func Oversize(t testing.TB, n int) *Server {
 				if _, err := w.Write(b.Bytes()); err != nil {
 					return
 				}
-				n -= b.Len()
+				left -= b.Len()
 				b.Reset()
 			}
 		}
@@ -257,4 +400,53 @@ func RecordTLS(t testing.TB, upstream string, ca *CA, requireClient bool) *Recor
 	rec.URL = rec.srv.URL
 	t.Cleanup(rec.srv.Close)
 	return rec
+}
+
+// Watched accepts connections, reads each request and holds it without answering, and
+// records when each request arrived and when its client closed the socket.
+type Watched struct {
+	URL string
+	// Arrived and Closed receive a time per request (buffered for 16).
+	Arrived, Closed chan time.Time
+	requests        atomic.Int64
+}
+
+// Requests is how many requests reached the server.
+func (u *Watched) Requests() int64 { return u.requests.Load() }
+
+// Watch starts a Watched server.
+func Watch(t testing.TB) *Watched {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &Watched{URL: "http://" + ln.Addr().String(), Arrived: make(chan time.Time, 16), Closed: make(chan time.Time, 16)}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go u.hold(conn)
+		}
+	}()
+	t.Cleanup(func() { _ = ln.Close() })
+	return u
+}
+
+func (u *Watched) hold(conn net.Conn) {
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	req, err := http.ReadRequest(r)
+	if err != nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, req.Body)
+	u.requests.Add(1)
+	u.Arrived <- time.Now()
+	// The next read returns only when the client closes the socket.
+	var one [1]byte
+	_, _ = r.Read(one[:])
+	u.Closed <- time.Now()
 }

@@ -39,6 +39,7 @@ import (
 	"github.com/hashicorp/go-plugin/runner"
 
 	"github.com/mahavishnu/mcp-grafana/tests/internal/syncbuf"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 // PluginID is the datasource plugin id every request carries in its PluginContext.
@@ -115,34 +116,11 @@ func BinaryPath() (string, error) {
 	if p := os.Getenv("MCP_PLUGIN_BINARY"); p != "" {
 		return filepath.Abs(p)
 	}
-	root, err := RepoRoot()
+	root, err := testkit.RepoRoot()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(root, "target", "debug", "gpx_mcp"), nil
-}
-
-// RepoRoot walks up from the working directory to the folder holding Cargo.toml and tests/.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if fileExists(filepath.Join(dir, "Cargo.toml")) && fileExists(filepath.Join(dir, "tests", "go.mod")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("repository root not found above the working directory (looked for Cargo.toml beside tests/go.mod)")
-		}
-		dir = parent
-	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 // RequireBinary fails the test, saying how to build it, when the plugin binary is missing.

@@ -18,24 +18,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/mahavishnu/mcp-grafana/tests/host"
 )
 
 const (
 	pluginID   = "mahavishnu-mcp-datasource"
 	executable = "gpx_mcp"
 )
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := host.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
 
 // schemaPath finds Grafana's plugin.json schema, or says why there is none to check against.
 func schemaPath(root string) (path, missing string, err error) {
@@ -54,7 +44,7 @@ func schemaPath(root string) (path, missing string, err error) {
 }
 
 func TestDatasourceManifestMatchesGrafanaSchema(t *testing.T) {
-	root := repoRoot(t)
+	root := testkit.Root(t)
 	path, missing, err := schemaPath(root)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +156,7 @@ func readManifest(path string) (map[string]any, error) {
 }
 
 func TestDatasourceManifestStructure(t *testing.T) {
-	root := repoRoot(t)
+	root := testkit.Root(t)
 	m, err := readManifest(filepath.Join(root, "plugin.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 const pluginType = "mahavishnu-mcp-datasource"
@@ -62,7 +63,7 @@ func datasources(t *testing.T) map[string]datasource {
 
 func readYAML(t *testing.T, rel string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixture.RepoRoot(), "provisioning", rel))
+	b, err := os.ReadFile(filepath.Join(testkit.Root(t), "provisioning", rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ type dashboard struct {
 
 func readDashboard(t *testing.T, name string) dashboard {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixture.RepoRoot(), "provisioning", "dashboards", name))
+	b, err := os.ReadFile(filepath.Join(testkit.Root(t), "provisioning", "dashboards", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 // env is one test's world: a Prometheus over a dataset and a running plugin.
@@ -66,7 +67,7 @@ type series struct {
 	frame    *data.Frame
 }
 
-func (s series) key() string { return fixture.LabelsKey(s.labels) }
+func (s series) key() string { return testkit.LabelsKey(s.labels) }
 
 // timeseries reads timeseries-multi frames: a time field and a float64 value field each.
 func timeseries(t *testing.T, refID string, frames data.Frames) []series {
@@ -165,7 +166,7 @@ func compareWithPrometheus(t *testing.T, prom *fixture.Prometheus, got []series,
 			for k, v := range extra {
 				l[k] = v
 			}
-			if fixture.LabelsKey(l) == s.key() {
+			if testkit.LabelsKey(l) == s.key() {
 				match = &answer[i]
 				break
 			}
@@ -173,7 +174,7 @@ func compareWithPrometheus(t *testing.T, prom *fixture.Prometheus, got []series,
 		if match == nil {
 			var keys []string
 			for _, a := range answer {
-				keys = append(keys, fixture.LabelsKey(a.Labels))
+				keys = append(keys, testkit.LabelsKey(a.Labels))
 			}
 			t.Errorf("frame series %s has no counterpart in Prometheus's answer to %s (series %v)", s.key(), expr, keys)
 			continue

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 const (
@@ -206,7 +207,7 @@ func exemplarsFromPrometheus(t testing.TB, prom *fixture.Prometheus, expr string
 				l[k] = v
 			}
 		}
-		key := fixture.LabelsKey(l)
+		key := testkit.LabelsKey(l)
 		for _, e := range s.Exemplars {
 			out = append(out, promExemplar{series: key, failing: l["error_type"] != "", traceID: e.Labels["trace_id"], value: e.Value})
 		}

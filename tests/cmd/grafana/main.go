@@ -36,6 +36,7 @@ import (
 	"github.com/mahavishnu/mcp-grafana/tests/grafanaapi"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
 	"github.com/mahavishnu/mcp-grafana/tests/internal/standalone"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 func main() {
@@ -54,7 +55,7 @@ func run() error {
 	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
 	flag.Parse()
 	if *repo == "" {
-		root, err := host.RepoRoot()
+		root, err := testkit.RepoRoot()
 		if err != nil {
 			return err
 		}
