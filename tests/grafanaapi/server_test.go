@@ -35,20 +35,11 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
-	tb := standalone.New("grafanaapi-test")
-	err := tb.Do(func() {
+	standalone.Main(m, "grafanaapi-test", func(tb *standalone.TB) {
 		eco := fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 21}})
 		shared.prom = eco.Prom.URL
 		shared.plugin = host.Start(tb, host.Options{})
 	})
-	code := 1
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "start the ecosystem and the plugin:", err)
-	} else {
-		code = m.Run()
-	}
-	tb.Close()
-	os.Exit(code)
 }
 
 // start serves the API over the shared plugin, Prometheus and simulator.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 // family: the metric name and the label names its series carry (besides job and instance).
@@ -93,15 +94,12 @@ func TestEverySeedFamilyReachesPrometheusForTheRightJobs(t *testing.T) {
 			}
 		}
 	}
+	// Polled until complete or the deadline; what is still missing is reported below.
 	var have map[string]map[string]bool
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testkit.Poll(30*time.Second, func() (bool, string) {
 		have = namesByJob(t, eco.Prom)
-		if sameNames(have, want) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return sameNames(have, want), ""
+	})
 	for job := range want {
 		for n := range want[job] {
 			if !have[job][n] {
@@ -147,9 +145,9 @@ func TestEverySeedFamilyReachesPrometheusForTheRightJobs(t *testing.T) {
 	}
 
 	// Counters move at realistic per-second rates.
-	waitFor(t, 30*time.Second, "mahavishnu request rate between 10 and 200 req/s", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "mahavishnu request rate between 10 and 200 req/s", func() (bool, string) {
 		r := eco.Prom.Query(t, `sum by (job) (rate(mcp_http_requests_total{job="mahavishnu"}[10s]))`, time.Now())
-		return len(r) == 1 && r[0].Samples[0].V > 10 && r[0].Samples[0].V < 200
+		return len(r) == 1 && r[0].Samples[0].V > 10 && r[0].Samples[0].V < 200, ""
 	})
 }
 
@@ -177,9 +175,9 @@ func TestExemplarsWithTraceIDsReachPrometheus(t *testing.T) {
 
 	for _, metric := range []string{"mcp_http_request_duration_seconds_bucket", "mcp_tool_duration_seconds_bucket"} {
 		jobs := map[string]int{}
-		waitFor(t, 30*time.Second, "exemplars of "+metric+" for every job", func() bool {
+		testkit.WaitFor(t, 30*time.Second, "exemplars of "+metric+" for every job", func() (bool, string) {
 			jobs = exemplarsByJob(t, eco.Prom, metric)
-			return jobs["mahavishnu"] > 0 && jobs["akosha"] > 0 && jobs["session-buddy"] > 0
+			return jobs["mahavishnu"] > 0 && jobs["akosha"] > 0 && jobs["session-buddy"] > 0, ""
 		})
 	}
 }
@@ -211,11 +209,11 @@ func TestOtelProfileServesTheSemanticConventionNames(t *testing.T) {
 		Simulator: fixture.SimulatorOptions{Seed: 13, Profile: "otel", Scenario: "tool-failures"},
 	})
 
-	waitFor(t, 30*time.Second, "semconv operation histogram with tool and error labels", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "semconv operation histogram with tool and error labels", func() (bool, string) {
 		calls := eco.Prom.Query(t, `mcp_server_operation_duration_seconds_count{job="mahavishnu", mcp_method_name="tools/call", gen_ai_tool_name="deploy", error_type="tool_error"}`, time.Now())
 		list := eco.Prom.Query(t, `mcp_server_operation_duration_seconds_bucket{mcp_method_name="tools/list", error_type="", le="+Inf"}`, time.Now())
 		sessions := eco.Prom.Query(t, `mcp_server_session_duration_seconds_count`, time.Now())
-		return len(calls) == 1 && len(list) == 3 && len(sessions) == 3
+		return len(calls) == 1 && len(list) == 3 && len(sessions) == 3, ""
 	})
 	if seed := eco.Prom.Query(t, `{__name__=~"mcp_http_.*|mcp_tool_.*"}`, time.Now()); len(seed) != 0 {
 		t.Errorf("otel profile still exports seed MCP names: %d series, e.g. %v", len(seed), seed[0].Labels)
@@ -224,8 +222,8 @@ func TestOtelProfileServesTheSemanticConventionNames(t *testing.T) {
 	if pools := eco.Prom.Query(t, `pool_workers_active{job="mahavishnu"}`, time.Now()); len(pools) != 3 {
 		t.Errorf("pool_workers_active: %d series, want 3", len(pools))
 	}
-	waitFor(t, 30*time.Second, "exemplars on the semconv histogram", func() bool {
-		return exemplarsByJob(t, eco.Prom, "mcp_server_operation_duration_seconds_bucket")["mahavishnu"] > 0
+	testkit.WaitFor(t, 30*time.Second, "exemplars on the semconv histogram", func() (bool, string) {
+		return exemplarsByJob(t, eco.Prom, "mcp_server_operation_duration_seconds_bucket")["mahavishnu"] > 0, ""
 	})
 }
 
@@ -235,8 +233,8 @@ func TestScenariosSwitchedLiveFireTheirAlerts(t *testing.T) {
 		AlertFor:  "0s",
 	})
 	// A little healthy history first, as a real ecosystem would have.
-	waitFor(t, 30*time.Second, "healthy request rates recorded", func() bool {
-		return len(eco.Prom.Query(t, `mcp:http_requests:rate5m`, time.Now())) == 3
+	testkit.WaitFor(t, 30*time.Second, "healthy request rates recorded", func() (bool, string) {
+		return len(eco.Prom.Query(t, `mcp:http_requests:rate5m`, time.Now())) == 3, ""
 	})
 	for _, a := range eco.Alerts(t) {
 		t.Fatalf("healthy ecosystem has alert %v (%s)", a.Labels, a.State)
@@ -264,15 +262,4 @@ func TestScenariosSwitchedLiveFireTheirAlerts(t *testing.T) {
 	// Back to healthy: the server that was down answers again on the same address.
 	eco.Sim.SetScenario(t, "healthy")
 	eco.WaitForTargets(t, map[string]string{"akosha": "up", "mahavishnu": "up", "session-buddy": "up"}, 30*time.Second)
-}
-
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

@@ -107,3 +107,18 @@ func (t *TB) TempDir() string {
 func (t *TB) logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, t.name+": "+format+"\n", args...)
 }
+
+// Main is a test package's TestMain when its tests share what start starts: it runs the
+// tests once start has returned, or exits 1 naming what failed to start, and stops what
+// start started after the tests.
+func Main(m *testing.M, name string, start func(tb *TB)) {
+	tb := New(name)
+	code := 1
+	if err := tb.Do(func() { start(tb) }); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: cannot start: %v\n", name, err)
+	} else {
+		code = m.Run()
+	}
+	tb.Close()
+	os.Exit(code)
+}

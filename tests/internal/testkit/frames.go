@@ -86,19 +86,6 @@ func SeriesKeys(ss []Series) []string {
 	return out
 }
 
-// DescribeSeries summarises frames for a failure message.
-func DescribeSeries(ss []Series) string {
-	var parts []string
-	for _, s := range ss {
-		notices := 0
-		if s.Frame.Meta != nil {
-			notices = len(s.Frame.Meta.Notices)
-		}
-		parts = append(parts, fmt.Sprintf("frame %q labels %s fields [%s] rows %d notices %d", s.Frame.Name, s.Key(), FieldTypes(s.Frame), len(s.Times), notices))
-	}
-	return fmt.Sprintf("%d frames: %s", len(ss), strings.Join(parts, "; "))
-}
-
 // Table is a wide table frame read by column title.
 type Table struct {
 	Frame *data.Frame
@@ -209,15 +196,6 @@ func (tb Table) RowKeys() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// Describe lists the rows for a failure message.
-func (tb Table) Describe() string {
-	var b strings.Builder
-	for _, r := range tb.Rows {
-		fmt.Fprintf(&b, "  %s\n", r)
-	}
-	return b.String()
 }
 
 // OnlyFrame is the single frame of an answer that must have exactly one.

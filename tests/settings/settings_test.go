@@ -1,0 +1,181 @@
+// Package settings_test proves the datasource settings as Grafana stores them: the HTTP
+// method, basic auth and custom headers, TLS with a CA, a server name and client
+// certificates, each invalid setting refused naming it and its value; and that no secret
+// ever leaves the plugin, in any answer, error or log line.
+package settings_test
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+
+	"github.com/mahavishnu/mcp-grafana/tests/faults"
+	"github.com/mahavishnu/mcp-grafana/tests/fixture"
+	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
+)
+
+func TestHTTPMethodDefaultsToPOSTAndHonoursGET(t *testing.T) {
+	e := fixture.StartWorld(t, nil, host.Options{})
+	from, to := e.DS.Now.Add(-time.Hour), e.DS.Now
+	for _, c := range []struct{ setting, want string }{{"", "POST"}, {"GET", "GET"}, {"POST", "POST"}} {
+		rec := faults.Record(t, e.Prom.URL)
+		s := host.Settings{URL: rec.URL, UID: "method-" + c.setting}
+		if c.setting != "" {
+			s.JSONData = map[string]any{"httpMethod": c.setting}
+		}
+		res, err := e.Plugin.QueryData(testkit.Ctx(t, 30*time.Second), s, nil,
+			host.Query{RefID: "A", QueryType: "requestRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res["A"].Error != "" {
+			t.Fatalf("httpMethod %q: %s", c.setting, res["A"].Error)
+		}
+		var ranges int
+		for _, r := range rec.Requests() {
+			if r.Path != "/api/v1/query_range" {
+				continue
+			}
+			ranges++
+			if r.Method != c.want {
+				t.Errorf("httpMethod %q: query_range sent with %s, want %s", c.setting, r.Method, c.want)
+			}
+			if r.Query.Get("query") == "" || r.Query.Get("step") == "" {
+				t.Errorf("httpMethod %q: query_range lacks query or step: %v", c.setting, r.Query)
+			}
+		}
+		if ranges == 0 {
+			t.Errorf("httpMethod %q: no query_range request reached Prometheus", c.setting)
+		}
+	}
+}
+
+// Whether the password leaks is TestASentinelSecretNeverLeavesThePlugin's (secrets_test.go).
+func TestBasicAuthAndCustomHeadersReachPrometheusOnEveryRequest(t *testing.T) {
+	const password = "pa55-w0rd-c9e1"
+	e := fixture.StartWorld(t, nil, host.Options{})
+	rec := faults.Record(t, e.Prom.URL)
+	s := host.Settings{
+		URL: rec.URL, BasicAuth: true, BasicAuthUser: "grafana",
+		JSONData: map[string]any{"httpHeaderName1": "X-Scope-OrgID", "httpHeaderName2": "X-Extra"},
+		Secure:   map[string]string{"basicAuthPassword": password, "httpHeaderValue1": "tenant-1", "httpHeaderValue2": "two"},
+	}
+	if _, err := e.Plugin.CheckHealth(testkit.Ctx(t, 30*time.Second), s); err != nil {
+		t.Fatal(err)
+	}
+	from, to := e.DS.Now.Add(-time.Hour), e.DS.Now
+	res, err := e.Plugin.QueryData(testkit.Ctx(t, 30*time.Second), s, nil,
+		host.Query{RefID: "A", QueryType: "errorRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res["A"].Error != "" {
+		t.Fatalf("refId A: %s", res["A"].Error)
+	}
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("grafana:"+password))
+	reqs := rec.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("nothing reached Prometheus")
+	}
+	for _, r := range reqs {
+		if got := r.Header.Get("Authorization"); got != want {
+			t.Errorf("%s %s: Authorization %q, want basic auth of grafana", r.Method, r.Path, got)
+		}
+		if r.Header.Get("X-Scope-OrgID") != "tenant-1" || r.Header.Get("X-Extra") != "two" {
+			t.Errorf("%s %s: custom headers %v", r.Method, r.Path, r.Header)
+		}
+	}
+}
+
+func TestTLSSettingsVerifyPrometheusAndPresentTheClientCertificate(t *testing.T) {
+	e := fixture.StartWorld(t, nil, host.Options{})
+	ca := faults.NewCA(t)
+	plain := faults.RecordTLS(t, e.Prom.URL, ca, false)
+	mutual := faults.RecordTLS(t, e.Prom.URL, ca, true)
+	from, to := e.DS.Now.Add(-time.Hour), e.DS.Now
+	withCA := map[string]any{"tlsAuthWithCACert": true}
+	caSecret := map[string]string{"tlsCACert": ca.CertPEM}
+	clientSecret := map[string]string{"tlsCACert": ca.CertPEM, "tlsClientCert": ca.ClientCertPEM, "tlsClientKey": ca.ClientKeyPEM}
+	cases := []struct {
+		name   string
+		url    string
+		json   map[string]any
+		secure map[string]string
+		ok     bool
+	}{
+		{"unknown CA is refused", plain.URL, nil, nil, false},
+		{"tlsSkipVerify accepts it", plain.URL, map[string]any{"tlsSkipVerify": true}, nil, true},
+		{"tlsCACert verifies it", plain.URL, withCA, caSecret, true},
+		{"serverName matching the certificate", plain.URL, map[string]any{"tlsAuthWithCACert": true, "serverName": ca.ServerName}, caSecret, true},
+		{"serverName not in the certificate is refused", plain.URL, map[string]any{"tlsAuthWithCACert": true, "serverName": "wrong.mcp.test"}, caSecret, false},
+		{"mutual TLS without a client certificate is refused", mutual.URL, withCA, caSecret, false},
+		{"mutual TLS with tlsClientCert and tlsClientKey", mutual.URL, map[string]any{"tlsAuthWithCACert": true, "tlsAuth": true}, clientSecret, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := host.Settings{URL: c.url, JSONData: c.json, Secure: c.secure, UID: "tls-" + c.name}
+			res, err := e.Plugin.QueryData(testkit.Ctx(t, 30*time.Second), s, nil,
+				host.Query{RefID: "A", QueryType: "requestRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res["A"]
+			if c.ok && got.Error != "" {
+				t.Errorf("want data, got error %q", got.Error)
+			}
+			if c.ok && len(testkit.NonEmpty(testkit.ReadSeries(t, got.Frames))) == 0 {
+				t.Error("want data, got no series")
+			}
+			if !c.ok && got.Error == "" {
+				t.Error("want a TLS error, got none")
+			}
+			t.Logf("error: %q", got.Error)
+		})
+	}
+}
+
+func TestInvalidSettingsFailWithTheSettingAndItsValue(t *testing.T) {
+	e := fixture.StartWorld(t, nil, host.Options{})
+	from, to := e.DS.Now.Add(-time.Hour), e.DS.Now
+	cases := []struct {
+		name    string
+		s       host.Settings
+		mention []string
+	}{
+		{"url", host.Settings{URL: "ftp//nowhere"}, []string{"url", "ftp//nowhere"}},
+		{"httpMethod", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"httpMethod": "PUT"}}, []string{"httpMethod", "PUT"}},
+		{"timeout", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeout": "soon"}}, []string{"timeout", "soon"}},
+		{"timeInterval", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeInterval": "fifteen"}}, []string{"timeInterval", "fifteen"}},
+		{"maxResponseBytes", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"maxResponseBytes": -1}}, []string{"maxResponseBytes", "-1"}},
+		{"tlsCACert", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"tlsAuthWithCACert": true}, Secure: map[string]string{"tlsCACert": "not a certificate"}}, []string{"tlsCACert"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.s.UID = "invalid-" + c.name
+			h, err := e.Plugin.CheckHealth(testkit.Ctx(t, 30*time.Second), c.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Status != pluginv2.CheckHealthResponse_ERROR {
+				t.Errorf("health is %s, want ERROR", h.Status)
+			}
+			res, err := e.Plugin.QueryData(testkit.Ctx(t, 30*time.Second), c.s, nil,
+				host.Query{RefID: "A", QueryType: "requestRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for what, msg := range map[string]string{"health message": h.Message, "query error": res["A"].Error} {
+				for _, m := range c.mention {
+					if !strings.Contains(msg, m) {
+						t.Errorf("%s %q does not mention %q", what, msg, m)
+					}
+				}
+			}
+			t.Logf("%s", h.Message)
+		})
+	}
+}
