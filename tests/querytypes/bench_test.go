@@ -25,7 +25,7 @@ import (
 // ratio (the target is <= 1.2; mean-ratio is the same from means); round-ms, the same calls
 // fired concurrently from Go, and query/round, what the plugin adds to that round.
 //
-//	cd tests && go test ./summary/ -run '^$' -bench EcosystemSummary -benchtime 150x
+//	cd tests && go test ./querytypes/ -run '^$' -bench EcosystemSummary -benchtime 150x
 //
 // MCP_BENCH_EXTRA_SERVERS (default 12, beside the three named servers) and MCP_BENCH_TOOLS
 // (default 40 per server) size the simulated ecosystem.

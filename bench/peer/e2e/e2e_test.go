@@ -1,5 +1,5 @@
 // Package e2e measures the plugin end to end and its footprint, through the same Go host
-// the spine tests use (tests/host: go-plugin and pluginv2 as Grafana drives them) against
+// the end-to-end tests use (tests/host: go-plugin and pluginv2 as Grafana drives them) against
 // Debian's Prometheus backfilled with a synthetic dataset (tests/fixture).
 //
 //	MCP_BENCH=1 go test ./e2e -run . -v -timeout 60m     # full figures (docs/PERFORMANCE.md)
