@@ -199,12 +199,9 @@ func TestTheQueriesOfOneRequestRunConcurrently(t *testing.T) {
 }
 
 func TestSixtyFourConcurrentQueryStreamsAgainstPrometheus(t *testing.T) {
-	ds := fixture.NewDataset(fixture.DatasetOptions{})
-	prom := fixture.StartPrometheus(t, fixture.PrometheusOptions{Backfill: ds.OpenMetrics()})
-	p := host.Start(t, host.Options{})
-	s := host.Settings{URL: prom.URL, UID: "load"}
-
-	r := hammer(t, p, s, loadQueries(ds), loadDuration(t))
+	w := fixture.StartWorld(t, nil, host.Options{})
+	p := w.Plugin
+	r := hammer(t, p, w.Settings("load", nil), loadQueries(w.DS), loadDuration(t))
 	t.Logf("Prometheus up, %d workers: %s", loadWorkers, r.summary())
 	if len(r.failures) > 0 {
 		t.Errorf("failures under load: %v", r.failures)
@@ -265,10 +262,9 @@ func TestSixtyFourConcurrentQueryStreamsWithPrometheusDownFailFast(t *testing.T)
 }
 
 func TestMaxConcurrentQueriesQueuesInsteadOfFailing(t *testing.T) {
-	ds := fixture.NewDataset(fixture.DatasetOptions{})
-	prom := fixture.StartPrometheus(t, fixture.PrometheusOptions{Backfill: ds.OpenMetrics()})
-	p := host.Start(t, host.Options{})
-	from, to := ds.Now.Add(-time.Hour), ds.Now
+	w := fixture.StartWorld(t, nil, host.Options{})
+	p := w.Plugin
+	from, to := w.DS.Now.Add(-time.Hour), w.DS.Now
 	var qs []host.Query
 	for i := 0; i < 8; i++ {
 		qs = append(qs, host.Query{RefID: fmt.Sprintf("Q%d", i), QueryType: "requestRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 300})
@@ -280,7 +276,7 @@ func TestMaxConcurrentQueriesQueuesInsteadOfFailing(t *testing.T) {
 		inFlight int64
 	}{{limit: 2, inFlight: 2}, {limit: "3", inFlight: 3}, {limit: nil, inFlight: 8}} {
 		t.Run(fmt.Sprintf("maxConcurrentQueries=%v", c.limit), func(t *testing.T) {
-			rec := faults.RecordSlow(t, prom.URL, hold)
+			rec := faults.RecordSlow(t, w.Prom.URL, hold)
 			jd := map[string]any{}
 			if c.limit != nil {
 				jd["maxConcurrentQueries"] = c.limit
