@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -192,7 +193,7 @@ func TestDashboardsAreWellFormed(t *testing.T) {
 				t.Errorf("uid %q title %q, want %q %q", d.UID, d.Title, b.uid, b.title)
 			}
 			for _, tag := range b.tags {
-				if !contains(d.Tags, tag) {
+				if !slices.Contains(d.Tags, tag) {
 					t.Errorf("tags %v lack %q", d.Tags, tag)
 				}
 			}
@@ -364,22 +365,13 @@ func TestDashboardQueriesAnswerWithData(t *testing.T) {
 			ds := dss[b.datasource]
 			settings := host.Settings{URL: eco.Prom.URL, UID: ds.UID, JSONData: ds.JSONData}
 			// Health needs a scrape or two before every family is there.
-			deadline := time.Now().Add(2 * time.Minute)
-			for {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				h, err := p.CheckHealth(ctx, settings)
-				cancel()
+			testkit.WaitFor(t, 2*time.Minute, "health of the provisioned "+ds.UID, func() (bool, string) {
+				h, err := p.CheckHealth(testkit.Ctx(t, 30*time.Second), settings)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if h.Status == pluginv2.CheckHealthResponse_OK {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("health of the provisioned %s: %s", ds.UID, h.Message)
-				}
-				time.Sleep(250 * time.Millisecond)
-			}
+				return h.Status == pluginv2.CheckHealthResponse_OK, h.Message
+			})
 			d := readDashboard(t, b.file)
 			values := resolveVariables(t, p, settings, eco, b.profile, d)
 			all := map[string][]string{}
@@ -521,24 +513,24 @@ func answerWithRows(t *testing.T, p *host.Plugin, s host.Settings, pn panel, tg 
 	if i, ok := pn.Options["frameIndex"].(float64); ok {
 		shown = int(i)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	var frames data.Frames
+	var failed string
+	empty, ok := testkit.Poll(60*time.Second, func() (bool, string) {
 		q.To = time.Now()
 		q.From = q.To.Add(-5 * time.Minute)
-		frames, failed, empty := answer(p, s, q, shown)
-		if failed != "" {
-			t.Errorf("panel %q (%s, services %v, tools %v): %s", pn.Title, q.QueryType, tg["services"], tg["tools"], failed)
-			return nil
-		}
-		if empty == "" {
-			return frames
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("panel %q (%s, services %v, tools %v): %s", pn.Title, q.QueryType, tg["services"], tg["tools"], empty)
-			return nil
-		}
-		time.Sleep(500 * time.Millisecond)
+		var empty string
+		frames, failed, empty = answer(p, s, q, shown)
+		return failed != "" || empty == "", empty
+	})
+	switch {
+	case failed != "":
+		t.Errorf("panel %q (%s, services %v, tools %v): %s", pn.Title, q.QueryType, tg["services"], tg["tools"], failed)
+		return nil
+	case !ok:
+		t.Errorf("panel %q (%s, services %v, tools %v): %s", pn.Title, q.QueryType, tg["services"], tg["tools"], empty)
+		return nil
 	}
+	return frames
 }
 
 // answer runs one query and says why it failed, or else why its answer (only frame
@@ -656,13 +648,4 @@ func flatten(ps []panel) []panel {
 		out = append(out, flatten(p.Panels)...)
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
