@@ -34,7 +34,7 @@ export const THRESHOLDS: ThresholdInfo[] = [
     unit: 'seconds; HTTP requests under seed, every MCP operation under otel',
     higherIsWorse: true,
     seed: { warn: 0.1, critical: 0.5 },
-    otel: { warn: 3, critical: 10 },
+    otel: { warn: 5, critical: 10 },
   },
   {
     key: 'toolP95LatencySeconds',

@@ -133,7 +133,7 @@ describe('ConfigEditor', () => {
     await userEvent.click(screen.getByLabelText('Expand section Status thresholds'));
     expect(screen.getByTestId(selectors.config.threshold('p95LatencySeconds', 'warn'))).toHaveAttribute(
       'placeholder',
-      '3'
+      '5'
     );
     const toolWarn = screen.getByTestId(selectors.config.threshold('toolP95LatencySeconds', 'warn'));
     expect(toolWarn).toHaveAttribute('placeholder', 'off');
