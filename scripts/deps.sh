@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need and is not there yet: Debian's Prometheus
-# (prometheus, promtool) and binaryen (wasm-opt), Node and npm for the frontend, chromium
+# (prometheus, promtool), VictoriaMetrics (the second engine of tests/engines) and
+# binaryen (wasm-opt), Node and npm for the frontend, chromium
 # and the Inter font for the browser tests, the pinned Rust toolchain with its wasm target,
 # the wasm-bindgen CLI of the version Cargo.lock pins, and Go modules.
 # Safe to run again; it changes nothing that is already in place.
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v promtool >/dev/null || need_apt+=(prometheus)
+command -v victoria-metrics >/dev/null || need_apt+=(victoria-metrics)
 # The frontend (frontend/) builds with Node 20 or later and npm.
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)

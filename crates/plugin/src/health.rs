@@ -12,6 +12,7 @@ use mcp_model::promql::Selector;
 use mcp_model::{Family, Profile};
 use serde::Serialize;
 
+use crate::engine::{self, Feature, Features, Identity};
 use crate::instance::Instance;
 use crate::upstream::UpstreamError;
 
@@ -57,8 +58,12 @@ impl Health {
 pub struct Engine {
     /// Base URL (no credentials).
     pub url: String,
-    /// Version from buildinfo, or "unknown".
+    /// Its name ([`engine::identify`]): "Prometheus", "VictoriaMetrics", "Grafana Mimir", ...
+    pub name: String,
+    /// Version from buildinfo (or VictoriaMetrics's /metrics), or "unknown".
     pub version: String,
+    /// Which optional APIs answer.
+    pub features: Features,
 }
 
 /// One scrape job.
@@ -143,20 +148,24 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
     let exemplar_expr =
         Selector::new(format!("{}_bucket", profile.metric(Family::HttpDuration))).to_string();
 
-    let (info, up, families, exemplars) = tokio::join!(
-        prom.build_info(),
+    let (id, up, families, exemplars, metadata, native) = tokio::join!(
+        engine::identify(prom),
         prom.query("up", now_ms),
         prom.query(&families_expr, now_ms),
         prom.exemplars(&exemplar_expr, now_ms - 3_600_000, now_ms),
+        prom.metadata(1),
+        prom.query(engine::NATIVE_HISTOGRAM_PROBE, now_ms),
     );
-    let version = info.map(|i| i.version).unwrap_or_default();
+    instance.engine.remember(&id);
     let mut health = Health {
         engine: Engine {
             url: prom.url().to_string(),
-            version: if version.is_empty() {
-                "unknown".to_string()
-            } else {
-                version
+            name: id.name.clone(),
+            version: id.version.clone(),
+            features: Features {
+                metadata: Feature::metadata(&metadata, &id),
+                native_histograms: Feature::native_histograms(&native, &id),
+                ..Features::default()
             },
         },
         profile: profile.kind().to_string(),
@@ -167,12 +176,22 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
         (Err(e), _) => return health.unusable("Cannot query the datasource URL", &e),
         (_, Err(e)) => {
             return health.unusable(
-                "Prometheus answers, but listing MCP metric families failed",
+                &format!(
+                    "{} answers, but listing MCP metric families failed",
+                    id.label()
+                ),
                 &e,
             )
         }
     };
     health.exemplars = match exemplars {
+        Ok(_) if !id.stores_exemplars() => Exemplars {
+            ok: false,
+            message: format!(
+                "{} does not store exemplars: its exemplar API always answers an empty list",
+                id.name
+            ),
+        },
         Ok(a) => {
             let n: usize = a.data.iter().map(|s| s.exemplars.len()).sum();
             Exemplars {
@@ -189,8 +208,12 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
             message: format!("the exemplar API did not answer: {e}"),
         },
     };
+    health.engine.features.exemplars = Feature {
+        answers: health.exemplars.ok,
+        note: health.exemplars.message.clone(),
+    };
     health.jobs = jobs(&up, &families, &names);
-    health.judge(profile);
+    health.judge(profile, &id);
     health
 }
 
@@ -210,12 +233,9 @@ impl Health {
     }
 
     /// Findings, status and message from the jobs and the exemplar check.
-    fn judge(&mut self, profile: &Profile) {
+    fn judge(&mut self, profile: &Profile, id: &Identity) {
         let names = profile.series_names();
-        let engine = format!(
-            "Prometheus-compatible engine {} at {}",
-            self.engine.version, self.engine.url
-        );
+        let engine = format!("{} at {}", id.label(), self.engine.url);
         let mcp_jobs: Vec<&Job> = self
             .jobs
             .iter()
@@ -481,7 +501,7 @@ mod tests {
             },
             ..Health::default()
         };
-        h.judge(&Profile::default());
+        h.judge(&Profile::default(), &Identity::default());
         h
     }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use grafana_plugin_sdk::pluginv2::PluginContext;
 
+use crate::engine::Known;
 use crate::limit::Limit;
 use crate::settings::Settings;
 use crate::upstream::Prometheus;
@@ -18,6 +19,8 @@ pub struct Instance {
     pub prometheus: Prometheus,
     /// Its query slots (`maxConcurrentQueries`).
     pub limit: Limit,
+    /// The engine behind its URL, identified on first need.
+    pub engine: Known,
 }
 
 /// Org id and datasource uid.
@@ -59,6 +62,7 @@ impl Instances {
             settings,
             prometheus,
             limit,
+            engine: Known::default(),
         });
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, (ds.last_updated_ms, inst.clone()));

@@ -11,11 +11,13 @@
 //!    sample vectors.
 //! 4. The handler shapes frames ([`mcp_frames`]) that are sent as Arrow IPC.
 //!
-//! [`health`] answers "Save & test", [`resources`] the editors' lookups. [`limit`] holds a
+//! [`health`] answers "Save & test", naming the [`engine`] behind the URL and the optional
+//! APIs it answers; [`resources`] answers the editors' lookups. [`limit`] holds a
 //! datasource's queries to `maxConcurrentQueries` at once (the rest wait), and [`metrics`]
 //! counts queries, upstream latency and bytes for `Diagnostics.CollectMetrics`.
 
 mod controller;
+pub mod engine;
 pub mod health;
 pub mod instance;
 pub mod limit;

@@ -157,6 +157,7 @@ fn promql_preview(instance: &Instance, body: &[u8], now_ms: i64) -> Reply {
     let ctx = Context {
         settings: &instance.settings,
         prometheus: &instance.prometheus,
+        engine: &instance.engine,
         from_ms,
         to_ms,
         interval_ms,

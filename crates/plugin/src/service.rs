@@ -114,6 +114,7 @@ async fn run_query(
     let ctx = Context {
         settings: &inst.settings,
         prometheus: &inst.prometheus,
+        engine: &inst.engine,
         from_ms: range.from_epoch_ms,
         to_ms: range.to_epoch_ms,
         interval_ms: q.interval_ms,

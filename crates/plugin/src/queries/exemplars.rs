@@ -12,14 +12,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 
 use futures::future::join;
-use mcp_frames::{DataLink, DataTopic, Field, FieldConfig, Frame, FrameMeta, Notice};
+use mcp_frames::{
+    DataLink, DataTopic, Field, FieldConfig, Frame, FrameMeta, Notice, NoticeSeverity,
+};
 use mcp_model::columns::{self, exemplar};
 use mcp_model::promql::Selector;
 use mcp_model::{ExemplarSource, Family, Query};
 use serde_json::json;
 
 use super::{Context, Plan, QueryFailure};
-use crate::upstream::ExemplarSeries;
+use crate::upstream::{ExemplarSeries, UpstreamError};
 
 /// Trace id labels tried, in order, when `exemplarTraceIdLabel` is not set.
 const TRACE_ID_LABELS: [&str; 2] = ["trace_id", "traceID"];
@@ -64,7 +66,17 @@ pub async fn with_lines(
     let mut frames = lines?;
     match exemplars {
         Ok((frame, kept)) if kept > 0 => frames.push(frame),
-        Ok(_) => {}
+        // No exemplar frame, but a warning (the engine lacks exemplars) moves to the lines.
+        Ok((frame, _)) => {
+            let warnings = frame
+                .meta
+                .into_iter()
+                .flat_map(|m| m.notices)
+                .filter(|n| n.severity == NoticeSeverity::Warning);
+            if let Some(meta) = frames.first_mut().and_then(|f| f.meta.as_mut()) {
+                meta.notices.extend(warnings);
+            }
+        }
         Err(e) => {
             if let Some(meta) = frames.first_mut().and_then(|f| f.meta.as_mut()) {
                 meta.notices
@@ -90,12 +102,24 @@ async fn fetch(
     query: &Query,
     expr: &str,
 ) -> Result<(Frame, usize), QueryFailure> {
-    let answer = ctx
-        .prometheus
-        .exemplars(expr, ctx.from_ms, ctx.to_ms)
-        .await?;
-    let mut notices: Vec<Notice> = answer.warnings.iter().map(Notice::warning).collect();
-    let exemplars = flatten(answer.data);
+    let (answer, mut notices, served) =
+        match ctx.prometheus.exemplars(expr, ctx.from_ms, ctx.to_ms).await {
+            Ok(answer) => {
+                let notices: Vec<Notice> = answer.warnings.iter().map(Notice::warning).collect();
+                (answer.data, notices, true)
+            }
+            Err(e) if lacks_api(&e) => {
+                let notice = Notice::warning(format!(
+                "{} does not serve exemplars ({e}); exemplars need an engine with the exemplar \
+                 API, such as Prometheus with --enable-feature=exemplar-storage. The other \
+                 query types work without it.",
+                ctx.engine().await.label()
+            ));
+                (Vec::new(), vec![notice], false)
+            }
+            Err(e) => return Err(e.into()),
+        };
+    let exemplars = flatten(answer);
     let selection = select(&exemplars.candidates, query.limit, ctx.from_ms, ctx.to_ms);
     if selection.left_out > 0 {
         notices.push(Notice::info(format!(
@@ -105,11 +129,24 @@ async fn fetch(
             exemplars.candidates.len()
         )));
     }
-    if exemplars.candidates.is_empty() {
-        notices.push(Notice::info(format!(
-            "No exemplars of {expr} in this time range; the servers must expose OpenMetrics \
-             with exemplars and Prometheus must run with --enable-feature=exemplar-storage."
-        )));
+    if served && exemplars.candidates.is_empty() {
+        let engine = ctx.engine().await;
+        notices.push(if engine.stores_exemplars() {
+            Notice::info(format!(
+                "No exemplars of {expr} in this time range; the servers must expose \
+                 OpenMetrics with exemplars and Prometheus must run with \
+                 --enable-feature=exemplar-storage."
+            ))
+        } else {
+            Notice::warning(format!(
+                "{} does not store exemplars: its /api/v1/query_exemplars always answers an \
+                 empty list, so no exemplars can be shown. Exemplars need Prometheus with \
+                 --enable-feature=exemplar-storage (or Mimir or Thanos over it); the other \
+                 query types work on {}.",
+                engine.label(),
+                engine.name
+            ))
+        });
     }
     let trace_label = trace_id_label(ctx, &exemplars.labels);
     let unlinked =
@@ -148,6 +185,13 @@ async fn fetch(
     let kept = selection.kept.len();
     let frame = exemplars.frame(&selection.kept, meta, trace_label.as_deref(), ctx);
     Ok((frame, kept))
+}
+
+/// The engine has no exemplar API: it answered the call as an unknown path (404, 405, 501;
+/// VictoriaMetrics answers unknown paths with 400) rather than with an error of the query.
+fn lacks_api(e: &UpstreamError) -> bool {
+    matches!(e, UpstreamError::Status { status, .. }
+        if ["400", "404", "405", "501"].iter().any(|code| status.starts_with(code)))
 }
 
 /// The trace id label: the configured one, else the first of [`TRACE_ID_LABELS`] present.

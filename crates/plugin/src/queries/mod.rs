@@ -32,6 +32,7 @@ use mcp_model::{format_duration, Family, Format, Query, QueryError, QueryType, R
 
 pub use plan::{Call, CallKind, Plan};
 
+use crate::engine::{Identity, Known};
 use crate::settings::Settings;
 use crate::upstream::{Prometheus, UpstreamError};
 
@@ -41,6 +42,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// Its upstream.
     pub prometheus: &'a Prometheus,
+    /// The engine behind it, identified when a query first needs its name.
+    pub engine: &'a Known,
     /// Start of the panel's range, ms.
     pub from_ms: i64,
     /// End of the panel's range, ms.
@@ -54,6 +57,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The engine behind the datasource's URL.
+    pub async fn engine(&self) -> &Identity {
+        self.engine.get(self.prometheus).await
+    }
+
     /// Step and aligned range of range queries.
     pub fn step(&self) -> Step {
         Step::new(

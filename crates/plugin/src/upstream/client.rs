@@ -148,12 +148,46 @@ impl Prometheus {
         self.call("api/v1/query_exemplars", &params).await
     }
 
-    /// `/api/v1/status/buildinfo`.
+    /// `/api/v1/status/buildinfo`, with whether the answer carries the `X-Server-Hostname`
+    /// header VictoriaMetrics puts on every answer (its build info is empty in 1.79 and
+    /// imitates a Prometheus version in later releases, so the header is what tells).
     pub async fn build_info(&self) -> Result<BuildInfo, UpstreamError> {
-        let answer: Answer<BuildInfo> = self
-            .call_with(HttpMethod::Get, "api/v1/status/buildinfo", &[])
+        let (answer, headers) = self
+            .call_with_headers::<BuildInfo>(HttpMethod::Get, "api/v1/status/buildinfo", &[])
             .await?;
-        Ok(answer.data)
+        Ok(BuildInfo {
+            victoria_metrics: headers.contains_key("x-server-hostname"),
+            ..answer.data
+        })
+    }
+
+    /// `/api/v1/metadata` with at most `limit` metrics: the metric names it answers for.
+    pub async fn metadata(&self, limit: u32) -> Result<Answer<Vec<String>>, UpstreamError> {
+        let answer: Answer<std::collections::BTreeMap<String, serde_json::Value>> = self
+            .call_with(
+                HttpMethod::Get,
+                "api/v1/metadata",
+                &[("limit", limit.to_string())],
+            )
+            .await?;
+        Ok(Answer {
+            data: answer.data.into_keys().collect(),
+            warnings: answer.warnings,
+        })
+    }
+
+    /// The text at `path` on the engine's host (an absolute path, such as `/metrics`),
+    /// under `maxResponseBytes`.
+    pub async fn text(&self, path: &str) -> Result<String, UpstreamError> {
+        let (body, call, _) = self.fetch(HttpMethod::Get, path, &[]).await?;
+        if !call.status.is_success() {
+            return Err(UpstreamError::Status {
+                url: self.url().to_string(),
+                status: call.status.to_string(),
+                body: String::new(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     async fn call<T: DeserializeOwned>(
@@ -170,7 +204,30 @@ impl Prometheus {
         path: &str,
         params: &[(&str, String)],
     ) -> Result<Answer<T>, UpstreamError> {
+        Ok(self.call_with_headers(method, path, params).await?.0)
+    }
+
+    /// [`Prometheus::call_with`], with the answer's headers.
+    async fn call_with_headers<T: DeserializeOwned>(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<(Answer<T>, HeaderMap), UpstreamError> {
+        let (body, call, headers) = self.fetch(method, path, params).await?;
+        let parsed = serde_json::from_slice::<Envelope<T>>(&body).map_err(|e| e.to_string());
+        Ok((conclude(parsed, &call.reply(self.url(), &body))?, headers))
+    }
+
+    /// One call's whole body under `maxResponseBytes`, recorded in the plugin's metrics.
+    async fn fetch(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<(Bytes, Call, HeaderMap), UpstreamError> {
         let (response, call) = self.send(method, path, params).await?;
+        let headers = response.headers().clone();
         let body = self.read_body(response).await;
         crate::metrics::global().upstream_call(
             path,
@@ -178,9 +235,7 @@ impl Prometheus {
             body.as_ref().map_or(0, |b| b.len() as u64),
             body.is_ok() && call.status.is_success(),
         );
-        let body = body?;
-        let parsed = serde_json::from_slice::<Envelope<T>>(&body).map_err(|e| e.to_string());
-        conclude(parsed, &call.reply(self.url(), &body))
+        Ok((body?, call, headers))
     }
 
     /// Sends one API call; a failure to get an answer is recorded and explained here.

@@ -85,11 +85,17 @@ pub struct InstantData {
 }
 
 /// `data` of the build info endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct BuildInfo {
     /// Engine version.
     #[serde(default)]
     pub version: String,
+    /// The engine's own name where it gives one (Grafana Mimir does; Prometheus does not).
+    #[serde(default)]
+    pub application: String,
+    /// The answer carried VictoriaMetrics's `X-Server-Hostname` header.
+    #[serde(skip)]
+    pub victoria_metrics: bool,
 }
 
 pub(super) fn de_value<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
