@@ -265,6 +265,18 @@ func TestTheTenantHeaderReachesTheEngineOnEveryCallAndTenantsStaySeparate(t *tes
 			}
 		}
 	}
+
+	// Without the header the engine refuses every call, and "Save & test" says which
+	// setting to look at.
+	bare := host.Settings{URL: f.URL, UID: "mimir-no-tenant"}
+	h, err := plugin.CheckHealth(ctx, bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "401") || !strings.Contains(h.Message, tenantHeader) {
+		t.Errorf("health without a tenant: %v %q, want an error naming HTTP 401 and %s", h.Status, h.Message, tenantHeader)
+	}
+
 	logs := plugin.Logs()
 	for _, tn := range tenants {
 		if strings.Contains(logs, tn.id) {

@@ -5,12 +5,13 @@
 //! answers an empty object (1.79) or a made-up Prometheus version (later releases), but
 //! marks every answer with an `X-Server-Hostname` header; its version then comes from
 //! `vm_app_version` on `/metrics`. [`Known`] keeps a datasource's answer, so a query whose
-//! feature the engine lacks names the engine in its notice without asking again. The health
+//! feature the engine lacks names the engine in its notice without asking each time. The health
 //! check reads the optional APIs through [`Feature`]s: exemplars, the metadata API and the
 //! native histogram functions.
 
+use std::sync::RwLock;
+
 use serde::Serialize;
-use tokio::sync::OnceCell;
 
 use crate::upstream::{Answer, BuildInfo, InstantSample, Prometheus, UpstreamError};
 
@@ -149,19 +150,27 @@ pub async fn identify(prom: &Prometheus) -> Identity {
     id
 }
 
-/// A datasource's engine, identified once, on first need.
+/// A datasource's engine, identified on first need and again by every health check (an
+/// engine replaced behind the same URL is seen at the next "Save & test").
 #[derive(Debug, Default)]
-pub struct Known(OnceCell<Identity>);
+pub struct Known(RwLock<Option<Identity>>);
 
 impl Known {
-    /// The engine behind `prom`, asked the first time only.
-    pub async fn get(&self, prom: &Prometheus) -> &Identity {
-        self.0.get_or_init(|| identify(prom)).await
+    /// The engine behind `prom`, asked only when not known yet.
+    pub async fn get(&self, prom: &Prometheus) -> Identity {
+        if let Some(id) = self.0.read().ok().and_then(|known| known.clone()) {
+            return id;
+        }
+        let id = identify(prom).await;
+        self.remember(&id);
+        id
     }
 
-    /// Keeps an identity found elsewhere (the health check), unless one is kept already.
+    /// Keeps an identity found elsewhere (the health check).
     pub fn remember(&self, id: &Identity) {
-        let _ = self.0.set(id.clone());
+        if let Ok(mut known) = self.0.write() {
+            *known = Some(id.clone());
+        }
     }
 }
 

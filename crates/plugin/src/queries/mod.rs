@@ -58,7 +58,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// The engine behind the datasource's URL.
-    pub async fn engine(&self) -> &Identity {
+    pub async fn engine(&self) -> Identity {
         self.engine.get(self.prometheus).await
     }
 
