@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -105,18 +104,16 @@ func startVictoriaMetrics(t *testing.T, om []byte) *victoria {
 	text, samples := prometheusText(t, om)
 	post(t, vm.URL+"/api/v1/import/prometheus", text)
 	post(t, vm.URL+"/internal/force_flush", nil)
-	// The import is searchable once every sample counts.
-	want := strconv.Itoa(samples)
+	// The import is searchable once every sample counts. VictoriaMetrics answers the
+	// Prometheus query API, so the fixture's client reads it.
+	api := &fixture.Prometheus{URL: vm.URL}
 	for {
-		body := get(t, vm.URL+"/api/v1/query?"+url.Values{
-			"query": {`sum(count_over_time({__name__=~".+"}[1d]))`},
-			"time":  {strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)},
-		}.Encode())
-		if strings.Contains(body, `"`+want+`"`) {
+		got := api.Query(t, `sum(count_over_time({__name__=~".+"}[1d]))`, time.Now().Add(time.Hour))
+		if len(got) == 1 && got[0].Samples[0].V == float64(samples) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("victoria-metrics holds not the %s samples imported: %s", want, body)
+			t.Fatalf("victoria-metrics holds not the %d samples imported: %v", samples, got)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -166,15 +163,4 @@ func post(t *testing.T, url string, body []byte) {
 	if resp.StatusCode/100 != 2 {
 		t.Fatalf("POST %s: HTTP %d: %s", url, resp.StatusCode, b)
 	}
-}
-
-func get(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }
