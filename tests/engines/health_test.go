@@ -46,7 +46,7 @@ func engineOf(t *testing.T, details map[string]any) engineDetails {
 // message and the details, and says which of exemplars, the metadata API and the native
 // histogram functions answer.
 func TestHealthNamesTheEngineAndTheOptionalAPIsItAnswers(t *testing.T) {
-	e := startEngines(t)
+	e := startEngines(t, time.Time{})
 	cases := []struct {
 		settings       host.Settings
 		name, version  string
@@ -100,7 +100,7 @@ func TestHealthNamesTheEngineAndTheOptionalAPIsItAnswers(t *testing.T) {
 // requestLatency with exemplars keeps its lines and carries the same warning; on
 // Prometheus the same queries carry no such warning.
 func TestExemplarsOnVictoriaMetricsAreAWarningNamingTheEngine(t *testing.T) {
-	e := startEngines(t)
+	e := startEngines(t, time.Time{})
 	to := e.ds.Now.Add(-3 * time.Second)
 	ex := host.Query{RefID: "A", QueryType: "exemplars", From: to.Add(-30 * time.Minute), To: to, IntervalMS: 15000, MaxDataPoints: 600}
 	lat := ex

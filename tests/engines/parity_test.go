@@ -48,17 +48,19 @@ type engines struct {
 	plugin     *host.Plugin
 }
 
-func startEngines(t *testing.T) *engines {
+// startEngines loads a dataset ending 30 minutes after `now` (zero: the current minute)
+// into both engines.
+func startEngines(t *testing.T, now time.Time) *engines {
 	t.Helper()
 	bin, err := host.BinaryPath()
 	if err != nil {
 		t.Fatal(err)
 	}
 	host.RequireBinary(t, bin)
-	ds := fixture.NewDataset(fixture.DatasetOptions{Jobs: jobs(), History: 90 * time.Minute})
+	ds := fixture.NewDataset(fixture.DatasetOptions{Now: now, Jobs: jobs(), History: 90 * time.Minute})
 	om := ds.OpenMetrics()
 	prom := fixture.StartPrometheus(t, fixture.PrometheusOptions{Backfill: om})
-	vm := startVictoriaMetrics(t, om)
+	vm := startVictoriaMetrics(t, om, ds.End)
 	return &engines{
 		ds:         ds,
 		prometheus: host.Settings{URL: prom.URL, UID: "prometheus"},
@@ -71,18 +73,25 @@ func startEngines(t *testing.T) *engines {
 // to the larger of the two values.
 //
 // Gauges and `up` are read the same by both (the last sample within the lookback): exact.
-// rate() differs: Prometheus extrapolates the increase of the samples inside the window to
-// the window's edges, VictoriaMetrics takes the increase from the last sample before the
-// window to the last one inside it and does not extrapolate. Over a 15 s scrape interval
-// that is 39 against 40 intervals of the same counter in a 10 m window, but 3 against 4 in
-// the 1 m window `auto` picks here; ratios of rates (error %, success %, hit ratio) and
-// histogram_quantile over those rates differ as much. Largest differences measured over
-// this dataset: 2.5 % at 10 m, 20 % at 1 m (toolHealth).
+// rate() differs: Prometheus extrapolates the increase between the first and the last
+// sample inside the window to the window's edges; VictoriaMetrics takes the increase since
+// the last sample before the window, without extrapolating. Where the window's edges fall
+// on sample times, both see the same samples and agree: the time series of range queries,
+// whose steps are multiples of the 15 s scrape interval (Prometheus 2.x windows include
+// their left edge; 3.x windows do not). Where they do not, Prometheus sees one interval
+// less: the tables, read at the panel's end, 3 s off the grid, over 39 intervals against
+// 40 in a 10 m window and 3 against 4 in the 1 m window `auto` picks here. Ratios of
+// rates (error %, success %, hit ratio), histogram_quantile over rates and the statuses
+// judged on them differ as much. Largest differences measured over this dataset: none in
+// time series (ecosystemSummary is a table in both formats); in tables 2.0 % at 10 m, and
+// at 1 m 22 % for toolHealth (a tool's success share over a handful of calls moves with
+// every call), 6 % for the other types.
 const (
 	exact = 1e-9
 	// rates and everything computed from them, per rate window.
-	rates10m  = 0.05
-	ratesAuto = 0.35
+	rates10m       = 0.05
+	ratesAuto      = 0.10
+	toolHealthAuto = 0.30
 )
 
 type parityCase struct {
@@ -99,7 +108,15 @@ func parityCases() []parityCase {
 		"agentTasks", "workflows", "sessions", "memory", "cache", "otlpOperations",
 	} {
 		for _, format := range []string{"timeseries", "table"} {
-			for window, tol := range map[string]float64{"10m": rates10m, "auto": ratesAuto} {
+			tolerances := map[string]float64{"10m": rates10m, "auto": ratesAuto}
+			switch {
+			case format == "timeseries" && qt != "ecosystemSummary":
+				// Range queries on the scrape grid: the same samples in both windows.
+				tolerances = map[string]float64{"10m": exact, "auto": exact}
+			case qt == "toolHealth":
+				tolerances["auto"] = toolHealthAuto
+			}
+			for window, tol := range tolerances {
 				out = append(out, parityCase{qt + "/" + format + "/" + window, qt,
 					map[string]any{"format": format, "rateWindow": window}, tol})
 			}
@@ -120,8 +137,11 @@ func parityCases() []parityCase {
 // formats, through one plugin against both engines holding the same samples, and compares
 // the frames: same frames, fields, labels, executed PromQL and statuses, values within the
 // type's tolerance.
+//
+// The dataset's values depend on the sample's time, so it is pinned to one date: the
+// differences measured on it are the ones the tolerances below were chosen from.
 func TestEveryQueryTypeAnswersOnVictoriaMetricsAsOnPrometheus(t *testing.T) {
-	e := startEngines(t)
+	e := startEngines(t, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	to := e.ds.Now.Add(-3 * time.Second)
 	from := to.Add(-time.Hour)
 	worst := map[string]float64{}
@@ -135,6 +155,9 @@ func TestEveryQueryTypeAnswersOnVictoriaMetricsAsOnPrometheus(t *testing.T) {
 			onVM := e.answer(t, e.victoria, q)
 			d := compare(t, onProm, onVM, c.tolerance)
 			key := c.queryType
+			if f, ok := c.json["format"]; ok {
+				key += " " + fmt.Sprint(f)
+			}
 			if w, ok := c.json["rateWindow"]; ok {
 				key += ", rateWindow " + fmt.Sprint(w)
 			}

@@ -39,9 +39,9 @@ type victoria struct {
 
 // startVictoriaMetrics starts VictoriaMetrics on a free loopback port with its data in a
 // temporary folder, imports the OpenMetrics text `om` (the dataset the Prometheus of the
-// same test is backfilled with), makes it searchable and stops the process by PID when the
-// test ends.
-func startVictoriaMetrics(t *testing.T, om []byte) *victoria {
+// same test is backfilled with; its last sample at `end`), makes it searchable and stops
+// the process by PID when the test ends.
+func startVictoriaMetrics(t *testing.T, om []byte, end time.Time) *victoria {
 	t.Helper()
 	bin := victoriaMetricsBinary()
 	if _, err := os.Stat(bin); err != nil {
@@ -56,6 +56,8 @@ func startVictoriaMetrics(t *testing.T, om []byte) *victoria {
 	cmd := exec.Command(bin,
 		"-httpListenAddr="+addr,
 		"-storageDataPath="+t.TempDir(),
+		// Keep a dataset of any date (the default keeps a month).
+		"-retentionPeriod=100y",
 		// By default the newest 30 s are hidden from queries, and answers are cached
 		// (a cache that would not see the imported past).
 		"-search.latencyOffset=0s",
@@ -108,7 +110,7 @@ func startVictoriaMetrics(t *testing.T, om []byte) *victoria {
 	// Prometheus query API, so the fixture's client reads it.
 	api := &fixture.Prometheus{URL: vm.URL}
 	for {
-		got := api.Query(t, `sum(count_over_time({__name__=~".+"}[1d]))`, time.Now().Add(time.Hour))
+		got := api.Query(t, `sum(count_over_time({__name__=~".+"}[1d]))`, end.Add(time.Minute))
 		if len(got) == 1 && got[0].Samples[0].V == float64(samples) {
 			break
 		}
