@@ -110,11 +110,11 @@ async fn fetch(
             }
             Err(e) if lacks_api(&e) => {
                 let notice = Notice::warning(format!(
-                "{} does not serve exemplars ({e}); exemplars need an engine with the exemplar \
-                 API, such as Prometheus with --enable-feature=exemplar-storage. The other \
-                 query types work without it.",
-                ctx.engine().await.label()
-            ));
+                    "{} does not serve exemplars ({e}); exemplars need an engine with the \
+                     exemplar API, such as Prometheus with --enable-feature=exemplar-storage. \
+                     The other query types work without it.",
+                    ctx.engine().await.label()
+                ));
                 (Vec::new(), vec![notice], false)
             }
             Err(e) => return Err(e.into()),
@@ -445,6 +445,37 @@ fn round_robin(groups: &[Vec<usize>], limit: usize, kept: &mut Vec<usize>, taken
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_unknown_path_means_the_engine_lacks_the_exemplar_api() {
+        let status = |code: &str| UpstreamError::Status {
+            url: "http://engine/".to_string(),
+            status: code.to_string(),
+            body: String::new(),
+        };
+        for code in [
+            "404 Not Found",
+            "400 Bad Request",
+            "405 Method Not Allowed",
+            "501 Not Implemented",
+        ] {
+            assert!(lacks_api(&status(code)), "{code}");
+        }
+        // Refused credentials, an overloaded engine or a rejected query stay errors.
+        for code in [
+            "401 Unauthorized",
+            "403 Forbidden",
+            "429 Too Many Requests",
+            "500 Internal Server Error",
+            "503 Service Unavailable",
+        ] {
+            assert!(!lacks_api(&status(code)), "{code}");
+        }
+        assert!(!lacks_api(&UpstreamError::Api {
+            error_type: "bad_data".to_string(),
+            message: "parse error".to_string(),
+        }));
+    }
 
     fn c(series: usize, failing: bool, value: f64, time_ms: i64) -> Candidate {
         Candidate {
