@@ -13,6 +13,7 @@ import (
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 // jobs export every seed family with a few label values each, and one job is down.
@@ -236,7 +237,7 @@ func flatten(t *testing.T, frames data.Frames) cells {
 				row += "/" + strings.Join(parts, "/")
 			}
 			for _, fld := range f.Fields {
-				key := row + "|" + fld.Name + fixture.LabelsKey(fld.Labels)
+				key := row + "|" + fld.Name + testkit.LabelsKey(fld.Labels)
 				switch fld.Type() {
 				case data.FieldTypeTime, data.FieldTypeNullableTime:
 				case data.FieldTypeString, data.FieldTypeNullableString:
