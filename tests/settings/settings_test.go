@@ -147,6 +147,7 @@ func TestInvalidSettingsFailWithTheSettingAndItsValue(t *testing.T) {
 		mention []string
 	}{
 		{"url", host.Settings{URL: "ftp//nowhere"}, []string{"url", "ftp//nowhere"}},
+		{"no url", host.Settings{}, []string{"url"}},
 		{"httpMethod", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"httpMethod": "PUT"}}, []string{"httpMethod", "PUT"}},
 		{"timeout", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeout": "soon"}}, []string{"timeout", "soon"}},
 		{"timeInterval", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeInterval": "fifteen"}}, []string{"timeInterval", "fifteen"}},
@@ -168,7 +169,18 @@ func TestInvalidSettingsFailWithTheSettingAndItsValue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for what, msg := range map[string]string{"health message": h.Message, "query error": res["A"].Error} {
+			// The datasource's configuration is at fault, not the plugin: a client error.
+			if res["A"].Status != 400 {
+				t.Errorf("query status %d, want 400", res["A"].Status)
+			}
+			check, err := e.Plugin.Resource(testkit.Ctx(t, 30*time.Second), c.s, "GET", "ecosystemCheck", nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if check.Status != 400 {
+				t.Errorf("ecosystemCheck status %d, want 400: %s", check.Status, check.Body)
+			}
+			for what, msg := range map[string]string{"health message": h.Message, "query error": res["A"].Error, "ecosystemCheck": string(check.Body)} {
 				for _, m := range c.mention {
 					if !strings.Contains(msg, m) {
 						t.Errorf("%s %q does not mention %q", what, msg, m)

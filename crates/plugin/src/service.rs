@@ -203,8 +203,9 @@ impl Resource for Plugin {
     ) -> Result<Response<Self::CallResourceStream>, Status> {
         let req = request.into_inner();
         let reply = match self.instances.get(req.plugin_context.as_ref()) {
+            // The datasource's configuration is at fault, not the plugin.
             Err(message) => resources::Reply {
-                status: 500,
+                status: 400,
                 body: serde_json::to_vec(&serde_json::json!({
                     "error": format!("the datasource settings cannot be used: {message}")
                 }))

@@ -132,8 +132,9 @@ impl QueryFailure {
     /// The HTTP-like status Grafana records for the failed query.
     pub fn status(&self) -> i32 {
         match self {
-            QueryFailure::Query(_) | QueryFailure::Unsupported(_) => 400,
-            QueryFailure::Settings(_) => 500,
+            QueryFailure::Query(_) | QueryFailure::Unsupported(_) | QueryFailure::Settings(_) => {
+                400
+            }
             QueryFailure::Upstream(UpstreamError::Timeout { .. }) => 504,
             QueryFailure::Upstream(UpstreamError::Api { .. }) => 400,
             QueryFailure::Upstream(_) => 502,
