@@ -58,7 +58,7 @@ describe('McpDataSource', () => {
   it('lists variable values from the backend for the range, narrowed by services', async () => {
     const sent: SentRequest[] = fakeGrafanaApi(() => ['deploy', 'search']);
     const ds = testDataSource(templateSrv);
-    const range = { from: dateTime(1000), to: dateTime(2000), raw: { from: 'now-1h', to: 'now' } };
+    const range = { from: dateTime(61_000), to: dateTime(3_599_000), raw: { from: 'now-1h', to: 'now' } };
     const request = {
       targets: [{ refId: 'A', resource: 'tools', services: ['$service'] }],
       range,
@@ -69,7 +69,8 @@ describe('McpDataSource', () => {
       { text: 'search', value: 'search' },
     ]);
     expect(sent[0].url).toBe('/api/datasources/uid/mcp/resources/tools');
-    expect(sent[0].params).toEqual({ from: '1000', to: '2000', services: 'mahavishnu,akosha' });
+    // The range widened to whole minutes (lists.ts).
+    expect(sent[0].params).toEqual({ from: '60000', to: '3600000', services: 'mahavishnu,akosha' });
   });
 
   it('reads a variable saved as plain text as the name of its list', async () => {

@@ -23,11 +23,13 @@ import {
   PromqlCall,
   QueryTypeInfo,
 } from './types';
+import { ListCache, listKey, listRange, ListRequest } from './lists';
 import { McpVariableSupport } from './variableSupport';
 import { expandList, interpolatePromql } from './variables';
 
 export class McpDataSource extends DataSourceWithBackend<McpQuery, McpOptions> {
   private queryTypes?: Promise<QueryTypeInfo[]>;
+  private readonly lists = new ListCache<string[]>();
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<McpOptions>,
@@ -61,19 +63,30 @@ export class McpDataSource extends DataSourceWithBackend<McpQuery, McpOptions> {
     return out;
   }
 
-  /** The values of one list for a time range, optionally narrowed to some services. */
-  async listValues(resource: ListResource, range?: TimeRange, services: string[] = []): Promise<string[]> {
-    const params: Record<string, string> = {};
-    if (range) {
-      params.from = String(range.from.valueOf());
-      params.to = String(range.to.valueOf());
-    }
-    const jobs = expandList(services, {}, this.templateSrv);
-    if (jobs.length > 0) {
-      params.services = jobs.join(',');
-    }
-    const values = await this.getResource<string[]>(resource, params);
-    return Array.isArray(values) ? values : [];
+  /** Which list `listValues` answers for these arguments: the editors ask again when it changes. */
+  listRequest(resource: ListResource, range?: TimeRange, services: string[] = []): ListRequest {
+    return { resource, range: listRange(range), services: expandList(services, {}, this.templateSrv) };
+  }
+
+  /**
+   * The values of one list for a time range, optionally narrowed to some services: one
+   * request per list, range and services, kept in the datasource's cache (see lists.ts).
+   * The array is shared by every caller; none may change it.
+   */
+  listValues(resource: ListResource, range?: TimeRange, services: string[] = []): Promise<string[]> {
+    const request = this.listRequest(resource, range, services);
+    return this.lists.get(listKey(request), async () => {
+      const params: Record<string, string> = {};
+      if (request.range) {
+        params.from = String(request.range.from);
+        params.to = String(request.range.to);
+      }
+      if (request.services.length > 0) {
+        params.services = request.services.join(',');
+      }
+      const values = await this.getResource<string[]>(resource, params);
+      return Array.isArray(values) ? values : [];
+    });
   }
 
   /** The query types with their descriptions and fields, from the model crate via the backend. */

@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dateTime, TimeRange } from '@grafana/data';
 import { getTemplateSrv, setTemplateSrv } from '@grafana/runtime';
@@ -10,8 +10,8 @@ import { McpQuery, QUERY_TYPES, QueryTypeInfo } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 const range: TimeRange = {
-  from: dateTime(1_700_000_000_000),
-  to: dateTime(1_700_003_600_000),
+  from: dateTime(1_700_000_040_000),
+  to: dateTime(1_700_003_640_000),
   raw: { from: 'now-1h', to: 'now' },
 };
 
@@ -23,6 +23,7 @@ const queryTypes: QueryTypeInfo[] = QUERY_TYPES.map((queryType) => ({
 }));
 
 let promqlAnswer: (request: SentRequest) => unknown;
+let toolsAnswer: () => unknown;
 let sent: SentRequest[];
 
 function api(request: SentRequest): unknown {
@@ -33,7 +34,7 @@ function api(request: SentRequest): unknown {
     case 'services':
       return ['akosha', 'mahavishnu', 'session-buddy'];
     case 'tools':
-      return ['deploy', 'search'];
+      return toolsAnswer();
     case 'promql':
       return promqlAnswer(request);
   }
@@ -42,6 +43,7 @@ function api(request: SentRequest): unknown {
 
 beforeEach(() => {
   sent = fakeGrafanaApi(api);
+  toolsAnswer = () => ['deploy', 'search'];
   promqlAnswer = () => ({
     queries: [
       {
@@ -55,17 +57,23 @@ beforeEach(() => {
   setTemplateSrv(testTemplateSrv([{ name: 'service', current: ['akosha'] }]));
 });
 
+/** The lists asked for, in order. */
+const listsAsked = () => sent.map((r) => r.url.split('/').pop()).filter((p) => p !== 'queryTypes' && p !== 'promql');
+
 function renderEditor(initial: McpQuery) {
   const datasource = testDataSource(getTemplateSrv());
   const changes: McpQuery[] = [];
   let runs = 0;
+  let setRange: (r: TimeRange) => void = () => {};
   function Host() {
     const [query, setQuery] = useState(initial);
+    const [shown, setShown] = useState(range);
+    setRange = setShown;
     return (
       <QueryEditor
         datasource={datasource}
         query={query}
-        range={range}
+        range={shown}
         onChange={(q) => {
           changes.push(q);
           setQuery(q);
@@ -75,7 +83,12 @@ function renderEditor(initial: McpQuery) {
     );
   }
   render(<Host />);
-  return { changes, runs: () => runs, last: () => changes[changes.length - 1] };
+  return {
+    changes,
+    runs: () => runs,
+    last: () => changes[changes.length - 1],
+    setRange: (r: TimeRange) => act(() => setRange(r)),
+  };
 }
 
 describe('QueryEditor', () => {
@@ -141,7 +154,53 @@ describe('QueryEditor', () => {
     await userEvent.click(await screen.findByText('deploy'));
     expect(last().tools).toEqual(['deploy']);
     const listed = sent.find((r) => r.url.endsWith('/resources/tools'));
-    expect(listed?.params).toEqual({ from: '1700000000000', to: '1700003600000', services: 'mahavishnu' });
+    expect(listed?.params).toEqual({ from: '1700000040000', to: '1700003640000', services: 'mahavishnu' });
+  });
+
+  it("asks for the lists of the type's filters when it is shown, so opening one asks nothing", async () => {
+    renderEditor({ refId: 'A', queryType: 'toolHealth', services: ['mahavishnu'] });
+    await waitFor(() => expect(listsAsked()).toEqual(['services', 'tools']));
+    await userEvent.click(within(screen.getByTestId(selectors.query.filter('tools'))).getByRole('combobox'));
+    expect(screen.getByText('deploy')).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(within(screen.getByTestId(selectors.query.filter('services'))).getByRole('combobox'));
+    expect(screen.getByText('akosha')).toBeInTheDocument();
+    expect(listsAsked()).toEqual(['services', 'tools']);
+  });
+
+  it('asks for a list again when the range moves to another minute, not for every new now within one', async () => {
+    const { setRange } = renderEditor({ refId: 'A', queryType: 'requestRate' });
+    await waitFor(() => expect(listsAsked()).toEqual(['services']));
+    // Grafana hands the editor of a relative range a new range, with a new now, on renders.
+    const shifted = (ms: number) => ({
+      ...range,
+      from: dateTime(range.from.valueOf() + ms),
+      to: dateTime(range.to.valueOf() + ms),
+    });
+    setRange(shifted(20_000));
+    await waitFor(() => expect(listsAsked()).toHaveLength(2));
+    setRange(shifted(25_000));
+    setRange(shifted(59_000));
+    setRange(shifted(300_000));
+    await waitFor(() => expect(listsAsked()).toHaveLength(3));
+    expect(sent.filter((r) => r.url.endsWith('/resources/services')).map((r) => r.params)).toEqual([
+      { from: '1700000040000', to: '1700003640000' },
+      { from: '1700000040000', to: '1700003700000' },
+      { from: '1700000340000', to: '1700003940000' },
+    ]);
+  });
+
+  it('shows why a list is missing and asks again when the user opens it', async () => {
+    toolsAnswer = () => {
+      throw { status: 502, data: { error: 'Prometheus did not answer' } };
+    };
+    renderEditor({ refId: 'A', queryType: 'toolHealth' });
+    expect(await screen.findByText('Could not list tools: Prometheus did not answer')).toBeInTheDocument();
+    toolsAnswer = () => ['deploy', 'search'];
+    await userEvent.click(within(screen.getByTestId(selectors.query.filter('tools'))).getByRole('combobox'));
+    expect(await screen.findByText('search')).toBeInTheDocument();
+    expect(screen.queryByText(/Could not list tools/)).not.toBeInTheDocument();
+    expect(listsAsked().filter((l) => l === 'tools')).toHaveLength(2);
   });
 
   it('offers template variables in filters', async () => {
@@ -160,8 +219,8 @@ describe('QueryEditor', () => {
     expect(asked?.method).toBe('POST');
     expect(asked?.data).toMatchObject({
       query: { queryType: 'requestRate', services: ['akosha'] },
-      from: 1_700_000_000_000,
-      to: 1_700_003_600_000,
+      from: 1_700_000_040_000,
+      to: 1_700_003_640_000,
     });
   });
 

@@ -1,11 +1,11 @@
 import React, { useState } from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dateTime } from '@grafana/data';
 import { getTemplateSrv, setTemplateSrv } from '@grafana/runtime';
 
 import { selectors } from '../selectors';
-import { fakeGrafanaApi, testDataSource, testTemplateSrv } from '../testing';
+import { fakeGrafanaApi, SentRequest, testDataSource, testTemplateSrv } from '../testing';
 import { McpVariableQuery } from '../types';
 import { VariableQueryEditor } from './VariableQueryEditor';
 
@@ -33,9 +33,11 @@ function renderEditor(initial: McpVariableQuery) {
   return { last: () => changes[changes.length - 1], changes };
 }
 
+let sent: SentRequest[];
+
 beforeEach(() => {
   setTemplateSrv(testTemplateSrv([{ name: 'service', current: 'akosha' }]));
-  fakeGrafanaApi(() => ['akosha', 'mahavishnu']);
+  sent = fakeGrafanaApi(() => ['akosha', 'mahavishnu']);
 });
 
 describe('VariableQueryEditor', () => {
@@ -55,10 +57,21 @@ describe('VariableQueryEditor', () => {
     expect(last()).toEqual({ refId: 'V', resource: 'tools', services: ['$service'] });
   });
 
-  it('keeps a stored variable query unchanged until edited', () => {
+  it('keeps a stored variable query unchanged until edited', async () => {
     const { changes } = renderEditor({ refId: 'V', resource: 'operations', services: ['mahavishnu'] });
     expect(screen.getByText('mahavishnu')).toBeInTheDocument();
     expect(screen.getByText('Operations')).toBeInTheDocument();
+    await waitFor(() => expect(sent.map((r) => r.url)).toEqual(['/api/datasources/uid/mcp/resources/services']));
     expect(changes).toEqual([]);
+  });
+
+  it('asks for the services only when the list is narrowed by them', async () => {
+    renderEditor({ refId: 'V', resource: 'services' });
+    await userEvent.click(within(screen.getByTestId(selectors.variable.resource)).getByRole('combobox'));
+    expect(sent).toHaveLength(0);
+    await userEvent.click(screen.getByText('Tools'));
+    await userEvent.click(within(screen.getByTestId(selectors.variable.services)).getByRole('combobox'));
+    expect(await screen.findByText('akosha')).toBeInTheDocument();
+    expect(sent).toHaveLength(1);
   });
 });

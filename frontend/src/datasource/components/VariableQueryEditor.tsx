@@ -1,15 +1,15 @@
 // A template variable of this datasource: the values of one list (services, tools, ...),
 // optionally narrowed by services, for the dashboard's time range.
-import React, { useState } from 'react';
-import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { getTemplateSrv } from '@grafana/runtime';
-import { InlineField, InlineFieldRow, MultiSelect, Select } from '@grafana/ui';
+import React from 'react';
+import { QueryEditorProps, SelectableValue, TimeRange } from '@grafana/data';
+import { InlineField, InlineFieldRow, Select } from '@grafana/ui';
 
 import type { McpDataSource } from '../datasource';
 import { selectors } from '../selectors';
 import { FILTER_FIELDS, ListResource, McpOptions, McpQuery, McpVariableQuery } from '../types';
-import { FILTER_LABELS } from './query/FilterSelect';
+import { FILTER_LABELS, ListMultiSelect } from './query/FilterSelect';
 import { Marked } from './Marked';
+import { useList } from './query/useList';
 
 type Props = QueryEditorProps<McpDataSource, McpQuery, McpOptions, McpVariableQuery>;
 
@@ -25,27 +25,6 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
     refId: query?.refId ?? 'variable',
     resource: query?.resource ?? 'services',
   };
-  const [services, setServices] = useState<Array<SelectableValue<string>>>([]);
-  const [loading, setLoading] = useState(false);
-
-  const loadServices = () => {
-    setLoading(true);
-    const variables = getTemplateSrv()
-      .getVariables()
-      .map((v) => ({ label: `$${v.name}`, value: `$${v.name}` }));
-    datasource.listValues('services', range).then(
-      (values) => {
-        setServices([...variables, ...values.map((v) => ({ label: v, value: v }))]);
-        setLoading(false);
-      },
-      () => {
-        setServices(variables);
-        setLoading(false);
-      }
-    );
-  };
-  const chosen = current.services ?? [];
-  const known = new Set(services.map((s) => s.value));
 
   return (
     <InlineFieldRow>
@@ -66,24 +45,38 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
           labelWidth={14}
           tooltip="Only values that these services report; empty: every service. Other variables, such as $service, chain the lists."
         >
-          <Marked testId={selectors.variable.services}>
-            <MultiSelect<string>
-              aria-label="Of services"
-              width={40}
-              options={[...services, ...chosen.filter((s) => !known.has(s)).map((s) => ({ label: s, value: s }))]}
-              value={chosen}
-              isLoading={loading}
-              allowCustomValue
-              placeholder="All"
-              onOpenMenu={loadServices}
-              onChange={(items) => {
-                const values = items.map((i) => i.value).filter((v): v is string => v !== undefined);
-                onChange({ ...current, services: values.length > 0 ? values : undefined });
-              }}
-            />
-          </Marked>
+          <ServicesSelect
+            datasource={datasource}
+            range={range}
+            chosen={current.services ?? []}
+            onChange={(services) => onChange({ ...current, services })}
+          />
         </InlineField>
       )}
     </InlineFieldRow>
+  );
+}
+
+/** The services a list is narrowed by: the backend's list for the range and the dashboard's variables. */
+function ServicesSelect({
+  datasource,
+  range,
+  chosen,
+  onChange,
+}: {
+  datasource: McpDataSource;
+  range?: TimeRange;
+  chosen: string[];
+  onChange: (services: string[] | undefined) => void;
+}) {
+  const list = useList(datasource, 'services', range, []);
+  return (
+    <ListMultiSelect
+      testId={selectors.variable.services}
+      label="Of services"
+      list={list}
+      value={chosen}
+      onChange={onChange}
+    />
   );
 }
