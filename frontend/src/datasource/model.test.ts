@@ -1,19 +1,8 @@
 // The TypeScript copies of the model's names are checked against the model crate, the one
 // source: a query type or threshold added there fails here until the editor knows it.
-import fs from 'fs';
-import path from 'path';
-
 import { THRESHOLDS } from './settings';
+import { macroBody, modelQueryTypes, modelSource } from './testing';
 import { QUERY_TYPES, THRESHOLD_KEYS } from './types';
-
-const modelSource = (file: string) =>
-  fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'crates', 'model', 'src', file), 'utf8');
-
-function macroBody(source: string, macro: string): string {
-  const start = source.indexOf(`${macro}! {`);
-  expect(start).toBeGreaterThan(-1);
-  return source.slice(start, source.indexOf('\n}', start));
-}
 
 describe('the query model', () => {
   it('lists the model crate query types in its order', () => {
@@ -21,6 +10,7 @@ describe('the query model', () => {
     const names = Array.from(body.matchAll(/=> "(\w+)"/g)).map((m) => m[1]);
     expect(names).toHaveLength(15);
     expect([...QUERY_TYPES]).toEqual(names);
+    expect(modelQueryTypes().map((t) => t.queryType)).toEqual(names);
   });
 });
 

@@ -1,12 +1,14 @@
 // Test helpers. A TemplateSrv that interpolates the way Grafana's does for the cases the datasource meets:
 // $name, ${name}, ${name:format} and [[name]]; multi-values; "All" as every option's value,
 // or the custom all value when one is set; scoped variables (repeated panels) first.
+import fs from 'fs';
+import path from 'path';
 import { DataSourceInstanceSettings, ScopedVars, TypedVariableModel } from '@grafana/data';
 import { BackendSrv, setBackendSrv, TemplateSrv } from '@grafana/runtime';
 import { of, throwError } from 'rxjs';
 
 import { McpDataSource } from './datasource';
-import { McpOptions } from './types';
+import { Format, McpOptions, QueryType, QueryTypeInfo } from './types';
 
 export interface TestVariable {
   name: string;
@@ -110,4 +112,38 @@ export function testDataSource(templateSrv: TemplateSrv = testTemplateSrv([])): 
     readOnly: false,
   } as unknown as DataSourceInstanceSettings<McpOptions>;
   return new McpDataSource(settings, templateSrv);
+}
+
+/** A source file of the model crate (crates/model/src), the one source of the query model. */
+export function modelSource(file: string): string {
+  return fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'crates', 'model', 'src', file), 'utf8');
+}
+
+/** The body of a `macro! { ... }` invocation in a model source. */
+export function macroBody(source: string, macro: string): string {
+  const start = source.indexOf(`${macro}! {`);
+  if (start < 0) {
+    throw new Error(`no ${macro}! in the model source`);
+  }
+  return source.slice(start, source.indexOf('\n}', start));
+}
+
+/**
+ * The backend's `queryTypes` answer, read from the model crate's `query_types!` (type, default
+ * format, fields, description), for tests that stand in for the backend.
+ */
+export function modelQueryTypes(): QueryTypeInfo[] {
+  const body = macroBody(modelSource('query.rs'), 'query_types');
+  const entry = /=> "(\w+)", (\w+), \[([^\]]*)\],\s*"((?:[^"\\]|\\.)*)";/g;
+  const lowerFirst = (w: string) => w.charAt(0).toLowerCase() + w.slice(1);
+  return Array.from(body.matchAll(entry)).map((m) => ({
+    queryType: m[1] as QueryType,
+    defaultFormat: lowerFirst(m[2]) as Format,
+    fields: m[3]
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
+      .map(lowerFirst),
+    description: m[4],
+  }));
 }

@@ -5,8 +5,8 @@ import { dateTime, TimeRange } from '@grafana/data';
 import { getTemplateSrv, setTemplateSrv } from '@grafana/runtime';
 
 import { selectors } from '../selectors';
-import { fakeGrafanaApi, SentRequest, testDataSource, testTemplateSrv } from '../testing';
-import { McpQuery, QUERY_TYPES, QueryTypeInfo } from '../types';
+import { fakeGrafanaApi, modelQueryTypes, SentRequest, testDataSource, testTemplateSrv } from '../testing';
+import { FILTER_FIELDS, McpQuery, QUERY_TYPES, QueryType, QueryTypeInfo } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 const range: TimeRange = {
@@ -15,12 +15,10 @@ const range: TimeRange = {
   raw: { from: 'now-1h', to: 'now' },
 };
 
-const queryTypes: QueryTypeInfo[] = QUERY_TYPES.map((queryType) => ({
-  queryType,
-  description: `what ${queryType} answers`,
-  defaultFormat: queryType === 'toolHealth' || queryType === 'ecosystemSummary' ? 'table' : 'timeseries',
-  fields: [],
-}));
+/** The backend's answer, read from the model crate: the fields each type reads. */
+const queryTypes: QueryTypeInfo[] = modelQueryTypes();
+let queryTypesAnswer: () => unknown;
+const descriptionOf = (t: QueryType) => queryTypes.find((i) => i.queryType === t)!.description;
 
 let promqlAnswer: (request: SentRequest) => unknown;
 let toolsAnswer: () => unknown;
@@ -30,7 +28,7 @@ function api(request: SentRequest): unknown {
   const path = request.url.replace('/api/datasources/uid/mcp/resources/', '');
   switch (path) {
     case 'queryTypes':
-      return queryTypes;
+      return queryTypesAnswer();
     case 'services':
       return ['akosha', 'mahavishnu', 'session-buddy'];
     case 'tools':
@@ -44,6 +42,7 @@ function api(request: SentRequest): unknown {
 beforeEach(() => {
   sent = fakeGrafanaApi(api);
   toolsAnswer = () => ['deploy', 'search'];
+  queryTypesAnswer = () => queryTypes;
   promqlAnswer = () => ({
     queries: [
       {
@@ -94,11 +93,11 @@ function renderEditor(initial: McpQuery) {
 describe('QueryEditor', () => {
   it('lists every query type with the backend description and runs the chosen one', async () => {
     const { last, runs } = renderEditor({ refId: 'A', queryType: 'requestRate' });
-    expect(await screen.findByText('what requestRate answers')).toBeInTheDocument();
+    expect(await screen.findByText(descriptionOf('requestRate'))).toBeInTheDocument();
     await userEvent.click(within(screen.getByTestId(selectors.query.queryType)).getByRole('combobox'));
     const menu = screen.getByLabelText('Select options menu');
     for (const t of QUERY_TYPES) {
-      expect(within(menu).getByText(`what ${t} answers`)).toBeInTheDocument();
+      expect(within(menu).getByText(descriptionOf(t))).toBeInTheDocument();
     }
     await userEvent.click(within(menu).getByText('Tool health'));
     expect(last()).toEqual({ refId: 'A', queryType: 'toolHealth' });
@@ -114,6 +113,44 @@ describe('QueryEditor', () => {
     expect(screen.queryByTestId(selectors.query.expr)).not.toBeInTheDocument();
   });
 
+  it.each(QUERY_TYPES)('shows for %s exactly the fields the backend says the type reads', async (queryType) => {
+    renderEditor({ refId: 'A', queryType });
+    const fields = queryTypes.find((t) => t.queryType === queryType)!.fields;
+    expect(fields.length).toBeGreaterThan(0);
+    const testIdOf = (f: string) =>
+      (FILTER_FIELDS as readonly string[]).includes(f)
+        ? selectors.query.filter(f)
+        : (selectors.query as Record<string, unknown>)[f];
+    for (const f of fields) {
+      expect(typeof testIdOf(f)).toBe('string');
+      expect(await screen.findByTestId(testIdOf(f) as string)).toBeInTheDocument();
+    }
+    const everyField = [
+      ...FILTER_FIELDS,
+      'percentiles',
+      'format',
+      'rateWindow',
+      'exemplars',
+      'exemplarSource',
+      'limit',
+      'expr',
+      'legendFormat',
+    ];
+    for (const f of everyField.filter((f) => !fields.includes(f))) {
+      expect(screen.queryByTestId(testIdOf(f) as string)).not.toBeInTheDocument();
+    }
+  });
+
+  it('keeps the query and says why when the backend does not list the query types', async () => {
+    queryTypesAnswer = () => {
+      throw { status: 502, data: { error: 'the plugin did not answer' } };
+    };
+    const { changes } = renderEditor({ refId: 'A', queryType: 'toolHealth', tools: ['deploy'] });
+    expect(await screen.findByText(/the plugin did not answer/)).toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.query.filter('tools'))).not.toBeInTheDocument();
+    expect(changes).toEqual([]);
+  });
+
   it('leaves a complete query exactly as the dashboard stored it', async () => {
     const stored: McpQuery = {
       refId: 'B',
@@ -125,7 +162,7 @@ describe('QueryEditor', () => {
       exemplars: true,
     };
     const { changes } = renderEditor(JSON.parse(JSON.stringify(stored)));
-    await screen.findByText('what requestLatency answers');
+    await screen.findByText(descriptionOf('requestLatency'));
     expect(screen.getByTestId(selectors.query.percentiles)).toHaveValue('90, 99.9');
     expect(screen.getByTestId(selectors.query.rateWindow)).toHaveValue('5m');
     expect(changes).toEqual([]);
@@ -150,7 +187,7 @@ describe('QueryEditor', () => {
 
   it('fills a filter from the backend list of the time range, narrowed by the chosen services', async () => {
     const { last } = renderEditor({ refId: 'A', queryType: 'toolHealth', services: ['mahavishnu'] });
-    await userEvent.click(within(screen.getByTestId(selectors.query.filter('tools'))).getByRole('combobox'));
+    await userEvent.click(within(await screen.findByTestId(selectors.query.filter('tools'))).getByRole('combobox'));
     await userEvent.click(await screen.findByText('deploy'));
     expect(last().tools).toEqual(['deploy']);
     const listed = sent.find((r) => r.url.endsWith('/resources/tools'));
@@ -205,7 +242,7 @@ describe('QueryEditor', () => {
 
   it('offers template variables in filters', async () => {
     const { last } = renderEditor({ refId: 'A', queryType: 'requestRate' });
-    await userEvent.click(within(screen.getByTestId(selectors.query.filter('services'))).getByRole('combobox'));
+    await userEvent.click(within(await screen.findByTestId(selectors.query.filter('services'))).getByRole('combobox'));
     await userEvent.click(await screen.findByText('$service'));
     expect(last().services).toEqual(['$service']);
   });

@@ -1,13 +1,15 @@
 // The query editor of panels, Explore and alert rules: a query type picker with each type's
-// one-line description (from the backend), the chosen type's view, and the PromQL preview.
+// one-line description, the fields the chosen type reads (both from the backend's
+// `queryTypes` resource), and the PromQL preview.
 import React, { useEffect, useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Select } from '@grafana/ui';
+import { Alert, InlineField, InlineFieldRow, Select } from '@grafana/ui';
 
 import type { McpDataSource } from '../datasource';
+import { errorMessage } from '../errors';
 import { selectors } from '../selectors';
 import { McpOptions, McpQuery, QUERY_TYPES, QueryType, QueryTypeInfo } from '../types';
-import { VIEWS } from '../views';
+import { LABELS, QueryFields } from '../views';
 import { Marked } from './Marked';
 import { PromqlPreview } from './query/PromqlPreview';
 
@@ -15,12 +17,12 @@ type Props = QueryEditorProps<McpDataSource, McpQuery, McpOptions>;
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource, range, data }: Props) {
   const [types, setTypes] = useState<QueryTypeInfo[]>([]);
+  const [problem, setProblem] = useState<string>();
   useEffect(() => {
     let current = true;
     datasource.getQueryTypes().then(
       (list) => current && setTypes(list),
-      // Without the backend's descriptions the picker still lists every type.
-      () => undefined
+      (e) => current && setProblem(errorMessage(e))
     );
     return () => {
       current = false;
@@ -29,13 +31,12 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
 
   const infoOf = (t?: QueryType) => types.find((i) => i.queryType === t);
   const options: Array<SelectableValue<QueryType>> = QUERY_TYPES.map((t) => ({
-    label: VIEWS[t].label,
+    label: LABELS[t],
     value: t,
     description: infoOf(t)?.description,
   }));
-  const queryType = query.queryType && VIEWS[query.queryType] ? query.queryType : undefined;
+  const queryType = query.queryType && LABELS[query.queryType] ? query.queryType : undefined;
   const info = infoOf(queryType);
-  const View = queryType ? VIEWS[queryType].View : undefined;
   const change = (next: McpQuery, run: boolean) => {
     onChange(next);
     if (run) {
@@ -64,15 +65,21 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
           </span>
         )}
       </InlineFieldRow>
-      {View && (
-        <View
+      {info && (
+        <QueryFields
           key={`${query.refId}-${queryType}`}
+          fields={info.fields}
           query={query}
           onChange={change}
           datasource={datasource}
           range={range}
-          defaultFormat={info?.defaultFormat}
+          defaultFormat={info.defaultFormat}
         />
+      )}
+      {queryType && problem && (
+        <Alert severity="error" title="The backend did not say which fields this query type has">
+          {problem}. The query is kept as it is; open the editor again once the datasource answers.
+        </Alert>
       )}
       {queryType && (
         <PromqlPreview

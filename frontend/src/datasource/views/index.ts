@@ -1,32 +1,23 @@
-// One editor view per query type, chosen by components/QueryEditor.tsx; the rate-based
-// types that differ only in their second filter share rateView.
-import { ComponentType } from 'react';
-
-import type { ViewProps } from '../components/query/viewProps';
+// The query editor's words for each query type; which fields a type shows comes from the
+// backend (QueryFields).
 import { QueryType } from '../types';
-import { QueryEditorEcosystemSummary } from './QueryEditorEcosystemSummary';
-import { QueryEditorRequestLatency } from './QueryEditorRequestLatency';
-import { QueryEditorToolHealth } from './QueryEditorToolHealth';
-import { QueryEditorPoolCapacity } from './QueryEditorPoolCapacity';
-import { QueryEditorSystem } from './QueryEditorSystem';
-import { rateView } from './RateView';
-import { QueryEditorExemplars } from './QueryEditorExemplars';
-import { QueryEditorPromql } from './QueryEditorPromql';
 
-export const VIEWS: Record<QueryType, { label: string; View: ComponentType<ViewProps> }> = {
-  ecosystemSummary: { label: 'Ecosystem summary', View: QueryEditorEcosystemSummary },
-  requestRate: { label: 'Request rate', View: rateView() },
-  requestLatency: { label: 'Request latency', View: QueryEditorRequestLatency },
-  errorRate: { label: 'Error rate', View: rateView() },
-  toolHealth: { label: 'Tool health', View: QueryEditorToolHealth },
-  poolCapacity: { label: 'Pool capacity', View: QueryEditorPoolCapacity },
-  agentTasks: { label: 'Agent tasks', View: rateView('agentTypes') },
-  workflows: { label: 'Workflows', View: rateView('adapters') },
-  sessions: { label: 'Sessions', View: rateView('operations') },
-  memory: { label: 'Memory', View: rateView() },
-  cache: { label: 'Cache', View: rateView('cacheLayers') },
-  system: { label: 'System', View: QueryEditorSystem },
-  otlpOperations: { label: 'OTLP operations', View: rateView('operations') },
-  exemplars: { label: 'Exemplars', View: QueryEditorExemplars },
-  promql: { label: 'PromQL', View: QueryEditorPromql },
+export { QueryFields } from './QueryFields';
+
+export const LABELS: Record<QueryType, string> = {
+  ecosystemSummary: 'Ecosystem summary',
+  requestRate: 'Request rate',
+  requestLatency: 'Request latency',
+  errorRate: 'Error rate',
+  toolHealth: 'Tool health',
+  poolCapacity: 'Pool capacity',
+  agentTasks: 'Agent tasks',
+  workflows: 'Workflows',
+  sessions: 'Sessions',
+  memory: 'Memory',
+  cache: 'Cache',
+  system: 'System',
+  otlpOperations: 'OTLP operations',
+  exemplars: 'Exemplars',
+  promql: 'PromQL',
 };

@@ -5,10 +5,11 @@ import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { ConfigSection } from '@grafana/plugin-ui';
-import { FetchError, getBackendSrv } from '@grafana/runtime';
+import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Badge, Button, Icon, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
+import { errorMessage } from '../../errors';
 import { selectors } from '../../selectors';
 import { EcosystemCheck } from '../../types';
 
@@ -23,11 +24,6 @@ export async function fetchEcosystemCheck(uid: string): Promise<EcosystemCheck> 
     })
   );
   return response.data;
-}
-
-function errorMessage(e: unknown): string {
-  const err = e as Partial<FetchError<{ error?: string; message?: string }>> & { message?: string };
-  return err.data?.error ?? err.data?.message ?? err.message ?? err.statusText ?? String(e);
 }
 
 export function EcosystemCheckSection({ uid }: { uid?: string }) {

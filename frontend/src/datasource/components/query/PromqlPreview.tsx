@@ -6,6 +6,7 @@ import { GrafanaTheme2, TimeRange } from '@grafana/data';
 import { Alert, Collapse, useStyles2 } from '@grafana/ui';
 
 import type { McpDataSource } from '../../datasource';
+import { errorMessage } from '../../errors';
 import { selectors } from '../../selectors';
 import { McpQuery, PromqlCall } from '../../types';
 
@@ -36,7 +37,7 @@ export function PromqlPreview({ datasource, query, range, intervalMs, maxDataPoi
     const timer = setTimeout(() => {
       datasource.previewPromql(query, range, intervalMs ?? defaultInterval(range), maxDataPoints ?? 1000).then(
         (calls) => current && setOutcome({ key, calls }),
-        (e) => current && setOutcome({ key, error: e?.data?.error ?? e?.message ?? String(e) })
+        (e) => current && setOutcome({ key, error: errorMessage(e) })
       );
     }, DEBOUNCE_MS);
     return () => {

@@ -176,14 +176,14 @@ export function checkLimit(text: string): string | undefined {
     : `field "limit" has value ${t}: use a whole number from 1 to 10000`;
 }
 
-export function LimitField({ query, onChange, limitHelp }: ViewProps & { limitHelp: string }) {
+export function LimitField({ query, onChange }: ViewProps) {
   const [text, setText] = useState(query.limit === undefined ? '' : String(query.limit));
   const problem = checkLimit(text);
   return (
     <InlineField
       label="Limit"
       labelWidth={LABEL_WIDTH}
-      tooltip={limitHelp}
+      tooltip="Rows of a worst-first table, or exemplars kept (failing and slowest first)."
       invalid={problem !== undefined}
       error={problem}
     >

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { TimeRange } from '@grafana/data';
 
 import type { McpDataSource } from '../../datasource';
+import { errorMessage } from '../../errors';
 import { listKey } from '../../lists';
 import { ListResource } from '../../types';
 
@@ -32,7 +33,7 @@ export function useList(
     let current = true;
     datasource.listValues(resource, range, services).then(
       (values) => current && setAnswer({ key, values }),
-      (e) => current && setAnswer({ key, problem: String(e?.data?.error ?? e?.data?.message ?? e?.message ?? e) })
+      (e) => current && setAnswer({ key, problem: errorMessage(e) })
     );
     return () => {
       current = false;
