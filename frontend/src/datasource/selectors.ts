@@ -20,6 +20,7 @@ export const selectors = {
       summary: 'mcp-ecosystem-check-summary',
       job: (job: string) => `mcp-ecosystem-check-job-${job}`,
       exemplars: 'mcp-ecosystem-check-exemplars',
+      feature: (name: string) => `mcp-ecosystem-check-feature-${name}`,
       finding: (index: number) => `mcp-ecosystem-check-finding-${index}`,
     },
   },

@@ -142,7 +142,14 @@ export interface PromqlCall {
 export interface EcosystemCheck {
   status: 'ok' | 'error';
   message: string;
-  engine?: { url?: string; version?: string };
+  engine?: {
+    url?: string;
+    /** "Prometheus", "VictoriaMetrics", "Grafana Mimir", ... */
+    name?: string;
+    version?: string;
+    /** The optional APIs: exemplars, metadata, nativeHistograms. */
+    features?: Record<string, { answers: boolean; note: string }>;
+  };
   profile?: MetricProfile;
   jobs?: Array<{
     job: string;

@@ -179,7 +179,16 @@ describe('ConfigEditor', () => {
     const check: EcosystemCheck = {
       status: 'ok',
       message: 'Data source works; 1 of 2 scrape jobs is down',
-      engine: { url: 'http://prometheus:9090', version: '2.42.0' },
+      engine: {
+        url: 'http://vm:8428',
+        name: 'VictoriaMetrics',
+        version: '1.79.5',
+        features: {
+          exemplars: { answers: false, note: 'VictoriaMetrics has no exemplar API' },
+          metadata: { answers: true, note: 'answers' },
+          nativeHistograms: { answers: false, note: 'VictoriaMetrics reads no native histograms' },
+        },
+      },
       profile: 'seed',
       jobs: [
         {
@@ -211,6 +220,11 @@ describe('ConfigEditor', () => {
       within(screen.getByTestId(selectors.config.ecosystemCheck.job('mahavishnu'))).getByText('up')
     ).toBeInTheDocument();
     expect(screen.getByText(check.message)).toBeInTheDocument();
+    expect(screen.getByText('VictoriaMetrics http://vm:8428, version 1.79.5')).toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config.ecosystemCheck.feature('nativeHistograms'))).toHaveTextContent(
+      'reads no native histograms'
+    );
+    expect(screen.queryByTestId(selectors.config.ecosystemCheck.feature('metadata'))).not.toBeInTheDocument();
     expect(screen.getByTestId(selectors.config.ecosystemCheck.exemplars)).toHaveTextContent('exemplar storage is off');
     expect(screen.getByTestId(selectors.config.ecosystemCheck.finding(0))).toHaveTextContent(
       'What to do: start akosha or fix its scrape target'

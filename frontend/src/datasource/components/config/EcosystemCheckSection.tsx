@@ -87,10 +87,18 @@ export function CheckResult({ check }: { check: EcosystemCheck }) {
         <Alert severity={severity} title={check.message}>
           {check.engine?.url && (
             <div>
-              Server {check.engine.url}
+              {check.engine.name ?? 'Server'} {check.engine.url}
               {check.engine.version ? `, version ${check.engine.version}` : ''}
             </div>
           )}
+          {Object.entries(check.engine?.features ?? {})
+            // Exemplars have their own row below.
+            .filter(([name, feature]) => name !== 'exemplars' && !feature.answers)
+            .map(([name, feature]) => (
+              <div key={name} data-testid={selectors.config.ecosystemCheck.feature(name)}>
+                {feature.note}
+              </div>
+            ))}
           {check.profile && <div>Metric profile {check.profile}</div>}
         </Alert>
       </div>
