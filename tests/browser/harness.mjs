@@ -17,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
 const frontendModules = path.resolve(process.env.FRONTEND_NODE_MODULES ?? path.join(repo, 'frontend', 'node_modules'));
-const require = createRequire(path.join(frontendModules, '..', 'package.json'));
-const { chromium } = require('playwright-core');
+/** Requires a package from the frontend's node_modules (the tools the tests use). */
+export const frontendRequire = createRequire(path.join(frontendModules, '..', 'package.json'));
+const { chromium } = frontendRequire('playwright-core');
 
 export const CHROMIUM = process.env.MCP_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
@@ -31,6 +32,9 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 export const ARTIFACTS = path.join(repo, 'test-artifacts', 'browser');
+// The built harness page the server serves: MCP_HARNESS_PAGE selects the Grafana line
+// (page/build.mjs writes the 10.4 page to page/dist, the same env var names another output).
+export const HARNESS_PAGE = path.resolve(process.env.MCP_HARNESS_PAGE ?? path.join(here, 'page', 'dist'));
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
 export async function poll(what, check, timeoutMs = 30000, intervalMs = 100) {
@@ -70,7 +74,7 @@ function serverBinary() {
 
 /** Starts the Go server and waits for its ready line. */
 export async function startServer({ scenario, extraServers } = {}) {
-  const args = ['-repo', repo];
+  const args = ['-repo', repo, '-harness', HARNESS_PAGE];
   if (process.env.MCP_DIST) {
     args.push('-dist', process.env.MCP_DIST);
   }
@@ -177,7 +181,25 @@ export async function api(server, pathname, init) {
 
 /** The editors' data-testid values (frontend/src/datasource/selectors.ts, built with the page). */
 export async function editorSelectors() {
-  return (await import(path.join(here, 'page', 'dist', 'selectors.mjs'))).selectors;
+  return (await import(path.join(HARNESS_PAGE, 'selectors.mjs'))).selectors;
+}
+
+/**
+ * A CSS selector for one of Grafana's own elements, by its path in @grafana/e2e-selectors
+ * (e.g. 'components.Select.option') as the page's Grafana release names it: a value starting
+ * "data-testid" is a test id (Grafana 11 and later for most), any other an aria-label (10.4).
+ */
+export async function grafanaSelector(page, selectorPath) {
+  const value = await page.evaluate(
+    (p) => p.split('.').reduce((o, k) => o?.[k], window.harness.e2e),
+    selectorPath
+  );
+  if (typeof value !== 'string') {
+    throw new Error(`@grafana/e2e-selectors has no selector ${selectorPath}`);
+  }
+  return value.startsWith('data-testid')
+    ? `[data-testid=${JSON.stringify(value)}]`
+    : `[aria-label=${JSON.stringify(value)}]`;
 }
 
 /** Switches the simulator's scenario and waits until Prometheus sees each job as wanted. */

@@ -4,10 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { api, poll, useHarness } from './harness.mjs';
+import { api, grafanaSelector, poll, useHarness } from './harness.mjs';
 
-// @grafana/ui 10.4 labels each Select option "Select option" (e2e-selectors components.Select.option).
-const SELECT_OPTION = '[aria-label="Select option"]';
 const HOSTILE = 'evil"} or vector(1) or {x="';
 
 /** Opens a Select (by the test id around it), types, and clicks the option shown. */
@@ -15,15 +13,19 @@ async function pick(page, testId, text) {
   const input = page.getByTestId(testId).locator('input').first();
   await input.click();
   await input.fill(text);
-  await page.locator(SELECT_OPTION).filter({ hasText: text }).first().click();
+  await page.locator(await selectOption(page)).filter({ hasText: text }).first().click();
   await page.keyboard.press('Escape');
 }
 
+/** One option of an open Select (Grafana 10.4 labels it, later releases give it a test id). */
+const selectOption = (page) => grafanaSelector(page, 'components.Select.option');
+
 /** The option texts a Select offers when opened. */
 async function optionsOf(page, testId) {
+  const option = await selectOption(page);
   await page.getByTestId(testId).locator('input').first().click();
-  await page.locator(SELECT_OPTION).first().waitFor();
-  const texts = await page.locator(SELECT_OPTION).allInnerTexts();
+  await page.locator(option).first().waitFor();
+  const texts = await page.locator(option).allInnerTexts();
   await page.keyboard.press('Escape');
   return texts.map((t) => t.trim());
 }
@@ -96,7 +98,7 @@ describe('query editor', () => {
 
     await api(server, '/harness/api/queries', { method: 'DELETE' });
     await page.locator('#harness-var-service').click();
-    await page.locator(SELECT_OPTION).filter({ hasText: 'evil' }).click();
+    await page.locator(await selectOption(page)).filter({ hasText: 'evil' }).click();
     await poll('the query with the picked value sent to /api/ds/query', async () => {
       const sent = (await api(server, '/harness/api/queries')).body;
       return sent.some((q) => JSON.stringify(q.services) === JSON.stringify([HOSTILE]));

@@ -1,9 +1,12 @@
 // Bundles the harness page with esbuild from the frontend package's node_modules (the
 // @grafana packages the plugin is built against). The Grafana release is a build parameter:
 // GRAFANA_NODE_MODULES may point at another install of @grafana/data, ui and runtime
-// (esbuild itself comes from FRONTEND_NODE_MODULES, default frontend/node_modules).
+// (esbuild itself comes from FRONTEND_NODE_MODULES, default frontend/node_modules), and
+// MCP_HARNESS_PAGE names the output directory then (the browser tests serve the same one).
 //
 //   node tests/browser/page/build.mjs            -> tests/browser/page/dist/{index.html,boot.js,...}
+//   GRAFANA_NODE_MODULES=tests/browser/grafana-13/node_modules MCP_HARNESS_PAGE=tests/browser/page/dist-13 \
+//     node tests/browser/page/build.mjs          -> the same page against Grafana 13's packages
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,7 +30,7 @@ function systemjsFile(rel) {
   return fs.existsSync(nested) ? nested : path.join(nodeModules, 'systemjs', rel);
 }
 
-const out = path.join(here, 'dist');
+const out = path.resolve(process.env.MCP_HARNESS_PAGE ?? path.join(here, 'dist'));
 fs.rmSync(out, { recursive: true, force: true });
 const result = await esbuild.build({
   entryPoints: [path.join(here, 'src', 'boot.ts')],
@@ -46,6 +49,9 @@ const result = await esbuild.build({
   // runtime's nested systemjs declares "type": "script", which esbuild warns about.
   logOverride: { 'package.json': 'silent' },
   nodePaths: [nodeModules],
+  // Not page/tsconfig.json: its paths (for the type check) name frontend/node_modules,
+  // which would win over GRAFANA_NODE_MODULES.
+  tsconfigRaw: { compilerOptions: { jsx: 'react-jsx' } },
   alias: {
     'systemjs/dist/system': systemjsFile('dist/system.js'),
     'systemjs/dist/extras/amd': systemjsFile('dist/extras/amd.js'),

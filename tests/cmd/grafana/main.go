@@ -11,7 +11,8 @@
 // child by PID on SIGTERM or SIGINT, or when its stdin closes.
 //
 // Flags: -repo (repository root; default found from the working directory), -dist (the
-// built plugins; default <repo>/dist), -scenario (the simulator's starting scenario),
+// built plugins; default <repo>/dist), -harness (the built harness page; default
+// <repo>/tests/browser/page/dist, the page built against the 10.4 packages), -scenario (the simulator's starting scenario),
 // -extra-servers (simulated servers beyond the three named ones), -stdin (stop when stdin
 // closes; default true).
 // Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
@@ -28,7 +29,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,6 +56,7 @@ func run() error {
 	stdin := flag.Bool("stdin", true, "stop when stdin closes")
 	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
 	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
+	harness := flag.String("harness", "", "the built harness page (default: <repo>/tests/browser/page/dist)")
 	flag.Parse()
 	if *repo == "" {
 		root, err := testkit.RepoRoot()
@@ -63,6 +67,9 @@ func run() error {
 	}
 	if *dist == "" {
 		*dist = filepath.Join(*repo, "dist")
+	}
+	if *harness == "" {
+		*harness = filepath.Join(*repo, "tests", "browser", "page", "dist")
 	}
 
 	tb := standalone.New("grafana")
@@ -88,14 +95,14 @@ func run() error {
 			{UID: "tempo", Name: "Tempo", Type: "tempo", TypeName: "Tempo", TypeLogoURL: "public/img/icons/unicons/sitemap.svg"},
 		},
 		DistDir:    *dist,
-		HarnessDir: filepath.Join(*repo, "tests", "browser", "page", "dist"),
+		HarnessDir: *harness,
 		FontsDir:   *fonts,
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: laterGrafanaPaths(srv), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
 
@@ -137,4 +144,27 @@ func defaultDatasource(promURL string) grafanaapi.Datasource {
 	d := grafanaapi.NewDatasource("mcp", "MCP", promURL, map[string]any{"timeInterval": "1s", "traceDatasourceUid": "tempo"}, nil)
 	d.IsDefault = true
 	return d
+}
+
+// laterGrafanaPaths answers the paths @grafana/ui 11 and later fetch Grafana's own files
+// from, as the server answers @grafana/ui 10.4's: icons under public/build/img/ (the page's
+// copy of public/img/), and Inter as public/fonts/inter/<face>.woff2, for which the Debian
+// OpenType file of the same face serves (browsers read the font's format from its bytes).
+func laterGrafanaPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		switch {
+		case strings.HasPrefix(p, "/public/build/img/"):
+			p = "/public/img/" + strings.TrimPrefix(p, "/public/build/img/")
+		case strings.HasPrefix(p, "/public/fonts/inter/") && strings.HasSuffix(p, ".woff2"):
+			p = "/public/fonts/" + strings.TrimSuffix(path.Base(p), ".woff2") + ".otf"
+		default:
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = p
+		r2.URL.RawPath = ""
+		next.ServeHTTP(w, r2)
+	})
 }

@@ -50,6 +50,8 @@ interface HarnessHandle {
   refresh?(): Promise<PanelData>;
   /** The Grafana theme the page is in. */
   theme?: ReturnType<typeof createTheme>;
+  /** @grafana/e2e-selectors of the Grafana release the page is built with. */
+  e2e: typeof selectors;
 }
 
 const backendSrv = new HarnessBackendSrv();
@@ -62,6 +64,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
     requests: backendSrv.log,
     templateSrv,
     setVariable: (name, values) => templateSrv.setCurrent(name, values),
+    e2e: selectors,
   };
   (window as any).harness = handle;
 

@@ -1,7 +1,11 @@
-// Loads a plugin's module.js as Grafana 10.4 does: the modules Grafana shares with plugins
-// are registered with SystemJS under their package names, and every plugin source is
-// wrapped so that its AMD `define` is Grafana's (window.__grafana_amd_define, which
-// @grafana/runtime sets when it loads SystemJS and its AMD extra).
+// Loads a plugin's module.js as Grafana does: the modules Grafana shares with plugins are
+// registered with SystemJS under their package names, and every plugin source is wrapped so
+// that its AMD `define` is Grafana's (window.__grafana_amd_define, the SystemJS AMD extra's
+// define moved aside so that Monaco's loader still works). In Grafana 10.4 @grafana/runtime
+// brings SystemJS and moves `define`; later runtimes do neither (Grafana's own frontend does),
+// so the page brings the same SystemJS and moves `define` when nothing has yet.
+import 'systemjs/dist/system';
+import 'systemjs/dist/extras/amd';
 import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
@@ -36,12 +40,22 @@ const shared: Record<string, unknown> = {
 
 let installed = false;
 
+/** Grafana's SystemJS, with the AMD extra's define moved aside once. */
+function systemJS(): any {
+  const w = window as any;
+  if (!w.__grafana_amd_define) {
+    w.__grafana_amd_define = w.define;
+    w.define = undefined;
+  }
+  return w.System;
+}
+
 function install() {
   if (installed) {
     return;
   }
   installed = true;
-  const System = grafanaRuntime.SystemJS as any;
+  const System = systemJS();
   const imports: Record<string, string> = {};
   for (const [name, mod] of Object.entries(shared)) {
     const url = `app:${name}`;
@@ -69,5 +83,5 @@ function install() {
 export async function importPlugin(id: string): Promise<any> {
   install();
   // Relative to the page's base ("/"), as Grafana resolves plugin paths.
-  return (grafanaRuntime.SystemJS as any).import(`./public/plugins/${id}/module.js`);
+  return systemJS().import(`./public/plugins/${id}/module.js`);
 }
