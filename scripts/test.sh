@@ -70,12 +70,23 @@ export MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
 # The manifest package ran above.
 go test -p 1 -count=1 -timeout 25m $(go list ./... | grep -v '/tests/manifest$')
 
-step "Browser: the plugin's pages in Chromium over the real backend (tests/browser)"
+step "Browser: the plugin's pages in Chromium over the real backend, on Grafana 10.4 and 13 (tests/browser)"
 cd "$root"
 (cd tests && go build -o "$target/harness-grafana" ./cmd/grafana)
+# The same module.js against the oldest and the newest Grafana line plugin.json names: the
+# page built once with the frontend's @grafana packages (10.4), once with tests/browser/grafana-13's.
+(
+  cd tests/browser/grafana-13
+  export npm_config_cache="${npm_config_cache:-/var/cache/mcp-grafana/npm}"
+  npm ci --ignore-scripts --prefer-offline --no-audit --no-fund
+)
 frontend/node_modules/.bin/tsc -p tests/browser/page
 node tests/browser/page/build.mjs
+GRAFANA_NODE_MODULES=tests/browser/grafana-13/node_modules MCP_HARNESS_PAGE=tests/browser/page/dist-13 \
+  node tests/browser/page/build.mjs
 MCP_GRAFANA_BINARY="$target/harness-grafana" node --test --test-concurrency=1 tests/browser/
+MCP_GRAFANA_BINARY="$target/harness-grafana" MCP_HARNESS_PAGE=tests/browser/page/dist-13 \
+  node --test --test-concurrency=1 tests/browser/
 
 step "Benchmarks: smoke run of each (no timing asserted)"
 cd "$root"
