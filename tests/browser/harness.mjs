@@ -31,10 +31,17 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-export const ARTIFACTS = path.join(repo, 'test-artifacts', 'browser');
 // The built harness page the server serves: MCP_HARNESS_PAGE selects the Grafana line
 // (page/build.mjs writes the 10.4 page to page/dist, the same env var names another output).
-export const HARNESS_PAGE = path.resolve(process.env.MCP_HARNESS_PAGE ?? path.join(here, 'page', 'dist'));
+const defaultPage = path.join(here, 'page', 'dist');
+export const HARNESS_PAGE = path.resolve(process.env.MCP_HARNESS_PAGE ?? defaultPage);
+// Screenshots of another page's run go beside the default's, in a folder named after it.
+export const ARTIFACTS = path.join(
+  repo,
+  'test-artifacts',
+  'browser',
+  ...(HARNESS_PAGE === defaultPage ? [] : [path.basename(HARNESS_PAGE)])
+);
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
 export async function poll(what, check, timeoutMs = 30000, intervalMs = 100) {
