@@ -62,10 +62,14 @@ describe('query editor', () => {
 
       await api(server, '/harness/api/queries', { method: 'DELETE' });
       await runAndWait(page);
+      // The editor also runs the query when a filter changes; that run may land after the
+      // clear above, so every recorded query is judged, not their number.
       const sent = (await api(server, '/harness/api/queries')).body;
-      assert.equal(sent.length, 1);
-      assert.equal(sent[0].queryType, 'toolHealth');
-      assert.deepEqual(sent[0].tools, [tool]);
+      assert.ok(sent.length >= 1, 'Run sent the query');
+      for (const q of sent) {
+        assert.equal(q.queryType, 'toolHealth');
+        assert.deepEqual(q.tools, [tool]);
+      }
 
       // The same query straight to the API: the page shows the rows the backend answered.
       const direct = (
