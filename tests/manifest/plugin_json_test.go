@@ -2,10 +2,8 @@
 //
 // The structural check always runs: the keys Grafana needs, their types, the plugin id and
 // type, the backend executable the Rust crate builds, the dependencies and the logos.
-// Grafana's own plugin.json schema is checked too when it is at hand: MCP_PLUGIN_SCHEMA
-// names it, or ../shared/reference/plugin.schema.json beside the clone (as in CI). The
-// schema is Grafana's and under AGPL, so it is not in this repository; without it that
-// test is skipped and says why.
+// Grafana's own plugin.json schema is checked too when it is at hand (see
+// tests/internal/pluginschema); without it that test is skipped and says why.
 package manifest
 
 import (
@@ -18,8 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mahavishnu/mcp-grafana/tests/internal/pluginschema"
 	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 const (
@@ -27,56 +25,16 @@ const (
 	executable = "gpx_mcp"
 )
 
-// schemaPath finds Grafana's plugin.json schema, or says why there is none to check against.
-func schemaPath(root string) (path, missing string, err error) {
-	if p := os.Getenv("MCP_PLUGIN_SCHEMA"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", "", fmt.Errorf("MCP_PLUGIN_SCHEMA=%s: %w", p, err)
-		}
-		return p, "", nil
-	}
-	p := filepath.Join(root, "..", "shared", "reference", "plugin.schema.json")
-	if _, err := os.Stat(p); err == nil {
-		return p, "", nil
-	}
-	return "", fmt.Sprintf("Grafana's plugin.json schema is not part of this repository (it is under AGPL) "+
-		"and is not at %s; set MCP_PLUGIN_SCHEMA to its path to check plugin.json against it", filepath.Clean(p)), nil
-}
-
 func TestDatasourceManifestMatchesGrafanaSchema(t *testing.T) {
 	root := testkit.Root(t)
-	path, missing, err := schemaPath(root)
+	schema := pluginschema.ForTest(t, root)
+	raw, err := os.ReadFile(filepath.Join(root, "plugin.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if missing != "" {
-		t.Skip(missing)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("plugin.schema.json", loadSchemaJSON(t, path)); err != nil {
+	if err := pluginschema.Validate(schema, "plugin.json", raw); err != nil {
 		t.Fatal(err)
 	}
-	schema, err := c.Compile("plugin.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.Validate(loadSchemaJSON(t, filepath.Join(root, "plugin.json"))); err != nil {
-		t.Fatalf("plugin.json does not match Grafana's schema (%s): %v", path, err)
-	}
-}
-
-func loadSchemaJSON(t *testing.T, path string) any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	v, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return v
 }
 
 // kind is the JSON type a manifest key must have.
