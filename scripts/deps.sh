@@ -3,7 +3,9 @@
 # (prometheus, promtool), VictoriaMetrics (the second engine of tests/engines) and
 # binaryen (wasm-opt), Node and npm for the frontend, chromium
 # and the Inter font for the browser tests, the pinned Rust toolchain with its wasm target,
-# the wasm-bindgen CLI of the version Cargo.lock pins, and Go modules.
+# the wasm-bindgen CLI of the version Cargo.lock pins, the cross-compiling tools of the
+# Magefile's build:backend (zig from PyPI, cargo-zigbuild), Grafana's plugin validator
+# (plugincheck2, for tests/packaging), and Go modules.
 # Safe to run again; it changes nothing that is already in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,9 @@ command -v npm >/dev/null || need_apt+=(npm)
 [ -d /usr/share/fonts/opentype/inter ] || need_apt+=(fonts-inter)
 # wasm-opt shrinks the panel renderer's WebAssembly (scripts/build-wasm.sh).
 command -v wasm-opt >/dev/null || need_apt+=(binaryen)
+# build:backend checks each executable with file; zig comes from PyPI through pip.
+command -v file >/dev/null || need_apt+=(file)
+python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages: ${need_apt[*]} (run as root, or: sudo apt-get install ${need_apt[*]})" >&2
@@ -48,5 +53,34 @@ if [ "$("$tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $bind
     cargo install --quiet --root "$tools" --version "=$bindgen" wasm-bindgen-cli
 fi
 
+# The Magefile's build:backend cross-compiles with cargo-zigbuild, zig as the linker and C
+# compiler (ring's C and assembly). Both pinned, both in the cache beside wasm-bindgen.
+zig_version=0.15.2
+zigbuild_version=0.24.1
+if [ "$("$tools/bin/zig" version 2>/dev/null)" != "$zig_version" ]; then
+  echo "installing zig $zig_version (PyPI ziglang) into $tools/ziglang-$zig_version"
+  rm -rf "$tools/ziglang-$zig_version"
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$tools/ziglang-$zig_version" "ziglang==$zig_version"
+  mkdir -p "$tools/bin"
+  ln -sfn "../ziglang-$zig_version/ziglang/zig" "$tools/bin/zig"
+fi
+if [ "$("$tools/bin/cargo-zigbuild" --version 2>/dev/null)" != "cargo-zigbuild $zigbuild_version" ]; then
+  echo "installing cargo-zigbuild $zigbuild_version into $tools/bin (a few minutes, once)"
+  CARGO_TARGET_DIR="$tools/target-cargo-zigbuild" \
+    cargo install --quiet --locked --root "$tools" --version "=$zigbuild_version" cargo-zigbuild
+fi
+
+# Grafana's plugin validator, at the version tools/plugin-validator/go.mod pins, built
+# outside the clone; tests/packaging runs it on the plugin archives.
+validator=$(cd tools/plugin-validator && go list -m -f '{{.Version}}' github.com/grafana/plugin-validator)
+if ! go version -m "$tools/bin/plugincheck2" 2>/dev/null |
+  grep -Eq "^[[:space:]]+(mod|dep)[[:space:]]+github.com/grafana/plugin-validator[[:space:]]+$validator[[:space:]]"; then
+  echo "building plugincheck2 $validator into $tools/bin (a few minutes, once)"
+  (cd tools/plugin-validator && go build -trimpath -o "$tools/bin/plugincheck2" \
+    github.com/grafana/plugin-validator/pkg/cmd/plugincheck2)
+fi
+
+go mod download
 (cd tests && go mod download)
 (cd bench/peer && go mod download)

@@ -6,8 +6,9 @@ hidden folders aside):
 
 - Cargo.lock (the workspace, fuzz/): the `license` SPDX expression of every package in
   `cargo metadata --locked`, all platforms;
-- go.mod (tests/, bench/peer/): every required module, fetched into the module cache with
-  `go mod download`, by the licence files in its directory, recognised by their text;
+- go.mod (the root's for the Magefile, tests/, bench/peer/, tools/plugin-validator/): every
+  required module, fetched into the module cache with `go mod download`, by the licence
+  files in its directory, recognised by their text;
 - package-lock.json (frontend/): each installed package's package.json licence when
   node_modules is there, otherwise the licence the lock recorded for it.
 
