@@ -54,7 +54,7 @@ var platforms = []platform{
 	{"darwin", "arm64", "aarch64-apple-darwin",
 		regexp.MustCompile(`Mach-O 64-bit arm64 executable`), darwinNeeds},
 	{"windows", "amd64", "x86_64-pc-windows-gnu",
-		regexp.MustCompile(`PE32\+ executable.* x86-64.*MS Windows`), ""},
+		regexp.MustCompile(`PE32\+ executable.*(x86-64.*MS Windows|MS Windows.*x86-64)`), ""},
 }
 
 const darwinNeeds = "the macOS SDK: set SDKROOT to a MacOSX.sdk (Xcode's or the Command Line Tools') " +

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: dependency licences, the plugin manifest, formatting and lints, Rust unit
-# tests, the frontend's checks, unit tests and build (dist/), Prometheus config and rule tests,
-# and the Go end-to-end tests that drive the built plugin as Grafana does, against real
-# Prometheus. Installs what it needs first (scripts/deps.sh).
+# tests, the frontend's checks, unit tests and build (dist/), the plugin archives
+# (Magefile.go), Prometheus config and rule tests, and the Go end-to-end tests that drive the
+# built plugin as Grafana does, against real Prometheus. Installs what it needs first
+# (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -52,10 +53,22 @@ step "Frontend: install, types, lints, format, unit tests, build (dist/)"
   MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" npm run build
 )
 
+step "Packages: the backend for linux/amd64 (release, static), both plugin archives"
+# The Magefile's build:backend builds every platform Grafana runs; CI builds one (the cost of
+# the others is in docs/PERFORMANCE.md), and tests/packaging expects that one.
+export MCP_PLATFORMS="${MCP_PLATFORMS:-linux/amd64}" MCP_REQUIRE_PACKAGES=1
+go run mage.go build:backend archive
+
 step "Prometheus: config, rules and rule unit tests"
 provisioning/prometheus/check.sh
 
-step "Go: format, vet, end-to-end tests"
+step "Go: format, vet, end-to-end tests (tests/packaging checks the archives)"
+unformatted=$(gofmt -l Magefile.go mage.go)
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on: $unformatted" >&2
+  exit 1
+fi
+go vet -tags mage .
 cd "$root/tests"
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then
