@@ -57,8 +57,22 @@ var platforms = []platform{
 		regexp.MustCompile(`PE32\+ executable.*(x86-64.*MS Windows|MS Windows.*x86-64)`), ""},
 }
 
-const darwinNeeds = "the macOS SDK: set SDKROOT to a MacOSX.sdk (Xcode's or the Command Line Tools') " +
-	"for the Security and CoreFoundation frameworks rustls-native-certs links"
+// darwinNeeds: zig links against macOS's libSystem without an SDK, but not against
+// frameworks, and rustls-native-certs (the system's trust store) links Security and
+// CoreFoundation. cargo-zigbuild finds them under SDKROOT.
+const darwinNeeds = "the macOS SDK for the Security and CoreFoundation frameworks that " +
+	"rustls-native-certs links: set SDKROOT to a MacOSX.sdk (Xcode's or the Command Line Tools')"
+
+// missing says what a platform needs and this machine lacks, before a build that would
+// fail only at its last step.
+func (p platform) missing() string {
+	if p.os == "darwin" && os.Getenv("SDKROOT") == "" && os.Getenv("DEVELOPER_DIR") == "" {
+		if _, err := exec.LookPath("xcrun"); err != nil {
+			return "SDKROOT is not set and there is no xcrun to find the SDK; it needs " + p.needs
+		}
+	}
+	return ""
+}
 
 func (p platform) String() string { return p.os + "/" + p.arch }
 
@@ -194,6 +208,11 @@ func (Build) Backend() error {
 	}
 	var failed []string
 	for _, p := range want {
+		if why := p.missing(); why != "" {
+			fmt.Printf("build:backend: %s NOT BUILT: %s\n", p, why)
+			failed = append(failed, fmt.Sprintf("%s: %s", p, why))
+			continue
+		}
 		start := time.Now()
 		fmt.Printf("build:backend: %s (%s)\n", p, p.triple)
 		if err := buildPlatform(p, ds.Executable, target, out, installed, env); err != nil {
@@ -204,8 +223,8 @@ func (Build) Backend() error {
 		fmt.Printf("build:backend: %s done in %s\n", p, time.Since(start).Round(time.Second))
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("build:backend: %d of %d platforms not built:\n  %s",
-			len(failed), len(want), strings.Join(failed, "\n  "))
+		return fmt.Errorf("build:backend: %d of %d platforms not built (MCP_PLATFORMS=os/arch,... "+
+			"builds the others alone):\n  %s", len(failed), len(want), strings.Join(failed, "\n  "))
 	}
 	return nil
 }
