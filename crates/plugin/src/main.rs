@@ -91,11 +91,13 @@ async fn main() -> ExitCode {
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// SIGTERM and SIGINT, listened for from creation on.
+#[cfg(unix)]
 struct Signals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
 }
 
+#[cfg(unix)]
 impl Signals {
     fn listen() -> std::io::Result<Signals> {
         use tokio::signal::unix::{signal, SignalKind};
@@ -109,6 +111,30 @@ impl Signals {
         tokio::select! {
             _ = self.term.recv() => tracing::info!("SIGTERM received, stopping"),
             _ = self.int.recv() => tracing::info!("SIGINT received, stopping"),
+        }
+    }
+}
+
+/// Ctrl-C and Ctrl-Break, Windows' counterparts, listened for from creation on.
+#[cfg(windows)]
+struct Signals {
+    c: tokio::signal::windows::CtrlC,
+    brk: tokio::signal::windows::CtrlBreak,
+}
+
+#[cfg(windows)]
+impl Signals {
+    fn listen() -> std::io::Result<Signals> {
+        Ok(Signals {
+            c: tokio::signal::windows::ctrl_c()?,
+            brk: tokio::signal::windows::ctrl_break()?,
+        })
+    }
+
+    async fn recv(mut self) {
+        tokio::select! {
+            _ = self.c.recv() => tracing::info!("Ctrl-C received, stopping"),
+            _ = self.brk.recv() => tracing::info!("Ctrl-Break received, stopping"),
         }
     }
 }
