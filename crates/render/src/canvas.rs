@@ -1,7 +1,10 @@
 //! The browser backend: Canvas 2D calls straight from Rust through web-sys. Styles are
 //! set only when they change, and colours are written into a reused string, so a steady
-//! redraw allocates nothing on the Rust side.
+//! redraw allocates nothing on the Rust side. A path's points are gathered into a reused
+//! buffer and traced by one call into JavaScript: a call per point across the wasm
+//! boundary (each number boxed on the way) cost more than the drawing itself.
 
+use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::draw::{Align, Font, Surface, Weight};
@@ -11,9 +14,37 @@ use crate::theme::Colour;
 /// Grafana's font stack.
 pub const FONT_FAMILY: &str = "Inter, Helvetica, Arial, sans-serif";
 
+#[wasm_bindgen(inline_js = "
+export function tracePath(ctx, p) {
+  ctx.beginPath();
+  for (let i = 0; i < p.length; i += 4) {
+    const x = p[i + 1];
+    const y = p[i + 2];
+    if (p[i] === 0) {
+      ctx.moveTo(x, y);
+    } else if (p[i] === 1) {
+      ctx.lineTo(x, y);
+    } else {
+      ctx.moveTo(x + p[i + 3], y);
+      ctx.arc(x, y, p[i + 3], 0, 2 * Math.PI);
+    }
+  }
+}")]
+extern "C" {
+    /// Begins a path on `ctx` and adds `path`'s segments: per point `[kind, x, y, r]`,
+    /// kind 0 a move, 1 a line, 2 a circle of radius `r`.
+    #[wasm_bindgen(js_name = tracePath)]
+    fn trace_path(ctx: &CanvasRenderingContext2d, path: &[f32]);
+}
+
+const MOVE: f32 = 0.0;
+const LINE: f32 = 1.0;
+const CIRCLE: f32 = 2.0;
+
 /// A canvas's 2D context with the styles last set on it.
 pub struct Canvas {
     ctx: CanvasRenderingContext2d,
+    path: Vec<f32>,
     css: String,
     family: String,
     fill: Option<Colour>,
@@ -28,6 +59,7 @@ impl Canvas {
     pub fn new(ctx: CanvasRenderingContext2d) -> Canvas {
         Canvas {
             ctx,
+            path: Vec::with_capacity(4096),
             css: String::with_capacity(64),
             family: FONT_FAMILY.to_string(),
             fill: None,
@@ -120,31 +152,30 @@ impl Surface for Canvas {
     }
 
     fn begin_path(&mut self) {
-        self.ctx.begin_path();
+        self.path.clear();
     }
 
     fn move_to(&mut self, x: f32, y: f32) {
-        self.ctx.move_to(x.into(), y.into());
+        self.path.extend_from_slice(&[MOVE, x, y, 0.0]);
     }
 
     fn line_to(&mut self, x: f32, y: f32) {
-        self.ctx.line_to(x.into(), y.into());
+        self.path.extend_from_slice(&[LINE, x, y, 0.0]);
     }
 
     fn circle(&mut self, x: f32, y: f32, r: f32) {
-        self.ctx.move_to(f64::from(x + r), y.into());
-        let _ = self
-            .ctx
-            .arc(x.into(), y.into(), r.into(), 0.0, std::f64::consts::TAU);
+        self.path.extend_from_slice(&[CIRCLE, x, y, r]);
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {
         self.set_stroke(colour, width);
+        trace_path(&self.ctx, &self.path);
         self.ctx.stroke();
     }
 
     fn fill(&mut self, colour: Colour) {
         self.set_fill(colour);
+        trace_path(&self.ctx, &self.path);
         self.ctx.fill();
     }
 
