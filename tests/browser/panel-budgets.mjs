@@ -1,0 +1,380 @@
+// The overview panel's budgets, measured in headless chromium through the harness (a
+// benchmark, not a test; figures go to docs/PERFORMANCE.md, "Panel renderer"):
+//   - module load to first paint: the panel over the real plugin, from the import of its
+//     module.js to the first frame after the renderer's first draw;
+//   - a full redraw of 50 services, 500 tools and 10,000 exemplars (crates/render's sample
+//     ecosystem, the frames `cargo run -p mcp-render --example frames` writes);
+//   - the latency strip against uPlot (Grafana's chart library) on the same Float64Array,
+//     1k to 1M points;
+//   - what a steady redraw allocates: the wasm memory's size and the JS heap's allocations
+//     (chromium's sampling heap profiler, objects later collected included).
+// Every timed draw is followed by a one-pixel getImageData, which makes the canvas
+// rasterise what it was asked to draw: the figures include the browser's canvas work.
+//
+//   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,strip]   (after build-wasm.sh,
+//                                                                     the frontend and page builds)
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { repo, startHarness } from './harness.mjs';
+
+const runs = Number(process.argv[2] ?? 10);
+const parts = new Set((process.argv[3] ?? 'paint,redraw,strip').split(','));
+const PANEL_ID = 'mahavishnu-mcpecosystem-panel';
+const WASM_URL = `/public/plugins/${PANEL_ID}/mcp_render_bg.wasm`;
+// The wasm-bindgen glue (and its snippets) scripts/build-wasm.sh wrote beside the .wasm.
+const GLUE_DIR = path.join(process.env.MCP_DIST ?? path.join(repo, 'dist'), 'wasm');
+const UPLOT = path.join(repo, 'frontend', 'node_modules', 'uplot', 'dist', 'uPlot.esm.js');
+
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+const fmt = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const stats = (v) => `median ${fmt(quantile(v, 0.5))} ms, p90 ${fmt(quantile(v, 0.9))} ms`;
+
+/** crates/render's sample ecosystem as JSON frames (one source for the benchmarks' data). */
+function sampleFrames(services, tools, points, exemplars) {
+  const out = execFileSync(
+    'cargo',
+    [
+      'run',
+      '-q',
+      '--locked',
+      '-p',
+      'mcp-render',
+      '--example',
+      'frames',
+      '--',
+      ...[services, tools, points, exemplars].map(String),
+    ],
+    { cwd: repo, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  return out.toString();
+}
+
+console.log(
+  `machine: ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`
+);
+const fullFrames = parts.has('redraw') ? sampleFrames(50, 10, 1000, 10000) : '{}';
+const stripFrames = parts.has('strip') ? sampleFrames(1, 0, 2, 0) : '{}';
+
+const h = await startHarness();
+try {
+  // Module load to first paint, over the real plugin (akosha and friends from the simulator).
+  const firstPaint = [];
+  const importMs = [];
+  const mountToPaint = [];
+  const queryMs = [];
+  for (let i = 0; i < (parts.has('paint') ? runs : 0); i++) {
+    const context = await h.browser.newContext({
+      viewport: { width: 1100, height: 560 },
+      deviceScaleFactor: 1,
+    });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const marks = (window.panelMarks = {});
+      new MutationObserver(() => {
+        if (marks.mounted === undefined && document.querySelector('[data-testid="mcp-ecosystem-canvas"]')) {
+          marks.mounted = performance.now();
+        }
+      }).observe(document, { childList: true, subtree: true });
+      const fillRect = CanvasRenderingContext2D.prototype.fillRect;
+      CanvasRenderingContext2D.prototype.fillRect = function (...args) {
+        if (marks.firstDraw === undefined && this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
+          marks.firstDraw = performance.now();
+          CanvasRenderingContext2D.prototype.fillRect = fillRect;
+          requestAnimationFrame(() => (marks.painted = performance.now()));
+        }
+        return fillRect.apply(this, args);
+      };
+    });
+    const q = new URLSearchParams({
+      view: 'panel',
+      uid: 'mcp',
+      theme: 'dark',
+      width: '1000',
+      height: '460',
+    });
+    await page.goto(`${h.server.url}/harness/?${q}`);
+    await page.waitForFunction(() => window.panelMarks?.painted !== undefined, null, { timeout: 60000 });
+    const { t, m } = await page.evaluate(() => ({
+      t: window.harness.timings,
+      m: window.panelMarks,
+    }));
+    importMs.push(t.moduleLoaded - t.moduleImportStart);
+    queryMs.push(m.mounted - t.moduleLoaded);
+    mountToPaint.push(m.painted - m.mounted);
+    firstPaint.push(m.painted - t.moduleImportStart - (m.mounted - t.moduleLoaded));
+    await context.close();
+  }
+  if (parts.has('paint')) {
+    console.log(
+      `module load to first paint (${runs} cold loads, panel 1000 x 460): ${stats(firstPaint)} (budget 50 ms); ` +
+        `of which module.js import ${stats(importMs)}, panel mounted to first painted frame (wasm fetched, ` +
+        `compiled and instantiated, frames handed over, drawn) ${stats(mountToPaint)}; ` +
+        `not counted: the query's answer, waited for before the panel mounts, ${stats(queryMs)}`
+    );
+  }
+
+  // The renderer on a page of the harness's origin: the glue beside the .wasm the panel loads.
+  const context = await h.browser.newContext({
+    viewport: { width: 1940, height: 1500 },
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const files = {
+    '/bench/index.html': [
+      'text/html',
+      `<!doctype html><html><head><meta charset="utf-8"><style>
+        @font-face { font-family: 'Inter'; font-weight: 400; src: url('/public/fonts/Inter-Regular.otf'); }
+        @font-face { font-family: 'Inter'; font-weight: 500; src: url('/public/fonts/Inter-Medium.otf'); }
+        @font-face { font-family: 'Inter'; font-weight: 700; src: url('/public/fonts/Inter-Bold.otf'); }
+        body { margin: 0; font-family: Inter; }</style></head><body></body></html>`,
+    ],
+    '/bench/uPlot.esm.js': ['text/javascript', fs.readFileSync(UPLOT)],
+    '/bench/full.json': ['application/json', fullFrames],
+    '/bench/strip.json': ['application/json', stripFrames],
+  };
+  await page.route(`${h.server.url}/bench/**`, (route) => {
+    const pathname = new URL(route.request().url()).pathname;
+    const glue = path.join(GLUE_DIR, path.normalize(pathname.slice('/bench/'.length)));
+    if (!files[pathname] && pathname.endsWith('.js') && glue.startsWith(GLUE_DIR) && fs.existsSync(glue)) {
+      return route.fulfill({
+        status: 200,
+        contentType: 'text/javascript',
+        body: fs.readFileSync(glue),
+      });
+    }
+    const [type, body] = files[pathname] ?? [];
+    return type ? route.fulfill({ status: 200, contentType: type, body }) : route.fulfill({ status: 404 });
+  });
+  await page.goto(`${h.server.url}/bench/index.html`);
+  await page.evaluate(async (wasmUrl) => {
+    await Promise.all(['400', '500', '700'].map((w) => document.fonts.load(`${w} 12px Inter`)));
+    const glue = await import('/bench/mcp_render.js');
+    const exports = await glue.default({ module_or_path: wasmUrl });
+    const encoder = new TextEncoder();
+    /** Hands JSON frames to a renderer as the panel shell does (typed columns). */
+    const handOver = (r, frames) => {
+      r.beginFrames();
+      for (const frame of frames) {
+        r.addFrame(frame.name);
+        for (const f of frame.fields) {
+          if (f.numbers) {
+            r.addNumbers(
+              f.name,
+              f.numbers instanceof Float64Array ? f.numbers : Float64Array.from(f.numbers, (v) => v ?? NaN)
+            );
+          } else {
+            const parts = f.texts.map((t) => encoder.encode(t));
+            const offsets = new Uint32Array(parts.length + 1);
+            parts.forEach((p, i) => (offsets[i + 1] = offsets[i] + p.length));
+            const bytes = new Uint8Array(offsets[parts.length]);
+            parts.forEach((p, i) => bytes.set(p, offsets[i]));
+            r.addTexts(f.name, offsets, bytes);
+          }
+          f.labels.forEach(([k, v]) => r.addLabel(k, v));
+          if (f.link) {
+            r.setLink(f.link);
+          }
+        }
+      }
+      const problem = r.endFrames();
+      if (problem) {
+        throw new Error(problem);
+      }
+    };
+    const canvas = (w, hgt) => {
+      const c = document.createElement('canvas');
+      c.style.width = `${w}px`;
+      c.style.height = `${hgt}px`;
+      c.style.display = 'block';
+      document.body.appendChild(c);
+      return c;
+    };
+    window.bench = { glue, exports, handOver, canvas };
+  }, WASM_URL);
+
+  if (parts.has('redraw')) {
+    // A full redraw: 50 services, 500 tools, 150 latency lines of 1,000 points, 10,000 exemplars.
+    const full = await page.evaluate(
+      async (n) => {
+        const { glue, exports, handOver, canvas } = window.bench;
+        const c = canvas(1920, 1080);
+        const r = new glue.Renderer(c, true);
+        r.setFontFamily('Inter, Helvetica, Arial, sans-serif');
+        handOver(r, (await (await fetch('/bench/full.json')).json()).frames);
+        r.resize(1920, 1080, 1);
+        const ctx = c.getContext('2d');
+        const draws = [];
+        const flushed = [];
+        const points = [
+          [40, 60],
+          [900, 700],
+          [1500, 1000],
+        ];
+        for (let i = 0; i < n + 20; i++) {
+          const [x, y] = points[i % points.length];
+          r.hover(x, y)?.free();
+          const t0 = performance.now();
+          r.draw();
+          const t1 = performance.now();
+          ctx.getImageData(0, 0, 1, 1);
+          const t2 = performance.now();
+          if (i >= 20) {
+            draws.push(t1 - t0);
+            flushed.push(t2 - t0);
+          }
+        }
+        // Steady redraws: the wasm memory's size, and the JS heap's allocations sampled below.
+        const memoryBefore = exports.memory.buffer.byteLength;
+        window.steady = (k) => {
+          for (let i = 0; i < k; i++) {
+            const [x, y] = points[i % points.length];
+            r.hover(x, y)?.free();
+            r.draw();
+          }
+          return exports.memory.buffer.byteLength;
+        };
+        return {
+          draws,
+          flushed,
+          memoryBefore,
+          description: r.describe().slice(0, 60),
+        };
+      },
+      Math.max(runs * 20, 100)
+    );
+    console.log(
+      `full redraw, 1920 x 1080 at dpr 1 (${full.flushed.length} redraws, pointer moving; "${full.description}…"): ` +
+        `draw calls issued ${stats(full.draws)}; drawn and rasterised ${stats(full.flushed)} (budget 8 ms)`
+    );
+
+    const steadyRuns = 300;
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.enable');
+    await page.evaluate(() => window.steady(30));
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.startSampling', {
+      samplingInterval: 512,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const memoryAfter = await page.evaluate((k) => window.steady(k), steadyRuns);
+    const { profile } = await cdp.send('HeapProfiler.stopSampling');
+    const bytes = (node) => node.selfSize + node.children.reduce((n, c) => n + bytes(c), 0);
+    const byFunction = new Map();
+    const walk = (node) => {
+      const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
+      node.children.forEach(walk);
+    };
+    walk(profile.head);
+    const top = [...byFunction.entries()]
+      .filter(([, b]) => b > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([f, b]) => `${f.trim()} ${(b / steadyRuns).toFixed(0)} B`)
+      .join(', ');
+    console.log(
+      `steady redraws (${steadyRuns}, pointer moving): wasm memory ${full.memoryBefore} -> ${memoryAfter} bytes; ` +
+        `JS heap allocated about ${(bytes(profile.head) / steadyRuns).toFixed(0)} bytes per redraw (sampled), most in: ${top}`
+    );
+  }
+
+  // The latency strip against uPlot, one line on the same Float64Arrays, 1600 x 360 each.
+  for (const n of parts.has('strip') ? [1_000, 10_000, 100_000, 1_000_000] : []) {
+    const res = await page.evaluate(
+      async ({ n, k }) => {
+        const { glue, handOver, canvas } = window.bench;
+        const uPlot = (await import('/bench/uPlot.esm.js')).default;
+        document.body.replaceChildren();
+        const time = new Float64Array(n);
+        const value = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          time[i] = 1764540000000 + i * 15000;
+          value[i] = 0.05 + 0.02 * Math.sin(i * 0.01) + 0.001 * (i % 13);
+        }
+        // The sample's one-service answer, its first latency line given these points.
+        const base = (await (await fetch('/bench/strip.json')).json()).frames;
+        const line = base.find((f) => f.fields.some((x) => x.labels.length > 0));
+        line.fields[0].numbers = time;
+        line.fields[1].numbers = value;
+        const frames = base.filter((f) => f === line || !f.fields.some((x) => x.labels.length > 0));
+        const c = canvas(1600, 360);
+        const r = new glue.Renderer(c, true);
+        r.setFontFamily('Inter, Helvetica, Arial, sans-serif');
+        handOver(r, frames);
+        r.resize(1600, 360, 1);
+        const ctx = c.getContext('2d');
+        const host = document.createElement('div');
+        document.body.appendChild(host);
+        let painted = 0;
+        const u = new uPlot(
+          {
+            width: 1600,
+            height: 360,
+            ms: 1,
+            legend: { show: false },
+            cursor: { show: false },
+            series: [{}, { stroke: '#73bf69', width: 1 }],
+            hooks: { draw: [() => painted++] },
+          },
+          [time, value],
+          host
+        );
+        const ours = { redraw: [], data: [] };
+        const theirs = { redraw: [], data: [] };
+        for (let i = 0; i < k + 3; i++) {
+          // Alternated, so both see the same load.
+          let t0 = performance.now();
+          r.draw();
+          ctx.getImageData(0, 0, 1, 1);
+          const a = performance.now() - t0;
+          t0 = performance.now();
+          const before = painted;
+          u.batch(() => u.redraw(true, false));
+          u.ctx.getImageData(0, 0, 1, 1);
+          const b = performance.now() - t0;
+          if (painted !== before + 1) {
+            throw new Error('uPlot did not draw within the batch');
+          }
+          t0 = performance.now();
+          handOver(r, frames);
+          r.draw();
+          ctx.getImageData(0, 0, 1, 1);
+          const cData = performance.now() - t0;
+          t0 = performance.now();
+          u.batch(() => u.setData([time, value]));
+          u.ctx.getImageData(0, 0, 1, 1);
+          const dData = performance.now() - t0;
+          if (i >= 3) {
+            ours.redraw.push(a);
+            theirs.redraw.push(b);
+            ours.data.push(cData);
+            theirs.data.push(dData);
+          }
+        }
+        u.destroy();
+        r.free();
+        return { ours, theirs };
+      },
+      { n, k: Math.max(runs * 3, 15) }
+    );
+    const med = (v) => quantile(v, 0.5);
+    console.log(
+      `latency strip, ${n.toLocaleString('en')} points (${res.ours.redraw.length} each): ` +
+        `redraw: ours ${stats(res.ours.redraw)}, uPlot ${stats(res.theirs.redraw)}, ratio ${(med(res.theirs.redraw) / med(res.ours.redraw)).toFixed(2)}; ` +
+        `new data: ours ${stats(res.ours.data)}, uPlot ${stats(res.theirs.data)}, ratio ${(med(res.theirs.data) / med(res.ours.data)).toFixed(2)} (uPlot / ours; at least 1)`
+    );
+  }
+  await context.close();
+} finally {
+  await h.stop();
+}
