@@ -80,7 +80,7 @@ function serverBinary() {
 }
 
 /** Starts the Go server and waits for its ready line. */
-export async function startServer({ scenario, extraServers } = {}) {
+export async function startServer({ scenario, extraServers, csp } = {}) {
   const args = ['-repo', repo, '-harness', HARNESS_PAGE];
   if (process.env.MCP_DIST) {
     args.push('-dist', process.env.MCP_DIST);
@@ -90,6 +90,9 @@ export async function startServer({ scenario, extraServers } = {}) {
   }
   if (extraServers) {
     args.push('-extra-servers', String(extraServers));
+  }
+  if (csp) {
+    args.push('-csp', csp);
   }
   const child = spawn(serverBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let logs = '';

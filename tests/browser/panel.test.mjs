@@ -327,3 +327,32 @@ describe('the overview panel over fifty services', () => {
     assert.deepEqual(page.errors, []);
   });
 });
+
+describe('the overview panel under a Content-Security-Policy that refuses WebAssembly', () => {
+  // Scripts from the page's origin only: no 'unsafe-eval', no 'wasm-unsafe-eval'.
+  const ctx = useHarness({ csp: "script-src 'self'" });
+
+  test('the panel says which setting lets it start', async () => {
+    const page = await ctx.h.open({
+      view: 'panel',
+      uid: 'mcp',
+      extra: { width: '1000', height: '460' },
+      width: 1080,
+      height: 540,
+    });
+    const failure = page.getByTestId('mcp-ecosystem-failure');
+    await failure.waitFor({ timeout: 30000 });
+    const text = await failure.textContent();
+    assert.match(text, /Content-Security-Policy blocks WebAssembly/, text);
+    assert.match(text, /'wasm-unsafe-eval'/, text);
+    assert.match(text, /content_security_policy_template/, text);
+    assert.equal(await page.locator(PANEL.canvas).count(), 0, 'no canvas is left half started');
+    await ctx.h.screenshot(page, 'panel-csp');
+    // Chromium reports what the policy refused; nothing else may fail.
+    assert.deepEqual(
+      page.errors.filter((e) => !/Content Security Policy/i.test(e)),
+      [],
+      'no other page errors'
+    );
+  });
+});

@@ -55,6 +55,9 @@ type Options struct {
 	Datasources []Datasource
 	// DistDir holds dist/<plugin id>/ folders; HarnessDir the page; FontsDir Inter's files.
 	DistDir, HarnessDir, FontsDir string
+	// ContentSecurityPolicy, when set, is sent with the harness page, as Grafana sends its
+	// content_security_policy_template.
+	ContentSecurityPolicy string
 	// Now is the clock for relative time ranges ("now-1h"); nil means time.Now.
 	Now func() time.Time
 }
@@ -516,6 +519,9 @@ func (s *Server) harnessFile(w http.ResponseWriter, r *http.Request) {
 	f := r.PathValue("file")
 	if f == "" {
 		f = "index.html"
+	}
+	if s.opts.ContentSecurityPolicy != "" {
+		w.Header().Set("Content-Security-Policy", s.opts.ContentSecurityPolicy)
 	}
 	serveUnder(w, r, s.opts.HarnessDir, f)
 }

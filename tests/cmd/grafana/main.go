@@ -13,8 +13,9 @@
 // Flags: -repo (repository root; default found from the working directory), -dist (the
 // built plugins; default <repo>/dist), -harness (the built harness page; default
 // <repo>/tests/browser/page/dist, the page built against the 10.4 packages), -scenario (the simulator's starting scenario),
-// -extra-servers (simulated servers beyond the three named ones), -stdin (stop when stdin
-// closes; default true).
+// -extra-servers (simulated servers beyond the three named ones), -csp (a
+// Content-Security-Policy header for the harness page), -stdin (stop when stdin closes;
+// default true).
 // Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
 package main
 
@@ -54,6 +55,7 @@ func run() error {
 	scenario := flag.String("scenario", "", "the simulator's starting scenario (default healthy)")
 	extra := flag.Int("extra-servers", 0, "simulated MCP servers beyond the three named ones")
 	stdin := flag.Bool("stdin", true, "stop when stdin closes")
+	csp := flag.String("csp", "", "a Content-Security-Policy header for the harness page")
 	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
 	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
 	harness := flag.String("harness", "", "the built harness page (default: <repo>/tests/browser/page/dist)")
@@ -97,6 +99,8 @@ func run() error {
 		DistDir:    *dist,
 		HarnessDir: *harness,
 		FontsDir:   *fonts,
+
+		ContentSecurityPolicy: *csp,
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

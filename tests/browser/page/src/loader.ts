@@ -50,6 +50,19 @@ function systemJS(): any {
   return w.System;
 }
 
+/**
+ * Whether the page's Content-Security-Policy lets scripts evaluate text. SystemJS (and
+ * runtime's CommonJS extra) evaluate the fetched source; without 'unsafe-eval' module.js
+ * is loaded by a script tag instead, its AMD `define` being Grafana's while it runs.
+ */
+function evalAllowed(): boolean {
+  try {
+    return new Function('return true')();
+  } catch {
+    return false;
+  }
+}
+
 function install() {
   if (installed) {
     return;
@@ -66,6 +79,20 @@ function install() {
   const proto = System.constructor.prototype;
   const originalFetch = proto.fetch;
   proto.shouldFetch = (url: string) => url.endsWith('.js') || url.includes('.js?');
+  if (!evalAllowed()) {
+    proto.instantiate = function (this: any, url: string) {
+      return new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = url;
+        script.onerror = () => reject(new Error(`${url} did not load`));
+        script.onload = () => {
+          script.remove();
+          resolve(this.getRegister(url));
+        };
+        document.head.appendChild(script);
+      });
+    };
+  }
   proto.fetch = async (url: string, options: RequestInit) => {
     const res: Response = await originalFetch(url, options);
     if (!res.ok || !(url.endsWith('.js') || url.includes('.js?'))) {
@@ -82,6 +109,13 @@ function install() {
 /** Imports public/plugins/<id>/module.js and returns its exports. */
 export async function importPlugin(id: string): Promise<any> {
   install();
-  // Relative to the page's base ("/"), as Grafana resolves plugin paths.
-  return systemJS().import(`./public/plugins/${id}/module.js`);
+  const w = window as any;
+  const globalDefine = w.define;
+  w.define = w.__grafana_amd_define;
+  try {
+    // Relative to the page's base ("/"), as Grafana resolves plugin paths.
+    return await systemJS().import(`./public/plugins/${id}/module.js`);
+  } finally {
+    w.define = globalDefine;
+  }
 }
