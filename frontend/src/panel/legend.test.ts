@@ -1,32 +1,76 @@
-import { FieldType, ThresholdsMode, toDataFrame } from '@grafana/data';
+import { FieldType, MappingType, ThresholdsMode, toDataFrame } from '@grafana/data';
 
 import { thresholdLegend } from './legend';
 
+// The status field's value mappings, as the backend writes them (crates/plugin's status_config).
+const statusField = {
+  name: 'status',
+  type: FieldType.string,
+  values: ['critical'],
+  config: {
+    mappings: [
+      {
+        type: MappingType.ValueToText,
+        options: {
+          ok: { color: 'green', index: 0 },
+          warn: { color: 'orange', index: 1 },
+          critical: { color: 'red', index: 2 },
+        },
+      },
+    ],
+  },
+};
+
+const steps = (...s: Array<[number, string]>) => ({
+  mode: ThresholdsMode.Absolute,
+  steps: s.map(([value, color]) => ({ value, color })),
+});
+
 describe('thresholds legend', () => {
-  it("lists each summary column's bands in its unit, the datasource's overrides as the backend set them", () => {
+  it('names the statuses and writes every band value with the field’s one formatter', () => {
     const summary = toDataFrame({
       name: 'ecosystemSummary',
       fields: [
         { name: 'service', type: FieldType.string, values: ['akosha'] },
+        statusField,
         {
           name: 'p95 latency',
           type: FieldType.number,
           values: [0.2],
+          // The critical bound as the backend writes it: just past the band's edge.
+          config: { unit: 's', thresholds: steps([-Infinity, 'green'], [0.25, 'orange'], [0.75000000000001, 'red']) },
+        },
+        {
+          name: 'tool success %',
+          type: FieldType.number,
+          values: [97],
           config: {
-            unit: 's',
-            thresholds: {
-              mode: ThresholdsMode.Absolute,
-              steps: [
-                { value: -Infinity, color: 'green' },
-                { value: 0.25, color: 'orange' },
-                { value: 0.75, color: 'red' },
-              ],
-            },
+            unit: 'percent',
+            thresholds: steps([-Infinity, 'red'], [90, 'orange'], [95.00000000000001, 'green']),
           },
         },
       ],
     });
-    expect(thresholdLegend([summary])).toEqual(['p95 latency: orange from 250 ms, red from 750 ms']);
+    expect(thresholdLegend([summary])).toEqual([
+      'p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms',
+      'tool success %: critical below 90%, warn from 90%, ok from 95%',
+    ]);
+  });
+
+  it('keeps a colour no status is mapped to (a threshold override of the user’s)', () => {
+    const summary = toDataFrame({
+      name: 'ecosystemSummary',
+      fields: [
+        statusField,
+        {
+          name: 'CPU %',
+          type: FieldType.number,
+          values: [5],
+          config: { thresholds: steps([-Infinity, 'green'], [70, 'purple']) },
+        },
+      ],
+    });
+    expect(thresholdLegend([summary])).toEqual(['CPU %: ok below 70, purple from 70']);
   });
 
   it('is empty without a summary or thresholds', () => {

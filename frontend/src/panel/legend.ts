@@ -1,24 +1,49 @@
-import { DataFrame, FieldConfig, formattedValueToString, getValueFormat } from '@grafana/data';
+import { DataFrame, FieldConfig, formattedValueToString, getValueFormat, MappingType, Threshold } from '@grafana/data';
 
 import { FRAMES } from './columns';
 
-/** "p95 latency: warn from 100 ms, critical from 500 ms", from the summary's field config. */
+const STATUS = 'status';
+
+/** The status each threshold colour stands for: the summary's status field maps them (the backend's one word on it). */
+function statusByColour(summary: DataFrame): Map<string, string> {
+  const out = new Map<string, string>();
+  const config: FieldConfig = summary.fields.find((f) => f.name === STATUS)?.config ?? {};
+  for (const mapping of config.mappings ?? []) {
+    if (mapping.type === MappingType.ValueToText) {
+      for (const [status, result] of Object.entries(mapping.options)) {
+        if (result.color) {
+          out.set(result.color, status);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * "p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms", from the summary's
+ * field config: the statuses by name, every band value through the field's one formatter.
+ */
 export function thresholdLegend(series: DataFrame[]): string[] {
   const summary = series.find((f) => f.name === FRAMES.summary);
   if (!summary) {
     return [];
   }
+  const statuses = statusByColour(summary);
   return summary.fields.flatMap((field) => {
     const config: FieldConfig = field.config ?? {};
-    const steps = config.thresholds?.steps ?? [];
+    const steps: Threshold[] = config.thresholds?.steps ?? [];
     if (steps.length < 2) {
       return [];
     }
     const format = getValueFormat(config.unit ?? 'none');
-    const bands = steps
-      .slice(1)
-      .map((s) => `${s.color} from ${formattedValueToString(format(s.value, config.decimals))}`)
-      .join(', ');
-    return [`${field.name}: ${bands}`];
+    // A bound the backend moved past a band's edge (to make it exclusive) reads as the edge.
+    const value = (v: number) => formattedValueToString(format(Number(v.toPrecision(12)), config.decimals));
+    const name = (s: Threshold) => statuses.get(s.color) ?? s.color;
+    const bands = [
+      `${name(steps[0])} below ${value(steps[1].value)}`,
+      ...steps.slice(1).map((s) => `${name(s)} from ${value(s.value)}`),
+    ];
+    return [`${field.name}: ${bands.join(', ')}`];
   });
 }
