@@ -459,6 +459,7 @@ fn fix_for(e: &UpstreamError) -> String {
         UpstreamError::Api { .. } => "The engine refused the health query; check that it implements the Prometheus query API.".to_string(),
         UpstreamError::TooLarge { .. } => "Raise maxResponseBytes: the list of scrape targets alone is larger than it.".to_string(),
         UpstreamError::Body { .. } => "The connection broke mid-answer: check proxies between Grafana and the engine, then retry.".to_string(),
+        UpstreamError::Budget(_) => "Retry when fewer queries run, or raise memory_budget_mib in Grafana's [plugin.mahavishnu-mcp-datasource] section.".to_string(),
         UpstreamError::Setup(_) => "Fix the TLS settings named in the message (certificates must be PEM).".to_string(),
     }
 }

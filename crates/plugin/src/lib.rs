@@ -13,9 +13,11 @@
 //!
 //! [`health`] answers "Save & test", naming the [`engine`] behind the URL and the optional
 //! APIs it answers; [`resources`] answers the editors' lookups. [`limit`] holds a
-//! datasource's queries to `maxConcurrentQueries` at once (the rest wait), and [`metrics`]
+//! datasource's queries to `maxConcurrentQueries` at once (the rest wait), [`budget`] holds
+//! the bytes of every query in flight to the process's `memory_budget_mib`, and [`metrics`]
 //! counts queries, upstream latency and bytes for `Diagnostics.CollectMetrics`.
 
+pub mod budget;
 mod controller;
 pub mod engine;
 pub mod health;

@@ -15,6 +15,15 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    match mcp_plugin::budget::Budget::from_setting(
+        std::env::var(mcp_plugin::budget::ENV).ok().as_deref(),
+    ) {
+        Ok(budget) => mcp_plugin::budget::install(budget),
+        Err(e) => {
+            eprintln!("gpx_mcp: {e}");
+            return ExitCode::from(1);
+        }
+    }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(grafana_plugin_sdk::backend::layer())

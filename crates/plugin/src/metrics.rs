@@ -14,6 +14,10 @@
 //! | `mcp_plugin_upstream_request_duration_seconds` | histogram | `endpoint`, `outcome` (`ok`, `error`) |
 //! | `mcp_plugin_upstream_response_bytes_total` | counter | `endpoint` |
 //! | `mcp_plugin_process_resident_memory_bytes` | gauge | |
+//! | `mcp_plugin_memory_budget_bytes` | gauge | (the process's `memory_budget_mib`, [`crate::budget`]) |
+//! | `mcp_plugin_memory_budget_held_bytes` | gauge | |
+//! | `mcp_plugin_memory_budget_waiting` | gauge | (queries waiting for room in the budget) |
+//! | `mcp_plugin_memory_budget_refusals_total` | counter | |
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -47,6 +51,10 @@ pub enum Outcome {
     Upstream,
     /// Grafana cancelled the query before it finished.
     Cancelled,
+    /// The query did not fit in the process's memory budget.
+    MemoryBudget,
+    /// The plugin failed to build the answer.
+    Internal,
 }
 
 impl Outcome {
@@ -59,6 +67,8 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::Upstream => "upstream_error",
             Outcome::Cancelled => "cancelled",
+            Outcome::MemoryBudget => "memory_budget",
+            Outcome::Internal => "internal_error",
         }
     }
 }
@@ -144,6 +154,8 @@ pub struct Metrics {
     queued: Gauge,
     upstream_duration: Family<UpstreamLabels, Histogram>,
     upstream_bytes: Family<EndpointLabels, Counter>,
+    budget_waiting: Gauge,
+    budget_refusals: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -195,6 +207,8 @@ impl Metrics {
             Family::<UpstreamLabels, Histogram>::new(|| Histogram::new(LATENCY_BUCKETS));
         let upstream_bytes = Family::<EndpointLabels, Counter>::default();
         let rss = LazyGauge::new(resident_memory_bytes);
+        let budget_waiting = Gauge::default();
+        let budget_refusals = Counter::default();
 
         let mut registry = Registry::default();
         // Registration only fails for invalid or duplicate names, fixed here and covered by
@@ -249,6 +263,34 @@ impl Metrics {
                     rss,
                 )
                 .map(|_| ()),
+            registry
+                .register(
+                    "mcp_plugin_memory_budget_bytes",
+                    "The memory budget all queries of the process share (setting memory_budget_mib).",
+                    LazyGauge::new(|| crate::budget::global().total() as i64),
+                )
+                .map(|_| ()),
+            registry
+                .register(
+                    "mcp_plugin_memory_budget_held_bytes",
+                    "Bytes of the memory budget held by queries in flight.",
+                    LazyGauge::new(|| crate::budget::global().held() as i64),
+                )
+                .map(|_| ()),
+            registry
+                .register(
+                    "mcp_plugin_memory_budget_waiting",
+                    "Queries waiting for room in the memory budget.",
+                    budget_waiting.clone(),
+                )
+                .map(|_| ()),
+            registry
+                .register(
+                    "mcp_plugin_memory_budget_refusals_total",
+                    "Queries refused because they did not fit in the memory budget.",
+                    budget_refusals.clone(),
+                )
+                .map(|_| ()),
         ];
         for r in results {
             if let Err(e) = r {
@@ -263,7 +305,20 @@ impl Metrics {
             queued,
             upstream_duration,
             upstream_bytes,
+            budget_waiting,
+            budget_refusals,
         }
+    }
+
+    /// Marks a query as waiting for room in the memory budget until the guard drops.
+    pub fn budget_waiting(&self) -> BudgetWaitGuard<'_> {
+        self.budget_waiting.inc();
+        BudgetWaitGuard(self)
+    }
+
+    /// Counts a query refused by the memory budget.
+    pub fn budget_refused(&self) {
+        self.budget_refusals.inc();
     }
 
     /// Starts counting one query; the guard records its outcome when finished or, if it is
@@ -364,6 +419,15 @@ impl Drop for QueuedGuard<'_> {
     }
 }
 
+/// A query waiting for room in the memory budget; see [`Metrics::budget_waiting`].
+pub struct BudgetWaitGuard<'a>(&'a Metrics);
+
+impl Drop for BudgetWaitGuard<'_> {
+    fn drop(&mut self) {
+        self.0.budget_waiting.dec();
+    }
+}
+
 /// Resident set size from `/proc/self/statm` (pages times the page size); 0 where that
 /// file does not exist.
 fn resident_memory_bytes() -> i64 {
@@ -392,8 +456,11 @@ mod tests {
             true,
         );
         let q = m.queued();
+        let w = m.budget_waiting();
+        m.budget_refused();
         let text = m.encode().unwrap();
         drop(q);
+        drop(w);
         for want in [
             "# TYPE mcp_plugin_queries_total counter",
             r#"mcp_plugin_queries_total{query_type="requestRate",outcome="ok"} 1"#,
@@ -406,6 +473,10 @@ mod tests {
             r#"mcp_plugin_upstream_request_duration_seconds_bucket{endpoint="label_values",outcome="ok",le="0.05"} 1"#,
             r#"mcp_plugin_upstream_response_bytes_total{endpoint="label_values"} 512"#,
             "# TYPE mcp_plugin_process_resident_memory_bytes gauge",
+            "mcp_plugin_memory_budget_bytes 536870912",
+            "mcp_plugin_memory_budget_held_bytes 0",
+            "mcp_plugin_memory_budget_waiting 1",
+            "mcp_plugin_memory_budget_refusals_total 1",
         ] {
             assert!(text.contains(want), "{want:?} missing from\n{text}");
         }

@@ -1,5 +1,6 @@
 //! The gRPC services Grafana calls: Data, Diagnostics and Resource of the pluginv2 protocol.
 
+use std::collections::HashMap;
 use std::pin::Pin;
 use std::time::{Instant as Clock, SystemTime, UNIX_EPOCH};
 
@@ -13,6 +14,7 @@ use mcp_frames::Frame;
 use mcp_model::Query;
 use tonic::{Request, Response, Status};
 
+use crate::budget;
 use crate::health;
 use crate::instance::Instances;
 use crate::metrics::{Outcome, QueryGuard};
@@ -59,7 +61,7 @@ impl Data for Plugin {
                 let started = Clock::now();
                 let metrics = crate::metrics::global();
                 let mut counted = metrics.query_started(&q.query_type);
-                let result = match instance {
+                let answered = match instance {
                     Err(e) => Err(QueryFailure::Settings(e)),
                     Ok(inst) => {
                         // Past the datasource's maxConcurrentQueries a query waits its turn.
@@ -70,33 +72,51 @@ impl Data for Plugin {
                                 inst.limit.acquire().await
                             }
                         };
-                        run_query(&inst, q, from_alert, &mut counted).await
+                        // Its bytes (upstream bodies, encoded frames) count against the
+                        // process's memory budget until the reply is handed to gRPC.
+                        let reservation = budget::global().reserve(inst.settings.timeout);
+                        let answered = budget::scope(reservation.clone(), async {
+                            let frames = run_query(&inst, q, from_alert, &mut counted).await?;
+                            encode(frames, &q.ref_id).await
+                        })
+                        .await;
+                        answered.map(|frames| (frames, reservation))
                     }
                 };
-                counted.finish(outcome(&result));
-                let response = match result {
-                    Ok(frames) => encode(frames, &q.ref_id),
+                counted.finish(outcome(&answered));
+                let (response, reservation) = match answered {
+                    Ok((frames, reservation)) => (
+                        pluginv2::DataResponse {
+                            frames,
+                            status: 200,
+                            ..Default::default()
+                        },
+                        Some(reservation),
+                    ),
                     Err(failure) => {
                         tracing::info!(ref_id = %q.ref_id, query_type = %q.query_type, error = %failure, "query failed");
-                        error_response(&failure)
+                        (error_response(&failure), None)
                     }
                 };
                 tracing::debug!(ref_id = %q.ref_id, query_type = %q.query_type, from_alert, elapsed_ms = started.elapsed().as_millis() as u64, "query done");
-                (q.ref_id.clone(), response)
+                ((q.ref_id.clone(), response), reservation)
             }
         }))
         .await;
-        Ok(Response::new(pluginv2::QueryDataResponse {
-            responses: answers.into_iter().collect(),
-        }))
+        let (responses, reservations): (HashMap<_, _>, Vec<_>) = answers.into_iter().unzip();
+        // The frames leave the budget with the reply; tonic encodes it right after.
+        drop(reservations);
+        Ok(Response::new(pluginv2::QueryDataResponse { responses }))
     }
 }
 
-fn outcome(result: &Result<Vec<Frame>, QueryFailure>) -> Outcome {
+fn outcome<T>(result: &Result<T, QueryFailure>) -> Outcome {
     match result {
         Ok(_) => Outcome::Ok,
+        Err(QueryFailure::Upstream(UpstreamError::Budget(_))) => Outcome::MemoryBudget,
         Err(QueryFailure::Query(_) | QueryFailure::Unsupported(_)) => Outcome::BadQuery,
         Err(QueryFailure::Settings(_)) => Outcome::Settings,
+        Err(QueryFailure::Internal(_)) => Outcome::Internal,
         Err(QueryFailure::Upstream(UpstreamError::Timeout { .. })) => Outcome::Timeout,
         Err(QueryFailure::Upstream(_)) => Outcome::Upstream,
     }
@@ -124,26 +144,23 @@ async fn run_query(
     queries::run(&ctx, &query).await
 }
 
-fn encode(frames: Vec<Frame>, ref_id: &str) -> pluginv2::DataResponse {
+/// Arrow IPC of each frame, charged twice to the query's memory budget: the IPC bytes and
+/// the copy the gRPC reply makes of them.
+async fn encode(frames: Vec<Frame>, ref_id: &str) -> Result<Vec<Vec<u8>>, QueryFailure> {
     let mut out = Vec::with_capacity(frames.len());
     for frame in frames {
-        match frame.with_ref_id(ref_id).into_arrow_ipc() {
-            Ok(bytes) => out.push(bytes),
-            Err(e) => {
-                tracing::error!(ref_id, error = %e, "frame encoding failed");
-                return pluginv2::DataResponse {
-                    error: format!("internal error: a frame could not be encoded ({e})"),
-                    status: 500,
-                    ..Default::default()
-                };
-            }
-        }
+        let bytes = frame.with_ref_id(ref_id).into_arrow_ipc().map_err(|e| {
+            tracing::error!(ref_id, error = %e, "frame encoding failed");
+            QueryFailure::Internal(format!(
+                "internal error: a frame could not be encoded ({e})"
+            ))
+        })?;
+        budget::charge(2 * bytes.len() as u64)
+            .await
+            .map_err(|e| QueryFailure::Upstream(e.into()))?;
+        out.push(bytes);
     }
-    pluginv2::DataResponse {
-        frames: out,
-        status: 200,
-        ..Default::default()
-    }
+    Ok(out)
 }
 
 #[tonic::async_trait]

@@ -126,6 +126,8 @@ pub enum QueryFailure {
     Upstream(UpstreamError),
     /// The query type exists but this datasource cannot answer it.
     Unsupported(String),
+    /// The plugin failed to build the answer (a bug).
+    Internal(String),
 }
 
 impl QueryFailure {
@@ -135,8 +137,10 @@ impl QueryFailure {
             QueryFailure::Query(_) | QueryFailure::Unsupported(_) | QueryFailure::Settings(_) => {
                 400
             }
+            QueryFailure::Internal(_) => 500,
             QueryFailure::Upstream(UpstreamError::Timeout { .. }) => 504,
             QueryFailure::Upstream(UpstreamError::Api { .. }) => 400,
+            QueryFailure::Upstream(UpstreamError::Budget(_)) => 503,
             QueryFailure::Upstream(_) => 502,
         }
     }
@@ -148,7 +152,7 @@ impl fmt::Display for QueryFailure {
             QueryFailure::Query(e) => write!(f, "{e}"),
             QueryFailure::Settings(e) => write!(f, "datasource settings: {e}"),
             QueryFailure::Upstream(e) => write!(f, "{e}"),
-            QueryFailure::Unsupported(e) => write!(f, "{e}"),
+            QueryFailure::Unsupported(e) | QueryFailure::Internal(e) => write!(f, "{e}"),
         }
     }
 }

@@ -17,6 +17,7 @@ use super::response::{BuildInfo, Envelope, ExemplarSeries, InstantData, InstantS
 use super::stream::{Matrix, MatrixError, MatrixParser};
 use super::verdict::{conclude, conclude_matrix, Reply, EXTRACT_BYTES};
 use super::{tls, Answer, UpstreamError};
+use crate::budget;
 use crate::settings::{HttpMethod, Settings};
 
 /// A Prometheus-compatible HTTP API.
@@ -286,6 +287,7 @@ impl Prometheus {
         {
             return Err(too_large());
         }
+        let mut charged = Charged::upfront(response.content_length()).await?;
         let mut body = BytesMut::with_capacity(
             response
                 .content_length()
@@ -298,6 +300,9 @@ impl Prometheus {
             if body.len() as u64 + chunk.len() as u64 > self.max_bytes {
                 return Err(too_large());
             }
+            charged
+                .up_to(body.len() as u64 + chunk.len() as u64)
+                .await?;
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
@@ -336,6 +341,7 @@ impl Prometheus {
         {
             return Err(too_large());
         }
+        let mut charged = Charged::upfront(response.content_length()).await?;
         let mut parser = MatrixParser::new();
         let mut failed = None;
         let mut head = Vec::new();
@@ -347,6 +353,7 @@ impl Prometheus {
             if bytes > self.max_bytes {
                 return Err(too_large());
             }
+            charged.up_to(bytes).await?;
             if head.len() < EXTRACT_BYTES {
                 let n = chunk.len().min(EXTRACT_BYTES - head.len());
                 head.extend_from_slice(&chunk[..n]);
@@ -417,6 +424,28 @@ impl Prometheus {
             url: self.url().to_string(),
             secs: self.timeout.as_secs(),
         }
+    }
+}
+
+/// The body bytes of one answer charged to the query's memory budget (times
+/// [`budget::BODY_FACTOR`]): the whole `Content-Length` before reading when the server sends
+/// one, else each chunk as it comes.
+struct Charged(u64);
+
+impl Charged {
+    async fn upfront(content_length: Option<u64>) -> Result<Charged, UpstreamError> {
+        let n = content_length.unwrap_or(0);
+        budget::charge(n.saturating_mul(budget::BODY_FACTOR)).await?;
+        Ok(Charged(n))
+    }
+
+    /// Charges what `total` bytes read so far need beyond what was charged.
+    async fn up_to(&mut self, total: u64) -> Result<(), UpstreamError> {
+        if total > self.0 {
+            budget::charge((total - self.0).saturating_mul(budget::BODY_FACTOR)).await?;
+            self.0 = total;
+        }
+        Ok(())
     }
 }
 

@@ -62,6 +62,9 @@ pub enum UpstreamError {
         /// The innermost cause.
         reason: String,
     },
+    /// The answer did not fit in the process's memory budget.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::BudgetError),
     /// The HTTP client could not be built from the settings (TLS material, mostly).
     #[error("{0}")]
     Setup(String),

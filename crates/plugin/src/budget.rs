@@ -1,0 +1,467 @@
+//! The process's memory budget: bytes held by queries in flight, shared by every datasource.
+//!
+//! Each query gets a [`Reservation`] for its life. The upstream client charges it
+//! [`BODY_FACTOR`] bytes for every body byte as it arrives (the whole `Content-Length` at
+//! once when the server sends one): those bytes become the query's samples, then its frames. Building the reply charges each encoded frame
+//! twice, once for its Arrow IPC and once for the copy the gRPC reply makes of it. All of it
+//! is given back when the query's answer is handed to gRPC. A charge that does not fit waits
+//! for room until the query's deadline (the datasource's `timeout`), then fails with
+//! [`BudgetError`], which names the setting, its value and what to do.
+//!
+//! Queries that already hold bytes and wait for more could wait on each other until their
+//! timeouts: when the last holder that was still making progress would wait too, it is
+//! refused at once instead, and its bytes let the others finish.
+//!
+//! Operators set the budget in Grafana's ini, `[plugin.mahavishnu-mcp-datasource]`
+//! `memory_budget_mib`, which Grafana hands to the process as `GF_PLUGIN_MEMORY_BUDGET_MIB`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use thiserror::Error;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// The ini key under `[plugin.mahavishnu-mcp-datasource]`.
+pub const SETTING: &str = "memory_budget_mib";
+/// The environment variable Grafana sets from [`SETTING`].
+pub const ENV: &str = "GF_PLUGIN_MEMORY_BUDGET_MIB";
+/// The budget when the setting is absent, MiB: fits a small Grafana host.
+pub const DEFAULT_MIB: u64 = 512;
+/// Smallest accepted budget, MiB.
+pub const MIN_MIB: u64 = 16;
+/// Largest accepted budget, MiB (1 TiB).
+pub const MAX_MIB: u64 = 1 << 20;
+
+const MIB: u64 = 1 << 20;
+
+/// Bytes charged per upstream body byte: the samples parsed from it and the frames built
+/// from them live at once (measured: a 2 MB answer of 1,000 series costs about 6 MB at its
+/// peak, the encoded frames included, which [`charge`]'s callers add on their own).
+pub const BODY_FACTOR: u64 = 2;
+
+/// The setting could not be used; the process refuses to start with this message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("setting {SETTING} ({ENV}) has value {value:?}: use a whole number of MiB from {MIN_MIB} to {MAX_MIB} (default {DEFAULT_MIB})")]
+pub struct BudgetSettingError {
+    /// The value as given.
+    pub value: String,
+}
+
+/// A query could not get the memory it needed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum BudgetError {
+    /// Other queries held the room and none came free before the query's deadline.
+    #[error(
+        "the plugin's memory budget of {budget_mib} MiB (setting {SETTING} in [plugin.mahavishnu-mcp-datasource] of grafana.ini, \
+         environment {ENV}) was in use by other queries and no room came free within {wait_secs} s (setting timeout); \
+         this query held {held_mib} MiB and needed more; retry, narrow the query (fewer series or a shorter range) or raise {SETTING}"
+    )]
+    Waited {
+        /// The budget, MiB.
+        budget_mib: u64,
+        /// What the query already held, MiB (rounded up).
+        held_mib: u64,
+        /// How long it waited, whole seconds.
+        wait_secs: u64,
+    },
+    /// Every other query holding part of the budget was waiting for more too.
+    #[error(
+        "the plugin's memory budget of {budget_mib} MiB (setting {SETTING} in [plugin.mahavishnu-mcp-datasource] of grafana.ini, \
+         environment {ENV}) is full with queries that each wait for more room; this query held {held_mib} MiB and was stopped \
+         so that the others can finish; retry, narrow the query (fewer series or a shorter range) or raise {SETTING}"
+    )]
+    Crowded {
+        /// The budget, MiB.
+        budget_mib: u64,
+        /// What the query held, MiB (rounded up).
+        held_mib: u64,
+    },
+    /// The query alone needs more than the whole budget.
+    #[error(
+        "this query needs more than the plugin's whole memory budget of {budget_mib} MiB (setting {SETTING} in \
+         [plugin.mahavishnu-mcp-datasource] of grafana.ini, environment {ENV}); narrow the query (fewer series or a shorter range) \
+         or raise {SETTING}"
+    )]
+    Larger {
+        /// The budget, MiB.
+        budget_mib: u64,
+    },
+}
+
+/// The shared pool of bytes.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    bytes: Arc<Semaphore>,
+    total: u64,
+    /// Reservations holding bytes.
+    holders: Arc<AtomicUsize>,
+    /// Of those, how many wait for more.
+    stuck: Arc<AtomicUsize>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::mib(DEFAULT_MIB)
+    }
+}
+
+impl Budget {
+    /// A budget of `mib` MiB.
+    pub fn mib(mib: u64) -> Budget {
+        Budget::bytes(mib.saturating_mul(MIB))
+    }
+
+    /// A budget of `bytes` bytes (tests use small ones).
+    pub fn bytes(bytes: u64) -> Budget {
+        let total = bytes.min(Semaphore::MAX_PERMITS as u64);
+        Budget {
+            bytes: Arc::new(Semaphore::new(total as usize)),
+            total,
+            holders: Arc::new(AtomicUsize::new(0)),
+            stuck: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Reads the setting's value as Grafana passes it (absent or blank: the default).
+    pub fn from_setting(value: Option<&str>) -> Result<Budget, BudgetSettingError> {
+        let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(Budget::default());
+        };
+        match raw.parse::<u64>() {
+            Ok(mib) if (MIN_MIB..=MAX_MIB).contains(&mib) => Ok(Budget::mib(mib)),
+            _ => Err(BudgetSettingError {
+                value: raw.to_string(),
+            }),
+        }
+    }
+
+    /// The budget in bytes.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Bytes held by queries now.
+    pub fn held(&self) -> u64 {
+        self.total
+            .saturating_sub(self.bytes.available_permits() as u64)
+    }
+
+    /// A new reservation whose charges wait for room at most `wait` from now.
+    pub fn reserve(&self, wait: Duration) -> Arc<Reservation> {
+        Arc::new(Reservation {
+            budget: self.clone(),
+            held: Mutex::new(None),
+            wait,
+            deadline: Instant::now() + wait,
+        })
+    }
+
+    fn mib_rounded(bytes: u64) -> u64 {
+        bytes.div_ceil(MIB)
+    }
+}
+
+static GLOBAL: OnceLock<Budget> = OnceLock::new();
+
+/// Sets the process's budget; the first call wins (main calls it once, before serving).
+pub fn install(budget: Budget) {
+    let _ = GLOBAL.set(budget);
+}
+
+/// The process's budget ([`DEFAULT_MIB`] unless [`install`]ed).
+pub fn global() -> &'static Budget {
+    GLOBAL.get_or_init(Budget::default)
+}
+
+/// The bytes one query holds; all of them return to the budget when it drops.
+#[derive(Debug)]
+pub struct Reservation {
+    budget: Budget,
+    held: Mutex<Option<OwnedSemaphorePermit>>,
+    wait: Duration,
+    deadline: Instant,
+}
+
+impl Reservation {
+    /// Bytes held.
+    pub fn held(&self) -> u64 {
+        self.held
+            .lock()
+            .ok()
+            .and_then(|h| h.as_ref().map(|p| p.num_permits() as u64))
+            .unwrap_or(0)
+    }
+
+    /// Adds `n` bytes, waiting for room until the deadline.
+    pub async fn charge(&self, n: u64) -> Result<(), BudgetError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let held = self.held();
+        if held.saturating_add(n) > self.budget.total {
+            crate::metrics::global().budget_refused();
+            return Err(BudgetError::Larger {
+                budget_mib: Budget::mib_rounded(self.budget.total),
+            });
+        }
+        let mut left = n;
+        while left > 0 {
+            let piece = left.min(u64::from(u32::MAX)) as u32;
+            let permit = match self.budget.bytes.clone().try_acquire_many_owned(piece) {
+                Ok(p) => p,
+                Err(_) => self.wait_for(piece).await?,
+            };
+            if let Ok(mut held) = self.held.lock() {
+                match held.as_mut() {
+                    Some(h) => h.merge(permit),
+                    None => {
+                        self.budget.holders.fetch_add(1, Ordering::SeqCst);
+                        *held = Some(permit);
+                    }
+                }
+            }
+            left -= u64::from(piece);
+        }
+        Ok(())
+    }
+}
+
+impl Reservation {
+    /// Waits for `piece` bytes until the deadline; a holder whose wait would leave no holder
+    /// making progress is refused at once.
+    async fn wait_for(&self, piece: u32) -> Result<OwnedSemaphorePermit, BudgetError> {
+        let metrics = crate::metrics::global();
+        let held = self.held();
+        let _stuck = if held > 0 {
+            let stuck = self.budget.stuck.fetch_add(1, Ordering::SeqCst) + 1;
+            let guard = Stuck(&self.budget.stuck);
+            if stuck >= self.budget.holders.load(Ordering::SeqCst) {
+                metrics.budget_refused();
+                return Err(BudgetError::Crowded {
+                    budget_mib: Budget::mib_rounded(self.budget.total),
+                    held_mib: Budget::mib_rounded(held),
+                });
+            }
+            Some(guard)
+        } else {
+            None
+        };
+        let _waiting = metrics.budget_waiting();
+        let acquire = self.budget.bytes.clone().acquire_many_owned(piece);
+        match tokio::time::timeout_at(self.deadline, acquire).await {
+            Ok(Ok(p)) => Ok(p),
+            // Timed out, or the semaphore closed (it never is).
+            _ => {
+                metrics.budget_refused();
+                Err(BudgetError::Waited {
+                    budget_mib: Budget::mib_rounded(self.budget.total),
+                    held_mib: Budget::mib_rounded(self.held()),
+                    wait_secs: self.wait.as_secs(),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let held = self.held.get_mut().map(|h| h.is_some()).unwrap_or(false);
+        if held {
+            self.budget.holders.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Counts a holder as waiting until it drops.
+struct Stuck<'a>(&'a AtomicUsize);
+
+impl Drop for Stuck<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+tokio::task_local! {
+    static CURRENT: Arc<Reservation>;
+}
+
+/// Runs `f` with `reservation` as the one [`charge`] adds to.
+pub async fn scope<F: std::future::Future>(reservation: Arc<Reservation>, f: F) -> F::Output {
+    CURRENT.scope(reservation, f).await
+}
+
+/// Charges the current query's reservation; outside a query (health, resources: small
+/// answers) nothing is accounted.
+pub async fn charge(n: u64) -> Result<(), BudgetError> {
+    match CURRENT.try_with(Arc::clone) {
+        Ok(r) => r.charge(n).await,
+        Err(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_setting_is_read_with_default_and_checked() {
+        assert_eq!(Budget::from_setting(None).unwrap().total(), 512 * MIB);
+        assert_eq!(Budget::from_setting(Some(" ")).unwrap().total(), 512 * MIB);
+        assert_eq!(Budget::from_setting(Some("64")).unwrap().total(), 64 * MIB);
+        for bad in ["0", "15", "2097152", "-1", "1.5", "512MiB", "lots"] {
+            let err = Budget::from_setting(Some(bad)).unwrap_err().to_string();
+            assert!(
+                err.starts_with(
+                    "setting memory_budget_mib (GF_PLUGIN_MEMORY_BUDGET_MIB) has value"
+                ),
+                "{err}"
+            );
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+            assert!(err.contains("from 16 to 1048576"), "{err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn charges_add_up_and_return_when_the_reservation_drops() {
+        let budget = Budget::bytes(1000);
+        let r = budget.reserve(Duration::from_secs(1));
+        r.charge(300).await.unwrap();
+        r.charge(0).await.unwrap();
+        r.charge(200).await.unwrap();
+        assert_eq!(r.held(), 500);
+        assert_eq!(budget.held(), 500);
+        let other = budget.reserve(Duration::from_secs(1));
+        other.charge(500).await.unwrap();
+        assert_eq!(budget.held(), 1000);
+        drop(r);
+        assert_eq!(budget.held(), 500);
+        drop(other);
+        assert_eq!(budget.held(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_query_larger_than_the_budget_fails_at_once() {
+        let budget = Budget::mib(16);
+        let r = budget.reserve(Duration::from_secs(30));
+        r.charge(10 * MIB).await.unwrap();
+        let started = std::time::Instant::now();
+        let err = r.charge(7 * MIB).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(err, BudgetError::Larger { budget_mib: 16 });
+        let text = err.to_string();
+        for part in [
+            "16 MiB",
+            "memory_budget_mib",
+            "GF_PLUGIN_MEMORY_BUDGET_MIB",
+            "narrow the query",
+        ] {
+            assert!(text.contains(part), "{part} missing: {text}");
+        }
+        assert_eq!(r.held(), 10 * MIB, "a refused charge takes nothing");
+    }
+
+    #[tokio::test]
+    async fn a_charge_waits_for_room_until_the_deadline_then_names_the_limit() {
+        let budget = Budget::mib(16);
+        let hog = budget.reserve(Duration::from_secs(30));
+        hog.charge(12 * MIB).await.unwrap();
+        let r = budget.reserve(Duration::from_secs(1));
+        r.charge(3 * MIB).await.unwrap();
+        let err = r.charge(2 * MIB).await.unwrap_err();
+        assert_eq!(
+            err,
+            BudgetError::Waited {
+                budget_mib: 16,
+                held_mib: 3,
+                wait_secs: 1
+            }
+        );
+        let text = err.to_string();
+        for part in [
+            "16 MiB",
+            "memory_budget_mib",
+            "GF_PLUGIN_MEMORY_BUDGET_MIB",
+            "1 s (setting timeout)",
+            "raise memory_budget_mib",
+        ] {
+            assert!(text.contains(part), "{part} missing: {text}");
+        }
+        assert_eq!(budget.held(), 15 * MIB, "the waiter took nothing");
+    }
+
+    #[tokio::test]
+    async fn holders_that_would_all_wait_are_refused_at_once_and_free_their_room() {
+        let budget = Budget::bytes(100);
+        let a = budget.reserve(Duration::from_secs(30));
+        let b = budget.reserve(Duration::from_secs(30));
+        a.charge(50).await.unwrap();
+        b.charge(50).await.unwrap();
+        let a_waits = {
+            let a = a.clone();
+            tokio::spawn(async move { a.charge(30).await })
+        };
+        until(|| budget.stuck.load(Ordering::SeqCst) == 1).await;
+        let started = std::time::Instant::now();
+        let err = b.charge(30).await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "no wait for the timeout"
+        );
+        assert_eq!(
+            err,
+            BudgetError::Crowded {
+                budget_mib: 1,
+                held_mib: 1
+            }
+        );
+        assert!(err.to_string().contains("memory_budget_mib"), "{err}");
+        drop(b);
+        a_waits.await.unwrap().unwrap();
+        assert_eq!(a.held(), 80);
+        assert_eq!(budget.holders.load(Ordering::SeqCst), 1);
+        drop(a);
+        assert_eq!(budget.holders.load(Ordering::SeqCst), 0);
+        assert_eq!(budget.stuck.load(Ordering::SeqCst), 0);
+    }
+
+    /// Yields until `cond` holds (the spawned task reached its wait).
+    async fn until(cond: impl Fn() -> bool) {
+        for _ in 0..10_000 {
+            if cond() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("condition not reached");
+    }
+
+    #[tokio::test]
+    async fn a_waiting_charge_proceeds_when_room_comes_free() {
+        let budget = Budget::bytes(100);
+        let hog = budget.reserve(Duration::from_secs(30));
+        hog.charge(80).await.unwrap();
+        let r = budget.reserve(Duration::from_secs(30));
+        let waiter = {
+            let r = r.clone();
+            tokio::spawn(async move { r.charge(50).await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
+        drop(hog);
+        waiter.await.unwrap().unwrap();
+        assert_eq!(r.held(), 50);
+    }
+
+    #[tokio::test]
+    async fn charge_adds_to_the_scoped_reservation_only() {
+        let budget = Budget::bytes(100);
+        charge(40).await.unwrap();
+        assert_eq!(budget.held(), 0);
+        let r = budget.reserve(Duration::from_secs(1));
+        scope(r.clone(), async { charge(40).await.unwrap() }).await;
+        assert_eq!(r.held(), 40);
+        assert_eq!(budget.held(), 40);
+    }
+}
