@@ -12,12 +12,24 @@ import (
 // RSS is a process's resident set, from /proc/<pid>/status.
 func RSS(t testing.TB, pid int) int64 {
 	t.Helper()
+	return statusBytes(t, pid, "VmRSS:")
+}
+
+// PeakRSS is the highest resident set a process has had so far (VmHWM).
+func PeakRSS(t testing.TB, pid int) int64 {
+	t.Helper()
+	return statusBytes(t, pid, "VmHWM:")
+}
+
+// statusBytes reads one "<field> N kB" line of /proc/<pid>/status.
+func statusBytes(t testing.TB, pid int, field string) int64 {
+	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		t.Fatalf("reading the memory of process %d: %v", pid, err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, field) {
 			f := strings.Fields(line)
 			kb, err := strconv.ParseInt(f[1], 10, 64)
 			if err != nil {
@@ -26,7 +38,7 @@ func RSS(t testing.TB, pid int) int64 {
 			return kb * 1024
 		}
 	}
-	t.Fatalf("process %d: no VmRSS line", pid)
+	t.Fatalf("process %d: no %s line", pid, field)
 	return 0
 }
 
