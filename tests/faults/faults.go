@@ -166,8 +166,8 @@ func PromError(t testing.TB, status int, errorType, message string) *Server {
 	})
 }
 
-// TruncatedBody promises 4096 bytes, sends 60 and closes the connection.
-func TruncatedBody(t testing.TB) *Server {
+// raw answers every request by writing on the bare connection, closed afterwards.
+func raw(t testing.TB, answer func(conn net.Conn, buf *bufio.ReadWriter)) *Server {
 	return start(t, func(_ *Server, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		conn, buf, err := w.(http.Hijacker).Hijack()
@@ -175,9 +175,30 @@ func TruncatedBody(t testing.TB) *Server {
 			return
 		}
 		defer conn.Close()
+		answer(conn, buf)
+	})
+}
+
+// TruncatedBody promises 4096 bytes, sends 60 and closes the connection.
+func TruncatedBody(t testing.TB) *Server {
+	return raw(t, func(_ net.Conn, buf *bufio.ReadWriter) {
 		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n")
 		_, _ = buf.WriteString(`{"status":"success","data":{"resultType":"matrix","result":[`)
 		_ = buf.Flush()
+	})
+}
+
+// ResetMidBody starts a chunked 200 answer (as Prometheus sends large ones), then resets the
+// connection (RST, not a clean close), as a crashing server or a proxy dropping it does.
+func ResetMidBody(t testing.TB) *Server {
+	return raw(t, func(conn net.Conn, buf *bufio.ReadWriter) {
+		part := `{"status":"success","data":{"resultType":"matrix","result":[`
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+		_, _ = fmt.Fprintf(buf, "%x\r\n%s\r\n", len(part), part)
+		_ = buf.Flush()
+		if tcp, ok := conn.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0) // the close sends RST
+		}
 	})
 }
 

@@ -49,6 +49,7 @@ func faultCases(t *testing.T) []faultCase {
 		{name: "malformed JSON", url: faults.MalformedJSON(t).URL, want: []string{"not Prometheus API JSON"}, status: 502},
 		{name: "truncated body", url: faults.TruncatedBody(t).URL, want: []string{"broke while reading the answer"}, status: 502},
 		{name: "oversize body", url: faults.Oversize(t, 8<<20).URL, jsonData: map[string]any{"maxResponseBytes": 1 << 20}, want: []string{"larger than 1048576 bytes", "maxResponseBytes"}, status: 502},
+		{name: "connection reset mid-body", url: faults.ResetMidBody(t).URL, want: []string{"broke while reading the answer", "reset"}, status: 502},
 		{name: "wrong content type", url: faults.WrongContentType(t).URL, want: []string{"content type text/html", "not JSON"}, status: 502},
 		{name: "redirect loop", url: faults.RedirectLoop(t).URL, want: []string{"too many redirects"}, status: 502},
 		{name: "Prometheus warnings", url: faults.Warnings(t, "PromQL warning: encountered a mix of histograms and floats").URL, notice: "mix of histograms and floats"},
