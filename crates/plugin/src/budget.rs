@@ -36,10 +36,11 @@ pub const MAX_MIB: u64 = 1 << 20;
 
 const MIB: u64 = 1 << 20;
 
-/// Bytes charged per upstream body byte: the samples parsed from it and the frames built
-/// from them live at once (measured: a 2 MB answer of 1,000 series costs about 6 MB at its
-/// peak, the encoded frames included, which [`charge`]'s callers add on their own).
-pub const BODY_FACTOR: u64 = 2;
+/// Bytes charged per upstream body byte: the samples parsed from it, the frames built from
+/// them and the parser's transient state live at once (measured: a 2 MB answer of 1,000
+/// series costs about 6 MB at its peak; with two, 64 answers of 10,000 series overran a
+/// 512 MiB budget by 40%, docs/RELIABILITY.md). Encoded frames are charged on their own.
+pub const BODY_FACTOR: u64 = 3;
 
 /// The setting could not be used; the process refuses to start with this message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
