@@ -316,6 +316,8 @@ type Request struct {
 	Query  url.Values
 	Header http.Header
 	Body   string
+	// Encoding is the Content-Encoding the upstream answered with ("" when uncompressed).
+	Encoding string
 }
 
 // Recorder proxies to an upstream and remembers each request.
@@ -368,6 +370,7 @@ func newRecorder(t testing.TB, upstream string, delay time.Duration) *Recorder {
 			}
 		}
 		rec.mu.Lock()
+		i := len(rec.got)
 		rec.got = append(rec.got, Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: r.Header.Clone(), Body: string(body)})
 		rec.mu.Unlock()
 		n := rec.inFlight.Add(1)
@@ -387,6 +390,9 @@ func newRecorder(t testing.TB, upstream string, delay time.Duration) *Recorder {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		proxy.ServeHTTP(w, r)
+		rec.mu.Lock()
+		rec.got[i].Encoding = w.Header().Get("Content-Encoding")
+		rec.mu.Unlock()
 	}))
 	// A refused handshake is what the TLS tests expect; keep it out of the test output.
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)

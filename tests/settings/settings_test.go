@@ -1,11 +1,12 @@
 // Package settings_test proves the datasource settings as Grafana stores them: the HTTP
-// method, basic auth and custom headers, TLS with a CA, a server name and client
+// method, compression, basic auth and custom headers, TLS with a CA, a server name and client
 // certificates, each invalid setting refused naming it and its value; and that no secret
 // ever leaves the plugin, in any answer, error or log line.
 package settings_test
 
 import (
 	"encoding/base64"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +51,65 @@ func TestHTTPMethodDefaultsToPOSTAndHonoursGET(t *testing.T) {
 		}
 		if ranges == 0 {
 			t.Errorf("httpMethod %q: no query_range request reached Prometheus", c.setting)
+		}
+	}
+}
+
+// TestCompressionAsksForGzipOnlyWhenSet puts a recording proxy in front of the real
+// Prometheus: by default and with "gzip" every call asks for gzip and Prometheus answers
+// gzipped; with "none" no call asks and every answer comes uncompressed; the series are the
+// same either way.
+func TestCompressionAsksForGzipOnlyWhenSet(t *testing.T) {
+	e := fixture.StartWorld(t, nil, host.Options{})
+	from, to := e.DS.Now.Add(-time.Hour), e.DS.Now
+	var answers [][]testkit.Series
+	for _, c := range []struct {
+		setting string
+		gzip    bool
+	}{{"", true}, {"gzip", true}, {"none", false}} {
+		rec := faults.Record(t, e.Prom.URL)
+		s := host.Settings{URL: rec.URL, UID: "compression-" + c.setting}
+		if c.setting != "" {
+			s.JSONData = map[string]any{"compression": c.setting}
+		}
+		ctx := testkit.Ctx(t, 30*time.Second)
+		if h, err := e.Plugin.CheckHealth(ctx, s); err != nil || h.Status != pluginv2.CheckHealthResponse_OK {
+			t.Fatalf("compression %q: health %v %v", c.setting, h, err)
+		}
+		res, err := e.Plugin.QueryData(ctx, s, nil,
+			host.Query{RefID: "A", QueryType: "requestRate", From: from, To: to, IntervalMS: 15000, MaxDataPoints: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res["A"].Error != "" {
+			t.Fatalf("compression %q: %s", c.setting, res["A"].Error)
+		}
+		series := testkit.NonEmpty(testkit.ReadSeries(t, res["A"].Frames))
+		if len(series) == 0 {
+			t.Fatalf("compression %q: no series", c.setting)
+		}
+		answers = append(answers, series)
+		reqs := rec.Requests()
+		var ranges int
+		for _, r := range reqs {
+			if r.Path == "/api/v1/query_range" {
+				ranges++
+			}
+			asked := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+			if asked != c.gzip {
+				t.Errorf("compression %q: %s %s sent Accept-Encoding %q", c.setting, r.Method, r.Path, r.Header.Get("Accept-Encoding"))
+			}
+			if gz := r.Encoding == "gzip"; gz != c.gzip {
+				t.Errorf("compression %q: %s %s answered with Content-Encoding %q", c.setting, r.Method, r.Path, r.Encoding)
+			}
+		}
+		if ranges == 0 {
+			t.Errorf("compression %q: no query_range request reached Prometheus (%d requests)", c.setting, len(reqs))
+		}
+	}
+	for i := 1; i < len(answers); i++ {
+		if !reflect.DeepEqual(answers[i], answers[0]) {
+			t.Errorf("the series differ between compression settings: %v and %v", testkit.SeriesKeys(answers[0]), testkit.SeriesKeys(answers[i]))
 		}
 	}
 }
@@ -149,6 +209,7 @@ func TestInvalidSettingsFailWithTheSettingAndItsValue(t *testing.T) {
 		{"url", host.Settings{URL: "ftp//nowhere"}, []string{"url", "ftp//nowhere"}},
 		{"no url", host.Settings{}, []string{"url"}},
 		{"httpMethod", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"httpMethod": "PUT"}}, []string{"httpMethod", "PUT"}},
+		{"compression", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"compression": "brotli"}}, []string{"compression", "brotli", "gzip"}},
 		{"timeout", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeout": "soon"}}, []string{"timeout", "soon"}},
 		{"timeInterval", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"timeInterval": "fifteen"}}, []string{"timeInterval", "fifteen"}},
 		{"maxResponseBytes", host.Settings{URL: e.Prom.URL, JSONData: map[string]any{"maxResponseBytes": -1}}, []string{"maxResponseBytes", "-1"}},
