@@ -5,6 +5,7 @@ export const selectors = {
     url: 'mcp-config-url',
     timeout: 'mcp-config-timeout',
     httpMethod: 'mcp-config-http-method',
+    compression: 'mcp-config-compression',
     scrapeInterval: 'mcp-config-scrape-interval',
     maxResponseBytes: 'mcp-config-max-response-bytes',
     maxConcurrentQueries: 'mcp-config-max-concurrent-queries',

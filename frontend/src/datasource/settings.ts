@@ -6,6 +6,7 @@ import { Band, ThresholdKey } from './types';
 export const DEFAULTS = {
   timeout: 30,
   httpMethod: 'POST',
+  compression: 'gzip',
   timeInterval: '15s',
   maxResponseBytes: 64 * 1024 * 1024,
   maxConcurrentQueries: 16,
@@ -126,6 +127,12 @@ export function checkTimeInterval(value: unknown): string | undefined {
     return undefined;
   }
   return 'use the scrape interval as a Prometheus duration, such as 15s';
+}
+
+export function checkCompression(value: unknown): string | undefined {
+  return empty(value) || value === 'gzip' || value === 'none'
+    ? undefined
+    : 'use "gzip" or "none" (none for loopback and fast networks)';
 }
 
 export function checkMaxResponseBytes(value: unknown): string | undefined {

@@ -94,8 +94,12 @@ export interface Band {
 
 export type MetricProfile = 'seed' | 'otel';
 
+/** What the backend asks of the server for its answers (crates/plugin/src/settings.rs). */
+export type Compression = 'gzip' | 'none';
+
 export interface McpOptions extends DataSourceJsonData {
   httpMethod?: string;
+  compression?: Compression;
   /** Seconds per upstream call. */
   timeout?: number;
   /** Scrape interval, a Prometheus duration. */

@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DataSourceInstanceSettings, DataSourceSettings } from '@grafana/data';
 import { BackendSrv, DataSourceSrv, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
@@ -112,6 +112,18 @@ describe('ConfigEditor', () => {
     await userEvent.click(screen.getByLabelText('Expand section Metric names'));
     await userEvent.click(within(screen.getByTestId(selectors.config.metricProfile)).getByText('OpenTelemetry'));
     expect(last().jsonData.metricProfile).toBe('otel');
+  });
+
+  it('asks for gzip by default, writes none, and names a value the backend refuses', async () => {
+    const { last } = renderEditor(settings());
+    const compression = screen.getByTestId(selectors.config.compression);
+    expect(within(compression).getByLabelText('gzip')).toBeChecked();
+    await userEvent.click(within(compression).getByText('None'));
+    expect(last().jsonData.compression).toBe('none');
+    expect(within(compression).getByLabelText('None')).toBeChecked();
+    cleanup();
+    renderEditor(settings({ jsonData: { compression: 'brotli' as 'gzip' } }));
+    expect(screen.getByText('use "gzip" or "none" (none for loopback and fast networks)')).toBeInTheDocument();
   });
 
   it('shows the seed thresholds as placeholders and refuses a band in the wrong order', async () => {

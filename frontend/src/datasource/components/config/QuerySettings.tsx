@@ -4,12 +4,14 @@ import { Field, RadioButtonGroup } from '@grafana/ui';
 
 import { selectors } from '../../selectors';
 import {
+  checkCompression,
   checkMaxConcurrentQueries,
   checkMaxResponseBytes,
   checkTimeInterval,
   checkTimeout,
   DEFAULTS,
 } from '../../settings';
+import type { Compression } from '../../types';
 import type { SectionProps } from '../ConfigEditor';
 import { SettingInput } from './SettingInput';
 import { Marked } from '../Marked';
@@ -17,6 +19,11 @@ import { Marked } from '../Marked';
 const methods = [
   { label: 'POST', value: 'POST' },
   { label: 'GET', value: 'GET' },
+];
+
+const compressions: Array<{ label: string; value: Compression }> = [
+  { label: 'gzip', value: 'gzip' },
+  { label: 'None', value: 'none' },
 ];
 
 export function QuerySettings({ jsonData, onJsonDataChange }: SectionProps) {
@@ -55,6 +62,20 @@ export function QuerySettings({ jsonData, onJsonDataChange }: SectionProps) {
             options={methods}
             value={jsonData.httpMethod?.toUpperCase() ?? DEFAULTS.httpMethod}
             onChange={(v) => onJsonDataChange({ httpMethod: v })}
+          />
+        </Marked>
+      </Field>
+      <Field
+        label="Compression"
+        description="gzip asks the server for compressed answers: a tenth of the bytes on the wire, for the server's time spent compressing. None is faster on loopback and fast networks (the same host or data centre); keep gzip across slower or metered links."
+        invalid={checkCompression(jsonData.compression) !== undefined}
+        error={checkCompression(jsonData.compression)}
+      >
+        <Marked testId={selectors.config.compression}>
+          <RadioButtonGroup
+            options={compressions}
+            value={jsonData.compression ?? DEFAULTS.compression}
+            onChange={(v) => onJsonDataChange({ compression: v })}
           />
         </Marked>
       </Field>
