@@ -5,7 +5,8 @@
 // (bench/peer/e2e): start time, idle memory and memory under load of a Go plugin.
 //
 // Query JSON: {"expr": "<promql>"}; the step is the query's interval (15 s when unset).
-// Datasource settings: the URL only.
+// Datasource settings: the URL, and jsonData.compression "none" to ask for uncompressed
+// answers (net/http asks for gzip by itself otherwise), as ours takes it.
 package main
 
 import (
@@ -31,7 +32,17 @@ type instance struct {
 }
 
 func newInstance(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	return &instance{url: s.URL, client: &http.Client{Timeout: 60 * time.Second}}, nil
+	var opts struct {
+		Compression string `json:"compression"`
+	}
+	if len(s.JSONData) > 0 {
+		if err := json.Unmarshal(s.JSONData, &opts); err != nil {
+			return nil, fmt.Errorf("jsonData: %w", err)
+		}
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DisableCompression = opts.Compression == "none"
+	return &instance{url: s.URL, client: &http.Client{Timeout: 60 * time.Second, Transport: transport}}, nil
 }
 
 func (i *instance) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
