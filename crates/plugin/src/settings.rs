@@ -73,7 +73,7 @@ pub enum HttpMethod {
 /// Compression asked of the engine for its answers (`compression`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
-    /// `Accept-Encoding: gzip`: a tenth of the bytes on the wire, for the engine's time
+    /// `Accept-Encoding: gzip`: a fifth of the bytes on the wire, for the engine's time
     /// spent compressing (the default; see the README for when to turn it off).
     Gzip,
     /// No `Accept-Encoding`: the engine answers uncompressed, fastest on loopback and fast

@@ -67,7 +67,7 @@ export function QuerySettings({ jsonData, onJsonDataChange }: SectionProps) {
       </Field>
       <Field
         label="Compression"
-        description="gzip asks the server for compressed answers: a tenth of the bytes on the wire, for the server's time spent compressing. None is faster on loopback and fast networks (the same host or data centre); keep gzip across slower or metered links."
+        description="gzip asks the server for compressed answers: about a fifth of the bytes on the wire, for the server's time spent compressing. None is faster on loopback and fast networks (the same host or data centre); keep gzip across slower or metered links."
         invalid={checkCompression(jsonData.compression) !== undefined}
         error={checkCompression(jsonData.compression)}
       >
