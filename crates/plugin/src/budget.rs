@@ -42,6 +42,9 @@ const MIB: u64 = 1 << 20;
 /// 512 MiB budget by 40%, docs/RELIABILITY.md). Encoded frames are charged on their own.
 pub const BODY_FACTOR: u64 = 3;
 
+/// How often a waiting holder looks again whether every holder now waits.
+const RECHECK: Duration = Duration::from_millis(50);
+
 /// The setting could not be used; the process refuses to start with this message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("setting {SETTING} ({ENV}) has value {value:?}: use a whole number of MiB from {MIN_MIB} to {MAX_MIB} (default {DEFAULT_MIB})")]
@@ -250,19 +253,38 @@ impl Reservation {
             None
         };
         let _waiting = metrics.budget_waiting();
-        let acquire = self.budget.bytes.clone().acquire_many_owned(piece);
-        match tokio::time::timeout_at(self.deadline, acquire).await {
-            Ok(Ok(p)) => Ok(p),
-            // Timed out, or the semaphore closed (it never is).
-            _ => {
-                metrics.budget_refused();
-                Err(BudgetError::Waited {
-                    budget_mib: Budget::mib_rounded(self.budget.total),
-                    held_mib: Budget::mib_rounded(self.held()),
-                    wait_secs: self.wait.as_secs(),
-                })
+        // Pinned once, so the request keeps its place in the semaphore's queue between looks.
+        let mut acquire = std::pin::pin!(self.budget.bytes.clone().acquire_many_owned(piece));
+        loop {
+            let look = (Instant::now() + RECHECK).min(self.deadline);
+            match tokio::time::timeout_at(look, &mut acquire).await {
+                Ok(Ok(p)) => return Ok(p),
+                // Past the deadline, or the semaphore closed (it never is).
+                Ok(Err(_)) => break,
+                Err(_) if Instant::now() >= self.deadline => break,
+                // The holders that were making progress when this one began to wait may
+                // have finished since, leaving only waiters (this one queued behind a query
+                // that waits for this one's bytes): the same rule as on entry.
+                Err(_) => {
+                    if held > 0
+                        && self.budget.stuck.load(Ordering::SeqCst)
+                            >= self.budget.holders.load(Ordering::SeqCst)
+                    {
+                        metrics.budget_refused();
+                        return Err(BudgetError::Crowded {
+                            budget_mib: Budget::mib_rounded(self.budget.total),
+                            held_mib: Budget::mib_rounded(held),
+                        });
+                    }
+                }
             }
         }
+        metrics.budget_refused();
+        Err(BudgetError::Waited {
+            budget_mib: Budget::mib_rounded(self.budget.total),
+            held_mib: Budget::mib_rounded(self.held()),
+            wait_secs: self.wait.as_secs(),
+        })
     }
 }
 
@@ -425,6 +447,42 @@ mod tests {
         drop(a);
         assert_eq!(budget.holders.load(Ordering::SeqCst), 0);
         assert_eq!(budget.stuck.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_holder_left_waiting_behind_a_newcomer_is_refused_once_the_others_finish() {
+        let budget = Budget::bytes(100);
+        let a = budget.reserve(Duration::from_secs(30));
+        let b = budget.reserve(Duration::from_secs(30));
+        a.charge(60).await.unwrap();
+        b.charge(30).await.unwrap();
+        // A newcomer asks for more than is free and queues first.
+        let c = budget.reserve(Duration::from_secs(30));
+        let c_waits = {
+            let c = c.clone();
+            tokio::spawn(async move { c.charge(50).await })
+        };
+        until(|| budget.bytes.available_permits() == 10 && !c_waits.is_finished()).await;
+        // a waits behind it while b still makes progress: not refused on entry.
+        let a_waits = {
+            let a = a.clone();
+            tokio::spawn(async move { a.charge(20).await })
+        };
+        until(|| budget.stuck.load(Ordering::SeqCst) == 1).await;
+        // b finishes; its 30 bytes are not enough for c, and a, queued behind c, would wait
+        // for its own bytes until the timeout.
+        let started = std::time::Instant::now();
+        drop(b);
+        let err = a_waits.await.unwrap().unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "refused after {:?}, not at its 30 s timeout",
+            started.elapsed()
+        );
+        assert!(matches!(err, BudgetError::Crowded { .. }), "{err}");
+        drop(a);
+        c_waits.await.unwrap().unwrap();
+        assert_eq!(c.held(), 50);
     }
 
     /// Yields until `cond` holds (the spawned task reached its wait).

@@ -280,15 +280,21 @@ impl Prometheus {
         ))
     }
 
-    async fn read_body(&self, response: reqwest::Response) -> Result<Bytes, UpstreamError> {
-        let too_large = || self.too_large();
+    /// Refuses a body announced over `maxResponseBytes`, and charges the memory budget for
+    /// what it announces.
+    async fn admit(&self, response: &reqwest::Response) -> Result<Charged, UpstreamError> {
         if response
             .content_length()
             .is_some_and(|n| n > self.max_bytes)
         {
-            return Err(too_large());
+            return Err(self.too_large());
         }
-        let mut charged = Charged::upfront(response.content_length()).await?;
+        Charged::upfront(response.content_length()).await
+    }
+
+    async fn read_body(&self, response: reqwest::Response) -> Result<Bytes, UpstreamError> {
+        let too_large = || self.too_large();
+        let mut charged = self.admit(&response).await?;
         let mut body = BytesMut::with_capacity(
             response
                 .content_length()
@@ -336,13 +342,7 @@ impl Prometheus {
     /// reading stops as soon as that extract is complete.
     async fn stream_matrix(&self, response: reqwest::Response) -> Result<Streamed, UpstreamError> {
         let too_large = || self.too_large();
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_bytes)
-        {
-            return Err(too_large());
-        }
-        let mut charged = Charged::upfront(response.content_length()).await?;
+        let mut charged = self.admit(&response).await?;
         let mut parser = MatrixParser::new();
         let mut failed = None;
         let mut head = Vec::new();
