@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DataSourceInstanceSettings, DataSourceSettings } from '@grafana/data';
 import { BackendSrv, DataSourceSrv, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
@@ -34,8 +34,11 @@ function settings(overrides: Partial<Options> = {}): Options {
   } as Options;
 }
 
-/** Renders the editor the way Grafana does: every change comes back as the new options. */
-function renderEditor(initial: Options) {
+/**
+ * Renders the editor the way Grafana does: every change comes back as the new options. The
+ * ecosystem check the editor asks for on mount has answered when this resolves.
+ */
+async function renderEditor(initial: Options) {
   const seen: Options[] = [];
   function Host() {
     const [options, setOptions] = useState(initial);
@@ -50,6 +53,7 @@ function renderEditor(initial: Options) {
     );
   }
   render(<Host />);
+  await act(async () => {});
   return { last: () => seen[seen.length - 1] };
 }
 
@@ -87,12 +91,12 @@ beforeEach(() => {
 
 describe('ConfigEditor', () => {
   it('names a URL problem in the words the backend uses', async () => {
-    renderEditor(settings({ url: 'ftp://prometheus' }));
+    await renderEditor(settings({ url: 'ftp://prometheus' }));
     expect(await screen.findByText('only http and https URLs are supported')).toBeInTheDocument();
   });
 
   it('stores numbers as numbers and explains an out-of-range timeout', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     const timeout = screen.getByTestId(selectors.config.timeout);
     expect(timeout).toHaveAttribute('placeholder', '30');
     await userEvent.type(timeout, '0');
@@ -106,7 +110,7 @@ describe('ConfigEditor', () => {
   });
 
   it('writes the HTTP method and the metric profile to jsonData', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     await userEvent.click(within(screen.getByTestId(selectors.config.httpMethod)).getByText('GET'));
     expect(last().jsonData.httpMethod).toBe('GET');
     await userEvent.click(screen.getByLabelText('Expand section Metric names'));
@@ -115,19 +119,19 @@ describe('ConfigEditor', () => {
   });
 
   it('asks for gzip by default, writes none, and names a value the backend refuses', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     const compression = screen.getByTestId(selectors.config.compression);
     expect(within(compression).getByLabelText('gzip')).toBeChecked();
     await userEvent.click(within(compression).getByText('None'));
     expect(last().jsonData.compression).toBe('none');
     expect(within(compression).getByLabelText('None')).toBeChecked();
     cleanup();
-    renderEditor(settings({ jsonData: { compression: 'brotli' as 'gzip' } }));
+    await renderEditor(settings({ jsonData: { compression: 'brotli' as 'gzip' } }));
     expect(screen.getByText('use "gzip" or "none" (none for loopback and fast networks)')).toBeInTheDocument();
   });
 
   it('shows the seed thresholds as placeholders and refuses a band in the wrong order', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     await userEvent.click(screen.getByLabelText('Expand section Status thresholds'));
     const warn = screen.getByTestId(selectors.config.threshold('toolSuccessPercent', 'warn'));
     expect(warn).toHaveAttribute('placeholder', '95');
@@ -141,7 +145,7 @@ describe('ConfigEditor', () => {
   });
 
   it('shows the otel profile defaults, and asks for both bounds of a band without one', async () => {
-    const { last } = renderEditor(settings({ jsonData: { metricProfile: 'otel' } }));
+    const { last } = await renderEditor(settings({ jsonData: { metricProfile: 'otel' } }));
     await userEvent.click(screen.getByLabelText('Expand section Status thresholds'));
     expect(screen.getByTestId(selectors.config.threshold('p95LatencySeconds', 'warn'))).toHaveAttribute(
       'placeholder',
@@ -157,7 +161,7 @@ describe('ConfigEditor', () => {
   });
 
   it('keeps metric name overrides as logical name -> metric name', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     await userEvent.click(screen.getByLabelText('Expand section Metric names'));
     await userEvent.click(screen.getByText('Add override'));
     await userEvent.type(screen.getByLabelText('Logical metric 1'), 'toolCalls');
@@ -167,7 +171,7 @@ describe('ConfigEditor', () => {
   });
 
   it('shows a configured basic auth password as configured and resets it', async () => {
-    const { last } = renderEditor(
+    const { last } = await renderEditor(
       settings({ basicAuth: true, basicAuthUser: 'grafana', secureJsonFields: { basicAuthPassword: true } })
     );
     expect(screen.getByDisplayValue('grafana')).toBeInTheDocument();
@@ -177,7 +181,7 @@ describe('ConfigEditor', () => {
   });
 
   it('stores a custom header name in jsonData and its value as a secret', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     await userEvent.click(screen.getByLabelText('Expand section HTTP headers'));
     await userEvent.click(screen.getByRole('button', { name: /add header/i }));
     await userEvent.type(screen.getByPlaceholderText('X-Custom-Header'), 'X-Scope-OrgID');
@@ -223,7 +227,7 @@ describe('ConfigEditor', () => {
       ],
     };
     ecosystemAnswer = () => check;
-    renderEditor(settings());
+    await renderEditor(settings());
     const down = await screen.findByTestId(selectors.config.ecosystemCheck.job('akosha'));
     expect(within(down).getByText('down')).toBeInTheDocument();
     expect(within(down).getByText('2 of 2 instances down')).toBeInTheDocument();
@@ -247,13 +251,13 @@ describe('ConfigEditor', () => {
     ecosystemAnswer = () => {
       throw { status: 502, data: { error: 'connection refused' } };
     };
-    renderEditor(settings());
+    await renderEditor(settings());
     expect(await screen.findByText('connection refused')).toBeInTheDocument();
     expect(screen.getByText('The ecosystem check could not run')).toBeInTheDocument();
   });
 
   it('offers tracing datasources for exemplar links', async () => {
-    const { last } = renderEditor(settings());
+    const { last } = await renderEditor(settings());
     await userEvent.click(screen.getByLabelText('Expand section Exemplars and traces'));
     await userEvent.click(within(screen.getByTestId(selectors.config.traceDatasource)).getByRole('combobox'));
     await userEvent.click(await screen.findByText('Tempo'));
