@@ -2,8 +2,11 @@
 # Runs the demo on this machine: builds what is missing, then starts the MCP ecosystem
 # simulator, Debian's Prometheus scraping it (exemplar storage and the project's rules on),
 # the real gpx_mcp plugin, and a Grafana-shaped page (tests/cmd/grafana) that shows the
-# plugin's query editor and config page live over them. Prints the URLs and the ecosystem
-# summary as the plugin answers it. Ctrl-C stops everything it started.
+# plugin's query editor, config page, overview panel and the "MCP Ecosystem" dashboard live
+# over them. When a Grafana server is installed (GRAFANA_HOME, or grafana or grafana-server
+# on PATH) it starts that too, with both plugins and the provisioning, on a free port
+# (scripts/demo_grafana.py). Prints the URLs and the ecosystem summary as the plugin
+# answers it. Ctrl-C stops everything it started.
 #
 #   scripts/demo.sh [--scenario NAME]
 #     NAME: healthy (default), tool-failures, pool-exhaustion, service-down,
@@ -17,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) scenario=${2:?--scenario needs a name}; shift 2 ;;
     --scenario=*) scenario=${1#--scenario=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -68,15 +71,20 @@ trap - ERR
 
 progress "starting the simulator ($scenario), Prometheus and the plugin"
 export MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" MCP_SIMULATOR_BINARY="$target/debug/mcp-simulator"
-rm -f "$state/ready.json"
+rm -f "$state/ready.json" "$state/grafana-url"
 "$target/harness-grafana" -repo "$root" -scenario "$scenario" -stdin=false \
   >"$state/ready.json" 2>"$state/server.log" &
 server=$!
 echo "$server" >"$state/pid"
+grafana_pid=$state/grafana/pid
+rm -f "$grafana_pid"
 cleanup() {
+  if [ -s "$grafana_pid" ]; then
+    kill "$(cat "$grafana_pid")" 2>/dev/null || true
+  fi
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  rm -f "$state/pid" "$state/urls"
+  rm -f "$state/pid" "$state/urls" "$grafana_pid"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -91,6 +99,11 @@ until [ -s "$state/ready.json" ]; do
   sleep 0.2
 done
 
-python3 scripts/demo_summary.py "$state/ready.json" | tee "$state/urls"
+if grafana=$(python3 scripts/demo_grafana.py find); then
+  echo "starting Grafana ($grafana) with the plugins and the provisioning"
+  prometheus=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["prometheus"])' "$state/ready.json")
+  python3 scripts/demo_grafana.py start --state "$state" --prometheus "$prometheus" >"$state/grafana-url"
+fi
+python3 scripts/demo_summary.py "$state/ready.json" "$state/grafana-url" | tee "$state/urls"
 echo "Press Ctrl-C to stop."
 wait "$server"

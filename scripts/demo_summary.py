@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Prints the demo's URLs and the ecosystem summary as the plugin answers it.
 
-Reads the demo server's ready line (tests/cmd/grafana), asks its /api/ds/query for an
+Reads the demo server's ready line (tests/cmd/grafana) and, when given, the line naming the
+demo's Grafana server (scripts/demo_grafana.py), asks its /api/ds/query for an
 ecosystemSummary, as a Grafana panel would, and prints one row per service with its status
 and reasons. Waits until Prometheus has scraped every server before it asks.
 """
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -66,9 +68,13 @@ The MCP ecosystem demo is running.
   Query editor:  {base}/harness/?view=query&uid=mcp
   Config page:   {base}/harness/?view=config&uid=mcp     (dark theme: add &theme=dark)
   Prometheus:    {ready['prometheus']}   (point a Grafana datasource of this plugin here)
-  Scenario:      curl -X PUT http://{ready['simulatorControl']}/scenario/tool-failures
-"""
+  Scenario:      curl -X PUT http://{ready['simulatorControl']}/scenario/tool-failures"""
     )
+    grafana = sys.argv[2] if len(sys.argv) > 2 else None
+    if grafana and os.path.isfile(grafana):
+        with open(grafana) as f:
+            print(f.read().rstrip())
+    print()
     deadline = time.time() + 60
     rows, error = summary(base)
     # A service that has no request rate yet has not been scraped twice: wait for it.

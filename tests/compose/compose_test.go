@@ -17,7 +17,6 @@ import (
 	"testing"
 
 	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
-	"go.yaml.in/yaml/v3"
 )
 
 type service struct {
@@ -46,22 +45,11 @@ func load(t *testing.T) stack {
 		Services map[string]service `yaml:"services"`
 		Volumes  map[string]any     `yaml:"volumes"`
 	}
-	readYAML(t, filepath.Join(root, "docker-compose.yml"), &file)
+	testkit.ReadYAML(t, filepath.Join(root, "docker-compose.yml"), &file)
 	if len(file.Services) == 0 {
 		t.Fatal("docker-compose.yml defines no services")
 	}
 	return stack{root: root, services: file.Services, volumes: file.Volumes}
-}
-
-func readYAML(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
 
 // args lists a service's command as separate arguments.
@@ -299,7 +287,7 @@ func TestGrafanaProvisioningIsWhereTheProviderLooks(t *testing.T) {
 			} `yaml:"options"`
 		} `yaml:"providers"`
 	}
-	readYAML(t, filepath.Join(st.root, "provisioning", "dashboards", "dashboards.yml"), &provider)
+	testkit.ReadYAML(t, filepath.Join(st.root, "provisioning", "dashboards", "dashboards.yml"), &provider)
 	if len(provider.Providers) == 0 {
 		t.Fatal("dashboards.yml has no provider")
 	}
@@ -333,7 +321,7 @@ func TestDatasourceURLsReachAService(t *testing.T) {
 				JSONData map[string]any `yaml:"jsonData"`
 			} `yaml:"datasources"`
 		}
-		readYAML(t, f, &file)
+		testkit.ReadYAML(t, f, &file)
 		for _, ds := range file.Datasources {
 			uids[ds.UID] = true
 			st.reaches(t, "grafana", urlHostPort(t, ds.URL), "datasource "+ds.Name)
@@ -367,7 +355,7 @@ func TestPrometheusScrapesTheServersAndLoadsTheRules(t *testing.T) {
 			} `yaml:"static_configs"`
 		} `yaml:"scrape_configs"`
 	}
-	readYAML(t, filepath.Join(st.root, "provisioning", "prometheus", "prometheus.yml"), &cfg)
+	testkit.ReadYAML(t, filepath.Join(st.root, "provisioning", "prometheus", "prometheus.yml"), &cfg)
 	mountedAt := ""
 	for _, v := range prom.Volumes {
 		if parts := strings.Split(v, ":"); len(parts) >= 2 && parts[0] == "./provisioning/prometheus" {
@@ -414,7 +402,7 @@ func TestCollectorExportsToServicesOfTheStack(t *testing.T) {
 			Endpoint string `yaml:"endpoint"`
 		} `yaml:"exporters"`
 	}
-	readYAML(t, filepath.Join(st.root, "provisioning", "otel", "collector.yml"), &cfg)
+	testkit.ReadYAML(t, filepath.Join(st.root, "provisioning", "otel", "collector.yml"), &cfg)
 	if len(cfg.Exporters) == 0 {
 		t.Fatal("collector.yml has no exporters")
 	}

@@ -22,7 +22,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
 	"github.com/mahavishnu/mcp-grafana/tests/host"
@@ -64,13 +63,7 @@ func datasources(t *testing.T) map[string]datasource {
 
 func readYAML(t *testing.T, rel string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testkit.Root(t), "provisioning", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
+	testkit.ReadYAML(t, filepath.Join(testkit.Root(t), "provisioning", rel), v)
 }
 
 type panel struct {
