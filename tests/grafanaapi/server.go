@@ -53,8 +53,9 @@ type Options struct {
 	// Datasources are the instances Grafana knows; those of type host.PluginID are served by
 	// Plugin, the others (a Tempo for the trace picker) are listed only.
 	Datasources []Datasource
-	// DistDir holds dist/<plugin id>/ folders; HarnessDir the page; FontsDir Inter's files.
-	DistDir, HarnessDir, FontsDir string
+	// DistDir holds dist/<plugin id>/ folders; HarnessDir the page; FontsDir Inter's files;
+	// DashboardsDir the dashboard JSON files served by uid (provisioning/dashboards).
+	DistDir, HarnessDir, FontsDir, DashboardsDir string
 	// ContentSecurityPolicy, when set, is sent with the harness page, as Grafana sends its
 	// content_security_policy_template.
 	ContentSecurityPolicy string
@@ -129,6 +130,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("PUT /api/datasources/uid/{uid}", s.put)
 	s.mux.HandleFunc("GET /api/datasources/uid/{uid}/health", s.health)
 	s.mux.HandleFunc("/api/datasources/uid/{uid}/resources/{path...}", s.resource)
+	s.mux.HandleFunc("GET /api/dashboards/uid/{uid}", s.dashboard)
 	s.mux.HandleFunc("GET /public/plugins/{id}/{file...}", s.pluginFile)
 	s.mux.HandleFunc("GET /public/fonts/{file}", s.font)
 	s.mux.HandleFunc("GET /public/img/{file...}", s.image)
@@ -504,6 +506,33 @@ func (s *Server) forget(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) pluginFile(w http.ResponseWriter, r *http.Request) {
 	serveUnder(w, r, filepath.Join(s.opts.DistDir, r.PathValue("id")), r.PathValue("file"))
+}
+
+// dashboard answers as Grafana does, {"dashboard": ..., "meta": ...}, from the JSON file of
+// DashboardsDir whose uid is asked for.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	uid := r.PathValue("uid")
+	files, _ := filepath.Glob(filepath.Join(s.opts.DashboardsDir, "*.json"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			apiError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		var d map[string]any
+		if err := json.Unmarshal(b, &d); err != nil {
+			apiError(w, http.StatusInternalServerError, fmt.Sprintf("%s: %v", filepath.Base(f), err))
+			return
+		}
+		if d["uid"] == uid {
+			writeJSON(w, http.StatusOK, map[string]any{
+				"dashboard": d,
+				"meta":      map[string]any{"slug": strings.TrimSuffix(filepath.Base(f), ".json"), "provisioned": true},
+			})
+			return
+		}
+	}
+	apiError(w, http.StatusNotFound, "Dashboard not found")
 }
 
 func (s *Server) font(w http.ResponseWriter, r *http.Request) {

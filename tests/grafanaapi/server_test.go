@@ -299,3 +299,30 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestDashboardsAreServedByUID(t *testing.T) {
+	dir := t.TempDir()
+	for name, uid := range map[string]string{"a.json": "first", "b.json": "second"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(`{"uid":"`+uid+`","title":"`+name+`"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := httptest.NewServer(grafanaapi.New(grafanaapi.Options{Plugin: shared.plugin, DashboardsDir: dir}))
+	t.Cleanup(ts.Close)
+	h := harness{url: ts.URL}
+
+	status, body := h.do(t, "GET", "/api/dashboards/uid/second", nil)
+	var got struct {
+		Dashboard struct{ UID, Title string }
+		Meta      struct{ Slug string }
+	}
+	if err := json.Unmarshal(body, &got); err != nil || status != http.StatusOK {
+		t.Fatalf("GET second: %d %s (%v)", status, body, err)
+	}
+	if got.Dashboard.UID != "second" || got.Dashboard.Title != "b.json" || got.Meta.Slug != "b" {
+		t.Errorf("GET second: want b.json's dashboard, got %+v", got)
+	}
+	if status, body := h.do(t, "GET", "/api/dashboards/uid/third", nil); status != http.StatusNotFound {
+		t.Errorf("an unknown uid: want 404 as Grafana answers, got %d %s", status, body)
+	}
+}

@@ -30,6 +30,26 @@ function systemjsFile(rel) {
   return fs.existsSync(nested) ? nested : path.join(nodeModules, 'systemjs', rel);
 }
 
+// @grafana/ui 11 and later ship ES modules as .mjs, from which esbuild gives a CommonJS
+// package's default import as its whole module.exports (Node's rule), where Grafana's webpack
+// gives exports.default. react-custom-scrollbars-2 (CommonJS, __esModule; @grafana/ui's
+// CustomScrollbar, inside Table) needs the latter: such an import gets a module that re-exports
+// it as a plain .js file would see it.
+const SCROLLBARS = 'react-custom-scrollbars-2';
+const cjsDefaultFromMjs = {
+  name: 'cjs-default-from-mjs',
+  setup(build) {
+    build.onResolve({ filter: /^react-custom-scrollbars-2$/ }, (args) =>
+      args.importer.endsWith('.mjs') ? { path: `${SCROLLBARS}:${args.resolveDir}`, namespace: 'cjs-default' } : undefined
+    );
+    build.onLoad({ filter: /.*/, namespace: 'cjs-default' }, (args) => ({
+      contents: `import * as m from '${SCROLLBARS}';\nexport default m.default;\nexport * from '${SCROLLBARS}';\n`,
+      resolveDir: args.path.slice(SCROLLBARS.length + 1),
+      loader: 'js',
+    }));
+  },
+};
+
 const out = path.resolve(process.env.MCP_HARNESS_PAGE ?? path.join(here, 'dist'));
 fs.rmSync(out, { recursive: true, force: true });
 const result = await esbuild.build({
@@ -45,6 +65,7 @@ const result = await esbuild.build({
   minify: true,
   sourcemap: false,
   metafile: true,
+  plugins: [cjsDefaultFromMjs],
   logLevel: 'warning',
   // runtime's nested systemjs declares "type": "script", which esbuild warns about.
   logOverride: { 'package.json': 'silent' },
@@ -61,7 +82,7 @@ const result = await esbuild.build({
     __GRAFANA_VERSION__: JSON.stringify(grafanaVersion),
     global: 'window',
   },
-  loader: { '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty' },
+  loader: { '.css': 'text', '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.png': 'empty' },
 });
 // The editors' data-testid values, for the tests (node cannot import TypeScript).
 await esbuild.build({

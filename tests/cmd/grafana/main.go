@@ -100,6 +100,8 @@ func run() error {
 		HarnessDir: *harness,
 		FontsDir:   *fonts,
 
+		DashboardsDir: filepath.Join(*repo, "provisioning", "dashboards"),
+
 		ContentSecurityPolicy: *csp,
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -13,20 +13,24 @@ import {
   DataSourcePluginMeta,
   DataSourceSettings,
   dateTime,
+  Field,
+  formattedValueToString,
   PanelPlugin,
   LoadingState,
   PanelData,
   ThemeContext,
 } from '@grafana/data';
 import { selectors } from '@grafana/e2e-selectors';
-import { setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
-import { Alert, Button, GlobalStyles, InlineField, Select } from '@grafana/ui';
+import { config, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { Alert, Button, GlobalStyles, InlineField, Select, useTheme2 } from '@grafana/ui';
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { from } from 'rxjs';
 
 import { HarnessBackendSrv } from './backendSrv';
+import { DashboardJson, DashboardPage, dashboardVariables } from './dashboard';
 import { HarnessDataSourceSrv } from './dataSourceSrv';
+import { applyFieldConfig } from './fields';
 import { importPlugin } from './loader';
 import { PanelPage } from './panel';
 import { HarnessTemplateSrv, HarnessVariable } from './templateSrv';
@@ -107,6 +111,35 @@ export async function start({ theme, params, datasources }: StartOptions) {
   dsSrv.setDatasources(datasources);
   setDataSourceSrv(dsSrv);
   handle.datasource = (uid) => dsSrv.get(uid);
+
+  if (view === 'dashboard') {
+    const dashboardUid = params.get('dashboard') ?? 'mcp-ecosystem-overview';
+    const res = await backendSrv.get<{ dashboard: DashboardJson }>(`/api/dashboards/uid/${dashboardUid}`);
+    const fromUrl = templateSrv.list();
+    templateSrv.setVariables([
+      ...dashboardVariables(res.dashboard, uid).filter((v) => !fromUrl.some((u) => u.name === v.name)),
+      ...fromUrl,
+    ]);
+    const width = Number(params.get('width') ?? 1400);
+    const from = params.get('from');
+    root.render(
+      <ThemeContext.Provider value={grafanaTheme}>
+        <GlobalStyles />
+        <div style={{ padding: grafanaTheme.spacing(2), width: width + 32 }}>
+          <DashboardPage
+            dashboard={res.dashboard}
+            dsSrv={dsSrv}
+            theme={grafanaTheme}
+            width={width}
+            range={from ? { from, to: params.get('to') ?? 'now' } : undefined}
+            grafanaVersion={config.buildInfo.version}
+          />
+        </div>
+      </ThemeContext.Provider>
+    );
+    document.body.setAttribute('data-harness-state', 'ready');
+    return;
+  }
 
   if (view === 'panel') {
     const panelId = params.get('panel') ?? 'mahavishnu-mcpecosystem-panel';
@@ -410,18 +443,25 @@ function VariableBar({ onChange }: { onChange: () => void }) {
   );
 }
 
-function cell(v: unknown, type: string): string {
+/** A cell as Grafana's table shows it: through its field's display processor (unit, decimals). */
+function cell(field: Field, row: number): string {
+  const v = field.values[row];
   if (v === null || v === undefined) {
     return '';
   }
-  if (type === 'time' && typeof v === 'number') {
-    return new Date(v).toISOString();
+  if (field.display) {
+    return formattedValueToString(field.display(v));
   }
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** The frames as the query inspector's data tab lists them. */
-function ResultTables({ state, frames }: { state?: LoadingState; frames: DataFrame[] }) {
+function ResultTables({ state, frames: raw }: { state?: LoadingState; frames: DataFrame[] }) {
+  const theme = useTheme2();
+  const frames = useMemo(
+    () => applyFieldConfig(raw, { defaults: {}, overrides: [] }, theme, (v: string) => templateSrv.replace(v)),
+    [raw, theme]
+  );
   return (
     <div
       data-testid="harness-result"
@@ -455,7 +495,7 @@ function ResultTables({ state, frames }: { state?: LoadingState; frames: DataFra
               <tr key={r}>
                 {f.fields.map((field) => (
                   <td key={field.name} style={{ padding: '2px 8px' }}>
-                    {cell(field.values[r], field.type)}
+                    {cell(field, r)}
                   </td>
                 ))}
               </tr>

@@ -4,21 +4,18 @@
 // URL: /harness/?view=panel&panel=<panel plugin id>&uid=<datasource uid>&width=..&height=..
 //      &queries=<JSON array of queries>&options=<JSON of options over the plugin's defaults>
 import {
-  CoreApp,
   DataQuery,
-  DataQueryRequest,
-  DataQueryResponse,
   DataSourceApi,
   dateTime,
   EventBusSrv,
-  LoadingState,
   PanelData,
   PanelPlugin,
   standardEditorsRegistry,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { lastValueFrom, from } from 'rxjs';
+
+import { runQueries } from './queries';
 
 // Grafana registers its option editors at start-up (from its own, AGPL, code); a panel's
 // option builder looks each up by id. The harness draws no options pane: ids suffice.
@@ -44,7 +41,6 @@ export interface PanelPageProps {
 
 export function PanelPage({ plugin, ds, queries, options, width, height, onRefresh }: PanelPageProps) {
   const [data, setData] = useState<PanelData>();
-  const eventBus = useMemo(() => new EventBusSrv(), []);
   const range = useMemo(() => {
     const to = dateTime();
     return {
@@ -55,36 +51,7 @@ export function PanelPage({ plugin, ds, queries, options, width, height, onRefre
   }, []);
 
   const run = useCallback(async (): Promise<PanelData> => {
-    const request: DataQueryRequest<DataQuery> = {
-      requestId: `harness-panel-${Date.now()}`,
-      app: CoreApp.Dashboard,
-      interval: '15s',
-      intervalMs: 15000,
-      maxDataPoints: width,
-      range,
-      rangeRaw: range.raw,
-      scopedVars: {},
-      targets: queries,
-      timezone: 'browser',
-      startTime: Date.now(),
-    };
-    let next: PanelData;
-    try {
-      const r: DataQueryResponse = await lastValueFrom(from(ds.query(request) as any) as any);
-      next = {
-        state: r.errors?.length ? LoadingState.Error : LoadingState.Done,
-        series: r.data ?? [],
-        errors: r.errors ?? (r.error ? [r.error] : undefined),
-        timeRange: range,
-      };
-    } catch (err: any) {
-      next = {
-        state: LoadingState.Error,
-        series: [],
-        errors: [{ message: err?.data?.message ?? err?.message ?? String(err) }],
-        timeRange: range,
-      };
-    }
+    const next = await runQueries(ds, queries, range, width);
     setData(next);
     return next;
   }, [ds, queries, range, width]);
@@ -94,31 +61,56 @@ export function PanelPage({ plugin, ds, queries, options, width, height, onRefre
     run();
   }, [run, onRefresh]);
 
-  registerOptionEditors();
-  const Panel = plugin.panel;
-  if (!Panel || !data) {
+  if (!plugin.panel || !data) {
     return <div data-testid="harness-loading">Running the panel’s queries…</div>;
   }
   return (
     <div data-testid="harness-panel" data-state={data.state} style={{ width, height }}>
-      <Panel
-        id={1}
-        data={data}
-        timeRange={data.timeRange}
-        timeZone="browser"
-        options={{ ...plugin.defaults, ...options }}
-        fieldConfig={{ defaults: {}, overrides: [] }}
-        transparent={false}
-        width={width}
-        height={height}
-        renderCounter={0}
-        title="MCP Ecosystem"
-        eventBus={eventBus}
-        onOptionsChange={() => {}}
-        onFieldConfigChange={() => {}}
-        replaceVariables={(v: string, scoped?: any, format?: any) => getTemplateSrv().replace(v, scoped, format)}
-        onChangeTimeRange={() => {}}
-      />
+      <PluginPanel plugin={plugin} data={data} options={options} width={width} height={height} title="MCP Ecosystem" />
     </div>
+  );
+}
+
+/** A panel plugin's component with the PanelProps Grafana gives it. */
+export function PluginPanel({
+  plugin,
+  data,
+  options,
+  width,
+  height,
+  title,
+}: {
+  plugin: PanelPlugin<any, any>;
+  data: PanelData;
+  options: Record<string, unknown>;
+  width: number;
+  height: number;
+  title: string;
+}) {
+  const eventBus = useMemo(() => new EventBusSrv(), []);
+  registerOptionEditors();
+  const Panel = plugin.panel;
+  if (!Panel) {
+    return null;
+  }
+  return (
+    <Panel
+      id={1}
+      data={data}
+      timeRange={data.timeRange}
+      timeZone="browser"
+      options={{ ...plugin.defaults, ...options }}
+      fieldConfig={{ defaults: {}, overrides: [] }}
+      transparent={false}
+      width={width}
+      height={height}
+      renderCounter={0}
+      title={title}
+      eventBus={eventBus}
+      onOptionsChange={() => {}}
+      onFieldConfigChange={() => {}}
+      replaceVariables={(v: string, scoped?: any, format?: any) => getTemplateSrv().replace(v, scoped, format)}
+      onChangeTimeRange={() => {}}
+    />
   );
 }
