@@ -64,9 +64,12 @@ def main():
     base = ready["url"]
     print(
         f"""
-The MCP ecosystem demo is running.
+The MCP ecosystem demo is running (dark theme: add &theme=dark to a harness page).
+  Dashboard:     {base}/harness/?view=dashboard&dashboard=mcp-ecosystem-overview&from=now-15m
+                 ("MCP Ecosystem" as the browser harness draws it with @grafana/ui, not Grafana)
+  Overview:      {base}/harness/?view=panel&uid=mcp&width=1000&height=460
   Query editor:  {base}/harness/?view=query&uid=mcp
-  Config page:   {base}/harness/?view=config&uid=mcp     (dark theme: add &theme=dark)
+  Config page:   {base}/harness/?view=config&uid=mcp
   Prometheus:    {ready['prometheus']}   (point a Grafana datasource of this plugin here)
   Scenario:      curl -X PUT http://{ready['simulatorControl']}/scenario/tool-failures"""
     )
