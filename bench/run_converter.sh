@@ -10,6 +10,8 @@
 #
 #   bench/run_converter.sh [SIZES] [REPS]     e.g. bench/run_converter.sh 100,1000,10000 5
 #   ROUNDS=3 (default)   PAYLOADS=target/bench-payloads (generated when missing)
+#   PARSE_ONLY=1         both stop after parsing (no frames, no Arrow): the parsers alone,
+#                        no peak RSS or comparison
 #
 # Prints one JSON line per process and a Markdown table of the ratios.
 set -euo pipefail
@@ -44,9 +46,10 @@ results=$tmp/results.jsonl
 for n in "${ns[@]}"; do
   f=$payloads/payload_${n}x1000.json
   for ((r = 1; r <= rounds; r++)); do
-    taskset -c 0 "$rust" "$f" --reps "$reps" | sed 's/^{/{"kind":"speed",/' | tee -a "$results"
-    taskset -c 0 "$peer" convert "$f" -reps "$reps" | sed 's/^{/{"kind":"speed",/' | tee -a "$results"
+    taskset -c 0 "$rust" "$f" --reps "$reps" ${PARSE_ONLY:+--parse-only} | sed 's/^{/{"kind":"speed",/' | tee -a "$results"
+    taskset -c 0 "$peer" convert "$f" -reps "$reps" ${PARSE_ONLY:+-parse-only} | sed 's/^{/{"kind":"speed",/' | tee -a "$results"
   done
+  [[ -n ${PARSE_ONLY:-} ]] && continue
   taskset -c 0 "$rust" "$f" --reps 1 --out "$tmp/rust.frames" | sed 's/^{/{"kind":"rss",/' | tee -a "$results"
   taskset -c 0 "$peer" convert "$f" -reps 1 -out "$tmp/go.frames" | sed 's/^{/{"kind":"rss",/' | tee -a "$results"
   "$peer" compare "$tmp/rust.frames" "$tmp/go.frames"
@@ -66,8 +69,12 @@ for n in sorted({r["series"] for r in rows}):
     med = lambda impl, key: statistics.median(r[key] for r in pick("speed", impl, n))
     ow, gw = med("rust", "mb_per_s"), med("go-peer", "mb_per_s")
     oc, gc = med("rust", "mb_per_cpu_s"), med("go-peer", "mb_per_cpu_s")
+    mb = pick("speed", "rust", n)[0]["bytes"] / 1e6
+    speed = f"| {n} x 1000 | {mb:.1f} | {ow:.0f} | {gw:.0f} | {ow/gw:.2f}x | {oc:.0f} | {gc:.0f} | {oc/gc:.2f}x |"
+    if not pick("rss", "rust", n):
+        print(speed + " - | - | - |")
+        continue
     ro = pick("rss", "rust", n)[0]["peak_rss_kb"] / 1024
     rg = pick("rss", "go-peer", n)[0]["peak_rss_kb"] / 1024
-    mb = pick("rss", "rust", n)[0]["bytes"] / 1e6
-    print(f"| {n} x 1000 | {mb:.1f} | {ow:.0f} | {gw:.0f} | {ow/gw:.2f}x | {oc:.0f} | {gc:.0f} | {oc/gc:.2f}x | {ro:.1f} | {rg:.1f} | {ro/rg:.2f} |")
+    print(speed + f" {ro:.1f} | {rg:.1f} | {ro/rg:.2f} |")
 PY

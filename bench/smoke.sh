@@ -26,7 +26,8 @@ cargo test -q -p mcp-render --bench render
 
 echo "smoke: Go peer converter and the comparison of both outputs"
 (cd bench/peer && go run . convert "$payload" -out "$tmp/go.frames" -chunk 1000 &&
-  go run . compare "$tmp/rust.frames" "$tmp/go.frames")
+  go run . compare "$tmp/rust.frames" "$tmp/go.frames" &&
+  go run . convert "$payload" -parse-only -chunk 1000)
 
 echo "smoke: end to end and footprint through the Go host"
 (cd bench/peer && go test -count=1 ./e2e -v)

@@ -3,7 +3,7 @@
 // decoded with json-iterator into grafana-plugin-sdk-go frames), and a comparison of its
 // frames with ours.
 //
-//	peer convert FILE [-reps N] [-out FRAMES] [-chunk BYTES]
+//	peer convert FILE [-reps N] [-out FRAMES] [-chunk BYTES] [-parse-only]
 //	    Streams FILE through promframes.Read (as the HTTP body would arrive), then
 //	    Frames.MarshalArrow. Prints one JSON line with the same keys as the Rust harness
 //	    (crates/plugin/benches/convert.rs).
@@ -60,13 +60,24 @@ type result struct {
 	frames [][]byte
 }
 
-func convertOnce(path string, chunk int) (*result, error) {
+func convertOnce(path string, chunk int, parseOnly bool) (*result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	counted := &countingReader{r: f}
+	if parseOnly {
+		matrix, err := promframes.Decode(counted, chunk)
+		if err != nil {
+			return nil, err
+		}
+		points := 0
+		for _, s := range matrix {
+			points += len(s.Values)
+		}
+		return &result{bytes: counted.n, series: len(matrix), points: points}, nil
+	}
 	frs, err := promframes.Read(counted, chunk)
 	if err != nil {
 		return nil, err
@@ -98,6 +109,7 @@ func convertCmd(args []string) error {
 	reps := fs.Int("reps", 1, "runs; the median is reported")
 	out := fs.String("out", "", "write the frames (u64 LE length + Arrow IPC) here")
 	chunk := fs.Int("chunk", 64*1024, "read size in bytes")
+	parseOnly := fs.Bool("parse-only", false, "stop after decoding the series (no frames, no Arrow)")
 	if len(args) < 1 {
 		return errors.New("convert needs a FILE")
 	}
@@ -111,7 +123,7 @@ func convertCmd(args []string) error {
 		last = nil // the previous run's frames are garbage before the next starts
 		start := time.Now()
 		cpuStart := cpuSeconds()
-		r, err := convertOnce(file, *chunk)
+		r, err := convertOnce(file, *chunk, *parseOnly)
 		if err != nil {
 			return err
 		}
