@@ -1,11 +1,24 @@
-//! The browser backend: Canvas 2D calls straight from Rust through web-sys. Styles are
-//! set only when they change, and colours are written into a reused string, so a steady
-//! redraw allocates nothing on the Rust side. A path's points are gathered into a reused
-//! buffer and traced by one call into JavaScript: a call per point across the wasm
-//! boundary (each number boxed on the way) cost more than the drawing itself.
+//! The browser backend: Canvas 2D calls straight from Rust through web-sys. A steady
+//! redraw allocates nothing, on either side of the boundary:
+//!
+//! - styles are set only when they change, each colour and font as a JavaScript string
+//!   made once and kept;
+//! - every text drawn is kept as a JavaScript string with its width per font, so a redraw
+//!   of the same texts passes no string across and measures nothing (text fitting asks for
+//!   widths many times a redraw; `measureText` and the strings it took were half the cost
+//!   of drawing the tiles);
+//! - a path's points are gathered in a reused buffer and traced by one call into
+//!   JavaScript, which reads them straight from the module's memory: a call per point
+//!   (each number boxed on the way) cost more than the drawing itself, and a typed-array
+//!   view per path was garbage every redraw.
+//!
+//! The caches are bounded: past [`MAX_CACHED`] entries they start again.
+
+use std::collections::HashMap;
 
 use wasm_bindgen::prelude::*;
-use web_sys::CanvasRenderingContext2d;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::draw::{Align, Font, Surface, Weight};
 use crate::layout::Rect;
@@ -14,10 +27,19 @@ use crate::theme::Colour;
 /// Grafana's font stack.
 pub const FONT_FAMILY: &str = "Inter, Helvetica, Arial, sans-serif";
 
+/// The most texts (and colours) kept as JavaScript strings.
+const MAX_CACHED: usize = 8192;
+
 #[wasm_bindgen(inline_js = "
-export function tracePath(ctx, p) {
+let points = new Float32Array(0);
+export function tracePath(ctx, memory, ptr, len) {
+  if (points.buffer !== memory.buffer) {
+    points = new Float32Array(memory.buffer);
+  }
+  const p = points;
+  const end = (ptr >>> 2) + len;
   ctx.beginPath();
-  for (let i = 0; i < p.length; i += 4) {
+  for (let i = ptr >>> 2; i < end; i += 4) {
     const x = p[i + 1];
     const y = p[i + 2];
     if (p[i] === 0) {
@@ -29,24 +51,70 @@ export function tracePath(ctx, p) {
       ctx.arc(x, y, p[i + 3], 0, 2 * Math.PI);
     }
   }
+}
+export function newCanvas(canvas) {
+  return canvas.ownerDocument.createElement('canvas');
+}
+export function copyCanvas(ctx, from, clear) {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  if (clear) {
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  }
+  ctx.drawImage(from, 0, 0);
 }")]
 extern "C" {
-    /// Begins a path on `ctx` and adds `path`'s segments: per point `[kind, x, y, r]`,
-    /// kind 0 a move, 1 a line, 2 a circle of radius `r`.
+    /// Begins a path on `ctx` and adds the segments of the `len` `f32`s at byte `ptr` of
+    /// `memory`: per point `[kind, x, y, r]`, kind 0 a move, 1 a line, 2 a circle of
+    /// radius `r`.
     #[wasm_bindgen(js_name = tracePath)]
-    fn trace_path(ctx: &CanvasRenderingContext2d, path: &[f32]);
+    fn trace_path(ctx: &CanvasRenderingContext2d, memory: &JsValue, ptr: u32, len: u32);
+
+    /// A new canvas in `canvas`'s document, not in the page.
+    #[wasm_bindgen(js_name = newCanvas)]
+    pub fn new_canvas(canvas: &HtmlCanvasElement) -> HtmlCanvasElement;
+
+    /// Copies `from` onto `ctx`'s canvas pixel for pixel, cleared first if `clear`.
+    #[wasm_bindgen(js_name = copyCanvas)]
+    fn copy_canvas(ctx: &CanvasRenderingContext2d, from: &HtmlCanvasElement, clear: bool);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `CanvasRenderingContext2D` with the calls that take kept JavaScript strings.
+    #[wasm_bindgen(js_name = CanvasRenderingContext2D)]
+    type Context;
+    #[wasm_bindgen(method, js_name = fillText)]
+    fn fill_text_js(this: &Context, text: &JsValue, x: f64, y: f64);
+    #[wasm_bindgen(method, setter = fillStyle)]
+    fn set_fill_style_js(this: &Context, style: &JsValue);
+    #[wasm_bindgen(method, setter = strokeStyle)]
+    fn set_stroke_style_js(this: &Context, style: &JsValue);
+    #[wasm_bindgen(method, setter = font)]
+    fn set_font_js(this: &Context, font: &JsValue);
+    #[wasm_bindgen(method, setter = textAlign)]
+    fn set_text_align_js(this: &Context, align: &JsValue);
 }
 
 const MOVE: f32 = 0.0;
 const LINE: f32 = 1.0;
 const CIRCLE: f32 = 2.0;
 
+/// A text as a JavaScript string, with its width in each font it was measured in.
+struct Text {
+    js: JsValue,
+    widths: Vec<(Font, f32)>,
+}
+
 /// A canvas's 2D context with the styles last set on it.
 pub struct Canvas {
     ctx: CanvasRenderingContext2d,
+    memory: JsValue,
     path: Vec<f32>,
-    css: String,
     family: String,
+    texts: HashMap<String, Text>,
+    colours: HashMap<Colour, JsValue>,
+    fonts: Vec<(Font, JsValue)>,
+    aligns: [JsValue; 3],
     fill: Option<Colour>,
     stroke: Option<Colour>,
     line_width: f32,
@@ -59,9 +127,13 @@ impl Canvas {
     pub fn new(ctx: CanvasRenderingContext2d) -> Canvas {
         Canvas {
             ctx,
+            memory: wasm_bindgen::memory(),
             path: Vec::with_capacity(4096),
-            css: String::with_capacity(64),
             family: FONT_FAMILY.to_string(),
+            texts: HashMap::new(),
+            colours: HashMap::new(),
+            fonts: Vec::new(),
+            aligns: ["left", "center", "right"].map(JsValue::from_str),
             fill: None,
             stroke: None,
             line_width: -1.0,
@@ -72,9 +144,13 @@ impl Canvas {
 
     /// Sets the font family (Grafana's `theme.typography.fontFamily`).
     pub fn set_family(&mut self, family: &str) {
-        self.family.clear();
-        self.family.push_str(family);
-        self.font = None;
+        if self.family != family {
+            self.family.clear();
+            self.family.push_str(family);
+            self.fonts.clear();
+            self.texts.clear();
+            self.font = None;
+        }
     }
 
     /// Starts a redraw at `dpr` device pixels per CSS pixel; the canvas may have been
@@ -90,18 +166,40 @@ impl Canvas {
         self.align = None;
     }
 
+    /// Copies `from` (a canvas of the same size in device pixels) over this one; clears
+    /// first unless `opaque`.
+    pub fn copy(&mut self, from: &HtmlCanvasElement, opaque: bool) {
+        copy_canvas(&self.ctx, from, !opaque);
+    }
+
+    /// Keeps `c` as a CSS string if it is not yet.
+    fn keep_colour(&mut self, c: Colour) {
+        if !self.colours.contains_key(&c) {
+            if self.colours.len() >= MAX_CACHED {
+                self.colours.clear();
+            }
+            let mut css = String::with_capacity(32);
+            c.write_css(&mut css);
+            self.colours.insert(c, JsValue::from_str(&css));
+        }
+    }
+
     fn set_fill(&mut self, c: Colour) {
         if self.fill != Some(c) {
-            c.write_css(&mut self.css);
-            self.ctx.set_fill_style_str(&self.css);
+            self.keep_colour(c);
+            if let Some(css) = self.colours.get(&c) {
+                self.js().set_fill_style_js(css);
+            }
             self.fill = Some(c);
         }
     }
 
     fn set_stroke(&mut self, c: Colour, width: f32) {
         if self.stroke != Some(c) {
-            c.write_css(&mut self.css);
-            self.ctx.set_stroke_style_str(&self.css);
+            self.keep_colour(c);
+            if let Some(css) = self.colours.get(&c) {
+                self.js().set_stroke_style_js(css);
+            }
             self.stroke = Some(c);
         }
         if self.line_width != width {
@@ -112,24 +210,52 @@ impl Canvas {
 
     fn set_font(&mut self, font: Font, align: Align) {
         if self.font != Some(font) {
-            use std::fmt::Write;
-            self.css.clear();
-            let weight = match font.weight {
-                Weight::Regular => 400,
-                Weight::Bold => 600,
-            };
-            let _ = write!(self.css, "{weight} {}px {}", font.size, self.family);
-            self.ctx.set_font(&self.css);
+            if !self.fonts.iter().any(|(f, _)| *f == font) {
+                let weight = match font.weight {
+                    Weight::Regular => 400,
+                    Weight::Bold => 600,
+                };
+                let css = format!("{weight} {}px {}", font.size, self.family);
+                self.fonts.push((font, JsValue::from_str(&css)));
+            }
+            if let Some((_, css)) = self.fonts.iter().find(|(f, _)| *f == font) {
+                self.js().set_font_js(css);
+            }
             self.font = Some(font);
         }
         if self.align != Some(align) {
-            self.ctx.set_text_align(match align {
-                Align::Left => "left",
-                Align::Center => "center",
-                Align::Right => "right",
-            });
+            self.js().set_text_align_js(&self.aligns[align as usize]);
             self.align = Some(align);
         }
+    }
+
+    /// Keeps `text` as a JavaScript string if it is not yet.
+    fn keep(&mut self, text: &str) {
+        if !self.texts.contains_key(text) {
+            if self.texts.len() >= MAX_CACHED {
+                self.texts.clear();
+            }
+            self.texts.insert(
+                text.to_string(),
+                Text {
+                    js: JsValue::from_str(text),
+                    widths: Vec::new(),
+                },
+            );
+        }
+    }
+
+    fn js(&self) -> &Context {
+        self.ctx.unchecked_ref()
+    }
+
+    fn trace(&self) {
+        trace_path(
+            &self.ctx,
+            &self.memory,
+            self.path.as_ptr() as u32,
+            self.path.len() as u32,
+        );
     }
 }
 
@@ -169,28 +295,44 @@ impl Surface for Canvas {
 
     fn stroke(&mut self, colour: Colour, width: f32) {
         self.set_stroke(colour, width);
-        trace_path(&self.ctx, &self.path);
+        self.trace();
         self.ctx.stroke();
     }
 
     fn fill(&mut self, colour: Colour) {
         self.set_fill(colour);
-        trace_path(&self.ctx, &self.path);
+        self.trace();
         self.ctx.fill();
     }
 
     fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align) {
         self.set_font(font, align);
         self.set_fill(colour);
-        let _ = self.ctx.fill_text(text, x.into(), y.into());
+        self.keep(text);
+        if let Some(t) = self.texts.get(text) {
+            self.js().fill_text_js(&t.js, x.into(), y.into());
+        }
     }
 
     fn text_width(&mut self, text: &str, font: Font) -> f32 {
+        self.keep(text);
+        if let Some(&(_, w)) = self
+            .texts
+            .get(text)
+            .and_then(|t| t.widths.iter().find(|(f, _)| *f == font))
+        {
+            return w;
+        }
         let align = self.align.unwrap_or(Align::Left);
         self.set_font(font, align);
-        self.ctx
+        let w = self
+            .ctx
             .measure_text(text)
             .map(|m| m.width() as f32)
-            .unwrap_or(0.0)
+            .unwrap_or(0.0);
+        if let Some(t) = self.texts.get_mut(text) {
+            t.widths.push((font, w));
+        }
+        w
     }
 }

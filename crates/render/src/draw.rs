@@ -103,8 +103,22 @@ pub struct Scratch {
     columns: Vec<Column>,
 }
 
-/// Paints everything.
+/// Paints everything: [`draw_content`], then [`draw_highlights`].
 pub fn draw(
+    s: &mut impl Surface,
+    layout: &Layout,
+    summary: &Summary,
+    theme: &Theme,
+    view: &View,
+    scratch: &mut Scratch,
+) {
+    draw_content(s, layout, summary, theme, view, scratch);
+    draw_highlights(s, layout, summary, theme, view);
+}
+
+/// Paints everything but the hover and focus highlights: what stays the same while the
+/// pointer moves, so a backend may keep it and only paint the highlights again.
+pub fn draw_content(
     s: &mut impl Surface,
     layout: &Layout,
     summary: &Summary,
@@ -124,6 +138,16 @@ pub fn draw(
     tools(s, layout, summary, theme, scratch);
     pools(s, layout, summary, theme, scratch);
     strip(s, layout, summary, theme, view, scratch);
+}
+
+/// Paints the outlines of what the pointer is on and what has the keyboard focus.
+pub fn draw_highlights(
+    s: &mut impl Surface,
+    layout: &Layout,
+    summary: &Summary,
+    theme: &Theme,
+    view: &View,
+) {
     for (target, width) in [(view.hover, 1.0), (view.focus, 2.0)] {
         outline(s, layout, summary, target, theme.focus, width);
     }

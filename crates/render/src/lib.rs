@@ -58,7 +58,9 @@ mod wasm;
 #[cfg(not(target_arch = "wasm32"))]
 pub use bitmap::Bitmap;
 pub use describe::describe;
-pub use draw::{draw, draw_message, Align, Font, Scratch, Surface, View, Weight};
+pub use draw::{
+    draw, draw_content, draw_highlights, draw_message, Align, Font, Scratch, Surface, View, Weight,
+};
 pub use hit::{hit, info, next_focus, Info, Target};
 pub use input::{Field, Frame, Frames, InputError, Texts, Values};
 pub use layout::{Detail, Layout, Rect, Scale};

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use mcp_model::{Band, Status};
 
 /// An sRGB colour with alpha.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Colour {
     /// Red.
     pub r: u8,

@@ -1,13 +1,18 @@
 //! The JavaScript API (wasm-bindgen): a `Renderer` bound to a canvas. The panel shell
 //! hands over each frame's fields as typed arrays, then calls `draw`, `resize`, `hover`,
 //! `hit` and `focusNext`; tooltips and links come back as `HitInfo`.
+//!
+//! Everything but the hover and focus outlines is painted on a second canvas, not in the
+//! page, and only when the frames, the size, the theme or the font changed: a redraw for a
+//! pointer that moved copies that canvas and outlines what the pointer is on, instead of
+//! rasterising 150 lines and 10,000 exemplars again.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::canvas::Canvas;
-use crate::draw::{draw, draw_message, Scratch, View};
+use crate::canvas::{new_canvas, Canvas};
+use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View};
 use crate::hit::{self, Info, Target};
 use crate::input::{Frames, Texts, Values};
 use crate::layout::Layout;
@@ -62,6 +67,11 @@ impl HitInfo {
 pub struct Renderer {
     canvas: HtmlCanvasElement,
     surface: Canvas,
+    /// The content without the outlines, as of the last change.
+    layer: HtmlCanvasElement,
+    layer_surface: Canvas,
+    /// The layer no longer shows the frames, the size or the theme.
+    stale: bool,
     theme: Theme,
     frames: Frames,
     summary: Result<Summary, Problem>,
@@ -86,10 +96,20 @@ impl Renderer {
             .map_err(|_| {
                 JsError::new("the canvas's 2d context is not a CanvasRenderingContext2d")
             })?;
+        let layer = new_canvas(&canvas);
+        let layer_ctx = layer
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            .ok_or_else(|| JsError::new("a canvas outside the page has no 2d context"))?;
         let (w, h) = (canvas.client_width() as f32, canvas.client_height() as f32);
         Ok(Renderer {
             canvas,
             surface: Canvas::new(ctx),
+            layer,
+            layer_surface: Canvas::new(layer_ctx),
+            stale: true,
             theme: Theme::of(if dark { Mode::Dark } else { Mode::Light }),
             frames: Frames::new(),
             summary: Err(Problem::NoData),
@@ -109,12 +129,14 @@ impl Renderer {
     #[wasm_bindgen(js_name = setMode)]
     pub fn set_mode(&mut self, dark: bool) {
         self.theme = Theme::of(if dark { Mode::Dark } else { Mode::Light });
+        self.stale = true;
     }
 
     /// Sets one theme colour from CSS text: `background`, `surface`, `text`, `textWeak`,
     /// `border`, `focus`, `ok`, `warn`, `critical`, `noData`, `exemplar`.
     #[wasm_bindgen(js_name = setColour)]
     pub fn set_colour(&mut self, name: &str, css: &str) -> Result<(), JsError> {
+        self.stale = true;
         self.theme
             .set(name, css)
             .map_err(|e| JsError::new(&e.to_string()))
@@ -124,6 +146,8 @@ impl Renderer {
     #[wasm_bindgen(js_name = setFontFamily)]
     pub fn set_font_family(&mut self, family: &str) {
         self.surface.set_family(family);
+        self.layer_surface.set_family(family);
+        self.stale = true;
     }
 
     /// Sets the service drill-down link; `${service}` stands for the service's name.
@@ -186,6 +210,7 @@ impl Renderer {
         self.frames = Frames::new();
         self.view.hover = Target::None;
         self.view.focus = Target::None;
+        self.stale = true;
         self.relayout();
         self.summary.as_ref().err().map(Problem::to_string)
     }
@@ -194,6 +219,7 @@ impl Renderer {
     #[wasm_bindgen(js_name = setError)]
     pub fn set_error(&mut self, message: &str) {
         self.summary = Err(Problem::Datasource(message.to_string()));
+        self.stale = true;
     }
 
     /// Sizes the canvas to `width` x `height` CSS pixels at `dpr`.
@@ -205,28 +231,47 @@ impl Renderer {
         self.canvas.set_width((width * dpr).round().max(1.0) as u32);
         self.canvas
             .set_height((height * dpr).round().max(1.0) as u32);
+        self.layer.set_width(self.canvas.width());
+        self.layer.set_height(self.canvas.height());
+        self.stale = true;
         self.relayout();
     }
 
-    /// Redraws everything.
+    /// Redraws: the content when it changed since the last draw, then the outlines.
     pub fn draw(&mut self) {
-        self.surface.begin(f64::from(self.view.dpr));
-        match &self.summary {
-            Ok(summary) => draw(
+        let dpr = f64::from(self.view.dpr);
+        if self.stale {
+            self.layer_surface.begin(dpr);
+            match &self.summary {
+                Ok(summary) => draw_content(
+                    &mut self.layer_surface,
+                    &self.layout,
+                    summary,
+                    &self.theme,
+                    &self.view,
+                    &mut self.scratch,
+                ),
+                Err(problem) => draw_message(
+                    &mut self.layer_surface,
+                    self.width,
+                    self.height,
+                    &self.theme,
+                    &problem.to_string(),
+                ),
+            }
+            self.stale = false;
+        }
+        self.surface
+            .copy(&self.layer, self.theme.background.a == u8::MAX);
+        self.surface.begin(dpr);
+        if let Ok(summary) = &self.summary {
+            draw_highlights(
                 &mut self.surface,
                 &self.layout,
                 summary,
                 &self.theme,
                 &self.view,
-                &mut self.scratch,
-            ),
-            Err(problem) => draw_message(
-                &mut self.surface,
-                self.width,
-                self.height,
-                &self.theme,
-                &problem.to_string(),
-            ),
+            );
         }
     }
 

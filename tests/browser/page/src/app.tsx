@@ -143,6 +143,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
 
   if (view === 'panel') {
     const panelId = params.get('panel') ?? 'mahavishnu-mcpecosystem-panel';
+    timings.panelImportStart = performance.now();
     const panelExports = await importPlugin(panelId);
     const panel: PanelPlugin<any, any> = panelExports.plugin;
     if (!panel || !panel.panel) {
