@@ -13,6 +13,8 @@ const PANEL = {
   canvas: '[data-testid="mcp-ecosystem-canvas"]',
   description: '[data-testid="mcp-ecosystem-description"]',
   tooltip: '[data-testid="mcp-ecosystem-tooltip"]',
+  panel: '[data-testid="mcp-ecosystem-panel"]',
+  legend: '[data-testid="mcp-ecosystem-legend"]',
 };
 
 /** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
@@ -212,6 +214,27 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const page = await openPanel(h, { width: 360, height: 520 });
     const { tip } = await findTile(page, 'akosha');
     assert.match(tip, /critical/);
+    // The thresholds legend wraps: every status band whole inside the panel, under the canvas.
+    const box = (e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    };
+    const panel = await page.$eval(PANEL.panel, box);
+    const canvas = await page.$eval(PANEL.canvas, box);
+    const bands = await page.$$eval(`${PANEL.legend} span span`, (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      })
+    );
+    assert.ok(bands.length >= 6, `the legend shows its bands: ${JSON.stringify(bands)}`);
+    assert.ok(new Set(bands.map((b) => b.top)).size > 1, 'a 360 px legend takes more than one line');
+    for (const b of bands) {
+      assert.ok(
+        b.left >= panel.left && b.right <= panel.right + 0.5 && b.top >= canvas.bottom - 0.5 && b.bottom <= panel.bottom + 0.5,
+        `legend band "${b.text}" at ${JSON.stringify(b)} lies inside the panel ${JSON.stringify(panel)}, under the canvas`
+      );
+    }
     await h.screenshot(page, 'panel-narrow');
     assert.deepEqual(page.errors, []);
   });

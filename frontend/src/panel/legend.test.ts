@@ -52,8 +52,8 @@ describe('thresholds legend', () => {
       ],
     });
     expect(thresholdLegend([summary])).toEqual([
-      'p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms',
-      'tool success %: critical below 90%, warn from 90%, ok from 95%',
+      { field: 'p95 latency', bands: ['ok below 250 ms', 'warn from 250 ms', 'critical from 750 ms'] },
+      { field: 'tool success %', bands: ['critical below 90%', 'warn from 90%', 'ok from 95%'] },
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('thresholds legend', () => {
         },
       ],
     });
-    expect(thresholdLegend([summary])).toEqual(['CPU %: ok below 70, purple from 70']);
+    expect(thresholdLegend([summary])).toEqual([{ field: 'CPU %', bands: ['ok below 70', 'purple from 70'] }]);
   });
 
   it('is empty without a summary or thresholds', () => {

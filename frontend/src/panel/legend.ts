@@ -20,11 +20,17 @@ function statusByColour(summary: DataFrame): Map<string, string> {
   return out;
 }
 
+/** One field's status bands, for instance p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms. */
+export interface LegendEntry {
+  field: string;
+  bands: string[];
+}
+
 /**
- * "p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms", from the summary's
- * field config: the statuses by name, every band value through the field's one formatter.
+ * The status bands of every field with thresholds, from the summary's field config: the statuses
+ * by name, every band value through the field's one formatter.
  */
-export function thresholdLegend(series: DataFrame[]): string[] {
+export function thresholdLegend(series: DataFrame[]): LegendEntry[] {
   const summary = series.find((f) => f.name === FRAMES.summary);
   if (!summary) {
     return [];
@@ -44,6 +50,6 @@ export function thresholdLegend(series: DataFrame[]): string[] {
       `${name(steps[0])} below ${value(steps[1].value)}`,
       ...steps.slice(1).map((s) => `${name(s)} from ${value(s.value)}`),
     ];
-    return [`${field.name}: ${bands.join(', ')}`];
+    return [{ field: field.name, bands }];
   });
 }

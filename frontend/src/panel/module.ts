@@ -2,6 +2,9 @@ import { PanelPlugin, SelectableValue } from '@grafana/data';
 
 import { OverviewPanel } from './components/OverviewPanel';
 import { DEFAULT_OPTIONS, PanelOptions, Section, SECTIONS } from './types';
+import { preloadRenderer } from './wasm';
+
+preloadRenderer();
 
 export const plugin = new PanelPlugin<PanelOptions>(OverviewPanel).setPanelOptions((builder) =>
   builder

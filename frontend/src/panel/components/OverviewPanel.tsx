@@ -5,15 +5,15 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { handOver, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { PanelOptions } from '../types';
-import { HitInfo, loadRenderer, Renderer } from '../wasm';
+import { HitInfo, loadedRenderer, loadRenderer, Renderer } from '../wasm';
 
-const LEGEND_HEIGHT = 22;
+const LEGEND_LINE_HEIGHT = 18;
 
 interface Tip {
   x: number;
@@ -87,18 +87,31 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
   const [announce, setAnnounce] = useState('');
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
-  const canvasHeight = Math.max(0, height - (legend.length > 0 ? LEGEND_HEIGHT : 0));
+  // The legend wraps to as many lines as the panel's width needs; the canvas takes the rest.
+  const legendBox = useRef<HTMLDivElement>(null);
+  const [legendHeight, setLegendHeight] = useState(0);
+  useLayoutEffect(() => {
+    setLegendHeight(legendBox.current?.offsetHeight ?? 0);
+  }, [legend, width]);
+  const canvasHeight = Math.max(0, height - legendHeight);
 
-  useEffect(() => {
+  // Layout effects, so that with the renderer already loaded the first draw is in the first frame.
+  useLayoutEffect(() => {
     let live = true;
-    loadRenderer()
-      .then((R) => {
-        if (live && canvas.current) {
-          renderer.current = new R(canvas.current, theme.isDark);
-          setReady(true);
-        }
-      })
-      .catch((e: Error) => live && setFailure(e.message));
+    const start = (R: typeof Renderer) => {
+      if (live && canvas.current) {
+        renderer.current = new R(canvas.current, theme.isDark);
+        setReady(true);
+      }
+    };
+    const loaded = loadedRenderer();
+    if (loaded) {
+      start(loaded);
+    } else {
+      loadRenderer()
+        .then(start)
+        .catch((e: Error) => live && setFailure(e.message));
+    }
     return () => {
       live = false;
       renderer.current?.free();
@@ -108,7 +121,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const r = renderer.current;
     if (!ready || !r) {
       return;
@@ -246,8 +259,20 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
         {announce}
       </div>
       {legend.length > 0 && (
-        <div className={styles.legend} data-testid={selectors.legend}>
-          {legend.join(' · ')}
+        <div ref={legendBox} className={styles.legend} data-testid={selectors.legend}>
+          {legend.map(({ field, bands }) => (
+            <span key={field} className={styles.legendEntry}>
+              {bands.map((band, i) => (
+                <React.Fragment key={band}>
+                  <span className={styles.legendBand}>
+                    {i === 0 ? `${field}: ` : ''}
+                    {band}
+                    {i < bands.length - 1 ? ',' : ''}
+                  </span>{' '}
+                </React.Fragment>
+              ))}
+            </span>
+          ))}
         </div>
       )}
       {tip && (
@@ -281,14 +306,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'nowrap',
   }),
   legend: css({
-    height: LEGEND_HEIGHT,
-    lineHeight: `${LEGEND_HEIGHT}px`,
+    padding: '2px 0',
+    lineHeight: `${LEGEND_LINE_HEIGHT}px`,
     fontSize: theme.typography.bodySmall.fontSize,
     color: theme.colors.text.secondary,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
   }),
+  // Lines break between bands, never inside one, so every band stays whole.
+  legendEntry: css({ marginRight: theme.spacing(2) }),
+  legendBand: css({ whiteSpace: 'nowrap' }),
   tooltip: css({ maxWidth: 360, whiteSpace: 'normal' }),
   message: css({ padding: theme.spacing(1) }),
 });
