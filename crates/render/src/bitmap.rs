@@ -29,6 +29,7 @@ pub struct Bitmap {
     segments: Vec<(i32, i32)>,
     starts: Vec<usize>,
     circles: Vec<(f32, f32, f32)>,
+    squares: Vec<Rect>,
 }
 
 impl Bitmap {
@@ -47,6 +48,7 @@ impl Bitmap {
             segments: Vec::new(),
             starts: Vec::new(),
             circles: Vec::new(),
+            squares: Vec::new(),
         }
     }
 
@@ -175,6 +177,7 @@ impl Surface for Bitmap {
         self.segments.clear();
         self.starts.clear();
         self.circles.clear();
+        self.squares.clear();
     }
 
     fn move_to(&mut self, x: f32, y: f32) {
@@ -195,6 +198,11 @@ impl Surface for Bitmap {
 
     fn circle(&mut self, x: f32, y: f32, r: f32) {
         self.circles.push((x, y, r));
+    }
+
+    fn square(&mut self, x: f32, y: f32, half: f32) {
+        self.squares
+            .push(Rect::new(x - half, y - half, 2.0 * half, 2.0 * half));
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {
@@ -226,6 +234,11 @@ impl Surface for Bitmap {
             }
         }
         self.circles = circles;
+        let squares = std::mem::take(&mut self.squares);
+        for &r in &squares {
+            self.fill_rect(r, colour);
+        }
+        self.squares = squares;
     }
 
     fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align) {

@@ -46,9 +46,11 @@ export function tracePath(ctx, memory, ptr, len) {
       ctx.moveTo(x, y);
     } else if (p[i] === 1) {
       ctx.lineTo(x, y);
-    } else {
+    } else if (p[i] === 2) {
       ctx.moveTo(x + p[i + 3], y);
       ctx.arc(x, y, p[i + 3], 0, 2 * Math.PI);
+    } else {
+      ctx.rect(x - p[i + 3], y - p[i + 3], 2 * p[i + 3], 2 * p[i + 3]);
     }
   }
 }
@@ -65,7 +67,7 @@ export function copyCanvas(ctx, from, clear) {
 extern "C" {
     /// Begins a path on `ctx` and adds the segments of the `len` `f32`s at byte `ptr` of
     /// `memory`: per point `[kind, x, y, r]`, kind 0 a move, 1 a line, 2 a circle of
-    /// radius `r`.
+    /// radius `r`, 3 a square of side `2 * r` centred at `(x, y)`.
     #[wasm_bindgen(js_name = tracePath)]
     fn trace_path(ctx: &CanvasRenderingContext2d, memory: &JsValue, ptr: u32, len: u32);
 
@@ -98,6 +100,7 @@ extern "C" {
 const MOVE: f32 = 0.0;
 const LINE: f32 = 1.0;
 const CIRCLE: f32 = 2.0;
+const SQUARE: f32 = 3.0;
 
 /// A text as a JavaScript string, with its width in each font it was measured in.
 struct Text {
@@ -291,6 +294,10 @@ impl Surface for Canvas {
 
     fn circle(&mut self, x: f32, y: f32, r: f32) {
         self.path.extend_from_slice(&[CIRCLE, x, y, r]);
+    }
+
+    fn square(&mut self, x: f32, y: f32, half: f32) {
+        self.path.extend_from_slice(&[SQUARE, x, y, half]);
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {

@@ -355,6 +355,9 @@ impl crate::Surface for Tally {
     fn circle(&mut self, _: f32, _: f32, _: f32) {
         self.path_points += 1;
     }
+    fn square(&mut self, _: f32, _: f32, _: f32) {
+        self.path_points += 1;
+    }
     fn stroke(&mut self, _: crate::Colour, _: f32) {}
     fn fill(&mut self, _: crate::Colour) {}
     fn text(&mut self, _: &str, _: f32, _: f32, _: crate::Font, _: crate::Colour, _: crate::Align) {
