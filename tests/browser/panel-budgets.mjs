@@ -314,6 +314,9 @@ try {
     const memoryAfter = await page.evaluate((k) => window.steady(k), steadyRuns);
     const { profile } = await cdp.send('HeapProfiler.stopSampling');
     const bytes = (node) => node.selfSize + node.children.reduce((n, c) => n + bytes(c), 0);
+    // What the renderer's draw itself allocates (under its calls), apart from hover's answers.
+    const under = (node, name) =>
+      node.callFrame.functionName === name ? bytes(node) : node.children.reduce((n, c) => n + under(c, name), 0);
     const byFunction = new Map();
     const walk = (node) => {
       const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
@@ -329,7 +332,8 @@ try {
       .join(', ');
     console.log(
       `steady redraws (${steadyRuns}, pointer moving): wasm memory ${full.memoryBefore} -> ${memoryAfter} bytes; ` +
-        `JS heap allocated about ${(bytes(profile.head) / steadyRuns).toFixed(0)} bytes per redraw (sampled), most in: ${top}`
+        `JS heap allocated about ${(bytes(profile.head) / steadyRuns).toFixed(0)} bytes per redraw and hover (sampled), ` +
+        `${(under(profile.head, 'draw') / steadyRuns).toFixed(0)} of them under draw; most in: ${top}`
     );
   }
 

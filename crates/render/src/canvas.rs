@@ -95,6 +95,13 @@ extern "C" {
     fn set_font_js(this: &Context, font: &JsValue);
     #[wasm_bindgen(method, setter = textAlign)]
     fn set_text_align_js(this: &Context, align: &JsValue);
+    #[wasm_bindgen(method, setter = textBaseline)]
+    fn set_text_baseline_js(this: &Context, baseline: &JsValue);
+    #[wasm_bindgen(method, setter = lineJoin)]
+    fn set_line_join_js(this: &Context, join: &JsValue);
+    // Not web-sys's: that one catches, and its wrapper allocates on every call.
+    #[wasm_bindgen(method, js_name = setTransform)]
+    fn set_transform_js(this: &Context, a: f64, b: f64, c: f64, d: f64, e: f64, f: f64);
 }
 
 const MOVE: f32 = 0.0;
@@ -118,6 +125,9 @@ pub struct Canvas {
     colours: HashMap<Colour, JsValue>,
     fonts: Vec<(Font, JsValue)>,
     aligns: [JsValue; 3],
+    /// `middle` and `round`, set at every redraw.
+    middle: JsValue,
+    round: JsValue,
     fill: Option<Colour>,
     stroke: Option<Colour>,
     line_width: f32,
@@ -137,6 +147,8 @@ impl Canvas {
             colours: HashMap::new(),
             fonts: Vec::new(),
             aligns: ["left", "center", "right"].map(JsValue::from_str),
+            middle: JsValue::from_str("middle"),
+            round: JsValue::from_str("round"),
             fill: None,
             stroke: None,
             line_width: -1.0,
@@ -159,9 +171,10 @@ impl Canvas {
     /// Starts a redraw at `dpr` device pixels per CSS pixel; the canvas may have been
     /// resized, which resets its state, so every style is set again.
     pub fn begin(&mut self, dpr: f64) {
-        let _ = self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        self.ctx.set_text_baseline("middle");
-        self.ctx.set_line_join("round");
+        let js = self.js();
+        js.set_transform_js(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        js.set_text_baseline_js(&self.middle);
+        js.set_line_join_js(&self.round);
         self.fill = None;
         self.stroke = None;
         self.line_width = -1.0;
