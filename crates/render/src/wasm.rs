@@ -2,10 +2,11 @@
 //! hands over each frame's fields as typed arrays, then calls `draw`, `resize`, `hover`,
 //! `hit` and `focusNext`; tooltips and links come back as `HitInfo`.
 //!
-//! Everything but the hover and focus outlines is painted on a second canvas, not in the
-//! page, and only when the frames, the size, the theme or the font changed: a redraw for a
-//! pointer that moved copies that canvas and outlines what the pointer is on, instead of
-//! rasterising 150 lines and 10,000 exemplars again.
+//! Everything but the hover and focus outlines (the content) is painted only when the
+//! frames, the size, the theme or the font changed, and kept on a second canvas, not in the
+//! page, before the first outline is drawn over it: a redraw for a pointer that moved copies
+//! that canvas back and outlines what the pointer is on, instead of rasterising 150 lines
+//! and 10,000 exemplars again. New data costs no copy until the pointer comes.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -70,8 +71,10 @@ pub struct Renderer {
     /// The content without the outlines, as of the last change.
     layer: HtmlCanvasElement,
     layer_surface: Canvas,
-    /// The layer no longer shows the frames, the size or the theme.
+    /// The content no longer shows the frames, the size or the theme.
     stale: bool,
+    /// The layer holds the content as last painted; until then the canvas holds it alone.
+    kept: bool,
     theme: Theme,
     frames: Frames,
     summary: Result<Summary, Problem>,
@@ -110,6 +113,7 @@ impl Renderer {
             layer,
             layer_surface: Canvas::new(layer_ctx),
             stale: true,
+            kept: false,
             theme: Theme::of(if dark { Mode::Dark } else { Mode::Light }),
             frames: Frames::new(),
             summary: Err(Problem::NoData),
@@ -240,11 +244,12 @@ impl Renderer {
     /// Redraws: the content when it changed since the last draw, then the outlines.
     pub fn draw(&mut self) {
         let dpr = f64::from(self.view.dpr);
+        let opaque = self.theme.background.a == u8::MAX;
         if self.stale {
-            self.layer_surface.begin(dpr);
+            self.surface.begin(dpr);
             match &self.summary {
                 Ok(summary) => draw_content(
-                    &mut self.layer_surface,
+                    &mut self.surface,
                     &self.layout,
                     summary,
                     &self.theme,
@@ -252,7 +257,7 @@ impl Renderer {
                     &mut self.scratch,
                 ),
                 Err(problem) => draw_message(
-                    &mut self.layer_surface,
+                    &mut self.surface,
                     self.width,
                     self.height,
                     &self.theme,
@@ -260,11 +265,21 @@ impl Renderer {
                 ),
             }
             self.stale = false;
+            self.kept = false;
         }
-        self.surface
-            .copy(&self.layer, self.theme.background.a == u8::MAX);
-        self.surface.begin(dpr);
+        let outlined = self.view.hover != Target::None || self.view.focus != Target::None;
+        if !self.kept {
+            if !outlined {
+                // The canvas shows the content alone: nothing to keep yet.
+                return;
+            }
+            self.layer_surface.copy(&self.canvas, opaque);
+            self.kept = true;
+        } else {
+            self.surface.copy(&self.layer, opaque);
+        }
         if let Ok(summary) = &self.summary {
+            self.surface.begin(dpr);
             draw_highlights(
                 &mut self.surface,
                 &self.layout,
