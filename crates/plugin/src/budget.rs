@@ -8,19 +8,24 @@
 //! for room until the query's deadline (the datasource's `timeout`), then fails with
 //! [`BudgetError`], which names the setting, its value and what to do.
 //!
-//! Queries that already hold bytes and wait for more could wait on each other until their
-//! timeouts: when the last holder that was still making progress would wait too, it is
-//! refused at once instead, and its bytes let the others finish.
+//! A query is first admitted ([`Budget::run`]): it starts at once while the queries running
+//! and it would fit at the size queries lately reached (half the budget while no query has
+//! finished yet); otherwise it waits its turn, first come first served, until that holds or
+//! its deadline passes. Bodies mostly come without a length, so several queries can still
+//! grow into each other: when the last holder that was still making progress would wait
+//! too, it is stopped instead, its bytes let the others finish, and it runs again once
+//! admitted, while its deadline lasts.
 //!
 //! Operators set the budget in Grafana's ini, `[plugin.mahavishnu-mcp-datasource]`
 //! `memory_budget_mib`, which Grafana hands to the process as `GF_PLUGIN_MEMORY_BUDGET_MIB`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use thiserror::Error;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// The ini key under `[plugin.mahavishnu-mcp-datasource]`.
@@ -70,6 +75,18 @@ pub enum BudgetError {
         /// How long it waited, whole seconds.
         wait_secs: u64,
     },
+    /// The query could not start before its deadline: the budget stayed too full.
+    #[error(
+        "the plugin's memory budget of {budget_mib} MiB (setting {SETTING} in [plugin.mahavishnu-mcp-datasource] of grafana.ini, \
+         environment {ENV}) was in use by other queries and this query could not start within {wait_secs} s (setting timeout); \
+         retry, narrow the query (fewer series or a shorter range) or raise {SETTING}"
+    )]
+    Queued {
+        /// The budget, MiB.
+        budget_mib: u64,
+        /// How long it waited, whole seconds.
+        wait_secs: u64,
+    },
     /// Every other query holding part of the budget was waiting for more too.
     #[error(
         "the plugin's memory budget of {budget_mib} MiB (setting {SETTING} in [plugin.mahavishnu-mcp-datasource] of grafana.ini, \
@@ -103,6 +120,15 @@ pub struct Budget {
     holders: Arc<AtomicUsize>,
     /// Of those, how many wait for more.
     stuck: Arc<AtomicUsize>,
+    /// Queries admitted and not finished.
+    running: Arc<AtomicUsize>,
+    /// The line of queries waiting to be admitted (tokio's mutex is first come first served).
+    line: Arc<tokio::sync::Mutex<()>>,
+    /// What a query holds at its end, a moving average over the queries that finished; none
+    /// before the first.
+    usual: Arc<Mutex<Option<u64>>>,
+    /// Woken whenever a reservation returns its bytes.
+    freed: Arc<Notify>,
 }
 
 impl Default for Budget {
@@ -125,6 +151,10 @@ impl Budget {
             total,
             holders: Arc::new(AtomicUsize::new(0)),
             stuck: Arc::new(AtomicUsize::new(0)),
+            running: Arc::new(AtomicUsize::new(0)),
+            line: Arc::new(tokio::sync::Mutex::new(())),
+            usual: Arc::new(Mutex::new(None)),
+            freed: Arc::new(Notify::new()),
         }
     }
 
@@ -152,14 +182,134 @@ impl Budget {
             .saturating_sub(self.bytes.available_permits() as u64)
     }
 
-    /// A new reservation whose charges wait for room at most `wait` from now.
+    /// A new reservation whose charges wait for room at most `wait` from now, outside
+    /// admission (tests).
     pub fn reserve(&self, wait: Duration) -> Arc<Reservation> {
+        self.reservation(wait, Instant::now() + wait, false)
+    }
+
+    fn reservation(&self, wait: Duration, deadline: Instant, admitted: bool) -> Arc<Reservation> {
         Arc::new(Reservation {
             budget: self.clone(),
             held: Mutex::new(None),
             wait,
-            deadline: Instant::now() + wait,
+            deadline,
+            admitted,
+            stopped: AtomicBool::new(false),
         })
+    }
+
+    /// Runs one query's `attempt` under the budget, within `wait`: admitted first, then with
+    /// a reservation that [`charge`] adds to. An attempt stopped so that others could finish
+    /// returns its bytes, waits to be admitted again and runs anew while the deadline lasts.
+    /// The reservation comes back with the answer, to be dropped once the reply is sent.
+    pub async fn run<T, E, Fut>(
+        &self,
+        wait: Duration,
+        mut attempt: impl FnMut() -> Fut,
+    ) -> Result<(T, Arc<Reservation>), E>
+    where
+        Fut: Future<Output = Result<T, E>>,
+        E: From<BudgetError>,
+    {
+        let deadline = Instant::now() + wait;
+        let metrics = crate::metrics::global();
+        loop {
+            let reservation = self.admit(wait, deadline).await?;
+            let answer = scope(reservation.clone(), attempt()).await;
+            match answer {
+                Ok(v) => return Ok((v, reservation)),
+                Err(_) if reservation.stopped() && Instant::now() < deadline => {
+                    tracing::debug!(
+                        held = reservation.held(),
+                        "query stopped to let others finish in the memory budget; runs again once admitted"
+                    );
+                    metrics.budget_restarted();
+                }
+                Err(e) => {
+                    if reservation.stopped() {
+                        metrics.budget_refused();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Waits, in line, until a new query fits ([`Budget::fits_another`]) or `deadline`.
+    async fn admit(
+        &self,
+        wait: Duration,
+        deadline: Instant,
+    ) -> Result<Arc<Reservation>, BudgetError> {
+        let queued = || BudgetError::Queued {
+            budget_mib: Budget::mib_rounded(self.total),
+            wait_secs: wait.as_secs(),
+        };
+        let metrics = crate::metrics::global();
+        let turn = match self.line.try_lock() {
+            Ok(turn) if self.fits_another() => turn,
+            other => {
+                let _waiting = metrics.budget_waiting();
+                let turn = match other {
+                    Ok(turn) => turn,
+                    Err(_) => match tokio::time::timeout_at(deadline, self.line.lock()).await {
+                        Ok(turn) => turn,
+                        Err(_) => {
+                            metrics.budget_refused();
+                            return Err(queued());
+                        }
+                    },
+                };
+                loop {
+                    let freed = self.freed.notified();
+                    tokio::pin!(freed);
+                    freed.as_mut().enable();
+                    if self.fits_another() {
+                        break turn;
+                    }
+                    if Instant::now() >= deadline {
+                        metrics.budget_refused();
+                        return Err(queued());
+                    }
+                    // Woken when bytes return; the recheck bounds a wake-up lost to a race.
+                    let look = (Instant::now() + RECHECK).min(deadline);
+                    let _ = tokio::time::timeout_at(look, freed).await;
+                }
+            }
+        };
+        self.running.fetch_add(1, Ordering::SeqCst);
+        drop(turn);
+        Ok(self.reservation(wait, deadline, true))
+    }
+
+    /// Whether one more query may start: when none runs; else, before any query finished,
+    /// while at most half the budget is held; after, while every query running and the new
+    /// one fit at the usual size (those holding more counted at what they hold).
+    fn fits_another(&self) -> bool {
+        let running = self.running.load(Ordering::SeqCst) as u64;
+        if running == 0 {
+            return true;
+        }
+        let held = self.held();
+        match self.usual.lock().ok().and_then(|u| *u) {
+            None => held <= self.total / 2,
+            Some(usual) => {
+                held.max(usual.saturating_mul(running))
+                    .saturating_add(usual)
+                    <= self.total
+            }
+        }
+    }
+
+    /// Folds what a finished query held into the usual size (a quarter of the new size).
+    fn finished(&self, held: u64) {
+        if let Ok(mut usual) = self.usual.lock() {
+            *usual = Some(match *usual {
+                None => held,
+                Some(u) => u - u / 4 + held / 4,
+            });
+        }
     }
 
     fn mib_rounded(bytes: u64) -> u64 {
@@ -186,9 +336,18 @@ pub struct Reservation {
     held: Mutex<Option<OwnedSemaphorePermit>>,
     wait: Duration,
     deadline: Instant,
+    /// Counted among the running queries ([`Budget::run`]).
+    admitted: bool,
+    /// Stopped so that others could finish.
+    stopped: AtomicBool,
 }
 
 impl Reservation {
+    /// Whether a charge was refused so that other queries could finish.
+    pub fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+
     /// Bytes held.
     pub fn held(&self) -> u64 {
         self.held
@@ -242,7 +401,7 @@ impl Reservation {
             let stuck = self.budget.stuck.fetch_add(1, Ordering::SeqCst) + 1;
             let guard = Stuck(&self.budget.stuck);
             if stuck >= self.budget.holders.load(Ordering::SeqCst) {
-                metrics.budget_refused();
+                self.stopped.store(true, Ordering::SeqCst);
                 return Err(BudgetError::Crowded {
                     budget_mib: Budget::mib_rounded(self.budget.total),
                     held_mib: Budget::mib_rounded(held),
@@ -270,7 +429,7 @@ impl Reservation {
                         && self.budget.stuck.load(Ordering::SeqCst)
                             >= self.budget.holders.load(Ordering::SeqCst)
                     {
-                        metrics.budget_refused();
+                        self.stopped.store(true, Ordering::SeqCst);
                         return Err(BudgetError::Crowded {
                             budget_mib: Budget::mib_rounded(self.budget.total),
                             held_mib: Budget::mib_rounded(held),
@@ -290,10 +449,19 @@ impl Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        let held = self.held.get_mut().map(|h| h.is_some()).unwrap_or(false);
-        if held {
+        let held = self.held();
+        if held > 0 {
             self.budget.holders.fetch_sub(1, Ordering::SeqCst);
         }
+        if self.admitted {
+            if !self.stopped() {
+                self.budget.finished(held);
+            }
+            self.budget.running.fetch_sub(1, Ordering::SeqCst);
+        }
+        // Return the bytes before waking the line.
+        drop(self.held.get_mut().ok().and_then(Option::take));
+        self.budget.freed.notify_waiters();
     }
 }
 
@@ -373,15 +541,15 @@ mod tests {
         let err = r.charge(7 * MIB).await.unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_eq!(err, BudgetError::Larger { budget_mib: 16 });
-        let text = err.to_string();
-        for part in [
-            "16 MiB",
-            "memory_budget_mib",
-            "GF_PLUGIN_MEMORY_BUDGET_MIB",
-            "narrow the query",
-        ] {
-            assert!(text.contains(part), "{part} missing: {text}");
-        }
+        mentions(
+            &err,
+            &[
+                "16 MiB",
+                "memory_budget_mib",
+                "GF_PLUGIN_MEMORY_BUDGET_MIB",
+                "narrow the query",
+            ],
+        );
         assert_eq!(r.held(), 10 * MIB, "a refused charge takes nothing");
     }
 
@@ -401,16 +569,16 @@ mod tests {
                 wait_secs: 1
             }
         );
-        let text = err.to_string();
-        for part in [
-            "16 MiB",
-            "memory_budget_mib",
-            "GF_PLUGIN_MEMORY_BUDGET_MIB",
-            "1 s (setting timeout)",
-            "raise memory_budget_mib",
-        ] {
-            assert!(text.contains(part), "{part} missing: {text}");
-        }
+        mentions(
+            &err,
+            &[
+                "16 MiB",
+                "memory_budget_mib",
+                "GF_PLUGIN_MEMORY_BUDGET_MIB",
+                "1 s (setting timeout)",
+                "raise memory_budget_mib",
+            ],
+        );
         assert_eq!(budget.held(), 15 * MIB, "the waiter took nothing");
     }
 
@@ -483,6 +651,169 @@ mod tests {
         drop(a);
         c_waits.await.unwrap().unwrap();
         assert_eq!(c.held(), 50);
+    }
+
+    /// A query run under `budget` that charges `n` bytes and holds them until finished.
+    struct Holding {
+        go: Arc<Notify>,
+        task: tokio::task::JoinHandle<Result<((), Arc<Reservation>), BudgetError>>,
+    }
+
+    impl Holding {
+        fn start(budget: &Budget, n: u64) -> Holding {
+            let (budget, go) = (budget.clone(), Arc::new(Notify::new()));
+            let held = go.clone();
+            let task = tokio::spawn(async move {
+                budget
+                    .run(Duration::from_secs(30), move || {
+                        let held = held.clone();
+                        async move {
+                            charge(n).await?;
+                            held.notified().await;
+                            Ok(())
+                        }
+                    })
+                    .await
+            });
+            Holding { go, task }
+        }
+
+        /// Lets the query end and returns its bytes.
+        async fn finish(self) {
+            self.go.notify_one();
+            drop(self.task.await.unwrap().unwrap());
+        }
+    }
+
+    /// Gives spawned tasks time to reach where they wait.
+    async fn settle() {
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_new_query_waits_to_start_while_the_running_ones_fill_the_budget_at_their_usual_size()
+    {
+        let budget = Budget::bytes(100);
+        let ((), first) = budget
+            .run(Duration::from_secs(1), || async { charge(40).await })
+            .await
+            .unwrap();
+        drop(first);
+        let a = Holding::start(&budget, 40);
+        until(|| budget.held() == 40).await;
+        // 40 held and 40 more expected fit beside another 40: admitted.
+        let b = Holding::start(&budget, 40);
+        until(|| budget.held() == 80).await;
+        // A third would make 120: it waits to start, taking nothing.
+        let c = Holding::start(&budget, 10);
+        settle().await;
+        assert_eq!(budget.held(), 80, "the third took nothing before its turn");
+        assert_eq!(budget.running.load(Ordering::SeqCst), 2);
+        a.finish().await;
+        until(|| budget.held() == 50).await;
+        b.finish().await;
+        c.finish().await;
+        assert_eq!(budget.held(), 0);
+        assert_eq!(budget.running.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn before_any_query_finished_a_new_one_waits_while_half_the_budget_is_held() {
+        let budget = Budget::bytes(100);
+        let a = Holding::start(&budget, 60);
+        until(|| budget.held() == 60).await;
+        let b = Holding::start(&budget, 10);
+        settle().await;
+        assert_eq!(
+            budget.held(),
+            60,
+            "more than half is held: the second waits"
+        );
+        a.finish().await;
+        until(|| budget.held() == 10).await;
+        b.finish().await;
+    }
+
+    #[tokio::test]
+    async fn a_query_that_cannot_start_before_its_deadline_is_refused_naming_the_budget() {
+        let budget = Budget::mib(16);
+        let hog = Holding::start(&budget, 12 * MIB);
+        until(|| budget.held() == 12 * MIB).await;
+        let started = std::time::Instant::now();
+        let err = budget
+            .run(Duration::from_secs(1), || async { charge(1).await })
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() >= Duration::from_secs(1));
+        let want = BudgetError::Queued {
+            budget_mib: 16,
+            wait_secs: 1,
+        };
+        assert_eq!(err, want);
+        let named = ["16 MiB", "memory_budget_mib", "GF_PLUGIN_MEMORY_BUDGET_MIB"];
+        mentions(&err, &named);
+        mentions(
+            &err,
+            &[
+                "could not start within 1 s (setting timeout)",
+                "narrow the query",
+            ],
+        );
+        hog.finish().await;
+        assert_eq!(budget.running.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_query_stopped_to_let_another_finish_runs_again_and_is_answered() {
+        let budget = Budget::bytes(100);
+        let both_hold = Arc::new(tokio::sync::Barrier::new(2));
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let query = || {
+            let (budget, both_hold, attempts) =
+                (budget.clone(), both_hold.clone(), attempts.clone());
+            tokio::spawn(async move {
+                budget
+                    .run(Duration::from_secs(30), move || {
+                        let (both_hold, attempts) = (both_hold.clone(), attempts.clone());
+                        async move {
+                            let first = attempts.fetch_add(1, Ordering::SeqCst) < 2;
+                            charge(50).await?;
+                            if first {
+                                both_hold.wait().await;
+                            }
+                            charge(30).await
+                        }
+                    })
+                    .await
+                    .map(|(_, r)| r.held())
+            })
+        };
+        let (a, b) = (query(), query());
+        let started = std::time::Instant::now();
+        assert_eq!(a.await.unwrap(), Ok(80));
+        assert_eq!(b.await.unwrap(), Ok(80));
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "no wait for a timeout"
+        );
+        assert_eq!(
+            attempts.load(Ordering::SeqCst),
+            3,
+            "one of the two ran twice"
+        );
+        assert_eq!(budget.held(), 0);
+        assert_eq!(budget.running.load(Ordering::SeqCst), 0);
+        assert_eq!(budget.holders.load(Ordering::SeqCst), 0);
+    }
+
+    /// Fails unless the error's words hold every part.
+    fn mentions(err: &BudgetError, parts: &[&str]) {
+        let text = err.to_string();
+        for part in parts {
+            assert!(text.contains(part), "{part} missing: {text}");
+        }
     }
 
     /// Yields until `cond` holds (the spawned task reached its wait).

@@ -18,6 +18,7 @@
 //! | `mcp_plugin_memory_budget_held_bytes` | gauge | |
 //! | `mcp_plugin_memory_budget_waiting` | gauge | (queries waiting for room in the budget) |
 //! | `mcp_plugin_memory_budget_refusals_total` | counter | |
+//! | `mcp_plugin_memory_budget_restarts_total` | counter | (queries stopped to let others finish, then run again) |
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -156,6 +157,7 @@ pub struct Metrics {
     upstream_bytes: Family<EndpointLabels, Counter>,
     budget_waiting: Gauge,
     budget_refusals: Counter,
+    budget_restarts: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -209,6 +211,7 @@ impl Metrics {
         let rss = LazyGauge::new(resident_memory_bytes);
         let budget_waiting = Gauge::default();
         let budget_refusals = Counter::default();
+        let budget_restarts = Counter::default();
 
         let mut registry = Registry::default();
         // Registration only fails for invalid or duplicate names, fixed here and covered by
@@ -291,6 +294,13 @@ impl Metrics {
                     budget_refusals.clone(),
                 )
                 .map(|_| ()),
+            registry
+                .register(
+                    "mcp_plugin_memory_budget_restarts_total",
+                    "Queries stopped so that others could finish in the memory budget, then run again once admitted.",
+                    budget_restarts.clone(),
+                )
+                .map(|_| ()),
         ];
         for r in results {
             if let Err(e) = r {
@@ -307,6 +317,7 @@ impl Metrics {
             upstream_bytes,
             budget_waiting,
             budget_refusals,
+            budget_restarts,
         }
     }
 
@@ -319,6 +330,11 @@ impl Metrics {
     /// Counts a query refused by the memory budget.
     pub fn budget_refused(&self) {
         self.budget_refusals.inc();
+    }
+
+    /// Counts a query stopped to let others finish in the memory budget and run again.
+    pub fn budget_restarted(&self) {
+        self.budget_restarts.inc();
     }
 
     /// Starts counting one query; the guard records its outcome when finished or, if it is
@@ -458,6 +474,7 @@ mod tests {
         let q = m.queued();
         let w = m.budget_waiting();
         m.budget_refused();
+        m.budget_restarted();
         let text = m.encode().unwrap();
         drop(q);
         drop(w);
@@ -477,6 +494,7 @@ mod tests {
             "mcp_plugin_memory_budget_held_bytes 0",
             "mcp_plugin_memory_budget_waiting 1",
             "mcp_plugin_memory_budget_refusals_total 1",
+            "mcp_plugin_memory_budget_restarts_total 1",
         ] {
             assert!(text.contains(want), "{want:?} missing from\n{text}");
         }

@@ -17,7 +17,7 @@ use tonic::{Request, Response, Status};
 use crate::budget;
 use crate::health;
 use crate::instance::Instances;
-use crate::metrics::{Outcome, QueryGuard};
+use crate::metrics::Outcome;
 use crate::queries::{self, Context, QueryFailure};
 use crate::resources;
 use crate::upstream::UpstreamError;
@@ -72,15 +72,21 @@ impl Data for Plugin {
                                 inst.limit.acquire().await
                             }
                         };
-                        // Its bytes (upstream bodies, encoded frames) count against the
-                        // process's memory budget until the reply is handed to gRPC.
-                        let reservation = budget::global().reserve(inst.settings.timeout);
-                        let answered = budget::scope(reservation.clone(), async {
-                            let frames = run_query(&inst, q, from_alert, &mut counted).await?;
-                            encode(frames, &q.ref_id).await
-                        })
-                        .await;
-                        answered.map(|frames| (frames, reservation))
+                        match Query::parse(&q.json, &q.query_type) {
+                            Err(e) => Err(QueryFailure::Query(e)),
+                            Ok(query) => {
+                                counted.set_query_type(query.query_type);
+                                // Its bytes (upstream bodies, encoded frames) count against
+                                // the process's memory budget until the reply is handed to gRPC.
+                                let (inst, query) = (&inst, &query);
+                                budget::global()
+                                    .run(inst.settings.timeout, move || async move {
+                                        let frames = run_query(inst, q, query, from_alert).await?;
+                                        encode(frames, &q.ref_id).await
+                                    })
+                                    .await
+                            }
+                        }
                     }
                 };
                 counted.finish(outcome(&answered));
@@ -125,11 +131,9 @@ fn outcome<T>(result: &Result<T, QueryFailure>) -> Outcome {
 async fn run_query(
     inst: &crate::instance::Instance,
     q: &pluginv2::DataQuery,
+    query: &Query,
     from_alert: bool,
-    counted: &mut QueryGuard<'_>,
 ) -> Result<Vec<Frame>, QueryFailure> {
-    let query = Query::parse(&q.json, &q.query_type).map_err(QueryFailure::Query)?;
-    counted.set_query_type(query.query_type);
     let range = q.time_range.unwrap_or_default();
     let ctx = Context {
         settings: &inst.settings,
@@ -141,7 +145,7 @@ async fn run_query(
         max_data_points: q.max_data_points,
         from_alert,
     };
-    queries::run(&ctx, &query).await
+    queries::run(&ctx, query).await
 }
 
 /// Arrow IPC of each frame, charged twice to the query's memory budget: the IPC bytes and

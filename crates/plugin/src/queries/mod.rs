@@ -163,6 +163,12 @@ impl From<UpstreamError> for QueryFailure {
     }
 }
 
+impl From<crate::budget::BudgetError> for QueryFailure {
+    fn from(e: crate::budget::BudgetError) -> Self {
+        QueryFailure::Upstream(e.into())
+    }
+}
+
 /// The upstream calls of one query, planned without I/O; a reversed range or more calls
 /// than [`limits`] allows are refused here, before any call (and in the preview alike).
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
