@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mahavishnu/mcp-grafana/tests/fixture"
+	"github.com/mahavishnu/mcp-grafana/tests/internal/testkit"
 )
 
 // VictoriaMetricsBinary is Debian's; override with MCP_VICTORIA_METRICS.
@@ -71,23 +72,19 @@ func startVictoriaMetrics(t *testing.T, om []byte, end time.Time) *victoria {
 		t.Fatalf("start %s: %v", bin, err)
 	}
 	vm := &victoria{URL: "http://" + addr, PID: cmd.Process.Pid}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(vm.PID, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(vm.PID, syscall.SIGKILL)
-			<-exited
-		}
-	})
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() { testkit.StopProcess(vm.PID, exited) })
 
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("victoria-metrics exited before it answered (%v):\n%s", err, logs.String())
+		case <-exited:
+			t.Fatalf("victoria-metrics exited before it answered (%v):\n%s", waitErr, logs.String())
 		default:
 		}
 		if resp, err := http.Get(vm.URL + "/health"); err == nil {
