@@ -12,30 +12,36 @@ import (
 // RSS is a process's resident set, from /proc/<pid>/status.
 func RSS(t testing.TB, pid int) int64 {
 	t.Helper()
-	return statusBytes(t, pid, "VmRSS:")
+	return 1024 * statusField(t, pid, "VmRSS:")
 }
 
 // PeakRSS is the highest resident set a process has had so far (VmHWM).
 func PeakRSS(t testing.TB, pid int) int64 {
 	t.Helper()
-	return statusBytes(t, pid, "VmHWM:")
+	return 1024 * statusField(t, pid, "VmHWM:")
 }
 
-// statusBytes reads one "<field> N kB" line of /proc/<pid>/status.
-func statusBytes(t testing.TB, pid int, field string) int64 {
+// Threads is how many threads a process runs now.
+func Threads(t testing.TB, pid int) int {
+	t.Helper()
+	return int(statusField(t, pid, "Threads:"))
+}
+
+// statusField reads the number of one "<field> N [kB]" line of /proc/<pid>/status.
+func statusField(t testing.TB, pid int, field string) int64 {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		t.Fatalf("reading the memory of process %d: %v", pid, err)
+		t.Fatalf("reading the status of process %d: %v", pid, err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, field) {
 			f := strings.Fields(line)
-			kb, err := strconv.ParseInt(f[1], 10, 64)
+			n, err := strconv.ParseInt(f[1], 10, 64)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return kb * 1024
+			return n
 		}
 	}
 	t.Fatalf("process %d: no %s line", pid, field)

@@ -1,0 +1,35 @@
+package soak_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mahavishnu/mcp-grafana/tests/soak"
+)
+
+// TestSoakSmoke runs the soak briefly: every query type, format, resource and health call
+// is made against the changing scenarios without an unexplained failure, and the plugin
+// is idle afterwards. The 30-minute run is tests/cmd/soak (docs/RELIABILITY.md).
+func TestSoakSmoke(t *testing.T) {
+	rep := soak.Run(t, soak.Options{Duration: 10 * time.Second, SampleEvery: time.Second, ScenarioEvery: 2 * time.Second})
+	t.Logf("\n%s", rep.Markdown())
+	if n := rep.Unexplained(); n > 0 {
+		t.Errorf("%d unexplained failures (table above)", n)
+	}
+	for kind, n := range rep.Calls {
+		if n == 0 {
+			t.Errorf("%s was never called", kind)
+		}
+	}
+	if len(rep.Calls) < 20 {
+		t.Errorf("only %d kinds of call made: %v", len(rep.Calls), rep.Calls)
+	}
+	// Pooled connections stay open a while once idle; none beyond the load's own.
+	most := 0
+	for _, s := range rep.Samples[:len(rep.Samples)-1] {
+		most = max(most, s.FDs)
+	}
+	if idle := rep.Samples[len(rep.Samples)-1]; idle.FDs > most {
+		t.Errorf("descriptors %d once idle after the load, more than the %d under it", idle.FDs, most)
+	}
+}
