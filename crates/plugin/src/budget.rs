@@ -4,7 +4,8 @@
 //! [`BODY_FACTOR`] bytes for every body byte as it arrives (the whole `Content-Length` at
 //! once when the server sends one): those bytes become the query's samples, then its frames. Building the reply charges each encoded frame
 //! twice, once for its Arrow IPC and once for the copy the gRPC reply makes of it. All of it
-//! is given back when the query's answer is handed to gRPC. A charge that does not fit waits
+//! is given back once Grafana has taken the reply ([`HoldReplies`]): a reply waiting for a
+//! slow reader is memory too. A charge that does not fit waits
 //! for room until the query's deadline (the datasource's `timeout`), then fails with
 //! [`BudgetError`], which names the setting, its value and what to do.
 //!
@@ -474,6 +475,110 @@ impl Drop for Stuck<'_> {
     }
 }
 
+/// The reservations of a reply's queries, put in the reply's extensions; [`HoldReplies`]
+/// keeps them until the reply is sent.
+#[derive(Debug, Clone)]
+pub struct Held(pub Vec<Arc<Reservation>>);
+
+/// The largest piece of a reply handed to the connection at a time: the connection takes the
+/// next only when the reader has room for it, so the reply's bytes stay with its
+/// reservation until the reader has nearly all of them.
+const PIECE: usize = 64 << 10;
+
+/// A gRPC service whose replies keep their [`Held`] reservations until their body is sent.
+#[derive(Debug, Clone)]
+pub struct HoldReplies<S>(pub S);
+
+impl<S: tonic::server::NamedService> tonic::server::NamedService for HoldReplies<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+impl<S, R> tonic::codegen::Service<R> for HoldReplies<S>
+where
+    S: tonic::codegen::Service<R, Response = tonic::codegen::http::Response<tonic::body::BoxBody>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = tonic::codegen::BoxFuture<S::Response, S::Error>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let reply = self.0.call(request);
+        Box::pin(async move {
+            let mut reply = reply.await?;
+            Ok(match reply.extensions_mut().remove::<Held>() {
+                None => reply,
+                Some(held) => reply.map(|body| {
+                    tonic::body::boxed(HeldBody {
+                        body,
+                        rest: bytes::Bytes::new(),
+                        held: Some(held),
+                    })
+                }),
+            })
+        })
+    }
+}
+
+/// A reply body given out in pieces of at most [`PIECE`] bytes, holding its reservations
+/// until its end.
+struct HeldBody<B> {
+    body: B,
+    rest: bytes::Bytes,
+    held: Option<Held>,
+}
+
+impl<B> http_body::Body for HeldBody<B>
+where
+    B: http_body::Body<Data = bytes::Bytes> + Unpin,
+{
+    type Data = bytes::Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, B::Error>>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if !this.rest.is_empty() {
+            let piece = this.rest.split_to(this.rest.len().min(PIECE));
+            return Poll::Ready(Some(Ok(http_body::Frame::data(piece))));
+        }
+        let frame = match std::pin::Pin::new(&mut this.body).poll_frame(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(frame) => frame,
+        };
+        Poll::Ready(match frame {
+            Some(Ok(frame)) => Some(Ok(match frame.into_data() {
+                Ok(mut data) => {
+                    if data.len() > PIECE {
+                        this.rest = data.split_off(PIECE);
+                    }
+                    http_body::Frame::data(data)
+                }
+                Err(frame) => frame,
+            })),
+            Some(Err(e)) => Some(Err(e)),
+            None => {
+                this.held = None;
+                None
+            }
+        })
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty() && self.body.is_end_stream()
+    }
+}
+
 tokio::task_local! {
     static CURRENT: Arc<Reservation>;
 }
@@ -806,6 +911,43 @@ mod tests {
         assert_eq!(budget.held(), 0);
         assert_eq!(budget.running.load(Ordering::SeqCst), 0);
         assert_eq!(budget.holders.load(Ordering::SeqCst), 0);
+    }
+
+    /// A body of one data frame.
+    struct One(Option<bytes::Bytes>);
+
+    impl http_body::Body for One {
+        type Data = bytes::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+            std::task::Poll::Ready(self.0.take().map(|d| Ok(http_body::Frame::data(d))))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reply_keeps_its_bytes_in_the_budget_until_it_is_sent_piece_by_piece() {
+        use http_body::Body as _;
+        let budget = Budget::bytes(1000);
+        let r = budget.reserve(Duration::from_secs(1));
+        r.charge(600).await.unwrap();
+        let mut body = HeldBody {
+            body: One(Some(bytes::Bytes::from(vec![7u8; 3 * PIECE + 5]))),
+            rest: bytes::Bytes::new(),
+            held: Some(Held(vec![r])),
+        };
+        let mut pieces = Vec::new();
+        while let Some(frame) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            assert_eq!(budget.held(), 600, "held while the reply is being sent");
+            pieces.push(frame.unwrap().into_data().unwrap().len());
+        }
+        assert_eq!(pieces, vec![PIECE, PIECE, PIECE, 5]);
+        assert_eq!(budget.held(), 0, "returned once the reply is sent");
     }
 
     /// Fails unless the error's words hold every part.

@@ -94,7 +94,7 @@ pub async fn serve(
     tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(controller)
-        .add_service(DataServer::from_arc(plugin.clone()))
+        .add_service(budget::HoldReplies(DataServer::from_arc(plugin.clone())))
         .add_service(DiagnosticsServer::from_arc(plugin.clone()))
         .add_service(ResourceServer::from_arc(plugin))
         .serve_with_incoming_shutdown(incoming(listener), shutdown)

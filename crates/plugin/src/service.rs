@@ -110,9 +110,12 @@ impl Data for Plugin {
         }))
         .await;
         let (responses, reservations): (HashMap<_, _>, Vec<_>) = answers.into_iter().unzip();
-        // The frames leave the budget with the reply; tonic encodes it right after.
-        drop(reservations);
-        Ok(Response::new(pluginv2::QueryDataResponse { responses }))
+        // The frames leave the budget once the reply is sent (budget::HoldReplies).
+        let mut reply = Response::new(pluginv2::QueryDataResponse { responses });
+        reply
+            .extensions_mut()
+            .insert(budget::Held(reservations.into_iter().flatten().collect()));
+        Ok(reply)
     }
 }
 
