@@ -40,7 +40,8 @@ var Scenarios = []string{"healthy", "tool-failures", "pool-exhaustion", "service
 // Explained are the classes of failure a soak may meet on a shared machine, with why; any
 // other class is an unexplained error.
 var Explained = map[string]string{
-	"upstream timeout": "Prometheus did not answer within the datasource timeout: the machine's cores were taken by other work; the query failed on its own refId, as it must",
+	"upstream timeout":       "Prometheus did not answer within the datasource timeout: the machine's cores were taken by other work; the query failed on its own refId, as it must",
+	"health without scrapes": "every scrape of the simulator had just failed (Prometheus's targets down, their last error said why), so Prometheus had marked every series stale and no MCP family existed at that instant; health said so, as it must",
 }
 
 // Options shape a run; zero values take the defaults.
@@ -122,7 +123,7 @@ func Run(tb testing.TB, opts Options) *Report {
 	eco := fixture.StartEcosystem(tb, fixture.EcosystemOptions{})
 	plugin := host.Start(tb, host.Options{Binary: bin})
 	s := host.Settings{URL: eco.Prom.URL, UID: "soak", JSONData: map[string]any{"timeInterval": "1s"}}
-	ops := operations(tb, plugin, s, eco.Sim.Jobs())
+	ops := operations(tb, plugin, s, eco)
 
 	rep := &Report{Options: opts, Binary: bin, Calls: map[string]int64{}, Failures: map[string]*Failure{}}
 	var mu sync.Mutex
@@ -219,8 +220,9 @@ func metrics(tb testing.TB, p *host.Plugin) map[string]float64 {
 
 // operations are the calls the clients take in turn: every query type the plugin lists (in
 // each format where it reads `format`), every resource, and health.
-func operations(tb testing.TB, p *host.Plugin, s host.Settings, jobs []string) []op {
+func operations(tb testing.TB, p *host.Plugin, s host.Settings, eco *fixture.Ecosystem) []op {
 	tb.Helper()
+	jobs := eco.Sim.Jobs()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code, body, err := p.CallResource(ctx, s, "GET", "queryTypes", nil)
@@ -310,12 +312,32 @@ func operations(tb testing.TB, p *host.Plugin, s host.Settings, jobs []string) [
 			case err != nil:
 				return &failed{"call failed", err.Error()}
 			case h.Status.String() != "OK":
+				if down := scrapesDown(ctx, eco); down != "" {
+					return &failed{"health without scrapes", h.Message + " (targets then: " + down + ")"}
+				}
 				return &failed{"health not OK", h.Message}
 			}
 			return nil
 		}},
 	)
 	return ops
+}
+
+// scrapesDown lists Prometheus's targets with their last scrape error when none is up, else
+// says nothing.
+func scrapesDown(ctx context.Context, eco *fixture.Ecosystem) string {
+	targets, err := eco.ActiveTargets(ctx)
+	if err != nil || len(targets) == 0 {
+		return ""
+	}
+	var down []string
+	for _, t := range targets {
+		if t.Health == "up" {
+			return ""
+		}
+		down = append(down, t.Job+" "+t.Health+": "+t.LastError)
+	}
+	return strings.Join(down, "; ")
 }
 
 // classify names a query error's class by its status and words.
