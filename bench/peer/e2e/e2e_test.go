@@ -8,8 +8,10 @@
 // Environment: MCP_PLUGIN_BINARY (default target/debug/gpx_mcp; measure a release build),
 // MCP_MINIMAL_PLUGIN (the Go yardstick, bench/peer/minimal; built by the test when unset),
 // MCP_BENCH_SERIES (default 100,1000,10000; smoke 20), MCP_BENCH_POINTS (default 240;
-// smoke 20), MCP_BENCH_REPS (default 7; smoke 1). Every figure is printed as one JSON
-// line starting with "FIGURE"; nothing here asserts a time.
+// smoke 20), MCP_BENCH_REPS (default 7; smoke 1), MCP_BENCH_OVERSIZE (a series count, such
+// as 100000, asked for as copies of the largest size: the answer must fail with the size
+// limit, its peak memory recorded). Every figure is printed as one JSON line starting with
+// "FIGURE"; nothing here asserts a time.
 package e2e
 
 import (
@@ -38,15 +40,17 @@ import (
 	"github.com/mahavishnu/mcp-grafana/tests/host"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
 )
 
 const step = 15 * time.Second
 
 type config struct {
-	full   bool
-	series []int
-	points int
-	reps   int
+	full     bool
+	series   []int
+	points   int
+	reps     int
+	oversize int
 }
 
 func load() config {
@@ -67,6 +71,9 @@ func load() config {
 	}
 	if n, err := strconv.Atoi(os.Getenv("MCP_BENCH_REPS")); err == nil && n > 0 {
 		c.reps = n
+	}
+	if n, err := strconv.Atoi(os.Getenv("MCP_BENCH_OVERSIZE")); err == nil && n > 0 {
+		c.oversize = n
 	}
 	return c
 }
@@ -242,6 +249,8 @@ func TestPerformance(t *testing.T) {
 	e := &env{cfg: cfg, prom: prom, from: end.Add(-time.Duration(cfg.points-1) * step), to: end}
 	t.Run("EndToEnd", func(t *testing.T) { endToEnd(t, e) })
 	t.Run("Footprint", func(t *testing.T) { footprint(t, e) })
+	t.Run("PeakBySize", func(t *testing.T) { peakBySize(t, e) })
+	t.Run("Oversize", func(t *testing.T) { oversize(t, e) })
 }
 
 // rawPlugin is a plugin process started with Grafana's environment and called over its
@@ -250,6 +259,7 @@ func TestPerformance(t *testing.T) {
 type rawPlugin struct {
 	data pluginv2.DataClient
 	pid  int
+	cmd  *exec.Cmd
 }
 
 func startRaw(t *testing.T, bin string) *rawPlugin {
@@ -269,18 +279,18 @@ func startRaw(t *testing.T, bin string) *rawPlugin {
 		t.Fatalf("%s: %v", bin, err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	return &rawPlugin{data: pluginv2.NewDataClient(conn), pid: rp.Cmd.Process.Pid}
+	return &rawPlugin{data: pluginv2.NewDataClient(conn), pid: rp.Cmd.Process.Pid, cmd: rp.Cmd}
+}
+
+// kill stops the process now (its cleanup would, at the end of the test).
+func (p *rawPlugin) kill() error {
+	_ = p.cmd.Process.Kill()
+	return p.cmd.Wait()
 }
 
 // query times one QueryData call and returns the refId's frames, still encoded.
 func (p *rawPlugin) query(ctx context.Context, s host.Settings, q host.Query) (time.Duration, [][]byte, error) {
-	req, err := host.QueryRequest(s, nil, q)
-	if err != nil {
-		return 0, nil, err
-	}
-	start := time.Now()
-	rsp, err := p.data.QueryData(ctx, req)
-	took := time.Since(start)
+	took, rsp, err := p.call(ctx, s, q)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -292,6 +302,17 @@ func (p *rawPlugin) query(ctx context.Context, s host.Settings, q host.Query) (t
 		return 0, nil, fmt.Errorf("%s", r.Error)
 	}
 	return took, r.Frames, nil
+}
+
+// call times one QueryData call and returns the whole reply.
+func (p *rawPlugin) call(ctx context.Context, s host.Settings, q host.Query) (time.Duration, *pluginv2.QueryDataResponse, error) {
+	req, err := host.QueryRequest(s, nil, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	start := time.Now()
+	rsp, err := p.data.QueryData(ctx, req)
+	return time.Since(start), rsp, err
 }
 
 // endToEnd: QueryData (over gRPC, as Grafana calls it) divided by the direct HTTP time of
@@ -401,6 +422,81 @@ func footprint(t *testing.T, e *env) {
 			"peak_rss_after_concurrent_kb": peakAll,
 		})
 		p.Kill()
+	}
+}
+
+// peakBySize: for each size, a fresh process of each plugin answers it once (compression
+// none, the faster on loopback); its idle RSS, its peak (VmHWM) and the size of the gRPC
+// reply it sent. The peak against the reply is the memory goal's figure.
+func peakBySize(t *testing.T, e *env) {
+	ctx := context.Background()
+	s := settings(e.prom.URL, "none")
+	for _, n := range e.cfg.series {
+		for _, who := range []struct{ name, bin string }{{"ours", pluginBinary(t)}, {"go_minimal", minimalBinary(t)}} {
+			p := startRaw(t, who.bin)
+			idle := settle(p.pid)
+			took, rsp, err := p.call(ctx, s, promqlQuery(fmt.Sprintf("bench_%d", n), e.from, e.to, e.cfg.points))
+			if err != nil || rsp.Responses["A"].GetError() != "" {
+				t.Fatalf("%s %d series: %v %s", who.name, n, err, rsp.GetResponses()["A"].GetError())
+			}
+			reply := proto.Size(rsp)
+			rsp = nil
+			_, peak := rss(p.pid)
+			figure(t, map[string]any{
+				"figure": "peak_by_size", "plugin": who.name, "series": n, "points": e.cfg.points,
+				"query_ms": ms(took), "idle_rss_kb": idle, "peak_rss_kb": peak, "reply_bytes": reply,
+				"peak_over_reply":            float64(int(float64(peak*1000)/float64(reply)*1000)) / 1000,
+				"peak_above_idle_over_reply": float64(int(float64((peak-idle)*1000)/float64(reply)*1000)) / 1000,
+			})
+			_ = p.kill()
+		}
+	}
+}
+
+// oversize: MCP_BENCH_OVERSIZE series (copies of the largest size, told apart by a label)
+// asked of a fresh plugin, once under the default maxResponseBytes and once under the
+// bench's 2 GiB limit (where the memory budget stops it): the answer must be the clean
+// error, and the peak RSS is recorded.
+func oversize(t *testing.T, e *env) {
+	if e.cfg.oversize == 0 {
+		t.Skip("MCP_BENCH_OVERSIZE not set")
+	}
+	largest := e.cfg.series[len(e.cfg.series)-1]
+	copies := (e.cfg.oversize + largest - 1) / largest
+	var parts []string
+	for i := 0; i < copies; i++ {
+		parts = append(parts, fmt.Sprintf(`label_replace(bench_%d, "copy", "%d", "", "")`, largest, i))
+	}
+	expr := strings.Join(parts, " or ")
+	ctx := context.Background()
+	d, size, _, err := direct(ctx, e.prom.URL, expr, e.from, e.to, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits := []struct {
+		name string
+		s    host.Settings
+	}{{"default maxResponseBytes", settings(e.prom.URL, "none")}, {"maxResponseBytes 2 GiB", settings(e.prom.URL, "none")}}
+	delete(limits[0].s.JSONData, "maxResponseBytes")
+	limits[0].s.UID += "-default-limit"
+	for _, l := range limits {
+		p := startRaw(t, pluginBinary(t))
+		idle := settle(p.pid)
+		took, rsp, err := p.call(ctx, l.s, promqlQuery(expr, e.from, e.to, e.cfg.points))
+		if err != nil {
+			t.Fatalf("%s: %v", l.name, err)
+		}
+		r := rsp.Responses["A"]
+		if r.GetError() == "" {
+			t.Fatalf("%s: %d series answered with %d frames; want the size limit", l.name, copies*largest, len(r.GetFrames()))
+		}
+		_, peak := rss(p.pid)
+		figure(t, map[string]any{
+			"figure": "oversize", "series": copies * largest, "points": e.cfg.points, "limit": l.name,
+			"body_bytes": size, "direct_ms": ms(d), "ours_ms": ms(took), "status": r.GetStatus(), "error": r.GetError(),
+			"idle_rss_kb": idle, "peak_rss_kb": peak,
+		})
+		_ = p.kill()
 	}
 }
 

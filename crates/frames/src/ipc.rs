@@ -14,11 +14,13 @@ use arrow_array::{
     TimestampNanosecondArray, UInt64Array,
 };
 use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_ipc::reader::FileReader;
 use arrow_ipc::writer::FileWriter;
 use arrow_schema::{DataType, Field as ArrowField, Metadata, Schema, TimeUnit};
 
 use crate::error::FrameError;
 use crate::frame::{Field, FieldValues, Frame};
+use crate::meta::FrameMeta;
 
 const NS_PER_MS: i64 = 1_000_000;
 const MAX_MS: i64 = i64::MAX / NS_PER_MS;
@@ -68,6 +70,43 @@ impl Frame {
             .sum();
         values + 2048
     }
+}
+
+/// The Arrow IPC file `ipc` (written by this crate) with its frame's meta replaced by
+/// `meta`, byte for byte what encoding the frame with `meta` gives. For a frame encoded
+/// before all of its notices were known (a series streamed ahead of the answer's
+/// warnings): its columns are read back and written again, its values never rebuilt.
+pub fn replace_meta(ipc: &[u8], meta: &FrameMeta) -> Result<Vec<u8>, FrameError> {
+    let unknown = |source| FrameError::Arrow {
+        frame: String::new(),
+        source,
+    };
+    let reader = FileReader::try_new(std::io::Cursor::new(ipc), None).map_err(unknown)?;
+    let old = reader.schema();
+    let name = old.metadata().get("name").cloned().unwrap_or_default();
+    let arrow_err = |source| FrameError::Arrow {
+        frame: name.clone(),
+        source,
+    };
+    let json = serde_json::to_string(meta).map_err(|source| FrameError::Json {
+        frame: name.clone(),
+        what: "meta".to_owned(),
+        source,
+    })?;
+    let mut schema_meta = old.metadata().clone();
+    schema_meta.insert("meta", json);
+    let schema = Arc::new(Schema::new_with_metadata(old.fields().clone(), schema_meta));
+    let mut out = Vec::with_capacity(ipc.len() + 1024);
+    let mut writer = FileWriter::try_new(&mut out, &schema).map_err(arrow_err)?;
+    for batch in reader {
+        let batch = batch
+            .and_then(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+            .map_err(arrow_err)?;
+        writer.write(&batch).map_err(arrow_err)?;
+    }
+    writer.finish().map_err(arrow_err)?;
+    drop(writer);
+    Ok(out)
 }
 
 fn encode<'a>(

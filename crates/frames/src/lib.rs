@@ -12,6 +12,8 @@
 //! - [`Frame`] (name, refId, [`FrameMeta`], fields) with [`Frame::to_arrow_ipc`],
 //!   [`Frame::write_arrow_ipc`] and [`Frame::into_arrow_ipc`]; the last moves time, float and
 //!   integer vectors into Arrow buffers without copying them, the cheap path for large series.
+//! - [`replace_meta`] gives an encoded frame another [`FrameMeta`] (notices known only
+//!   after its values were encoded) without rebuilding its values.
 //! - [`Field`] (name, labels, [`FieldConfig`], [`FieldValues`]); labels and config may be set
 //!   together. Times are milliseconds since the epoch; [`FieldValues::NullableF64Dense`] is a
 //!   nullable float column built from a plain `Vec<f64>`.
@@ -55,6 +57,7 @@ pub use config::{
 };
 pub use error::FrameError;
 pub use frame::{Field, FieldValues, Frame};
+pub use ipc::replace_meta;
 pub use meta::{
     DataTopic, FrameMeta, FrameType, InspectType, Notice, NoticeSeverity, QueryStat, VisType,
 };

@@ -300,6 +300,48 @@ fn times_beyond_nanosecond_range_are_refused_naming_row_and_value() {
 }
 
 #[test]
+fn replacing_the_meta_gives_the_bytes_of_encoding_with_it() {
+    let late = |notices: &[Notice]| {
+        let mut meta = FrameMeta::of_type(FrameType::TimeSeriesMulti, [0, 1])
+            .with_executed_query("Expr: up\nStep: 15s");
+        meta.notices = notices.to_vec();
+        meta
+    };
+    let dense = |valid: Option<Vec<bool>>| FieldValues::NullableF64Dense {
+        values: vec![f64::NAN, f64::INFINITY, -0.0],
+        valid,
+    };
+    let frames = [
+        // Gaps as nulls, and NaN kept as a value.
+        series_frame().with_field(Field::new("gaps", dense(Some(vec![false, true, true])))),
+        series_frame().with_field(Field::new("kept", dense(None))),
+        // No rows: a schema and no batch.
+        Frame::new("empty")
+            .with_meta(late(&[]))
+            .with_field(Field::time("Time", vec![]))
+            .with_field(Field::nullable_f64("Value", vec![])),
+        // No meta at first.
+        Frame::new("bare").with_field(Field::time("Time", vec![1_000])),
+    ];
+    let notices = [
+        Notice::warning("partial"),
+        Notice::info("a \"quoted\" note"),
+    ];
+    for frame in frames {
+        let early = frame.clone().with_ref_id("R").into_arrow_ipc().unwrap();
+        let meta = late(&notices);
+        let want = frame
+            .with_ref_id("R")
+            .with_meta(meta.clone())
+            .into_arrow_ipc()
+            .unwrap();
+        let got = mcp_frames::replace_meta(&early, &meta).unwrap();
+        assert_eq!(got, want, "{:?}", read(&want).0.metadata()["name"]);
+    }
+    assert!(mcp_frames::replace_meta(b"not arrow", &late(&[])).is_err());
+}
+
+#[test]
 fn borrowed_and_owned_encodings_are_byte_identical() {
     let frame = series_frame().with_field(Field::new("n", FieldValues::I64(vec![1, 2, 3])));
     let borrowed = frame.to_arrow_ipc().unwrap();

@@ -2,8 +2,9 @@
 //!
 //! Each query gets a [`Reservation`] for its life. The upstream client charges it
 //! [`BODY_FACTOR`] bytes for every body byte as it arrives (the whole `Content-Length` at
-//! once when the server sends one): those bytes become the query's samples, then its frames. Building the reply charges each encoded frame
-//! twice, once for its Arrow IPC and once for the copy the gRPC reply makes of it. All of it
+//! once when the server sends one): those bytes become the query's samples, then its frames. Each encoded frame
+//! is charged its Arrow IPC bytes once, when it is encoded (a range query's series as they
+//! arrive); the reply sends those bytes without copying them (`reply.rs`). All of it
 //! is given back once Grafana has taken the reply ([`HoldReplies`]): a reply waiting for a
 //! slow reader is memory too. A charge that does not fit waits
 //! for room until the query's deadline (the datasource's `timeout`), then fails with

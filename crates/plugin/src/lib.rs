@@ -9,7 +9,8 @@
 //! 2. [`queries`] has one file per query type, building PromQL with escaped label values.
 //! 3. [`upstream`] calls the Prometheus-compatible HTTP API and parses the answer into
 //!    sample vectors.
-//! 4. The handler shapes frames ([`mcp_frames`]) that are sent as Arrow IPC.
+//! 4. The handler shapes frames ([`mcp_frames`]), encoded as Arrow IPC as each series
+//!    arrives, and [`reply`] sends them without copying them into one message.
 //!
 //! [`health`] answers "Save & test", naming the [`engine`] behind the URL and the optional
 //! APIs it answers; [`resources`] answers the editors' lookups. [`limit`] holds a
@@ -25,6 +26,7 @@ pub mod instance;
 pub mod limit;
 pub mod metrics;
 pub mod queries;
+pub mod reply;
 pub mod resources;
 pub mod service;
 pub mod settings;
@@ -33,7 +35,7 @@ pub mod upstream;
 use std::net::SocketAddr;
 
 use grafana_plugin_sdk::pluginv2::{
-    data_server::DataServer, diagnostics_server::DiagnosticsServer, resource_server::ResourceServer,
+    diagnostics_server::DiagnosticsServer, resource_server::ResourceServer,
 };
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -94,7 +96,7 @@ pub async fn serve(
     tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(controller)
-        .add_service(budget::HoldReplies(DataServer::from_arc(plugin.clone())))
+        .add_service(budget::HoldReplies(reply::DataService(plugin.clone())))
         .add_service(DiagnosticsServer::from_arc(plugin.clone()))
         .add_service(ResourceServer::from_arc(plugin))
         .serve_with_incoming_shutdown(incoming(listener), shutdown)

@@ -163,6 +163,7 @@ fn promql_preview(instance: &Instance, body: &[u8], now_ms: i64) -> Reply {
         interval_ms,
         max_data_points,
         from_alert: false,
+        ref_id: "",
     };
     let planned = Query::parse(query_json.as_bytes(), "")
         .map_err(QueryFailure::Query)

@@ -4,13 +4,13 @@ use std::collections::HashMap;
 use std::pin::Pin;
 use std::time::{Instant as Clock, SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use futures::future::join_all;
 use futures::Stream;
 use grafana_plugin_sdk::pluginv2::{
-    self, check_health_response::HealthStatus, data_server::Data, diagnostics_server::Diagnostics,
+    self, check_health_response::HealthStatus, diagnostics_server::Diagnostics,
     resource_server::Resource,
 };
-use mcp_frames::Frame;
 use mcp_model::Query;
 use tonic::{Request, Response, Status};
 
@@ -19,6 +19,7 @@ use crate::health;
 use crate::instance::Instances;
 use crate::metrics::Outcome;
 use crate::queries::{self, Context, QueryFailure};
+use crate::reply::{Answer, Reply};
 use crate::resources;
 use crate::upstream::UpstreamError;
 
@@ -43,13 +44,10 @@ fn error_response(failure: &QueryFailure) -> pluginv2::DataResponse {
     }
 }
 
-#[tonic::async_trait]
-impl Data for Plugin {
-    async fn query_data(
-        &self,
-        request: Request<pluginv2::QueryDataRequest>,
-    ) -> Result<Response<pluginv2::QueryDataResponse>, Status> {
-        let req = request.into_inner();
+impl Plugin {
+    /// Answers a `QueryData` call: each query's frames, encoded, and the memory they hold
+    /// (see [`crate::reply`], which sends them).
+    pub async fn query_data(&self, req: pluginv2::QueryDataRequest) -> Reply {
         let instance = self.instances.get(req.plugin_context.as_ref());
         let from_alert = req
             .headers
@@ -77,12 +75,11 @@ impl Data for Plugin {
                             Ok(query) => {
                                 counted.set_query_type(query.query_type);
                                 // Its bytes (upstream bodies, encoded frames) count against
-                                // the process's memory budget until the reply is handed to gRPC.
+                                // the process's memory budget until the reply has been sent.
                                 let (inst, query) = (&inst, &query);
                                 budget::global()
-                                    .run(inst.settings.timeout, move || async move {
-                                        let frames = run_query(inst, q, query, from_alert).await?;
-                                        encode(frames, &q.ref_id).await
+                                    .run(inst.settings.timeout, move || {
+                                        run_query(inst, q, query, from_alert)
                                     })
                                     .await
                             }
@@ -92,16 +89,24 @@ impl Data for Plugin {
                 counted.finish(outcome(&answered));
                 let (response, reservation) = match answered {
                     Ok((frames, reservation)) => (
-                        pluginv2::DataResponse {
+                        Answer {
+                            response: pluginv2::DataResponse {
+                                status: 200,
+                                ..Default::default()
+                            },
                             frames,
-                            status: 200,
-                            ..Default::default()
                         },
                         Some(reservation),
                     ),
                     Err(failure) => {
                         tracing::info!(ref_id = %q.ref_id, query_type = %q.query_type, error = %failure, "query failed");
-                        (error_response(&failure), None)
+                        (
+                            Answer {
+                                response: error_response(&failure),
+                                frames: Vec::new(),
+                            },
+                            None,
+                        )
                     }
                 };
                 tracing::debug!(ref_id = %q.ref_id, query_type = %q.query_type, from_alert, elapsed_ms = started.elapsed().as_millis() as u64, "query done");
@@ -109,13 +114,12 @@ impl Data for Plugin {
             }
         }))
         .await;
-        let (responses, reservations): (HashMap<_, _>, Vec<_>) = answers.into_iter().unzip();
+        let (answers, reservations): (HashMap<_, _>, Vec<_>) = answers.into_iter().unzip();
         // The frames leave the budget once the reply is sent (budget::HoldReplies).
-        let mut reply = Response::new(pluginv2::QueryDataResponse { responses });
-        reply
-            .extensions_mut()
-            .insert(budget::Held(reservations.into_iter().flatten().collect()));
-        Ok(reply)
+        Reply {
+            answers,
+            held: budget::Held(reservations.into_iter().flatten().collect()),
+        }
     }
 }
 
@@ -136,7 +140,7 @@ async fn run_query(
     q: &pluginv2::DataQuery,
     query: &Query,
     from_alert: bool,
-) -> Result<Vec<Frame>, QueryFailure> {
+) -> Result<Vec<Bytes>, QueryFailure> {
     let range = q.time_range.unwrap_or_default();
     let ctx = Context {
         settings: &inst.settings,
@@ -147,27 +151,9 @@ async fn run_query(
         interval_ms: q.interval_ms,
         max_data_points: q.max_data_points,
         from_alert,
+        ref_id: &q.ref_id,
     };
     queries::run(&ctx, query).await
-}
-
-/// Arrow IPC of each frame, charged twice to the query's memory budget: the IPC bytes and
-/// the copy the gRPC reply makes of them.
-async fn encode(frames: Vec<Frame>, ref_id: &str) -> Result<Vec<Vec<u8>>, QueryFailure> {
-    let mut out = Vec::with_capacity(frames.len());
-    for frame in frames {
-        let bytes = frame.with_ref_id(ref_id).into_arrow_ipc().map_err(|e| {
-            tracing::error!(ref_id, error = %e, "frame encoding failed");
-            QueryFailure::Internal(format!(
-                "internal error: a frame could not be encoded ({e})"
-            ))
-        })?;
-        budget::charge(2 * bytes.len() as u64)
-            .await
-            .map_err(|e| QueryFailure::Upstream(e.into()))?;
-        out.push(bytes);
-    }
-    Ok(out)
 }
 
 #[tonic::async_trait]

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 
+use bytes::Bytes;
 use futures::future::join;
 use mcp_frames::{
     DataLink, DataTopic, Field, FieldConfig, Frame, FrameMeta, Notice, NoticeSeverity,
@@ -20,7 +21,8 @@ use mcp_model::promql::Selector;
 use mcp_model::{ExemplarSource, Family, Query};
 use serde_json::json;
 
-use super::{Context, Plan, QueryFailure};
+use super::timeseries::Lines;
+use super::{encode, Context, Plan, QueryFailure};
 use crate::upstream::{ExemplarSeries, UpstreamError};
 
 /// Trace id labels tried, in order, when `exemplarTraceIdLabel` is not set.
@@ -60,12 +62,16 @@ pub async fn with_lines(
     ctx: &Context<'_>,
     query: &Query,
     expr: &str,
-    lines: impl Future<Output = Result<Vec<Frame>, QueryFailure>>,
-) -> Result<Vec<Frame>, QueryFailure> {
+    lines: impl Future<Output = Result<Lines, QueryFailure>>,
+) -> Result<Vec<Bytes>, QueryFailure> {
     let (lines, exemplars) = join(lines, fetch(ctx, query, expr)).await;
-    let mut frames = lines?;
+    let mut lines = lines?;
     match exemplars {
-        Ok((frame, kept)) if kept > 0 => frames.push(frame),
+        Ok((frame, kept)) if kept > 0 => {
+            let mut frames = lines.into_frames();
+            frames.extend(encode(vec![frame], ctx.ref_id).await?);
+            return Ok(frames);
+        }
         // No exemplar frame, but a warning (the engine lacks exemplars) moves to the lines.
         Ok((frame, _)) => {
             let warnings = frame
@@ -73,18 +79,15 @@ pub async fn with_lines(
                 .into_iter()
                 .flat_map(|m| m.notices)
                 .filter(|n| n.severity == NoticeSeverity::Warning);
-            if let Some(meta) = frames.first_mut().and_then(|f| f.meta.as_mut()) {
-                meta.notices.extend(warnings);
-            }
+            lines.notify_first(warnings).await?;
         }
         Err(e) => {
-            if let Some(meta) = frames.first_mut().and_then(|f| f.meta.as_mut()) {
-                meta.notices
-                    .push(Notice::warning(format!("Exemplars are not shown: {e}")));
-            }
+            lines
+                .notify_first([Notice::warning(format!("Exemplars are not shown: {e}"))])
+                .await?;
         }
     }
-    Ok(frames)
+    Ok(lines.into_frames())
 }
 
 /// The histogram buckets exemplars are read from, within the query's filters.

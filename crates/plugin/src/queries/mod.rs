@@ -25,13 +25,15 @@ mod workflows;
 
 use std::fmt;
 
-use mcp_frames::Frame;
+use bytes::Bytes;
+use mcp_frames::{Frame, FrameError, FrameMeta};
 use mcp_model::limits;
 use mcp_model::promql::Selector;
 use mcp_model::{format_duration, Family, Format, Query, QueryError, QueryType, RateWindow, Step};
 
 pub use plan::{Call, CallKind, Plan};
 
+use crate::budget;
 use crate::engine::{Identity, Known};
 use crate::settings::Settings;
 use crate::upstream::{Prometheus, UpstreamError};
@@ -54,6 +56,8 @@ pub struct Context<'a> {
     pub max_data_points: i64,
     /// The query comes from alerting (header `FromAlert: true`): numeric frames only.
     pub from_alert: bool,
+    /// The query's refId, which every frame carries.
+    pub ref_id: &'a str,
 }
 
 impl Context<'_> {
@@ -194,8 +198,52 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
     Ok(plan)
 }
 
-/// Runs one query and returns its frames (refId not yet set).
-pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Frame>, QueryFailure> {
+/// Runs one query and returns its frames as the reply carries them: Arrow IPC with the
+/// query's refId, charged to the query's memory budget.
+pub async fn run(ctx: &Context<'_>, query: &Query) -> Result<Vec<Bytes>, QueryFailure> {
     let plan = plan(ctx, query)?;
     plan::execute(ctx, query, plan).await
+}
+
+/// Bytes charged to the memory budget for an encoded frame held for the reply: its Arrow
+/// IPC, which the reply sends as it is ([`crate::reply`]).
+fn charged(bytes: &[u8]) -> u64 {
+    bytes.len() as u64
+}
+
+/// One frame's Arrow IPC with `ref_id`, its buffer no larger than its bytes.
+fn encode_frame(frame: Frame, ref_id: &str) -> Result<Bytes, FrameError> {
+    let mut bytes = frame.with_ref_id(ref_id).into_arrow_ipc()?;
+    bytes.shrink_to_fit();
+    Ok(Bytes::from(bytes))
+}
+
+/// Encodes `frames` with `ref_id` and charges them.
+async fn encode(frames: Vec<Frame>, ref_id: &str) -> Result<Vec<Bytes>, QueryFailure> {
+    let mut out = Vec::with_capacity(frames.len());
+    for frame in frames {
+        let bytes = encode_frame(frame, ref_id).map_err(|e| encoding_failed(ref_id, &e))?;
+        budget::charge(charged(&bytes))
+            .await
+            .map_err(|e| QueryFailure::Upstream(e.into()))?;
+        out.push(bytes);
+    }
+    Ok(out)
+}
+
+/// An encoded frame given `meta` (notices known after it was encoded), the growth charged.
+async fn with_meta(bytes: &Bytes, meta: &FrameMeta) -> Result<Bytes, QueryFailure> {
+    let replaced = mcp_frames::replace_meta(bytes, meta).map_err(|e| encoding_failed("", &e))?;
+    budget::charge(charged(&replaced).saturating_sub(charged(bytes)))
+        .await
+        .map_err(|e| QueryFailure::Upstream(e.into()))?;
+    Ok(Bytes::from(replaced))
+}
+
+/// A frame the plugin built but could not encode: a bug, logged.
+fn encoding_failed(ref_id: &str, e: &FrameError) -> QueryFailure {
+    tracing::error!(ref_id, error = %e, "frame encoding failed");
+    QueryFailure::Internal(format!(
+        "internal error: a frame could not be encoded ({e})"
+    ))
 }

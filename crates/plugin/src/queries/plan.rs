@@ -3,14 +3,14 @@
 //! [`execute`] then runs exactly those calls and shapes the frames. The `promql` resource
 //! answers with [`Plan::calls`], so the PromQL an editor previews is the PromQL that runs.
 
-use mcp_frames::Frame;
+use bytes::Bytes;
 use mcp_model::{Query, Step};
 use serde::Serialize;
 
 use super::ecosystem_summary::Summary;
 use super::table::{self, Cells, Table, Verdict};
 use super::timeseries::{self, RangeQuery};
-use super::{exemplars, Context, QueryFailure};
+use super::{encode, exemplars, Context, QueryFailure};
 
 /// How an upstream call asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,28 +133,29 @@ fn exemplar_call(expr: &str) -> Call {
     }
 }
 
-/// Runs the plan's calls and shapes the frames.
+/// Runs the plan's calls and shapes the frames, encoded for the reply.
 pub async fn execute(
     ctx: &Context<'_>,
     query: &Query,
     plan: Plan,
-) -> Result<Vec<Frame>, QueryFailure> {
-    match plan {
+) -> Result<Vec<Bytes>, QueryFailure> {
+    let frames = match plan {
         Plan::Lines {
             step,
             queries,
             exemplars: None,
-        } => timeseries::run(ctx, &step, queries).await,
+        } => return Ok(timeseries::run(ctx, &step, queries).await?.into_frames()),
         Plan::Lines {
             step,
             queries,
             exemplars: Some(expr),
         } => {
             let lines = timeseries::run(ctx, &step, queries);
-            exemplars::with_lines(ctx, query, &expr, lines).await
+            return exemplars::with_lines(ctx, query, &expr, lines).await;
         }
-        Plan::Table { name, table, judge } => table::run(ctx, name, table, judge).await,
-        Plan::Summary(s) => s.execute(ctx, query).await,
-        Plan::Exemplars(expr) => exemplars::run(ctx, query, &expr).await,
-    }
+        Plan::Table { name, table, judge } => table::run(ctx, name, table, judge).await?,
+        Plan::Summary(s) => s.execute(ctx, query).await?,
+        Plan::Exemplars(expr) => exemplars::run(ctx, query, &expr).await?,
+    };
+    encode(frames, ctx.ref_id).await
 }

@@ -3,12 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use futures::future::try_join_all;
-use mcp_frames::{Field, FieldConfig, FieldValues, Frame, FrameMeta, FrameType, Notice};
+use mcp_frames::{
+    Field, FieldConfig, FieldValues, Frame, FrameError, FrameMeta, FrameType, Notice,
+};
 use mcp_model::{format_duration, legend, Step};
 
 use super::table::Column;
-use super::{Context, QueryFailure};
+use super::{charged, encode, encode_frame, encoding_failed, with_meta, Context, QueryFailure};
+use crate::upstream::Series;
 
 /// One PromQL range query and how its series are shown.
 pub struct RangeQuery {
@@ -66,60 +70,146 @@ pub fn columns_over_time(columns: Vec<Column>) -> Vec<RangeQuery> {
         .collect()
 }
 
+/// The frames of range queries, one per series in query order, as Arrow IPC: each series'
+/// frame is encoded as soon as the series is complete in the body, so the samples of the
+/// series are never all held at once.
+pub struct Lines {
+    frames: Vec<Bytes>,
+    /// The meta the first frame was encoded with.
+    first_meta: FrameMeta,
+}
+
+impl Lines {
+    /// Adds `notices` to the first frame's meta.
+    pub async fn notify_first(
+        &mut self,
+        notices: impl IntoIterator<Item = Notice>,
+    ) -> Result<(), QueryFailure> {
+        let before = self.first_meta.notices.len();
+        self.first_meta.notices.extend(notices);
+        if self.first_meta.notices.len() == before {
+            return Ok(());
+        }
+        if let Some(first) = self.frames.first_mut() {
+            *first = with_meta(first, &self.first_meta).await?;
+        }
+        Ok(())
+    }
+
+    /// The encoded frames.
+    pub fn into_frames(self) -> Vec<Bytes> {
+        self.frames
+    }
+}
+
 /// Runs `queries` concurrently over the range of `step`; one frame per series, in order.
 pub async fn run(
     ctx: &Context<'_>,
     step: &Step,
     queries: Vec<RangeQuery>,
-) -> Result<Vec<Frame>, QueryFailure> {
-    let answers = try_join_all(
-        queries
-            .iter()
-            .map(|q| ctx.prometheus.query_range(&q.expr, step)),
-    )
+) -> Result<Lines, QueryFailure> {
+    let answers = try_join_all(queries.iter().map(|q| async move {
+        let mut encoder = SeriesEncoder {
+            q,
+            step,
+            executed: executed_query(&q.expr, step),
+            ref_id: ctx.ref_id,
+            frames: Vec::new(),
+            failed: None,
+        };
+        let answer = ctx
+            .prometheus
+            .query_range(&q.expr, step, &mut |series| encoder.encode(series))
+            .await?;
+        match encoder.failed {
+            Some(e) => Err(encoding_failed(ctx.ref_id, &e)),
+            None => Ok((answer.warnings, encoder.executed, encoder.frames)),
+        }
+    }))
     .await?;
     let mut frames = Vec::new();
+    let mut first_meta = None;
     let mut empty = Vec::new();
     let mut notices: Vec<Notice> = Vec::new();
-    for (q, answer) in queries.iter().zip(answers) {
-        let executed = executed_query(&q.expr, step);
-        notices.extend(answer.warnings.iter().map(Notice::warning));
-        if answer.data.is_empty() {
+    for (q, (warnings, executed, encoded)) in queries.iter().zip(answers) {
+        notices.extend(warnings.iter().map(Notice::warning));
+        if encoded.is_empty() {
             empty.push(q);
             continue;
         }
-        for series in answer.data {
-            let mut labels = series.labels;
-            for (k, v) in &q.extra_labels {
-                labels.insert(k.clone(), v.clone());
-            }
-            frames.push(series_frame(
-                q,
-                step,
-                labels,
-                series.timestamps,
-                series.values,
-                &executed,
-                notices.clone(),
-            ));
+        // The series were encoded before the answer's warnings were read (they follow the
+        // data): frames that carry notices get their meta now.
+        let meta = meta(&executed, notices.clone());
+        for bytes in encoded {
+            frames.push(if notices.is_empty() {
+                bytes
+            } else {
+                with_meta(&bytes, &meta).await?
+            });
         }
+        first_meta.get_or_insert(meta);
+    }
+    if let Some(first_meta) = first_meta {
+        return Ok(Lines { frames, first_meta });
     }
     // An empty answer is one frame with a notice naming what matched nothing.
-    if frames.is_empty() {
-        let exprs: Vec<&str> = empty.iter().map(|q| q.expr.as_str()).collect();
-        let executed = exprs
-            .iter()
-            .map(|e| executed_query(e, step))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let unit = queries.first().map(|q| q.unit).unwrap_or("");
-        notices.push(Notice::info(format!(
-            "No data: nothing matched {} in this time range.",
-            exprs.join(" nor ")
-        )));
-        frames.push(empty_frame(unit, &executed, notices));
+    let exprs: Vec<&str> = empty.iter().map(|q| q.expr.as_str()).collect();
+    let executed = exprs
+        .iter()
+        .map(|e| executed_query(e, step))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let unit = queries.first().map(|q| q.unit).unwrap_or("");
+    notices.push(Notice::info(format!(
+        "No data: nothing matched {} in this time range.",
+        exprs.join(" nor ")
+    )));
+    let first_meta = meta(&executed, notices);
+    let frames = encode(vec![empty_frame(unit, first_meta.clone())], ctx.ref_id).await?;
+    Ok(Lines { frames, first_meta })
+}
+
+/// Encodes the frame of each series of one range query as the series arrives.
+struct SeriesEncoder<'a> {
+    q: &'a RangeQuery,
+    step: &'a Step,
+    executed: String,
+    ref_id: &'a str,
+    frames: Vec<Bytes>,
+    /// The first failure; later series are dropped.
+    failed: Option<FrameError>,
+}
+
+impl SeriesEncoder<'_> {
+    /// Encodes the series' frame (without notices yet) and answers the bytes now held.
+    fn encode(&mut self, series: Series) -> u64 {
+        if self.failed.is_some() {
+            return 0;
+        }
+        let mut labels = series.labels;
+        for (k, v) in &self.q.extra_labels {
+            labels.insert(k.clone(), v.clone());
+        }
+        let frame = series_frame(
+            self.q,
+            self.step,
+            labels,
+            series.timestamps,
+            series.values,
+            meta(&self.executed, Vec::new()),
+        );
+        match encode_frame(frame, self.ref_id) {
+            Ok(bytes) => {
+                let held = charged(&bytes);
+                self.frames.push(bytes);
+                held
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                0
+            }
+        }
     }
-    Ok(frames)
 }
 
 /// The query text Grafana's Prometheus datasource shows in the query inspector.
@@ -143,8 +233,7 @@ fn series_frame(
     labels: BTreeMap<String, String>,
     timestamps: Vec<i64>,
     values: Vec<f64>,
-    executed: &str,
-    notices: Vec<Notice>,
+    meta: FrameMeta,
 ) -> Frame {
     let display = if q.legend.is_empty() {
         String::new()
@@ -166,7 +255,7 @@ fn series_frame(
         display
     };
     Frame::new(name)
-        .with_meta(meta(executed, notices))
+        .with_meta(meta)
         .with_field(Field::time("Time", timestamps).with_config(time_config))
         .with_field(
             Field::new("Value", values_field(values, q.keep_nan))
@@ -182,9 +271,9 @@ fn values_field(values: Vec<f64>, keep_nan: bool) -> FieldValues {
     FieldValues::NullableF64Dense { values, valid }
 }
 
-fn empty_frame(unit: &str, executed: &str, notices: Vec<Notice>) -> Frame {
+fn empty_frame(unit: &str, meta: FrameMeta) -> Frame {
     Frame::new("")
-        .with_meta(meta(executed, notices))
+        .with_meta(meta)
         .with_field(Field::time("Time", Vec::new()))
         .with_field(
             Field::nullable_f64_dense("Value", Vec::new())
@@ -195,4 +284,117 @@ fn empty_frame(unit: &str, executed: &str, notices: Vec<Notice>) -> Frame {
 fn labels_text(labels: &BTreeMap<String, String>) -> String {
     let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
     format!("{{{}}}", inner.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Known;
+    use crate::settings::Settings;
+    use crate::upstream::{parse_matrix, Prometheus};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A range answer whose warnings follow its data, as Prometheus writes them: NaN gaps,
+    /// an escaped label, a series without samples.
+    const BODY: &str = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up","job":"a\"b"},"values":[[1700000000,"1"],[1700000015,"NaN"],[1700000030,"+Inf"]]},
+        {"metric":{"job":"c"},"values":[[1700000000,"0.25"]]},
+        {"metric":{"job":"d"},"values":[]}]},"warnings":["partial answer"],"infos":["metric might not be a counter"]}"#;
+
+    /// A loopback server answering BODY to every request, written in small pieces so the
+    /// plugin reads it in several chunks.
+    async fn serve() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match conn.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        BODY.len()
+                    );
+                    let _ = conn.write_all(reply.as_bytes()).await;
+                    for piece in BODY.as_bytes().chunks(37) {
+                        let _ = conn.write_all(piece).await;
+                        let _ = conn.flush().await;
+                        tokio::task::yield_now().await;
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn series_encoded_as_they_arrive_are_the_frames_built_after_the_answer() {
+        let instance = grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
+            url: serve().await,
+            json_data: br#"{"compression":"none"}"#.to_vec(),
+            ..Default::default()
+        };
+        let settings = Settings::from_instance(&instance).unwrap();
+        let prometheus = Prometheus::new(&settings).unwrap();
+        let engine = Known::default();
+        let ctx = Context {
+            settings: &settings,
+            prometheus: &prometheus,
+            engine: &engine,
+            from_ms: 1_700_000_000_000,
+            to_ms: 1_700_000_030_000,
+            interval_ms: 15_000,
+            max_data_points: 100,
+            from_alert: false,
+            ref_id: "A",
+        };
+        let step = ctx.step();
+        let queries = || {
+            vec![
+                RangeQuery::new("first", "up".to_string(), "short", "{{job}}"),
+                RangeQuery::new("second", "up".to_string(), "", "")
+                    .keeping_nan()
+                    .metric("m"),
+            ]
+        };
+        let mut lines = run(&ctx, &step, queries()).await.unwrap();
+        lines
+            .notify_first([Notice::warning("Exemplars are not shown: none")])
+            .await
+            .unwrap();
+        let got = lines.into_frames();
+
+        // The frames as they were built before streaming: from the whole answer.
+        let answer = parse_matrix(BODY.as_bytes()).unwrap();
+        let mut notices = Vec::new();
+        let mut want = Vec::new();
+        for q in queries() {
+            let executed = executed_query(&q.expr, &step);
+            notices.extend(answer.warnings.iter().map(Notice::warning));
+            for series in answer.data.clone() {
+                let mut labels = series.labels;
+                for (k, v) in &q.extra_labels {
+                    labels.insert(k.clone(), v.clone());
+                }
+                let mut meta = meta(&executed, notices.clone());
+                if want.is_empty() {
+                    meta.notices
+                        .push(Notice::warning("Exemplars are not shown: none"));
+                }
+                let frame = series_frame(&q, &step, labels, series.timestamps, series.values, meta);
+                want.push(frame.with_ref_id("A").into_arrow_ipc().unwrap());
+            }
+        }
+        assert_eq!(answer.warnings.len(), 2);
+        assert_eq!(got.len(), 6);
+        for (i, (got, want)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(got.as_ref(), want.as_slice(), "frame {i}");
+        }
+    }
 }

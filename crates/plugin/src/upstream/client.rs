@@ -83,20 +83,24 @@ impl Prometheus {
     }
 
     /// `/api/v1/query_range` over the step's aligned range. The body is parsed while it
-    /// arrives ([`stream::MatrixParser`]): samples go straight into the series' vectors and
-    /// the body is never held whole.
+    /// arrives ([`stream::MatrixParser`]) and each series goes to `each` as soon as it is
+    /// complete, in Prometheus's order, so the body is never held whole and the series
+    /// never all at once. `each` answers how many bytes it now holds for the series (its
+    /// encoded frame), which are charged to the query's memory budget. The answer carries
+    /// Prometheus's warnings; on an error the series already given are to be dropped.
     pub async fn query_range(
         &self,
         expr: &str,
         step: &Step,
-    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        each: &mut (dyn FnMut(Series) -> u64 + Send),
+    ) -> Result<Answer<()>, UpstreamError> {
         let params = [
             ("query", expr.to_string()),
             ("start", seconds(step.start_ms)),
             ("end", seconds(step.end_ms)),
             ("step", seconds(step.step_ms)),
         ];
-        self.call_matrix("api/v1/query_range", &params).await
+        self.call_matrix("api/v1/query_range", &params, each).await
     }
 
     /// `/api/v1/query` at `time_ms`.
@@ -321,9 +325,10 @@ impl Prometheus {
         &self,
         path: &str,
         params: &[(&str, String)],
-    ) -> Result<Answer<Vec<Series>>, UpstreamError> {
+        each: &mut (dyn FnMut(Series) -> u64 + Send),
+    ) -> Result<Answer<()>, UpstreamError> {
         let (response, call) = self.send(self.method, path, params).await?;
-        let streamed = self.stream_matrix(response).await;
+        let streamed = self.stream_matrix(response, each).await;
         crate::metrics::global().upstream_call(
             path,
             call.started.elapsed(),
@@ -331,16 +336,27 @@ impl Prometheus {
             streamed.as_ref().is_ok_and(|s| s.parsed.is_ok()) && call.status.is_success(),
         );
         let Streamed { parsed, head, .. } = streamed?;
-        conclude_matrix(
+        let answer = conclude_matrix(
             parsed.map_err(|e| e.to_string()),
             &call.reply(self.url(), &head),
-        )
+        )?;
+        let held = answer.data.into_iter().map(&mut *each).sum();
+        budget::charge(held).await?;
+        Ok(Answer {
+            data: (),
+            warnings: answer.warnings,
+        })
     }
 
     /// Feeds the body to a matrix parser chunk by chunk under `maxResponseBytes`, keeping
     /// the first bytes for an error status's extract. Once the JSON is known to be wrong,
-    /// reading stops as soon as that extract is complete.
-    async fn stream_matrix(&self, response: reqwest::Response) -> Result<Streamed, UpstreamError> {
+    /// reading stops as soon as that extract is complete. Series completed by a chunk go to
+    /// `each` before the next chunk is read.
+    async fn stream_matrix(
+        &self,
+        response: reqwest::Response,
+        each: &mut (dyn FnMut(Series) -> u64 + Send),
+    ) -> Result<Streamed, UpstreamError> {
         let too_large = || self.too_large();
         let mut charged = self.admit(&response).await?;
         let mut parser = MatrixParser::new();
@@ -360,8 +376,12 @@ impl Prometheus {
                 head.extend_from_slice(&chunk[..n]);
             }
             if failed.is_none() {
-                if let Err(e) = parser.feed(&chunk) {
-                    failed = Some(e);
+                match parser.feed(&chunk) {
+                    Ok(()) => {
+                        let held = parser.take_series().map(&mut *each).sum();
+                        budget::charge(held).await?;
+                    }
+                    Err(e) => failed = Some(e),
                 }
             }
             if failed.is_some() && head.len() >= EXTRACT_BYTES {

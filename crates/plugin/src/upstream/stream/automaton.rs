@@ -195,6 +195,15 @@ impl MatrixParser {
         Ok(())
     }
 
+    /// The series completed so far and not yet taken, in the order they came; what
+    /// [`MatrixParser::finish`] returns holds only the ones never taken.
+    pub fn take_series(&mut self) -> impl Iterator<Item = Series> + '_ {
+        self.out
+            .data
+            .iter_mut()
+            .flat_map(|data| data.result.drain(..))
+    }
+
     /// Ends the body: the answer, or why it is incomplete.
     pub fn finish(mut self) -> Result<Envelope<Matrix>, MatrixError> {
         if let Some(tok) = self.lex.end_of_body()? {
