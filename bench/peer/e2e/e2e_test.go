@@ -10,7 +10,9 @@
 // MCP_BENCH_SERIES (default 100,1000,10000; smoke 20), MCP_BENCH_POINTS (default 240;
 // smoke 20), MCP_BENCH_REPS (default 7; smoke 1), MCP_BENCH_OVERSIZE (a series count, such
 // as 100000, asked for as copies of the largest size: the answer must fail with the size
-// limit, its peak memory recorded). Every figure is printed as one JSON line starting with
+// limit, its peak memory recorded), MCP_BENCH_SPANS (a file: our plugin's debug log of the
+// end-to-end run, where each range answer's parse and frame time, the time left after its
+// last byte and the reply's sending time are logged). Every figure is printed as one JSON line starting with
 // "FIGURE"; nothing here asserts a time.
 package e2e
 
@@ -260,10 +262,11 @@ type rawPlugin struct {
 	data pluginv2.DataClient
 	pid  int
 	cmd  *exec.Cmd
+	raw  *host.RawProcess
 }
 
-func startRaw(t *testing.T, bin string) *rawPlugin {
-	rp := host.StartRaw(t, bin)
+func startRaw(t *testing.T, bin string, env ...string) *rawPlugin {
+	rp := host.StartRaw(t, bin, env...)
 	parts := strings.Split(strings.TrimSpace(rp.FirstLine), "|")
 	if len(parts) < 5 {
 		t.Fatalf("%s: handshake %q", bin, rp.FirstLine)
@@ -279,7 +282,7 @@ func startRaw(t *testing.T, bin string) *rawPlugin {
 		t.Fatalf("%s: %v", bin, err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	return &rawPlugin{data: pluginv2.NewDataClient(conn), pid: rp.Cmd.Process.Pid, cmd: rp.Cmd}
+	return &rawPlugin{data: pluginv2.NewDataClient(conn), pid: rp.Cmd.Process.Pid, cmd: rp.Cmd, raw: rp}
 }
 
 // kill stops the process now (its cleanup would, at the end of the test).
@@ -320,8 +323,20 @@ func (p *rawPlugin) call(ctx context.Context, s host.Settings, q host.Query) (ti
 // plugin; and the time Grafana's SDK then spends decoding our frames.
 func endToEnd(t *testing.T, e *env) {
 	ctx := context.Background()
-	ours := startRaw(t, pluginBinary(t))
+	spans := os.Getenv("MCP_BENCH_SPANS")
+	var env []string
+	if spans != "" {
+		env = append(env, "RUST_LOG=info,mcp_plugin=debug")
+	}
+	ours := startRaw(t, pluginBinary(t), env...)
 	theirs := startRaw(t, minimalBinary(t))
+	if spans != "" {
+		defer func() {
+			if err := os.WriteFile(spans, []byte(ours.raw.Stderr.String()), 0o644); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
 	for _, n := range e.cfg.series {
 		expr := fmt.Sprintf("bench_%d", n)
 		q := promqlQuery(expr, e.from, e.to, e.cfg.points)

@@ -99,6 +99,7 @@ impl Service<http::Request<BoxBody>> for DataService {
                 }
             };
             let body = ReplyBody {
+                started: std::time::Instant::now(),
                 chunks: chunks.into_iter(),
                 trailers: Some(trailers),
             };
@@ -250,6 +251,7 @@ impl Chunks {
 
 /// The reply's body: its chunks, then the trailers with `grpc-status: 0`.
 struct ReplyBody {
+    started: std::time::Instant,
     chunks: std::vec::IntoIter<Bytes>,
     trailers: Option<http::HeaderMap>,
 }
@@ -266,6 +268,10 @@ impl Body for ReplyBody {
             return Poll::Ready(Some(Ok(Frame::data(chunk))));
         }
         if let Some(trailers) = self.trailers.take() {
+            tracing::debug!(
+                sending_ms = self.started.elapsed().as_secs_f64() * 1e3,
+                "reply handed over"
+            );
             return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
         }
         Poll::Ready(None)
