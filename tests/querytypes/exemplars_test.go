@@ -37,7 +37,7 @@ func TestFailingToolCallsLeadTheExemplars(t *testing.T) {
 	})
 	frames := w.query(t, nil, "exemplars", from, to, map[string]any{"exemplarSource": "tool", "limit": limit})
 	f := frames[0]
-	custom := exemplarFrame(t, f)
+	custom := exemplarFrame(t, f, data.DataTopicAnnotations)
 	if got := number(t, custom["failing"]); got != limit {
 		t.Errorf("meta failing = %d, want %d", got, limit)
 	}
@@ -58,6 +58,22 @@ func TestFailingToolCallsLeadTheExemplars(t *testing.T) {
 			t.Errorf("the slowest failing exemplar %s of a failing series is missing (kept %v)", id, kept)
 		}
 	}
+
+	// As a table (for table panels, which Grafana gives no annotations) the same rows in a
+	// frame without the annotations data topic. Exemplars still arriving may change the
+	// pick between two queries: compare a pair answered back to back.
+	testkit.WaitFor(t, 30*time.Second, "the same exemplars as a table", func() (bool, string) {
+		js := map[string]any{"exemplarSource": "tool", "limit": limit}
+		series := w.query(t, nil, "exemplars", from, to, js)[0]
+		js["format"] = "table"
+		table := w.query(t, nil, "exemplars", from, to, js)
+		if len(table) != 1 {
+			t.Fatalf("exemplars as a table: %d frames, want one", len(table))
+		}
+		exemplarFrame(t, table[0], "")
+		a, b := testkit.Strings(t, series, "trace_id"), testkit.Strings(t, table[0], "trace_id")
+		return strings.Join(a, ",") == strings.Join(b, ","), fmt.Sprintf("time series %v, table %v", a, b)
+	})
 }
 
 // exemplarsKeepTheSlowest: with a limit, the slowest exemplar of each series is kept, the
@@ -84,7 +100,7 @@ func exemplarsKeepTheSlowest(t *testing.T, w *ecosystem) {
 			t.Fatalf("limit %d: %d frames, want one exemplar frame", limit, len(frames))
 		}
 		f := frames[0]
-		custom := exemplarFrame(t, f)
+		custom := exemplarFrame(t, f, data.DataTopicAnnotations)
 		if got := number(t, custom["available"]); got != len(prom) {
 			t.Errorf("limit %d: available %d, Prometheus has %d", limit, got, len(prom))
 		}
@@ -133,7 +149,7 @@ func exemplarsComeWithTheirLines(t *testing.T, w *ecosystem) {
 	if lines != 3 || ex == nil {
 		t.Fatalf("requestLatency with exemplars: %d latency frames and exemplars %v, want 3 and a frame", lines, ex != nil)
 	}
-	exemplarFrame(t, ex)
+	exemplarFrame(t, ex, data.DataTopicAnnotations)
 	for _, job := range testkit.Strings(t, ex, "job") {
 		if job != "session-buddy" {
 			t.Fatalf("exemplar of job %q in a session-buddy query", job)
@@ -154,7 +170,7 @@ func exemplarsComeWithTheirLines(t *testing.T, w *ecosystem) {
 	if ex == nil {
 		t.Fatalf("toolHealth timeseries with exemplars returned no exemplar frame (%d frames)", len(frames))
 	}
-	exemplarFrame(t, ex)
+	exemplarFrame(t, ex, data.DataTopicAnnotations)
 	for _, tool := range testkit.Strings(t, ex, "tool_name") {
 		if tool != "deploy" {
 			t.Fatalf("exemplar of tool %q in a deploy query", tool)
@@ -210,9 +226,10 @@ func slowestPerSeries(ex []promExemplar, n int) []string {
 	return out
 }
 
-// exemplarFrame checks the shape Grafana's Prometheus datasource gives exemplars and
-// returns the frame's custom meta.
-func exemplarFrame(t testing.TB, f *data.Frame) map[string]any {
+// exemplarFrame checks the shape Grafana's Prometheus datasource gives exemplars, with data
+// topic `topic` (annotations as time series, none as a table), and returns the frame's
+// custom meta.
+func exemplarFrame(t testing.TB, f *data.Frame, topic data.DataTopic) map[string]any {
 	t.Helper()
 	if f.Name != "exemplar" {
 		t.Fatalf("exemplar frame is named %q, want exemplar", f.Name)
@@ -220,8 +237,8 @@ func exemplarFrame(t testing.TB, f *data.Frame) map[string]any {
 	if f.Meta == nil {
 		t.Fatal("exemplar frame has no meta")
 	}
-	if f.Meta.DataTopic != data.DataTopicAnnotations {
-		t.Errorf("exemplar frame dataTopic %q, want annotations", f.Meta.DataTopic)
+	if f.Meta.DataTopic != topic {
+		t.Errorf("exemplar frame dataTopic %q, want %q", f.Meta.DataTopic, topic)
 	}
 	custom, ok := f.Meta.Custom.(map[string]any)
 	if !ok || custom["resultType"] != "exemplar" {

@@ -138,8 +138,8 @@ query_types! {
         "CPU %, memory, open files and disk % of each service; the table judges them";
     OtlpOperations => "otlpOperations", Timeseries, [Services, Operations, Format, RateWindow],
         "Operations per second, p95 and average duration, and active connections of each service, from OTLP metrics";
-    Exemplars => "exemplars", Timeseries, [Services, Tools, ExemplarSource, Limit],
-        "Trace-linked samples of requests or tool calls, failing and slowest first";
+    Exemplars => "exemplars", Timeseries, [Services, Tools, Format, ExemplarSource, Limit],
+        "Trace-linked samples of requests or tool calls, failing and slowest first; as time series, exemplar dots on time series panels, as a table, rows for table panels";
     Promql => "promql", Timeseries, [Expr, LegendFormat],
         "Your own PromQL expression, with a legend";
 }

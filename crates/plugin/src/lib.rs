@@ -30,6 +30,8 @@ pub mod reply;
 pub mod resources;
 pub mod service;
 pub mod settings;
+#[cfg(test)]
+mod testing;
 pub mod upstream;
 
 use std::net::SocketAddr;

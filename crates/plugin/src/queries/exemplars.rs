@@ -1,7 +1,9 @@
 //! `exemplars`: exemplars of the request or tool duration histogram in the panel's range,
 //! shaped as Grafana's Prometheus datasource shapes them (one long frame named `exemplar`:
 //! `Time`, `Value`, one text field per label), with the trace id field linking to the
-//! configured trace backend.
+//! configured trace backend. As time series (the default) the frame has the annotations
+//! data topic, as Grafana's Prometheus datasource gives it, so time series panels draw it as
+//! exemplar dots; as a table it has none, so table panels list it.
 //!
 //! Which exemplars are kept when there are more than `limit` is decided by [`select`]:
 //! per series the failing ones first, then each series' slowest, then the rest spread over
@@ -18,7 +20,7 @@ use mcp_frames::{
 };
 use mcp_model::columns::{self, exemplar};
 use mcp_model::promql::Selector;
-use mcp_model::{ExemplarSource, Family, Query};
+use mcp_model::{ExemplarSource, Family, Format, Query};
 use serde_json::json;
 
 use super::timeseries::Lines;
@@ -42,9 +44,16 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
     ))
 }
 
-/// Runs the exemplar call of `expr` into the exemplar frame.
+/// Runs the exemplar call of `expr` into the exemplar frame. As time series (the default)
+/// the frame carries the annotations data topic, so Grafana hands it to time series panels
+/// as exemplar dots; as a table it is a plain frame, which Grafana hands to table panels.
 pub async fn run(ctx: &Context<'_>, query: &Query, expr: &str) -> Result<Vec<Frame>, QueryFailure> {
-    let (frame, _) = fetch(ctx, query, expr).await?;
+    let (mut frame, _) = fetch(ctx, query, expr).await?;
+    if ctx.format(query) == Format::Table {
+        if let Some(meta) = frame.meta.as_mut() {
+            meta.data_topic = None;
+        }
+    }
     Ok(vec![frame])
 }
 
@@ -448,6 +457,77 @@ fn round_robin(groups: &[Vec<usize>], limit: usize, kept: &mut Vec<usize>, taken
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Known;
+    use crate::settings::Settings;
+    use crate::testing::serve;
+    use crate::upstream::Prometheus;
+    use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
+
+    /// The frame an `exemplars` query with `format` (None: the default) answers, from an
+    /// engine on loopback holding one exemplar.
+    async fn exemplar_frame(format: Option<&str>) -> Frame {
+        let (url, _) = serve(
+            r#"{"status":"success","data":[{"seriesLabels":{"__name__":"h_bucket","job":"a","le":"0.5"},
+                "exemplars":[{"labels":{"trace_id":"t1"},"value":"0.25","timestamp":1.5}]}]}"#,
+        )
+        .await;
+        let settings = Settings::from_instance(&DataSourceInstanceSettings {
+            url,
+            json_data: br#"{"traceDatasourceUid":"tempo"}"#.to_vec(),
+            ..Default::default()
+        })
+        .unwrap();
+        let prometheus = Prometheus::new(&settings).unwrap();
+        let engine = Known::default();
+        let ctx = Context {
+            settings: &settings,
+            prometheus: &prometheus,
+            engine: &engine,
+            from_ms: 0,
+            to_ms: 60_000,
+            interval_ms: 15_000,
+            max_data_points: 100,
+            from_alert: false,
+        };
+        let json = match format {
+            Some(f) => format!(r#"{{"queryType":"exemplars","format":"{f}"}}"#),
+            None => r#"{"queryType":"exemplars"}"#.to_string(),
+        };
+        let query = Query::from_json(json.as_bytes()).unwrap();
+        let mut frames = crate::queries::run(&ctx, &query).await.unwrap();
+        assert_eq!(frames.len(), 1);
+        frames.remove(0)
+    }
+
+    #[tokio::test]
+    async fn time_series_exemplars_are_annotations_and_table_exemplars_are_rows() {
+        for (format, topic) in [
+            (None, Some(DataTopic::Annotations)),
+            (Some("timeseries"), Some(DataTopic::Annotations)),
+            (Some("table"), None),
+        ] {
+            let frame = exemplar_frame(format).await;
+            let meta = frame.meta.as_ref().unwrap();
+            assert_eq!(meta.data_topic, topic, "format {format:?}");
+            assert_eq!(frame.name, exemplar::FRAME, "format {format:?}");
+            assert_eq!(
+                meta.custom.as_ref().unwrap()["resultType"],
+                "exemplar",
+                "format {format:?}"
+            );
+            let names: Vec<&str> = frame.fields.iter().map(|f| f.name.as_str()).collect();
+            assert_eq!(
+                names,
+                ["Time", "Value", "__name__", "job", "le", "trace_id"]
+            );
+            let links = &frame.fields[5].config.as_ref().unwrap().links;
+            assert_eq!(
+                links.len(),
+                1,
+                "format {format:?}: the trace id keeps its link"
+            );
+        }
+    }
 
     #[test]
     fn only_an_unknown_path_means_the_engine_lacks_the_exemplar_api() {

@@ -532,43 +532,12 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// A loopback server that answers one label list to every request and returns each
-    /// request's head, lower-cased.
-    async fn serve_heads() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            while let Ok((mut conn, _)) = listener.accept().await {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match conn.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let _ = tx.send(String::from_utf8_lossy(&head).to_ascii_lowercase());
-                    let body = r#"{"status":"success","data":["alpha"]}"#;
-                    let reply = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = conn.write_all(reply.as_bytes()).await;
-                });
-            }
-        });
-        (url, rx)
-    }
+    use crate::testing::serve;
 
     #[tokio::test]
     async fn compression_setting_decides_whether_gzip_is_asked_for() {
         for (setting, asks) in [("gzip", true), ("none", false), ("", true)] {
-            let (url, mut heads) = serve_heads().await;
+            let (url, mut heads) = serve(r#"{"status":"success","data":["alpha"]}"#).await;
             let instance = grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
                 url,
                 json_data: format!(r#"{{"compression":"{setting}"}}"#).into_bytes(),

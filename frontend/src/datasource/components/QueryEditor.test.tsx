@@ -151,6 +151,20 @@ describe('QueryEditor', () => {
     expect(changes).toEqual([]);
   });
 
+  it('offers exemplars as time series dots or as table rows, saying which panel shows each', async () => {
+    const { last, runs } = renderEditor({ refId: 'A', queryType: 'exemplars' });
+    const format = await screen.findByTestId(selectors.query.format);
+    expect(within(format).getByRole('radio', { name: /time series/i })).toBeChecked();
+    expect(within(format).getByText('Time series')).toHaveAttribute(
+      'title',
+      expect.stringMatching(/time series panel/)
+    );
+    expect(within(format).getByText('Table')).toHaveAttribute('title', expect.stringMatching(/table panel/));
+    await userEvent.click(within(format).getByText('Table'));
+    expect(last()).toEqual({ refId: 'A', queryType: 'exemplars', format: 'table' });
+    expect(runs()).toBe(1);
+  });
+
   it('leaves a complete query exactly as the dashboard stored it', async () => {
     const stored: McpQuery = {
       refId: 'B',

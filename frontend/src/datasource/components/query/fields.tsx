@@ -68,17 +68,27 @@ export function PercentilesField({ query, onChange }: ViewProps) {
   );
 }
 
+const FORMATS: Array<SelectableValue<Format> & { value: Format }> = [
+  { label: 'Time series', value: 'timeseries' },
+  { label: 'Table', value: 'table' },
+];
+
+/** What each format gives for exemplars, which are not series: the panel that can show them. */
+const EXEMPLAR_FORMATS: Record<Format, string> = {
+  timeseries:
+    'exemplar dots on a time series panel, beside its lines (Grafana hands them to panels as annotations, so a table panel shows no rows)',
+  table: 'a row per exemplar for a table panel, the trace id linked',
+};
+
 export function FormatField({ query, onChange, defaultFormat }: ViewProps) {
-  const options: Array<SelectableValue<Format>> = [
-    { label: 'Time series', value: 'timeseries' },
-    { label: 'Table', value: 'table' },
-  ];
+  const exemplars = query.queryType === 'exemplars';
+  const options = exemplars ? FORMATS.map((o) => ({ ...o, description: EXEMPLAR_FORMATS[o.value] })) : FORMATS;
+  const byDefault = defaultFormat ? `; this type answers as ${defaultFormat} by default` : '';
+  const tooltip = exemplars
+    ? `${options.map((o) => `${o.label}: ${o.description}`).join('. ')}${byDefault}.`
+    : `How the answer is shaped${byDefault}.`;
   return (
-    <InlineField
-      label="Format"
-      labelWidth={LABEL_WIDTH}
-      tooltip={`How the answer is shaped${defaultFormat ? `; this type answers as ${defaultFormat} by default` : ''}.`}
-    >
+    <InlineField label="Format" labelWidth={LABEL_WIDTH} tooltip={tooltip}>
       <Marked testId={selectors.query.format}>
         <RadioButtonGroup
           options={options}
