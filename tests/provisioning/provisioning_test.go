@@ -226,6 +226,11 @@ func TestDashboardsAreWellFormed(t *testing.T) {
 						t.Errorf("panel %q query %v does not use the datasource variable", p.Title, tg["refId"])
 					}
 					checkNarrowing(t, p.Title, tg)
+					// Exemplars as time series carry the annotations data topic, which
+					// Grafana keeps from a table panel's rows.
+					if p.Type == "table" && tg["queryType"] == "exemplars" && tg["format"] != "table" {
+						t.Errorf("panel %q query %v: a table of exemplars needs format \"table\", got %v", p.Title, tg["refId"], tg["format"])
+					}
 				}
 				if p.Type == ours {
 					checkDrilldown(t, p)
