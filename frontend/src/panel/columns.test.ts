@@ -1,6 +1,6 @@
-import { FieldType, toDataFrame } from '@grafana/data';
+import { DataTopic, FieldType, toDataFrame } from '@grafana/data';
 
-import { ColumnSink, handOver, linkTemplate, summaryRows, textColumn, toColumns } from './columns';
+import { ColumnSink, handOver, linkTemplate, panelFrames, summaryRows, textColumn, toColumns } from './columns';
 import { DEFAULT_OPTIONS, PanelOptions } from './types';
 
 const summary = () =>
@@ -70,6 +70,40 @@ describe('frames -> typed columns', () => {
       [1700000000000, 1700000001000],
       [1, 0],
     ]);
+  });
+
+  it('draws the exemplars Grafana hands over as annotations, and those of a table query among the series', () => {
+    const exemplars = (topic?: DataTopic) =>
+      toDataFrame({
+        name: 'exemplar',
+        meta: { dataTopic: topic, custom: { resultType: 'exemplar' } },
+        fields: [
+          { name: 'Time', type: FieldType.time, values: [1700000000000] },
+          { name: 'Value', type: FieldType.number, values: [0.4] },
+          { name: 'trace_id', type: FieldType.string, values: ['abc'] },
+        ],
+      });
+    // A dashboard's own annotations (deployments, alerts) are not the panel's to draw.
+    const deployments = toDataFrame({
+      name: 'annotations',
+      meta: { dataTopic: DataTopic.Annotations },
+      fields: [{ name: 'time', type: FieldType.time, values: [1700000000000] }],
+    });
+    const drawn = (data: Parameters<typeof panelFrames>[0]) =>
+      toColumns(panelFrames(data), options()).map((f) => [f.name, f.columns.map((c) => c.name)]);
+    const exemplarColumns = ['exemplar', ['Time', 'Value', 'trace_id']];
+    expect(drawn({ series: [summary()], annotations: [deployments, exemplars(DataTopic.Annotations)] })).toEqual([
+      ['ecosystemSummary', summary().fields.map((f) => f.name)],
+      exemplarColumns,
+    ]);
+    expect(drawn({ series: [exemplars()] })).toEqual([exemplarColumns]);
+    expect(drawn({ series: [], annotations: [exemplars(DataTopic.Annotations)] })).toEqual([exemplarColumns]);
+    expect(
+      toColumns(
+        panelFrames({ series: [], annotations: [exemplars(DataTopic.Annotations)] }),
+        options({ sections: ['tools'] })
+      )
+    ).toEqual([]);
   });
 
   it('sorts the service tiles worst first, then by name, and cuts them to the maximum', () => {

@@ -2,7 +2,7 @@
 // Float64Array with NaN for gaps, text as UTF-8 bytes with offsets (crates/render's input).
 // Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
 // renderer draws exactly what it is handed.
-import { DataFrame, Field, FieldType } from '@grafana/data';
+import { DataFrame, Field, FieldType, PanelData } from '@grafana/data';
 
 import { PanelOptions, Section } from './types';
 
@@ -178,6 +178,17 @@ export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort'
     rows.sort((a, b) => (SEVERITY[statuses[a]] ?? 3) - (SEVERITY[statuses[b]] ?? 3) || byName(a, b));
   }
   return options.maxTiles > 0 ? rows.slice(0, options.maxTiles) : rows;
+}
+
+/**
+ * The frames the panel draws: its series, then the exemplar frames among its annotations.
+ * The backend marks exemplars meta.dataTopic "annotations", so Grafana's query runner hands
+ * them to panels in `annotations` (where time series panels take them); a table-format
+ * exemplars query leaves them in `series`.
+ */
+export function panelFrames(data: Pick<PanelData, 'series' | 'annotations'>): DataFrame[] {
+  const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
+  return [...data.series, ...exemplars];
 }
 
 /** The frames the options keep, each as typed columns. */

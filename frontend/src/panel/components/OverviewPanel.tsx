@@ -7,7 +7,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, toColumns } from '../columns';
+import { handOver, panelFrames, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { PanelOptions } from '../types';
@@ -141,7 +141,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
       r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
     } else {
       try {
-        handOver(r, toColumns(data.series, options));
+        handOver(r, toColumns(panelFrames(data), options));
       } catch (e) {
         r.setError(String((e as Error)?.message ?? e));
       }
