@@ -8,41 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { api, poll, repo, useHarness } from './harness.mjs';
+import { poll, repo, useHarness } from './harness.mjs';
 
 const DASHBOARD = JSON.parse(
   fs.readFileSync(path.join(repo, 'provisioning', 'dashboards', 'mcp-ecosystem-overview.json'), 'utf8')
 );
 const PANELS = DASHBOARD.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
-
-// Panels Grafana itself would show empty over the simulator, and why. Each reason is checked:
-// the entry must go when the reason no longer holds.
-const EMPTY_IN_GRAFANA = {
-  // The backend marks exemplar frames meta.dataTopic "annotations" (for time series panels
-  // to draw them as points); Grafana's query runner sets such frames apart from a panel's
-  // series, so a table of exemplars has no rows.
-  'Failing and slowest tool calls': async (server, panel) => {
-    const frames = await answer(server, panel);
-    return frames.length > 0 && frames.every((f) => f.schema.meta?.dataTopic === 'annotations');
-  },
-};
-
-/** The frames the backend answers for a panel's targets, with the variables on All. */
-async function answer(server, panel) {
-  const queries = panel.targets.map((t) => ({
-    ...t,
-    datasource: { uid: 'mcp' },
-    services: [],
-    ...(t.tools ? { tools: [] } : {}),
-  }));
-  const { status, body } = await api(server, '/api/ds/query', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from: 'now-1m', to: 'now', queries }),
-  });
-  assert.equal(status, 200, JSON.stringify(body));
-  return Object.values(body.results).flatMap((r) => r.frames ?? []);
-}
 
 /** The panels as the page drew them: title -> {type, state, values, error}. */
 async function drawn(page) {
@@ -98,7 +69,7 @@ describe('the "MCP Ecosystem" dashboard drawn by the harness over the real plugi
             },
             30000
           );
-          const missing = PANELS.filter((p) => !(shown[p.title]?.values > 0 || EMPTY_IN_GRAFANA[p.title]));
+          const missing = PANELS.filter((p) => !(shown[p.title]?.values > 0));
           if (missing.length > 0) {
             throw new Error(
               `no data in ${missing.map((p) => `${p.title} ${JSON.stringify(shown[p.title])}`).join(', ')}`
@@ -119,17 +90,9 @@ describe('the "MCP Ecosystem" dashboard drawn by the harness over the real plugi
         const got = shown[p.title];
         assert.equal(got.type, p.type, `${p.title}: drawn as its type`);
         assert.equal(got.state, 'Done', `${p.title}: no error (${got.error})`);
-        if (EMPTY_IN_GRAFANA[p.title]) {
-          assert.equal(got.values, 0, `${p.title}: empty, as Grafana shows it`);
-          assert.ok(
-            await EMPTY_IN_GRAFANA[p.title](h.server, p),
-            `${p.title}: the reason it is empty no longer holds; remove it from EMPTY_IN_GRAFANA`
-          );
-        } else {
-          assert.ok(got.values > 0, `${p.title}: data drawn`);
-        }
+        assert.ok(got.values > 0, `${p.title}: data drawn`);
       }
-      assert.equal(await page.getByText('No data').count(), Object.keys(EMPTY_IN_GRAFANA).length);
+      assert.equal(await page.getByText('No data').count(), 0);
       assert.equal(await page.getByTestId('harness-dashboard-panel-error').count(), 0, 'no visualisation failed');
       await page.locator('[data-testid="mcp-ecosystem-canvas"][data-ready="true"]').waitFor({ timeout: 30000 });
       assert.match(

@@ -279,6 +279,13 @@ describe('the overview panel over the real plugin, akosha down', () => {
       ],
     });
     await h.screenshot(page, 'panel-exemplars');
+    // The exemplars reach the panel as Grafana's query runner hands them over: annotations.
+    const handed = await page.getByTestId('harness-panel').evaluate((e) => ({
+      series: JSON.parse(e.dataset.series),
+      annotations: JSON.parse(e.dataset.annotations),
+    }));
+    assert.deepEqual(handed.annotations, ['exemplar'], JSON.stringify(handed));
+    assert.ok(!handed.series.includes('exemplar'), JSON.stringify(handed));
     // The renderer's hit-testing finds the dots: hover the canvas until a tooltip is a trace's.
     const found = await page.evaluate(
       async ({ canvasSel, tipSel }) => {

@@ -33,6 +33,7 @@ import { HarnessDataSourceSrv } from './dataSourceSrv';
 import { applyFieldConfig } from './fields';
 import { importPlugin } from './loader';
 import { PanelPage } from './panel';
+import { byTopic } from './queries';
 import { HarnessTemplateSrv, HarnessVariable } from './templateSrv';
 import type { HarnessDatasource } from './types';
 
@@ -361,7 +362,7 @@ function QueryPage({
           const r = resp as DataQueryResponse;
           setData({
             state: r.state ?? LoadingState.Done,
-            series: r.data ?? [],
+            ...byTopic(r.data ?? []),
             errors: r.errors,
             error: r.error,
             timeRange: range,
@@ -379,6 +380,8 @@ function QueryPage({
     [ds, query, range]
   );
 
+  // The inspector lists the series, then the annotations (the exemplars).
+  const frames = useMemo(() => [...(data?.series ?? []), ...(data?.annotations ?? [])], [data]);
   const Editor = plugin.components.QueryEditor;
   if (!ds || !query || !Editor) {
     return <div data-testid="harness-loading">Loading the datasource…</div>;
@@ -410,7 +413,7 @@ function QueryPage({
           ))}
         </div>
       )}
-      <ResultTables state={data?.state} frames={data?.series ?? []} />
+      <ResultTables state={data?.state} frames={frames} />
     </div>
   );
 }
@@ -475,6 +478,7 @@ function ResultTables({ state, frames: raw }: { state?: LoadingState; frames: Da
           key={i}
           data-testid="harness-frame"
           data-name={f.name ?? ''}
+          data-topic={f.meta?.dataTopic ?? ''}
           style={{ borderCollapse: 'collapse', marginBottom: 16, fontSize: 12 }}
         >
           <caption style={{ textAlign: 'left' }}>{f.name ?? `frame ${i + 1}`}</caption>

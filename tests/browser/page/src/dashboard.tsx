@@ -297,10 +297,8 @@ function draw(
       values: data.series.length,
     };
   }
-  // Exemplars and other annotations are not series: Grafana's query runner sets them apart.
-  const series = data.series.filter((f) => !f.meta?.dataTopic);
   const fieldConfig = panelFieldConfig(panel.type, panel.fieldConfig);
-  const frames = applyFieldConfig(series, fieldConfig, theme, replace);
+  const frames = applyFieldConfig(data.series, fieldConfig, theme, replace);
   switch (panel.type) {
     case 'timeseries':
       return timeSeries(frames, options, data.timeRange, width, height, theme);

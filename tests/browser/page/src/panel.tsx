@@ -65,7 +65,13 @@ export function PanelPage({ plugin, ds, queries, options, width, height, onRefre
     return <div data-testid="harness-loading">Running the panel’s queries…</div>;
   }
   return (
-    <div data-testid="harness-panel" data-state={data.state} style={{ width, height }}>
+    <div
+      data-testid="harness-panel"
+      data-state={data.state}
+      data-series={JSON.stringify(data.series.map((f) => f.name))}
+      data-annotations={JSON.stringify((data.annotations ?? []).map((f) => f.name))}
+      style={{ width, height }}
+    >
       <PluginPanel plugin={plugin} data={data} options={options} width={width} height={height} title="MCP Ecosystem" />
     </div>
   );

@@ -2,16 +2,32 @@
 // datasource's query() (the plugin's own code, /api/ds/query behind it), the answer as PanelData.
 import {
   CoreApp,
+  DataFrame,
   DataQuery,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
+  DataTopic,
   LoadingState,
   PanelData,
   rangeUtil,
   TimeRange,
 } from '@grafana/data';
 import { from, lastValueFrom } from 'rxjs';
+
+/**
+ * An answer's frames as Grafana's query runner hands them to a panel (runRequest's
+ * processResponsePacket): frames whose meta.dataTopic is "annotations" (the plugin's exemplars)
+ * in `annotations`, where time series panels take exemplars from, the rest in `series`.
+ */
+export function byTopic(frames: DataFrame[]): Pick<PanelData, 'series' | 'annotations'> {
+  const series: DataFrame[] = [];
+  const annotations: DataFrame[] = [];
+  for (const frame of frames) {
+    (frame.meta?.dataTopic === DataTopic.Annotations ? annotations : series).push(frame);
+  }
+  return { series, annotations };
+}
 
 export async function runQueries(
   ds: DataSourceApi,
@@ -39,7 +55,7 @@ export async function runQueries(
     const errors = r.errors ?? (r.error ? [r.error] : undefined);
     return {
       state: errors?.length ? LoadingState.Error : LoadingState.Done,
-      series: r.data ?? [],
+      ...byTopic(r.data ?? []),
       errors,
       timeRange: range,
     };
