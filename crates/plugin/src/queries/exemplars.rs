@@ -488,13 +488,17 @@ mod tests {
             interval_ms: 15_000,
             max_data_points: 100,
             from_alert: false,
+            ref_id: "A",
         };
         let json = match format {
             Some(f) => format!(r#"{{"queryType":"exemplars","format":"{f}"}}"#),
             None => r#"{"queryType":"exemplars"}"#.to_string(),
         };
         let query = Query::from_json(json.as_bytes()).unwrap();
-        let mut frames = crate::queries::run(&ctx, &query).await.unwrap();
+        let Plan::Exemplars(expr) = plan(&ctx, &query).unwrap() else {
+            panic!("an exemplars query plans one exemplar call");
+        };
+        let mut frames = run(&ctx, &query, &expr).await.unwrap();
         assert_eq!(frames.len(), 1);
         frames.remove(0)
     }
