@@ -3,10 +3,16 @@
 // plugin binary launched as Grafana launches it, asked by concurrent clients for every query
 // type (in both formats where a type has two), every resource and its health.
 //
+// Query ranges are at most LongestRange, and the first Warmup of the run (at least that long)
+// is left out of the steady slopes: by then every answer covers history that exists, so
+// answers stop growing with Prometheus's history and a growing plugin is the plugin's own.
+//
 // Every sample interval it reads the plugin's resident set, open descriptors and threads
-// from /proc (the plugin reports no task count of its own; its queries in flight come from
-// its metrics), and in the end the least-squares slope of each over the run. Every failed
-// call is classified; a class not listed in Explained is an unexplained error.
+// from /proc, and its tokio tasks alive and queries in flight from its metrics; in the end
+// the least-squares slope of each over the whole run and over its steady part. Every failed
+// call is classified; a class not listed in Explained is an unexplained error. A health
+// failure is explained only by Prometheus's target state, polled every TargetPoll through
+// the run: no target's last scrape succeeded at some instant while the call ran.
 //
 //	tb := standalone.New("soak") // or a *testing.T
 //	rep := soak.Run(tb, soak.Options{Duration: 30 * time.Minute})
@@ -41,13 +47,23 @@ var Scenarios = []string{"healthy", "tool-failures", "pool-exhaustion", "service
 // other class is an unexplained error.
 var Explained = map[string]string{
 	"upstream timeout":       "Prometheus did not answer within the datasource timeout: the machine's cores were taken by other work; the query failed on its own refId, as it must",
-	"health without scrapes": "every scrape of the simulator had just failed (Prometheus's targets down, their last error said why), so Prometheus had marked every series stale and no MCP family existed at that instant; health said so, as it must",
+	"health without scrapes": "at an instant while the call ran, every target's last scrape had failed (Prometheus's target state, recorded through the run, shows when and why), so Prometheus had marked every series stale and no MCP family existed; health said so, as it must",
 }
+
+// LongestRange is the longest query range (and resource window) the clients ask for.
+const LongestRange = 5 * time.Minute
+
+// TargetPoll is how often the run records Prometheus's target state, under the scrape
+// interval (1 s) so that no scrape goes unseen.
+const TargetPoll = 400 * time.Millisecond
 
 // Options shape a run; zero values take the defaults.
 type Options struct {
-	// Duration of the load (default 30 minutes).
+	// Duration of the load (default 30 minutes), warm-up included.
 	Duration time.Duration
+	// Warmup is the first part of the load, left out of the steady slopes (default
+	// LongestRange).
+	Warmup time.Duration
 	// Clients calling the plugin at once, each one call after another (default 16).
 	Clients int
 	// SampleEvery is the interval of the /proc samples (default 10 s).
@@ -61,6 +77,9 @@ type Options struct {
 func (o *Options) defaults() {
 	if o.Duration <= 0 {
 		o.Duration = 30 * time.Minute
+	}
+	if o.Warmup <= 0 {
+		o.Warmup = LongestRange
 	}
 	if o.Clients <= 0 {
 		o.Clients = 16
@@ -80,6 +99,7 @@ type Sample struct {
 	RSS      int64 // bytes
 	FDs      int
 	Threads  int
+	Tasks    float64 // mcp_plugin_tasks_alive
 	InFlight float64 // mcp_plugin_queries_in_flight
 	Calls    int64   // calls ended so far
 }
@@ -124,31 +144,39 @@ func Run(tb testing.TB, opts Options) *Report {
 	plugin := host.Start(tb, host.Options{Binary: bin})
 	s := host.Settings{URL: eco.Prom.URL, UID: "soak", JSONData: map[string]any{"timeInterval": "1s"}}
 	ops := operations(tb, plugin, s, eco)
+	targets := &targetLog{}
+	var pending []pendingHealth // health failures, classified once the target state is known
 
 	rep := &Report{Options: opts, Binary: bin, Calls: map[string]int64{}, Failures: map[string]*Failure{}}
-	var mu sync.Mutex
 	var ended atomic.Int64
-	record := func(kind string, took time.Duration, f *failed) {
-		ended.Add(1)
-		mu.Lock()
-		defer mu.Unlock()
-		rep.Calls[kind]++
-		rep.Latency = append(rep.Latency, took)
-		if f == nil {
-			return
-		}
+	var mu sync.Mutex
+	fail := func(kind string, f *failed) {
 		if rep.Failures[f.class] == nil {
 			rep.Failures[f.class] = &Failure{Kind: kind, First: f.msg, Explained: Explained[f.class]}
 		}
 		rep.Failures[f.class].Count++
 	}
-
+	record := func(kind string, begun time.Time, f *failed) {
+		ended.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Calls[kind]++
+		rep.Latency = append(rep.Latency, time.Since(begun))
+		switch {
+		case f == nil:
+		case f.class == healthNotOK:
+			pending = append(pending, pendingHealth{kind: kind, begun: begun, ended: time.Now(), msg: f.msg})
+		default:
+			fail(kind, f)
+		}
+	}
 	scenario := 0
 	sample := func(at time.Duration) {
 		m := metrics(tb, plugin)
 		smp := Sample{
 			At: at, Scenario: Scenarios[scenario], RSS: testkit.RSS(tb, plugin.PID()), FDs: testkit.OpenFDs(plugin.PID()),
-			Threads: testkit.Threads(tb, plugin.PID()), InFlight: m["mcp_plugin_queries_in_flight"], Calls: ended.Load(),
+			Threads: testkit.Threads(tb, plugin.PID()), Tasks: m["mcp_plugin_tasks_alive"], InFlight: m["mcp_plugin_queries_in_flight"],
+			Calls: ended.Load(),
 		}
 		rep.Samples = append(rep.Samples, smp)
 		if opts.Progress != nil {
@@ -158,6 +186,11 @@ func Run(tb testing.TB, opts Options) *Report {
 
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		targets.record(ctx, eco)
+	}()
 	started := time.Now()
 	sample(0)
 	for c := range opts.Clients {
@@ -173,7 +206,7 @@ func Run(tb testing.TB, opts Options) *Report {
 				if ctx.Err() != nil && f != nil {
 					return // cut by the end of the run, not a failure
 				}
-				record(o.kind, time.Since(begun), f)
+				record(o.kind, begun, f)
 			}
 		}()
 	}
@@ -203,6 +236,13 @@ load:
 		return v == 0, fmt.Sprintf("%v in flight", v)
 	})
 	sample(time.Since(started))
+	for _, h := range pending {
+		if why := targets.allDown(h.begun, h.ended); why != "" {
+			fail(h.kind, &failed{"health without scrapes", h.msg + " (targets then: " + why + ")"})
+		} else {
+			fail(h.kind, &failed{healthNotOK, h.msg})
+		}
+	}
 	sort.Slice(rep.Latency, func(i, j int) bool { return rep.Latency[i] < rep.Latency[j] })
 	return rep
 }
@@ -236,7 +276,7 @@ func operations(tb testing.TB, p *host.Plugin, s host.Settings, eco *fixture.Eco
 	if err := json.Unmarshal(body, &types); err != nil || len(types) == 0 {
 		tb.Fatalf("GET queryTypes: %v %s", err, body)
 	}
-	ranges := []time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour}
+	ranges := []time.Duration{time.Minute, 2 * time.Minute, LongestRange}
 	var ops []op
 	for _, ty := range types {
 		js := map[string]any{}
@@ -281,7 +321,7 @@ func operations(tb testing.TB, p *host.Plugin, s host.Settings, eco *fixture.Eco
 	}
 	window := func() string {
 		now := time.Now()
-		return "from=" + strconv.FormatInt(now.Add(-15*time.Minute).UnixMilli(), 10) + "&to=" + strconv.FormatInt(now.UnixMilli(), 10)
+		return "from=" + strconv.FormatInt(now.Add(-LongestRange).UnixMilli(), 10) + "&to=" + strconv.FormatInt(now.UnixMilli(), 10)
 	}
 	resource := func(kind, method string, path func() string, body []byte) op {
 		return op{kind: "resource " + kind, call: func(ctx context.Context) *failed {
@@ -312,10 +352,7 @@ func operations(tb testing.TB, p *host.Plugin, s host.Settings, eco *fixture.Eco
 			case err != nil:
 				return &failed{"call failed", err.Error()}
 			case h.Status.String() != "OK":
-				if down := scrapesDown(ctx, eco); down != "" {
-					return &failed{"health without scrapes", h.Message + " (targets then: " + down + ")"}
-				}
-				return &failed{"health not OK", h.Message}
+				return &failed{healthNotOK, h.Message}
 			}
 			return nil
 		}},
@@ -323,21 +360,114 @@ func operations(tb testing.TB, p *host.Plugin, s host.Settings, eco *fixture.Eco
 	return ops
 }
 
-// scrapesDown lists Prometheus's targets with their last scrape error when none is up, else
-// says nothing.
-func scrapesDown(ctx context.Context, eco *fixture.Ecosystem) string {
-	targets, err := eco.ActiveTargets(ctx)
-	if err != nil || len(targets) == 0 {
+const healthNotOK = "health not OK"
+
+type pendingHealth struct {
+	kind         string
+	begun, ended time.Time
+	msg          string
+}
+
+// targetLog is every scrape of every Prometheus target seen through the run.
+type targetLog struct {
+	mu      sync.Mutex
+	scrapes map[string][]fixture.Target // by instance, in order of LastScrape
+	errors  int                         // polls that failed
+}
+
+// record polls the target state every TargetPoll until ctx ends, then once more so that the
+// scrape after the last call is known too.
+func (l *targetLog) record(ctx context.Context, eco *fixture.Ecosystem) {
+	l.scrapes = map[string][]fixture.Target{}
+	poll := func() {
+		pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ts, err := eco.ActiveTargets(pctx)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if err != nil {
+			l.errors++
+			return
+		}
+		for _, t := range ts {
+			seen := l.scrapes[t.Instance]
+			if !t.LastScrape.IsZero() && (len(seen) == 0 || t.LastScrape.After(seen[len(seen)-1].LastScrape)) {
+				l.scrapes[t.Instance] = append(seen, t)
+			}
+		}
+	}
+	tick := time.NewTicker(TargetPoll)
+	defer tick.Stop()
+	for {
+		poll()
+		select {
+		case <-ctx.Done():
+			time.Sleep(2 * time.Second) // the next scrape, whose start bounds the last failure
+			poll()
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// allDown says, when at some instant in [from-1s, to] every target's last scrape had failed,
+// each target's failed scrape then with its error; else nothing. A failed scrape hides its
+// target's series from its start until the end of the next scrape recorded, and at most
+// 3 s (a scrape the poll missed would otherwise stretch it).
+func (l *targetLog) allDown(from, to time.Time) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	from = from.Add(-time.Second)
+	type down struct {
+		start, end time.Time
+		t          fixture.Target
+	}
+	per := map[string][]down{}
+	var starts []time.Time
+	for inst, ss := range l.scrapes {
+		for i, t := range ss {
+			if t.Health == "up" {
+				continue
+			}
+			end := t.LastScrape.Add(t.Took + 3*time.Second)
+			if i+1 < len(ss) {
+				if next := ss[i+1].LastScrape.Add(ss[i+1].Took); next.Before(end) {
+					end = next
+				}
+			}
+			if end.Before(from) || t.LastScrape.After(to) {
+				continue
+			}
+			per[inst] = append(per[inst], down{t.LastScrape, end, t})
+			starts = append(starts, t.LastScrape)
+		}
+	}
+	if len(l.scrapes) == 0 || len(per) < len(l.scrapes) {
 		return ""
 	}
-	var down []string
-	for _, t := range targets {
-		if t.Health == "up" {
-			return ""
+	starts = append(starts, from)
+	for _, at := range starts {
+		if at.Before(from) {
+			at = from
 		}
-		down = append(down, t.Job+" "+t.Health+": "+t.LastError)
+		if at.After(to) {
+			continue
+		}
+		var why []string
+		for _, ds := range per {
+			for _, d := range ds {
+				if !at.Before(d.start) && at.Before(d.end) {
+					why = append(why, fmt.Sprintf("%s %s at %s: %s", d.t.Job, d.t.Health, d.t.LastScrape.UTC().Format("15:04:05.000"), d.t.LastError))
+					break
+				}
+			}
+		}
+		if len(why) == len(l.scrapes) {
+			sort.Strings(why)
+			return strings.Join(why, "; ")
+		}
 	}
-	return strings.Join(down, "; ")
+	return ""
 }
 
 // classify names a query error's class by its status and words.
@@ -404,40 +534,53 @@ func (r *Report) during() []Sample {
 	return r.Samples[:len(r.Samples)-1]
 }
 
-// secondHalf is the samples of the load's second half.
-func (r *Report) secondHalf() []Sample {
-	d := r.during()
-	return d[len(d)/2:]
+// steady is the samples of the load after its warm-up.
+func (r *Report) steady() []Sample {
+	var out []Sample
+	for _, s := range r.during() {
+		if s.At >= r.Options.Warmup {
+			out = append(out, s)
+		}
+	}
+	return out
 }
+
+// SteadySlope is the slope of y over the samples after the warm-up, per hour.
+func (r *Report) SteadySlope(y func(Sample) float64) float64 { return Slope(r.steady(), y) }
 
 func rssMiB(s Sample) float64  { return float64(s.RSS) / (1 << 20) }
 func fds(s Sample) float64     { return float64(s.FDs) }
 func threads(s Sample) float64 { return float64(s.Threads) }
+func tasks(s Sample) float64   { return s.Tasks }
 
 // Markdown is the report as docs/RELIABILITY.md records it.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	d := r.during()
 	first, last, idle := d[0], d[len(d)-1], r.Samples[len(r.Samples)-1]
-	minMax := func(y func(Sample) float64) (float64, float64) {
+	minMax := func(samples []Sample, y func(Sample) float64) (float64, float64) {
 		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, s := range d {
+		for _, s := range samples {
 			lo, hi = math.Min(lo, y(s)), math.Max(hi, y(s))
 		}
 		return lo, hi
 	}
 	secs := r.Options.Duration.Seconds()
-	fmt.Fprintf(&b, "%d clients for %s, %d samples every %s, scenarios every %s; plugin %s\n\n",
-		r.Options.Clients, r.Options.Duration, len(d), r.Options.SampleEvery, r.Options.ScenarioEvery, r.Binary)
-	fmt.Fprintf(&b, "| | start | end of load | idle after | min | max | slope, whole run | slope, second half |\n|---|---|---|---|---|---|---|---|\n")
+	st := r.steady()
+	if len(st) == 0 {
+		st = d
+	}
+	fmt.Fprintf(&b, "%d clients for %s (warm-up %s, ranges up to %s), %d samples every %s, scenarios every %s; plugin %s\n\n",
+		r.Options.Clients, r.Options.Duration, r.Options.Warmup, LongestRange, len(d), r.Options.SampleEvery, r.Options.ScenarioEvery, r.Binary)
+	fmt.Fprintf(&b, "| | start | end of warm-up | end of load | idle after | min, steady | max, steady | slope, whole run | slope, steady |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range []struct {
 		name string
 		y    func(Sample) float64
 		unit string
-	}{{"RSS (MiB)", rssMiB, "MiB/h"}, {"open descriptors", fds, "/h"}, {"threads", threads, "/h"}} {
-		lo, hi := minMax(row.y)
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f %s | %+.2f %s |\n", row.name,
-			row.y(first), row.y(last), row.y(idle), lo, hi, Slope(d, row.y), row.unit, Slope(r.secondHalf(), row.y), row.unit)
+	}{{"RSS (MiB)", rssMiB, "MiB/h"}, {"open descriptors", fds, "/h"}, {"threads", threads, "/h"}, {"tokio tasks alive", tasks, "/h"}} {
+		lo, hi := minMax(st, row.y)
+		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f %s | %+.2f %s |\n", row.name,
+			row.y(first), row.y(st[0]), row.y(last), row.y(idle), lo, hi, Slope(d, row.y), row.unit, Slope(st, row.y), row.unit)
 	}
 	total := r.TotalCalls()
 	q := func(p float64) time.Duration {

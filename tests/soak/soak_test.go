@@ -11,7 +11,7 @@ import (
 // is made against the changing scenarios without an unexplained failure, and the plugin
 // is idle afterwards. The 30-minute run is tests/cmd/soak (docs/RELIABILITY.md).
 func TestSoakSmoke(t *testing.T) {
-	rep := soak.Run(t, soak.Options{Duration: 10 * time.Second, SampleEvery: time.Second, ScenarioEvery: 2 * time.Second})
+	rep := soak.Run(t, soak.Options{Duration: 10 * time.Second, Warmup: 3 * time.Second, SampleEvery: time.Second, ScenarioEvery: 2 * time.Second})
 	t.Logf("\n%s", rep.Markdown())
 	if n := rep.Unexplained(); n > 0 {
 		t.Errorf("%d unexplained failures (table above)", n)
@@ -23,6 +23,9 @@ func TestSoakSmoke(t *testing.T) {
 	}
 	if len(rep.Calls) < 20 {
 		t.Errorf("only %d kinds of call made: %v", len(rep.Calls), rep.Calls)
+	}
+	if s := rep.Samples[0]; s.Tasks < 1 {
+		t.Errorf("mcp_plugin_tasks_alive read as %v before the load: the plugin's runtime runs at least its server", s.Tasks)
 	}
 	// Pooled connections stay open a while once idle; none beyond the load's own.
 	most := 0

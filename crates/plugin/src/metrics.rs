@@ -14,6 +14,7 @@
 //! | `mcp_plugin_upstream_request_duration_seconds` | histogram | `endpoint`, `outcome` (`ok`, `error`) |
 //! | `mcp_plugin_upstream_response_bytes_total` | counter | `endpoint` |
 //! | `mcp_plugin_process_resident_memory_bytes` | gauge | |
+//! | `mcp_plugin_tasks_alive` | gauge | (tokio tasks of the process's runtime not yet finished) |
 //! | `mcp_plugin_memory_budget_bytes` | gauge | (the process's `memory_budget_mib`, [`crate::budget`]) |
 //! | `mcp_plugin_memory_budget_held_bytes` | gauge | |
 //! | `mcp_plugin_memory_budget_waiting` | gauge | (queries waiting for room in the budget) |
@@ -268,6 +269,13 @@ impl Metrics {
                 .map(|_| ()),
             registry
                 .register(
+                    "mcp_plugin_tasks_alive",
+                    "Tokio tasks of the plugin's runtime spawned and not yet finished.",
+                    LazyGauge::new(tasks_alive),
+                )
+                .map(|_| ()),
+            registry
+                .register(
                     "mcp_plugin_memory_budget_bytes",
                     "The memory budget all queries of the process share (setting memory_budget_mib).",
                     LazyGauge::new(|| crate::budget::global().total() as i64),
@@ -455,6 +463,14 @@ fn resident_memory_bytes() -> i64 {
         .unwrap_or(0)
 }
 
+/// Tasks alive in the tokio runtime that encodes the metrics (the plugin's one runtime); 0
+/// when encoded outside any runtime.
+fn tasks_alive() -> i64 {
+    tokio::runtime::Handle::try_current()
+        .map(|h| h.metrics().num_alive_tasks() as i64)
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,6 +506,7 @@ mod tests {
             r#"mcp_plugin_upstream_request_duration_seconds_bucket{endpoint="label_values",outcome="ok",le="0.05"} 1"#,
             r#"mcp_plugin_upstream_response_bytes_total{endpoint="label_values"} 512"#,
             "# TYPE mcp_plugin_process_resident_memory_bytes gauge",
+            "mcp_plugin_tasks_alive 0",
             "mcp_plugin_memory_budget_bytes 536870912",
             "mcp_plugin_memory_budget_held_bytes 0",
             "mcp_plugin_memory_budget_waiting 1",
@@ -499,6 +516,34 @@ mod tests {
             assert!(text.contains(want), "{want:?} missing from\n{text}");
         }
         assert!(!text.contains("# EOF"), "0.0.4 text has no EOF marker");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tasks_alive_counts_the_runtime_tasks() {
+        let m = Metrics::new();
+        let before = m.encode().unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let tasks: Vec<_> = (0..5)
+            .map(|_| {
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move { stopped.changed().await })
+            })
+            .collect();
+        let during = m.encode().unwrap();
+        drop(stop);
+        for t in tasks {
+            let _ = t.await;
+        }
+        let after = m.encode().unwrap();
+        let alive = |text: &str| -> i64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix("mcp_plugin_tasks_alive "))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no mcp_plugin_tasks_alive in\n{text}"))
+        };
+        assert!(before.contains("# TYPE mcp_plugin_tasks_alive gauge"));
+        assert_eq!(alive(&during) - alive(&before), 5, "five tasks spawned");
+        assert_eq!(alive(&after), alive(&before), "all five finished");
     }
 
     #[test]

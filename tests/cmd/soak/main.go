@@ -6,7 +6,7 @@
 //
 //	cd tests && MCP_PLUGIN_BINARY=/path/to/release/gpx_mcp go run ./cmd/soak -duration 30m
 //
-// Flags: -duration (default 30m; 1m for a first look), -clients (16), -sample (10s),
+// Flags: -duration (default 30m, warm-up included; 1m for a first look), -warmup (5m), -clients (16), -sample (10s),
 // -scenario-every (1m). Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the tests.
 package main
 
@@ -24,13 +24,14 @@ import (
 func main() {
 	var opts soak.Options
 	flag.DurationVar(&opts.Duration, "duration", 30*time.Minute, "how long the load runs")
+	flag.DurationVar(&opts.Warmup, "warmup", soak.LongestRange, "first part of the load, left out of the steady slopes")
 	flag.IntVar(&opts.Clients, "clients", 16, "clients calling the plugin at once")
 	flag.DurationVar(&opts.SampleEvery, "sample", 10*time.Second, "interval of the /proc samples")
 	flag.DurationVar(&opts.ScenarioEvery, "scenario-every", time.Minute, "how long each simulator scenario plays")
 	flag.Parse()
 	opts.Progress = func(s soak.Sample) {
-		fmt.Fprintf(os.Stderr, "%8s  %-16s rss %-10s fds %-4d threads %-3d in flight %-3.0f calls %d\n",
-			s.At.Round(time.Second), s.Scenario, testkit.MiB(s.RSS), s.FDs, s.Threads, s.InFlight, s.Calls)
+		fmt.Fprintf(os.Stderr, "%8s  %-16s rss %-10s fds %-4d threads %-3d tasks %-4.0f in flight %-3.0f calls %d\n",
+			s.At.Round(time.Second), s.Scenario, testkit.MiB(s.RSS), s.FDs, s.Threads, s.Tasks, s.InFlight, s.Calls)
 	}
 
 	tb := standalone.New("soak")
