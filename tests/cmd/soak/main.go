@@ -6,7 +6,7 @@
 //
 //	cd tests && MCP_PLUGIN_BINARY=/path/to/release/gpx_mcp go run ./cmd/soak -duration 30m
 //
-// Flags: -duration (default 30m, warm-up included; 1m for a first look), -warmup (5m), -clients (16), -sample (10s),
+// Flags: -duration (default 30m, warm-up included; 1m with -warmup 20s for a first look), -warmup (5m), -clients (16), -sample (10s),
 // -scenario-every (1m). Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the tests.
 package main
 
