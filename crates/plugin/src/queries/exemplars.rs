@@ -459,7 +459,7 @@ mod tests {
     use super::*;
     use crate::engine::Known;
     use crate::settings::Settings;
-    use crate::testing::serve;
+    use crate::testing::{context, serve};
     use crate::upstream::Prometheus;
     use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
 
@@ -479,17 +479,7 @@ mod tests {
         .unwrap();
         let prometheus = Prometheus::new(&settings).unwrap();
         let engine = Known::default();
-        let ctx = Context {
-            settings: &settings,
-            prometheus: &prometheus,
-            engine: &engine,
-            from_ms: 0,
-            to_ms: 60_000,
-            interval_ms: 15_000,
-            max_data_points: 100,
-            from_alert: false,
-            ref_id: "A",
-        };
+        let ctx = context(&settings, &prometheus, &engine, 0, 60_000);
         let json = match format {
             Some(f) => format!(r#"{{"queryType":"exemplars","format":"{f}"}}"#),
             None => r#"{"queryType":"exemplars"}"#.to_string(),

@@ -291,8 +291,8 @@ mod tests {
     use super::*;
     use crate::engine::Known;
     use crate::settings::Settings;
+    use crate::testing::{context, serve_in_pieces};
     use crate::upstream::{parse_matrix, Prometheus};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// A range answer whose warnings follow its data, as Prometheus writes them: NaN gaps,
     /// an escaped label, a series without samples.
@@ -301,59 +301,23 @@ mod tests {
         {"metric":{"job":"c"},"values":[[1700000000,"0.25"]]},
         {"metric":{"job":"d"},"values":[]}]},"warnings":["partial answer"],"infos":["metric might not be a counter"]}"#;
 
-    /// A loopback server answering BODY to every request, written in small pieces so the
-    /// plugin reads it in several chunks.
-    async fn serve() -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            while let Ok((mut conn, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 4096];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match conn.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let reply = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                        BODY.len()
-                    );
-                    let _ = conn.write_all(reply.as_bytes()).await;
-                    for piece in BODY.as_bytes().chunks(37) {
-                        let _ = conn.write_all(piece).await;
-                        let _ = conn.flush().await;
-                        tokio::task::yield_now().await;
-                    }
-                });
-            }
-        });
-        url
-    }
-
     #[tokio::test]
     async fn series_encoded_as_they_arrive_are_the_frames_built_after_the_answer() {
         let instance = grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
-            url: serve().await,
+            url: serve_in_pieces(BODY, 37).await.0,
             json_data: br#"{"compression":"none"}"#.to_vec(),
             ..Default::default()
         };
         let settings = Settings::from_instance(&instance).unwrap();
         let prometheus = Prometheus::new(&settings).unwrap();
         let engine = Known::default();
-        let ctx = Context {
-            settings: &settings,
-            prometheus: &prometheus,
-            engine: &engine,
-            from_ms: 1_700_000_000_000,
-            to_ms: 1_700_000_030_000,
-            interval_ms: 15_000,
-            max_data_points: 100,
-            from_alert: false,
-            ref_id: "A",
-        };
+        let ctx = context(
+            &settings,
+            &prometheus,
+            &engine,
+            1_700_000_000_000,
+            1_700_000_030_000,
+        );
         let step = ctx.step();
         let queries = || {
             vec![
