@@ -105,6 +105,8 @@ pub const VALUE: &str = "Value";
 pub mod exemplar {
     /// Frame name.
     pub const FRAME: &str = "exemplar";
+    /// Heading of the value (the observed duration) when exemplars are asked as a table.
+    pub const DURATION_HEADING: &str = "Duration";
 
     /// Whether an exemplar's series counts failed calls, from its `status` and
     /// `error_type` labels: an HTTP 5xx status, a tool status other than success, or a

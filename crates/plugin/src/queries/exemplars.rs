@@ -53,6 +53,13 @@ pub async fn run(ctx: &Context<'_>, query: &Query, expr: &str) -> Result<Vec<Fra
         if let Some(meta) = frame.meta.as_mut() {
             meta.data_topic = None;
         }
+        // Grafana heads a frame's lone number field with the frame's name ("exemplar").
+        if let Some(value) = frame.fields.iter_mut().find(|f| f.name == columns::VALUE) {
+            value
+                .config
+                .get_or_insert_with(Default::default)
+                .display_name_from_ds = exemplar::DURATION_HEADING.to_owned();
+        }
     }
     Ok(vec![frame])
 }
@@ -514,6 +521,17 @@ mod tests {
                 names,
                 ["Time", "Value", "__name__", "job", "le", "trace_id"]
             );
+            let heading = &frame.fields[1]
+                .config
+                .as_ref()
+                .unwrap()
+                .display_name_from_ds;
+            let expected = if format == Some("table") {
+                exemplar::DURATION_HEADING
+            } else {
+                ""
+            };
+            assert_eq!(heading, expected, "format {format:?}");
             let links = &frame.fields[5].config.as_ref().unwrap().links;
             assert_eq!(
                 links.len(),
