@@ -200,10 +200,7 @@ export async function editorSelectors() {
  * "data-testid" is a test id (Grafana 11 and later for most), any other an aria-label (10.4).
  */
 export async function grafanaSelector(page, selectorPath) {
-  const value = await page.evaluate(
-    (p) => p.split('.').reduce((o, k) => o?.[k], window.harness.e2e),
-    selectorPath
-  );
+  const value = await page.evaluate((p) => p.split('.').reduce((o, k) => o?.[k], window.harness.e2e), selectorPath);
   if (typeof value !== 'string') {
     throw new Error(`@grafana/e2e-selectors has no selector ${selectorPath}`);
   }

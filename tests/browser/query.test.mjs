@@ -13,7 +13,11 @@ async function pick(page, testId, text) {
   const input = page.getByTestId(testId).locator('input').first();
   await input.click();
   await input.fill(text);
-  await page.locator(await selectOption(page)).filter({ hasText: text }).first().click();
+  await page
+    .locator(await selectOption(page))
+    .filter({ hasText: text })
+    .first()
+    .click();
   await page.keyboard.press('Escape');
 }
 
@@ -102,7 +106,10 @@ describe('query editor', () => {
 
     await api(server, '/harness/api/queries', { method: 'DELETE' });
     await page.locator('#harness-var-service').click();
-    await page.locator(await selectOption(page)).filter({ hasText: 'evil' }).click();
+    await page
+      .locator(await selectOption(page))
+      .filter({ hasText: 'evil' })
+      .click();
     await poll('the query with the picked value sent to /api/ds/query', async () => {
       const sent = (await api(server, '/harness/api/queries')).body;
       return sent.some((q) => JSON.stringify(q.services) === JSON.stringify([HOSTILE]));

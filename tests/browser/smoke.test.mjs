@@ -46,7 +46,7 @@ describe('harness page', () => {
   }
 
   // plugin.json's grafanaDependency states the Grafana releases the harness runs against.
-  test('the Grafana release under test is inside both plugins\' grafanaDependency', async () => {
+  test("the Grafana release under test is inside both plugins' grafanaDependency", async () => {
     const page = await ctx.h.open({ view: 'query', uid: 'mcp' });
     const version = await page.evaluate(() => window.grafanaBootData.settings.buildInfo.version);
     for (const id of ['mahavishnu-mcp-datasource', 'mahavishnu-mcpecosystem-panel']) {
