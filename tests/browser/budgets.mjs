@@ -6,7 +6,7 @@
 //     its options in the page, against the backend's own time for that list's request
 //     (Server-Timing from the Go server, the same request, the same run); beside it the
 //     query type picker (static options) opened the same way, and a list not asked for yet
-//     (the datasource's round trip).
+//     (the datasource's round trip against the same resource fetched bare by the page).
 //
 //   node tests/browser/budgets.mjs [runs]        (after the frontend and page builds)
 import fs from 'node:fs';
