@@ -14,7 +14,7 @@
 // Every timed draw is followed by a one-pixel getImageData, which makes the canvas
 // rasterise what it was asked to draw: the figures include the browser's canvas work.
 //
-//   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,strip]   (after build-wasm.sh,
+//   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,profile,strip]   (after build-wasm.sh,
 //                                                                     the frontend and page builds)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -176,7 +176,6 @@ try {
     await Promise.all(['400', '500', '700'].map((w) => document.fonts.load(`${w} 12px Inter`)));
     const glue = await import('/bench/mcp_render.js');
     const exports = await glue.default({ module_or_path: wasmUrl });
-    const encoder = new TextEncoder();
     /** Hands JSON frames to a renderer as the panel shell does (typed columns). */
     const handOver = (r, frames) => {
       r.beginFrames();
@@ -189,12 +188,11 @@ try {
               f.numbers instanceof Float64Array ? f.numbers : Float64Array.from(f.numbers, (v) => v ?? NaN)
             );
           } else {
-            const parts = f.texts.map((t) => encoder.encode(t));
-            const offsets = new Uint32Array(parts.length + 1);
-            parts.forEach((p, i) => (offsets[i + 1] = offsets[i] + p.length));
-            const bytes = new Uint8Array(offsets[parts.length]);
-            parts.forEach((p, i) => bytes.set(p, offsets[i]));
-            r.addTexts(f.name, offsets, bytes);
+            // As frontend/src/panel/columns.ts's textColumn: the rows joined, their ends.
+            const ends = new Uint32Array(f.texts.length);
+            let total = 0;
+            f.texts.forEach((t, i) => (ends[i] = total += t.length));
+            r.addTexts(f.name, f.texts.join(''), ends);
           }
           f.labels.forEach(([k, v]) => r.addLabel(k, v));
           if (f.link) {
@@ -272,6 +270,15 @@ try {
           r.draw();
         });
         const handOverOnly = timed(k, 3, () => handOver(r, frames));
+        const paintOnly = timed(k, 3, () => r.draw(), () => handOver(r, frames));
+        // New-data repaints for the CPU profile taken below (the page's share of them).
+        window.repaint = (k) => {
+          for (let i = 0; i < k; i++) {
+            handOver(r, frames);
+            r.draw();
+            ctx.getImageData(0, 0, 1, 1);
+          }
+        };
         // Steady redraws: the wasm memory's size, and the JS heap's allocations sampled below.
         const memoryBefore = exports.memory.buffer.byteLength;
         window.steady = (k) => {
@@ -286,6 +293,7 @@ try {
           moving,
           data,
           handOverOnly,
+          paintOnly,
           memoryBefore,
           description: r.describe().slice(0, 60),
         };
@@ -300,8 +308,38 @@ try {
     console.log(
       `redraw with new data, the same (${full.data.flushed.length} redraws: frames handed over as typed arrays, ` +
         `everything painted): calls issued ${stats(full.data.issued)}; drawn and rasterised ${stats(full.data.flushed)}; ` +
-        `of which the hand-over alone ${stats(full.handOverOnly.issued)}`
+        `of which the hand-over alone ${stats(full.handOverOnly.issued)}, the paint alone (calls issued, drawn ` +
+        `and rasterised after a hand-over) ${stats(full.paintOnly.issued)}, ${stats(full.paintOnly.flushed)}`
     );
+
+    if (parts.has('profile')) {
+      // Where a new-data repaint's time goes: chromium's CPU profiler (self time per function;
+      // the canvas's raster shows under getImageData, the wasm under its function indices).
+      const repaints = 20;
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+      await page.evaluate((k) => window.repaint(k), repaints);
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map();
+      const dt = new Map();
+      profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+      for (const node of profile.nodes) {
+        const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`.trim();
+        self.set(name, (self.get(name) ?? 0) + (dt.get(node.id) ?? 0) / 1000 / repaints);
+      }
+      const total = [...self.values()].reduce((a, b) => a + b, 0);
+      console.log(
+        `new-data repaint profile (${repaints} repaints, self time per repaint, ${fmt(total)} ms in all): ` +
+          [...self.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 16)
+            .map(([f, ms]) => `${f} ${fmt(ms)}`)
+            .join(', ')
+      );
+      await cdp.send('Profiler.disable');
+    }
 
     const steadyRuns = 300;
     const cdp = await context.newCDPSession(page);

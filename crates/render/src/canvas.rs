@@ -54,6 +54,24 @@ export function tracePath(ctx, memory, ptr, len) {
     }
   }
 }
+const spares = new WeakMap();
+export function blitPixels(ctx, memory, ptr, w, h, x, y) {
+  let spare = spares.get(ctx);
+  if (!spare) {
+    spare = ctx.canvas.ownerDocument.createElement('canvas');
+    spares.set(ctx, spare);
+  }
+  if (spare.width < w || spare.height < h) {
+    spare.width = Math.max(spare.width, w);
+    spare.height = Math.max(spare.height, h);
+  }
+  const pixels = new ImageData(new Uint8ClampedArray(memory.buffer, ptr, w * h * 4), w, h);
+  spare.getContext('2d').putImageData(pixels, 0, 0);
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(spare, 0, 0, w, h, x, y, w, h);
+  ctx.restore();
+}
 export function newCanvas(canvas) {
   return canvas.ownerDocument.createElement('canvas');
 }
@@ -70,6 +88,19 @@ extern "C" {
     /// radius `r`, 3 a square of side `2 * r` centred at `(x, y)`.
     #[wasm_bindgen(js_name = tracePath)]
     fn trace_path(ctx: &CanvasRenderingContext2d, memory: &JsValue, ptr: u32, len: u32);
+
+    /// Draws the `w` x `h` RGBA pixels at byte `ptr` of `memory` over `ctx`'s canvas at
+    /// device pixel `(x, y)`, blended (through a spare canvas kept per context).
+    #[wasm_bindgen(js_name = blitPixels)]
+    fn blit_pixels(
+        ctx: &CanvasRenderingContext2d,
+        memory: &JsValue,
+        ptr: u32,
+        w: u32,
+        h: u32,
+        x: i32,
+        y: i32,
+    );
 
     /// A new canvas in `canvas`'s document, not in the page.
     #[wasm_bindgen(js_name = newCanvas)]
@@ -120,6 +151,10 @@ pub struct Canvas {
     ctx: CanvasRenderingContext2d,
     memory: JsValue,
     path: Vec<f32>,
+    /// Device pixels per CSS pixel, as of the last `begin`.
+    dpr: f32,
+    /// RGBA pixels of many squares, blitted at once.
+    pixels: Vec<u32>,
     family: String,
     texts: HashMap<String, Text>,
     colours: HashMap<Colour, JsValue>,
@@ -142,6 +177,8 @@ impl Canvas {
             ctx,
             memory: wasm_bindgen::memory(),
             path: Vec::with_capacity(4096),
+            dpr: 1.0,
+            pixels: Vec::new(),
             family: FONT_FAMILY.to_string(),
             texts: HashMap::new(),
             colours: HashMap::new(),
@@ -175,6 +212,7 @@ impl Canvas {
         js.set_transform_js(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         js.set_text_baseline_js(&self.middle);
         js.set_line_join_js(&self.round);
+        self.dpr = dpr as f32;
         self.fill = None;
         self.stroke = None;
         self.line_width = -1.0;
@@ -261,6 +299,57 @@ impl Canvas {
         }
     }
 
+    /// Fills a path of squares alone as pixels, pixel-aligned: the canvas fills 10,000
+    /// small squares in one path several times slower than it blits their pixels. Like
+    /// the path, overlapping squares cover once, in `colour`.
+    fn fill_squares(&mut self, colour: Colour) {
+        let dpr = self.dpr;
+        let device = |v: f32| (v * dpr).round() as i32;
+        let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
+        for p in self.path.chunks_exact(4) {
+            x0 = x0.min(device(p[1] - p[3]));
+            y0 = y0.min(device(p[2] - p[3]));
+            x1 = x1.max(device(p[1] + p[3]));
+            y1 = y1.max(device(p[2] + p[3]));
+        }
+        // Within the canvas: a square off it costs no pixels.
+        let (cw, ch) = self
+            .ctx
+            .canvas()
+            .map_or((0, 0), |c| (c.width() as i32, c.height() as i32));
+        let (x0, y0, x1, y1) = (x0.max(0), y0.max(0), x1.min(cw), y1.min(ch));
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
+        let clip = |v: i32, end: usize| (v.max(0) as usize).min(end);
+        self.pixels.clear();
+        self.pixels.resize(w * h, 0);
+        let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, colour.a]);
+        for p in self.path.chunks_exact(4) {
+            let (l, r) = (
+                clip(device(p[1] - p[3]) - x0, w),
+                clip(device(p[1] + p[3]) - x0, w),
+            );
+            let (t, b) = (
+                clip(device(p[2] - p[3]) - y0, h),
+                clip(device(p[2] + p[3]) - y0, h),
+            );
+            for row in t..b {
+                self.pixels[row * w + l..row * w + r].fill(rgba);
+            }
+        }
+        blit_pixels(
+            &self.ctx,
+            &self.memory,
+            self.pixels.as_ptr() as u32,
+            w as u32,
+            h as u32,
+            x0,
+            y0,
+        );
+    }
+
     fn js(&self) -> &Context {
         self.ctx.unchecked_ref()
     }
@@ -320,6 +409,10 @@ impl Surface for Canvas {
     }
 
     fn fill(&mut self, colour: Colour) {
+        if !self.path.is_empty() && self.path.chunks_exact(4).all(|p| p[0] == SQUARE) {
+            self.fill_squares(colour);
+            return;
+        }
         self.set_fill(colour);
         self.trace();
         self.ctx.fill();

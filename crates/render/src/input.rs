@@ -1,5 +1,5 @@
 //! Frames as the panel shell hands them over: per frame its name and its fields, each a
-//! typed column (numbers as `f64` with NaN for gaps, text as offsets into UTF-8 bytes),
+//! typed column (numbers as `f64` with NaN for gaps, text as one string with each row's end),
 //! with the field's labels and the link template Grafana resolved for it.
 
 use std::ops::Range;
@@ -12,36 +12,54 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// A column from offsets (one more than the rows, starting at 0, never decreasing)
-    /// and the UTF-8 bytes they index, as a `Uint32Array` and a `Uint8Array` carry them.
-    pub fn from_offsets(offsets: Vec<u32>, bytes: Vec<u8>) -> Result<Texts, InputError> {
+    /// A column from its rows joined into one string and the end of each row in UTF-16
+    /// code units, as the shell hands them over: `rows.join('')` and the running sum of the
+    /// rows' JavaScript lengths. The text crosses into the module's memory as one string,
+    /// not a string or an encoding per row.
+    pub fn from_joined(bytes: String, ends: Vec<u32>) -> Result<Texts, InputError> {
         let bad = |reason: String| InputError { reason };
-        if offsets.first().is_some_and(|&o| o != 0) {
-            return Err(bad(format!("text offsets start at {}, not 0", offsets[0])));
-        }
-        if let Some(i) = offsets.windows(2).position(|w| w[1] < w[0]) {
+        if let Some(i) = ends.windows(2).position(|w| w[1] < w[0]) {
             return Err(bad(format!(
-                "text offset {} is {}, below the one before it ({})",
+                "text end {} is {}, below the one before it ({})",
                 i + 1,
-                offsets[i + 1],
-                offsets[i]
+                ends[i + 1],
+                ends[i]
             )));
         }
-        let end = offsets.last().copied().unwrap_or(0) as usize;
-        if end != bytes.len() {
-            return Err(bad(format!(
-                "text offsets end at {end} but there are {} bytes",
-                bytes.len()
-            )));
+        let units = ends.last().copied().unwrap_or(0) as usize;
+        let too_short = |end: usize| {
+            let length: usize = bytes.chars().map(char::len_utf16).sum();
+            bad(format!("text ends at {end} but the text is {length} long"))
+        };
+        let mut offsets = Vec::with_capacity(ends.len() + 1);
+        offsets.push(0);
+        if bytes.is_ascii() {
+            // One byte per code unit: the ends are the offsets.
+            if units != bytes.len() {
+                return Err(too_short(units));
+            }
+            offsets.extend_from_slice(&ends);
+            return Ok(Texts { offsets, bytes });
         }
-        let bytes = String::from_utf8(bytes).map_err(|e| bad(format!("text is not UTF-8: {e}")))?;
-        if let Some(&o) = offsets
-            .iter()
-            .find(|&&o| !bytes.is_char_boundary(o as usize))
-        {
-            return Err(bad(format!("text offset {o} splits a character")));
+        let mut chars = bytes.char_indices();
+        let (mut unit, mut byte) = (0, 0);
+        for &end in &ends {
+            let end = end as usize;
+            while unit < end {
+                let Some((at, c)) = chars.next() else {
+                    return Err(too_short(end));
+                };
+                unit += c.len_utf16();
+                byte = at + c.len_utf8();
+            }
+            if unit != end {
+                return Err(bad(format!("text end {end} splits a character")));
+            }
+            offsets.push(byte as u32);
         }
-        let offsets = if offsets.is_empty() { vec![0] } else { offsets };
+        if byte != bytes.len() {
+            return Err(too_short(units));
+        }
         Ok(Texts { offsets, bytes })
     }
 
@@ -244,24 +262,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn texts_from_offsets_read_back_row_by_row() {
-        let t = Texts::from_offsets(vec![0, 6, 6, 10], "akoshaé-x".as_bytes().to_vec()).unwrap();
-        assert_eq!(t.len(), 3);
+    fn joined_texts_read_back_row_by_row() {
+        let t = Texts::from_joined("akoshaé-x😀!".to_string(), vec![6, 6, 9, 11, 12]).unwrap();
+        assert_eq!(t.len(), 5);
         assert_eq!(t.get(0), "akosha");
         assert_eq!(t.get(1), "");
         assert_eq!(t.get(2), "é-x");
-        assert_eq!(t.get(3), "");
-        let empty = Texts::from_offsets(Vec::new(), Vec::new()).unwrap();
+        assert_eq!(t.get(3), "😀");
+        assert_eq!(t.get(4), "!");
+        assert_eq!(t.get(5), "");
+        let ascii = Texts::from_joined("ab".to_string(), vec![1, 1, 2]).unwrap();
+        assert_eq!(ascii.iter().collect::<Vec<_>>(), ["a", "", "b"]);
+        let empty = Texts::from_joined(String::new(), Vec::new()).unwrap();
         assert!(empty.is_empty());
     }
 
     #[test]
-    fn bad_offsets_say_which_and_why() {
-        let err = |o: Vec<u32>, b: &[u8]| Texts::from_offsets(o, b.to_vec()).unwrap_err().reason;
-        assert!(err(vec![1, 2], b"ab").contains("start at 1"));
-        assert!(err(vec![0, 2, 1], b"ab").contains("offset 2 is 1"));
-        assert!(err(vec![0, 1], b"ab").contains("end at 1 but there are 2 bytes"));
-        assert!(err(vec![0, 1, 2], "é".as_bytes()).contains("splits a character"));
-        assert!(err(vec![0, 1], b"\xff").contains("not UTF-8"));
+    fn bad_ends_say_which_and_why() {
+        let err = |t: &str, e: Vec<u32>| Texts::from_joined(t.to_string(), e).unwrap_err().reason;
+        assert_eq!(
+            err("ab", vec![2, 1]),
+            "text end 1 is 1, below the one before it (2)"
+        );
+        assert_eq!(err("ab", vec![1]), "text ends at 1 but the text is 2 long");
+        assert_eq!(err("ab", vec![3]), "text ends at 3 but the text is 2 long");
+        assert_eq!(err("é", vec![2]), "text ends at 2 but the text is 1 long");
+        assert_eq!(err("éa", vec![1]), "text ends at 1 but the text is 2 long");
+        assert_eq!(err("😀", vec![1, 2]), "text end 1 splits a character");
     }
 }

@@ -179,16 +179,11 @@ impl Renderer {
         self.frames.numbers(name, values);
     }
 
-    /// Adds a text field: `offsets` (`Uint32Array`, rows + 1, from 0) into `bytes`
-    /// (`Uint8Array`, UTF-8).
+    /// Adds a text field: its rows joined into one string, and each row's end in UTF-16
+    /// code units (`Uint32Array`, one per row: the running sum of the rows' lengths).
     #[wasm_bindgen(js_name = addTexts)]
-    pub fn add_texts(
-        &mut self,
-        name: &str,
-        offsets: Vec<u32>,
-        bytes: Vec<u8>,
-    ) -> Result<(), JsError> {
-        let texts = Texts::from_offsets(offsets, bytes)
+    pub fn add_texts(&mut self, name: &str, text: String, ends: Vec<u32>) -> Result<(), JsError> {
+        let texts = Texts::from_joined(text, ends)
             .map_err(|e| JsError::new(&format!("field {name}: {e}")))?;
         self.frames.field(name, Values::Texts(texts));
         Ok(())

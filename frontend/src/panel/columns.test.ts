@@ -27,21 +27,19 @@ const worst = () =>
 
 const options = (o: Partial<PanelOptions> = {}): PanelOptions => ({ ...DEFAULT_OPTIONS, ...o });
 
-const decode = (c: { offsets: Uint32Array; bytes: Uint8Array }) =>
-  Array.from({ length: c.offsets.length - 1 }, (_, i) =>
-    new TextDecoder().decode(c.bytes.subarray(c.offsets[i], c.offsets[i + 1]))
-  );
+const decode = (c: { text: string; ends: Uint32Array }) =>
+  Array.from(c.ends, (end, i) => c.text.slice(i === 0 ? 0 : c.ends[i - 1], end));
 
 describe('frames -> typed columns', () => {
-  it('writes text as offsets into UTF-8 bytes, counted in bytes, not characters', () => {
-    const c = textColumn(['akosha', '', 'é-x']);
-    expect(Array.from(c.offsets)).toEqual([0, 6, 6, 10]);
-    expect(c.bytes).toHaveLength(10);
-    expect(decode(c)).toEqual(['akosha', '', 'é-x']);
-    expect(Array.from(textColumn([]).offsets)).toEqual([0]);
+  it('writes text as the rows joined, with their ends counted in UTF-16 code units', () => {
+    const c = textColumn(['akosha', '', 'é-x', '😀']);
+    expect(c.text).toBe('akoshaé-x😀');
+    expect(Array.from(c.ends)).toEqual([6, 6, 9, 11]);
+    expect(decode(c)).toEqual(['akosha', '', 'é-x', '😀']);
+    expect(textColumn([])).toEqual({ text: '', ends: new Uint32Array(0) });
   });
 
-  it('hands numbers over as Float64Array with NaN for nulls, text as offsets and bytes', () => {
+  it('hands numbers over as Float64Array with NaN for nulls, text as one string with the ends of its rows', () => {
     const [frame] = toColumns([summary()], options({ sort: 'query' }));
     expect(frame.name).toBe('ecosystemSummary');
     const up = frame.columns.find((c) => c.name === 'up')!;
@@ -182,7 +180,7 @@ describe('frames -> typed columns', () => {
       beginFrames: () => calls.push('begin'),
       addFrame: (n) => calls.push(`frame ${n}`),
       addNumbers: (n, v) => calls.push(`numbers ${n} ${v.length}`),
-      addTexts: (n, o, b) => calls.push(`texts ${n} ${o.length - 1} ${b.length}`),
+      addTexts: (n, t, e) => calls.push(`texts ${n} ${e.length} ${t.length}`),
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
       setLink: (u) => calls.push(`link ${u}`),
       endFrames: () => 'No data. Add an ecosystemSummary query of the MCP datasource to this panel.',

@@ -1,5 +1,7 @@
 // Grafana's data frames -> the renderer's typed columns: numbers (and times, in ms) as
-// Float64Array with NaN for gaps, text as UTF-8 bytes with offsets (crates/render's input).
+// Float64Array with NaN for gaps, text as one string of the rows joined with each row's end
+// (crates/render's input): a column crosses into the module's memory as one string,
+// encoded once there, instead of an encoding and a copy per row.
 // Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
 // renderer draws exactly what it is handed.
 import { DataFrame, Field, FieldType, PanelData } from '@grafana/data';
@@ -21,8 +23,8 @@ const WORST_KIND = 'kind';
 export interface TextColumn {
   kind: 'texts';
   name: string;
-  offsets: Uint32Array;
-  bytes: Uint8Array;
+  text: string;
+  ends: Uint32Array;
   labels: Array<[string, string]>;
   link?: string;
 }
@@ -47,26 +49,21 @@ export interface ColumnSink {
   beginFrames(): void;
   addFrame(name: string): void;
   addNumbers(name: string, values: Float64Array): void;
-  addTexts(name: string, offsets: Uint32Array, bytes: Uint8Array): void;
+  addTexts(name: string, text: string, ends: Uint32Array): void;
   addLabel(key: string, value: string): void;
   setLink(url: string): void;
   endFrames(): string | undefined;
 }
 
-const encoder = new TextEncoder();
-
-/** Text rows as offsets (rows + 1, from 0) into their UTF-8 bytes. */
-export function textColumn(rows: string[]): { offsets: Uint32Array; bytes: Uint8Array } {
-  const parts = rows.map((r) => encoder.encode(r));
-  const offsets = new Uint32Array(rows.length + 1);
+/** Text rows joined, with each row's end in UTF-16 code units (a JavaScript string's length). */
+export function textColumn(rows: string[]): { text: string; ends: Uint32Array } {
+  const ends = new Uint32Array(rows.length);
   let total = 0;
-  parts.forEach((p, i) => {
-    total += p.length;
-    offsets[i + 1] = total;
-  });
-  const bytes = new Uint8Array(total);
-  parts.forEach((p, i) => bytes.set(p, offsets[i]));
-  return { offsets, bytes };
+  for (let i = 0; i < rows.length; i++) {
+    total += rows[i].length;
+    ends[i] = total;
+  }
+  return { text: rows.join(''), ends };
 }
 
 function toNumber(v: unknown): number {
@@ -129,13 +126,11 @@ function column(field: Field, rows: number[]): Column {
     case FieldType.number:
     case FieldType.time:
     case FieldType.boolean:
-      return {
-        kind: 'numbers',
-        name: field.name,
-        values: Float64Array.from(rows, (i) => toNumber(at(i))),
-        labels,
-        link,
-      };
+      const values = new Float64Array(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        values[k] = toNumber(at(rows[k]));
+      }
+      return { kind: 'numbers', name: field.name, values, labels, link };
     default:
       return { kind: 'texts', name: field.name, ...textColumn(rows.map((i) => toText(at(i)))), labels, link };
   }
@@ -221,7 +216,7 @@ export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | unde
       if (c.kind === 'numbers') {
         sink.addNumbers(c.name, c.values);
       } else {
-        sink.addTexts(c.name, c.offsets, c.bytes);
+        sink.addTexts(c.name, c.text, c.ends);
       }
       c.labels.forEach(([k, v]) => sink.addLabel(k, v));
       if (c.link) {
