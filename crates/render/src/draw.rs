@@ -329,7 +329,6 @@ fn tile(
     if detail == Detail::Compact {
         return;
     }
-    let col_w = (right - x) / 2.0;
     type Cell = (
         &'static str,
         fn(&mut String, f64),
@@ -356,10 +355,22 @@ fn tile(
         ("CPU", format::percent, svc.cpu, Some(t.cpu_percent)),
         ("mem", format::bytes, svc.memory, Some(t.memory_bytes)),
     ];
+    // Two columns of label and value when every pair fits in half the tile, else one: a
+    // narrow tile shows its first four values whole rather than all eight cut short.
+    let mut widest = 0.0f32;
+    for (label, fmt, v, _) in &cells {
+        sc.text.clear();
+        fmt(&mut sc.text, *v);
+        let pair = s.text_width(label, SMALL) + 6.0 + s.text_width(&sc.text, BODY_BOLD) + 8.0;
+        widest = widest.max(pair);
+    }
+    let cols = if widest <= (right - x) / 2.0 { 2 } else { 1 };
+    let col_w = (right - x) / cols as f32;
     for (i, (label, fmt, v, band)) in cells.into_iter().enumerate() {
-        let cx = x + (i % 2) as f32 * col_w;
-        let cy = top + 18.0 + (i / 2) as f32 * 15.0;
-        if cy + 6.0 > r.bottom() {
+        let cx = x + (i % cols) as f32 * col_w;
+        let cy = top + 18.0 + (i / cols) as f32 * 15.0;
+        // Four rows, the fifth line being the first reason.
+        if i / cols >= 4 || cy + 6.0 > r.bottom() {
             break;
         }
         s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
@@ -738,5 +749,85 @@ fn outline(
     };
     if let Some(r) = r.filter(|r| !r.is_empty()) {
         s.stroke_rect(r.inset(-1.0), colour, width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+    use crate::theme::Mode;
+
+    /// The texts drawn, measured at a fixed width per character.
+    #[derive(Default)]
+    struct Texts(Vec<(String, Font)>);
+
+    impl Surface for Texts {
+        fn fill_rect(&mut self, _: Rect, _: Colour) {}
+        fn stroke_rect(&mut self, _: Rect, _: Colour, _: f32) {}
+        fn begin_path(&mut self) {}
+        fn move_to(&mut self, _: f32, _: f32) {}
+        fn line_to(&mut self, _: f32, _: f32) {}
+        fn circle(&mut self, _: f32, _: f32, _: f32) {}
+        fn square(&mut self, _: f32, _: f32, _: f32) {}
+        fn stroke(&mut self, _: Colour, _: f32) {}
+        fn fill(&mut self, _: Colour) {}
+        fn text(&mut self, text: &str, _: f32, _: f32, font: Font, _: Colour, _: Align) {
+            self.0.push((text.to_string(), font));
+        }
+        fn text_width(&mut self, text: &str, font: Font) -> f32 {
+            text.chars().count() as f32 * font.size * 0.6
+        }
+    }
+
+    fn tiles_at(width: f32) -> Texts {
+        let mut summary = sample::ecosystem(3, 2, 10, 0);
+        // Values as wide as the simulator's (the narrow screenshot showed "0.43…", "97.…").
+        for svc in &mut summary.services {
+            (svc.request_rate, svc.error_percent, svc.p95) = (30.9, 0.43, 0.058);
+            (svc.tool_success, svc.workers, svc.sessions) = (97.25, 12.0, 7.0);
+            (svc.cpu, svc.memory) = (2.31, 1.5e9);
+        }
+        let mut layout = Layout::default();
+        layout.compute(&summary, width, 500.0);
+        assert_eq!(
+            layout.detail,
+            Detail::Full,
+            "tiles show their values at {width} px"
+        );
+        let mut s = Texts::default();
+        let theme = Theme::of(Mode::Dark);
+        draw_content(
+            &mut s,
+            &layout,
+            &summary,
+            &theme,
+            &View::default(),
+            &mut Scratch::default(),
+        );
+        s
+    }
+
+    #[test]
+    fn narrow_tiles_show_fewer_values_whole_instead_of_every_value_cut() {
+        let drawn = |s: &Texts, text: &str| s.0.iter().filter(|(t, _)| t == text).count();
+        let narrow = tiles_at(360.0);
+        let cut: Vec<_> = narrow
+            .0
+            .iter()
+            .filter(|(t, f)| *f == BODY_BOLD && t.ends_with('…'))
+            .collect();
+        assert!(cut.is_empty(), "values cut at 360 x 500 px: {cut:?}");
+        // (p95 is also the strip's legend.)
+        for label in ["req", "5xx", "tools"] {
+            assert_eq!(drawn(&narrow, label), 3, "{label} on each of the 3 tiles");
+        }
+        assert_eq!(drawn(&narrow, "sessions"), 0);
+        let wide = tiles_at(1200.0);
+        assert_eq!(
+            drawn(&wide, "sessions"),
+            3,
+            "wide tiles show two columns of values"
+        );
     }
 }
