@@ -300,6 +300,13 @@ try {
       },
       Math.max(runs * 20, 100)
     );
+    // What was timed, to look at: test-artifacts/browser/panel-budgets-full.png.
+    const artefacts = path.join(repo, 'test-artifacts', 'browser');
+    fs.mkdirSync(artefacts, { recursive: true });
+    await page.screenshot({
+      path: path.join(artefacts, 'panel-budgets-full.png'),
+      clip: { x: 0, y: 0, width: 1920, height: 1080 },
+    });
     console.log(
       `full redraw, 1920 x 1080 at dpr 1 (${full.moving.flushed.length} redraws, pointer moving: the content ` +
         `copied back from the renderer's layer, the outlines drawn; "${full.description}…"): ` +
