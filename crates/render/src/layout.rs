@@ -265,10 +265,17 @@ impl Layout {
             let cell_w = ((col_w - label_w) / widest).min(96.0);
             (row_h, col_w, label_w, cell_w)
         };
+        // The fewest columns whose rows are tall enough to read; when none are, the
+        // columns with the tallest rows (one column of rows 4 px thin read as one block).
         let k = (1..=4)
             .find(|&k| {
                 let (row_h, _, _, cell_w) = shape(k);
                 row_h >= 12.0 && cell_w >= 12.0
+            })
+            .or_else(|| {
+                (1..=4)
+                    .filter(|&k| shape(k).3 >= 12.0)
+                    .max_by(|&a, &b| shape(a).0.total_cmp(&shape(b).0).then(b.cmp(&a)))
             })
             .unwrap_or(1);
         let (row_h, col_w, label_w, cell_w) = shape(k);
@@ -276,7 +283,8 @@ impl Layout {
         let visible = (per_col * k).min(groups);
         self.tool_groups_hidden = groups - visible;
         let gap = if cell_w >= 8.0 { 2.0 } else { 0.0 };
-        let row_gap = if row_h >= 8.0 { 2.0 } else { 0.0 };
+        // Rows never touch, so that each reads as its own.
+        let row_gap = if row_h >= 8.0 { 2.0 } else { 1.0 };
         for (r, g) in summary.tool_groups[..visible].iter().enumerate() {
             let x = body.x + (r / per_col) as f32 * (col_w + GAP * 2.0);
             let y = body.y + (r % per_col) as f32 * row_h;
@@ -432,6 +440,37 @@ mod tests {
         assert_eq!(l.detail, Detail::Full);
         assert_eq!(l.tool_groups_hidden, 0);
         assert!(l.tool_cells.iter().all(|c| !c.is_empty()));
+    }
+
+    #[test]
+    fn many_services_in_a_low_tool_grid_get_columns_of_rows_that_do_not_touch() {
+        // The 50-services screenshot's shape: one tool on most services, a grid 100 px high.
+        let s = sample::ecosystem(50, 1, 100, 0);
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 600.0);
+        assert!(l.tools.body.h < 130.0, "{:?}", l.tools.body);
+        let mut columns: Vec<f32> = l.tool_rows.iter().map(|r| r.label.x).collect();
+        columns.dedup();
+        assert!(
+            columns.len() > 1,
+            "the rows are set in columns: {columns:?}"
+        );
+        let cells: Vec<Rect> = l
+            .tool_cells
+            .iter()
+            .copied()
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert!(
+            cells.iter().all(|c| c.h >= 6.0),
+            "rows at least 6 px: {:?}",
+            cells[0]
+        );
+        for (a, b) in cells.iter().zip(&cells[1..]) {
+            if a.x == b.x && b.y > a.y {
+                assert!(b.y > a.bottom(), "rows touch: {a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
