@@ -328,7 +328,7 @@ impl Prometheus {
         each: &mut (dyn FnMut(Series) -> u64 + Send),
     ) -> Result<Answer<()>, UpstreamError> {
         let (response, call) = self.send(self.method, path, params).await?;
-        let streamed = self.stream_matrix(response, each).await;
+        let streamed = self.stream_matrix(response, call.started, each).await;
         crate::metrics::global().upstream_call(
             path,
             call.started.elapsed(),
@@ -355,6 +355,7 @@ impl Prometheus {
     async fn stream_matrix(
         &self,
         response: reqwest::Response,
+        started: std::time::Instant,
         each: &mut (dyn FnMut(Series) -> u64 + Send),
     ) -> Result<Streamed, UpstreamError> {
         let too_large = || self.too_large();
@@ -365,12 +366,18 @@ impl Prometheus {
         let mut bytes: u64 = 0;
         let mut body = response.bytes_stream();
         // Where a range answer's time goes, for the profile in docs/PERFORMANCE.md: our work
-        // on the chunks (parse, frames) and what is left once the last byte has arrived.
+        // on the chunks (parse, frames), the wait for the first byte (the engine's own
+        // evaluation and encoding), the chunks' count and what is left once the last byte
+        // has arrived.
         let mut working = std::time::Duration::ZERO;
+        let mut first_byte = None;
+        let mut chunks: u64 = 0;
         let mut last_byte = std::time::Instant::now();
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| self.body_error(&e))?;
             last_byte = std::time::Instant::now();
+            first_byte.get_or_insert(last_byte - started);
+            chunks += 1;
             bytes += chunk.len() as u64;
             if bytes > self.max_bytes {
                 return Err(too_large());
@@ -400,6 +407,9 @@ impl Prometheus {
         };
         tracing::debug!(
             bytes,
+            chunks,
+            first_byte_ms = first_byte.unwrap_or_default().as_secs_f64() * 1e3,
+            last_byte_ms = (last_byte - started).as_secs_f64() * 1e3,
             working_ms = working.as_secs_f64() * 1e3,
             after_last_byte_ms = last_byte.elapsed().as_secs_f64() * 1e3,
             "range answer read"
