@@ -8,7 +8,8 @@
 // answers stop growing with Prometheus's history and a growing plugin is the plugin's own.
 //
 // Every sample interval it reads the plugin's resident set, open descriptors and threads
-// from /proc, and its tokio tasks alive and queries in flight from its metrics; in the end
+// from /proc, and from its metrics its tokio tasks alive, queries in flight and heap (the
+// bytes it holds, and with glibc what malloc holds and keeps free); in the end
 // the least-squares slope of each over the whole run and over its steady part. Every failed
 // call is classified; a class not listed in Explained is an unexplained error. A health
 // failure is explained only by Prometheus's target state, polled every TargetPoll through
@@ -102,6 +103,21 @@ type Sample struct {
 	Tasks    float64 // mcp_plugin_tasks_alive
 	InFlight float64 // mcp_plugin_queries_in_flight
 	Calls    int64   // calls ended so far
+	Heap     Heap
+}
+
+// Heap is the plugin's heap as its metrics report it, in bytes.
+type Heap struct {
+	Live float64 // mcp_plugin_heap_live_bytes: allocated and not yet freed
+	// What glibc's malloc has from the system, and of that what it keeps free; HasMalloc is
+	// false where the plugin's C library does not report it (the static musl build).
+	MallocHeld, MallocFree float64
+	HasMalloc              bool
+}
+
+func heapOf(m map[string]float64) Heap {
+	held, ok := m["mcp_plugin_heap_malloc_held_bytes"]
+	return Heap{Live: m["mcp_plugin_heap_live_bytes"], MallocHeld: held, MallocFree: m["mcp_plugin_heap_malloc_free_bytes"], HasMalloc: ok}
 }
 
 // Failure is one class of failed call: how many, and the first one's words.
@@ -176,7 +192,7 @@ func Run(tb testing.TB, opts Options) *Report {
 		smp := Sample{
 			At: at, Scenario: Scenarios[scenario], RSS: testkit.RSS(tb, plugin.PID()), FDs: testkit.OpenFDs(plugin.PID()),
 			Threads: testkit.Threads(tb, plugin.PID()), Tasks: m["mcp_plugin_tasks_alive"], InFlight: m["mcp_plugin_queries_in_flight"],
-			Calls: ended.Load(),
+			Calls: ended.Load(), Heap: heapOf(m),
 		}
 		rep.Samples = append(rep.Samples, smp)
 		if opts.Progress != nil {
@@ -552,6 +568,28 @@ func rssMiB(s Sample) float64  { return float64(s.RSS) / (1 << 20) }
 func fds(s Sample) float64     { return float64(s.FDs) }
 func threads(s Sample) float64 { return float64(s.Threads) }
 func tasks(s Sample) float64   { return s.Tasks }
+func liveMiB(s Sample) float64 { return s.Heap.Live / (1 << 20) }
+func heldMiB(s Sample) float64 { return s.Heap.MallocHeld / (1 << 20) }
+func freeMiB(s Sample) float64 { return s.Heap.MallocFree / (1 << 20) }
+
+// Means is the mean of y over each successive window of the samples, from the first.
+func Means(samples []Sample, window time.Duration, y func(Sample) float64) []float64 {
+	var out []float64
+	var sum float64
+	n, w := 0, 0
+	for _, s := range samples {
+		if i := int(s.At / window); i > w && n > 0 {
+			out = append(out, sum/float64(n))
+			sum, n, w = 0, 0, i
+		}
+		sum += y(s)
+		n++
+	}
+	if n > 0 {
+		out = append(out, sum/float64(n))
+	}
+	return out
+}
 
 // Markdown is the report as docs/RELIABILITY.md records it.
 func (r *Report) Markdown() string {
@@ -573,14 +611,29 @@ func (r *Report) Markdown() string {
 	fmt.Fprintf(&b, "%d clients for %s (warm-up %s, ranges up to %s), %d samples every %s, scenarios every %s; plugin %s\n\n",
 		r.Options.Clients, r.Options.Duration, r.Options.Warmup, LongestRange, len(d), r.Options.SampleEvery, r.Options.ScenarioEvery, r.Binary)
 	fmt.Fprintf(&b, "| | start | end of warm-up | end of load | idle after | min, steady | max, steady | slope, whole run | slope, steady |\n|---|---|---|---|---|---|---|---|---|\n")
-	for _, row := range []struct {
+	type row struct {
 		name string
 		y    func(Sample) float64
 		unit string
-	}{{"RSS (MiB)", rssMiB, "MiB/h"}, {"open descriptors", fds, "/h"}, {"threads", threads, "/h"}, {"tokio tasks alive", tasks, "/h"}} {
+	}
+	rows := []row{{"RSS (MiB)", rssMiB, "MiB/h"}, {"heap live (MiB)", liveMiB, "MiB/h"}}
+	if first.Heap.HasMalloc {
+		rows = append(rows, row{"malloc held (MiB)", heldMiB, "MiB/h"}, row{"malloc free (MiB)", freeMiB, "MiB/h"})
+	}
+	rows = append(rows, row{"open descriptors", fds, "/h"}, row{"threads", threads, "/h"}, row{"tokio tasks alive", tasks, "/h"})
+	for _, row := range rows {
 		lo, hi := minMax(st, row.y)
 		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f %s | %+.2f %s |\n", row.name,
 			row.y(first), row.y(st[0]), row.y(last), row.y(idle), lo, hi, Slope(d, row.y), row.unit, Slope(st, row.y), row.unit)
+	}
+	window := r.Options.Warmup
+	fmt.Fprintf(&b, "\nMeans of each %s (the first is the warm-up):\n\n", window)
+	for _, row := range rows[:len(rows)-3] {
+		var means []string
+		for _, m := range Means(d, window, row.y) {
+			means = append(means, fmt.Sprintf("%.1f", m))
+		}
+		fmt.Fprintf(&b, "- %s: %s\n", row.name, strings.Join(means, ", "))
 	}
 	total := r.TotalCalls()
 	q := func(p float64) time.Duration {

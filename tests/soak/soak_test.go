@@ -27,6 +27,13 @@ func TestSoakSmoke(t *testing.T) {
 	if s := rep.Samples[0]; s.Tasks < 1 {
 		t.Errorf("mcp_plugin_tasks_alive read as %v before the load: the plugin's runtime runs at least its server", s.Tasks)
 	}
+	for _, s := range rep.Samples {
+		// The executable counts its heap at its global allocator: never nothing, and never more
+		// than malloc holds from the system where it says.
+		if h := s.Heap; h.Live <= 0 || (h.HasMalloc && h.Live > h.MallocHeld) {
+			t.Errorf("at %s heap live %.0f bytes, malloc held %.0f (reported: %v): the plugin's heap count is off", s.At, h.Live, h.MallocHeld, h.HasMalloc)
+		}
+	}
 	// Pooled connections stay open a while once idle; none beyond the load's own.
 	most := 0
 	for _, s := range rep.Samples[:len(rep.Samples)-1] {

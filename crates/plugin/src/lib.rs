@@ -16,12 +16,14 @@
 //! APIs it answers; [`resources`] answers the editors' lookups. [`limit`] holds a
 //! datasource's queries to `maxConcurrentQueries` at once (the rest wait), [`budget`] holds
 //! the bytes of every query in flight to the process's `memory_budget_mib`, and [`metrics`]
-//! counts queries, upstream latency and bytes for `Diagnostics.CollectMetrics`.
+//! counts queries, upstream latency and bytes, and what the heap holds ([`heap`]), for
+//! `Diagnostics.CollectMetrics`.
 
 pub mod budget;
 mod controller;
 pub mod engine;
 pub mod health;
+pub mod heap;
 pub mod instance;
 pub mod limit;
 pub mod metrics;

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 
+// Counts the bytes held, so that the plugin's metrics tell a leak from the allocator's
+// retention (crate::heap).
+#[global_allocator]
+static ALLOCATOR: mcp_plugin::heap::Counting = mcp_plugin::heap::Counting;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if std::env::var("grafana_plugin_type").as_deref() != Ok("datasource") {

@@ -14,6 +14,9 @@
 //! | `mcp_plugin_upstream_request_duration_seconds` | histogram | `endpoint`, `outcome` (`ok`, `error`) |
 //! | `mcp_plugin_upstream_response_bytes_total` | counter | `endpoint` |
 //! | `mcp_plugin_process_resident_memory_bytes` | gauge | |
+//! | `mcp_plugin_heap_live_bytes` | gauge | (allocated and not yet freed, [`crate::heap`]) |
+//! | `mcp_plugin_heap_malloc_held_bytes` | gauge | (glibc only: what `malloc` has from the system) |
+//! | `mcp_plugin_heap_malloc_free_bytes` | gauge | (glibc only: of those, free chunks kept for reuse) |
 //! | `mcp_plugin_tasks_alive` | gauge | (tokio tasks of the process's runtime not yet finished) |
 //! | `mcp_plugin_memory_budget_bytes` | gauge | (the process's `memory_budget_mib`, [`crate::budget`]) |
 //! | `mcp_plugin_memory_budget_held_bytes` | gauge | |
@@ -147,6 +150,9 @@ impl EncodeLabelSet for EndpointLabels {
     }
 }
 
+/// A glibc heap gauge: its name, its help and the field of `mallinfo2` it reads.
+type MallocGauge = (&'static str, &'static str, fn(crate::heap::Malloc) -> usize);
+
 /// The plugin's metrics and the registry that renders them.
 pub struct Metrics {
     registry: Registry,
@@ -269,6 +275,13 @@ impl Metrics {
                 .map(|_| ()),
             registry
                 .register(
+                    "mcp_plugin_heap_live_bytes",
+                    "Heap bytes the plugin has allocated and not yet freed.",
+                    LazyGauge::new(|| crate::heap::live_bytes() as i64),
+                )
+                .map(|_| ()),
+            registry
+                .register(
                     "mcp_plugin_tasks_alive",
                     "Tokio tasks of the plugin's runtime spawned and not yet finished.",
                     LazyGauge::new(tasks_alive),
@@ -310,7 +323,28 @@ impl Metrics {
                 )
                 .map(|_| ()),
         ];
-        for r in results {
+        let malloc_field: [MallocGauge; 2] = [
+            (
+                "mcp_plugin_heap_malloc_held_bytes",
+                "Bytes glibc's malloc has from the system (its arenas and its own mappings).",
+                |m| m.held,
+            ),
+            (
+                "mcp_plugin_heap_malloc_free_bytes",
+                "Of the bytes glibc's malloc has from the system, those in free chunks it keeps for reuse.",
+                |m| m.free,
+            ),
+        ];
+        // Only where the C library reports them: a gauge stuck at 0 would read as nothing held.
+        let malloc = crate::heap::malloc().map(|_| {
+            malloc_field.map(|(name, help, field)| {
+                let read = move || crate::heap::malloc().map_or(0, |m| field(m) as i64);
+                registry
+                    .register(name, help, LazyGauge::new(read))
+                    .map(|_| ())
+            })
+        });
+        for r in results.into_iter().chain(malloc.into_iter().flatten()) {
             if let Err(e) = r {
                 tracing::error!(error = %e, "a plugin metric could not be registered");
             }
@@ -507,6 +541,7 @@ mod tests {
             r#"mcp_plugin_upstream_response_bytes_total{endpoint="label_values"} 512"#,
             "# TYPE mcp_plugin_process_resident_memory_bytes gauge",
             "mcp_plugin_tasks_alive 0",
+            "# TYPE mcp_plugin_heap_live_bytes gauge",
             "mcp_plugin_memory_budget_bytes 536870912",
             "mcp_plugin_memory_budget_held_bytes 0",
             "mcp_plugin_memory_budget_waiting 1",
@@ -516,6 +551,16 @@ mod tests {
             assert!(text.contains(want), "{want:?} missing from\n{text}");
         }
         assert!(!text.contains("# EOF"), "0.0.4 text has no EOF marker");
+        for name in [
+            "mcp_plugin_heap_malloc_held_bytes",
+            "mcp_plugin_heap_malloc_free_bytes",
+        ] {
+            assert_eq!(
+                text.contains(&format!("# TYPE {name} gauge")),
+                crate::heap::malloc().is_some(),
+                "{name} is rendered exactly where the C library reports it"
+            );
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,8 +30,12 @@ func main() {
 	flag.DurationVar(&opts.ScenarioEvery, "scenario-every", time.Minute, "how long each simulator scenario plays")
 	flag.Parse()
 	opts.Progress = func(s soak.Sample) {
-		fmt.Fprintf(os.Stderr, "%8s  %-16s rss %-10s fds %-4d threads %-3d tasks %-4.0f in flight %-3.0f calls %d\n",
-			s.At.Round(time.Second), s.Scenario, testkit.MiB(s.RSS), s.FDs, s.Threads, s.Tasks, s.InFlight, s.Calls)
+		heap := "live " + testkit.MiB(int64(s.Heap.Live))
+		if s.Heap.HasMalloc {
+			heap += fmt.Sprintf(", malloc held %s free %s", testkit.MiB(int64(s.Heap.MallocHeld)), testkit.MiB(int64(s.Heap.MallocFree)))
+		}
+		fmt.Fprintf(os.Stderr, "%8s  %-16s rss %-10s heap %s fds %-4d threads %-3d tasks %-4.0f in flight %-3.0f calls %d\n",
+			s.At.Round(time.Second), s.Scenario, testkit.MiB(s.RSS), heap, s.FDs, s.Threads, s.Tasks, s.InFlight, s.Calls)
 	}
 
 	tb := standalone.New("soak")
