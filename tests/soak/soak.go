@@ -71,6 +71,9 @@ type Options struct {
 	SampleEvery time.Duration
 	// ScenarioEvery is how long each scenario plays (default 1 minute).
 	ScenarioEvery time.Duration
+	// Rest, when set, is how long the plugin may take after the load to close its idle
+	// pooled connections (descriptors back to the start's) before the rested sample.
+	Rest time.Duration
 	// Progress, when set, is called with each sample as it is taken.
 	Progress func(Sample)
 }
@@ -133,6 +136,7 @@ type Report struct {
 	Options  Options
 	Binary   string
 	Samples  []Sample // during the load, then one after it ended and the plugin was idle
+	Rested   *Sample  // with Options.Rest: after the idle pooled connections closed
 	Calls    map[string]int64
 	Failures map[string]*Failure
 	Latency  []time.Duration // of every call, sorted
@@ -187,13 +191,16 @@ func Run(tb testing.TB, opts Options) *Report {
 		}
 	}
 	scenario := 0
-	sample := func(at time.Duration) {
+	read := func(at time.Duration) Sample {
 		m := metrics(tb, plugin)
-		smp := Sample{
+		return Sample{
 			At: at, Scenario: Scenarios[scenario], RSS: testkit.RSS(tb, plugin.PID()), FDs: testkit.OpenFDs(plugin.PID()),
 			Threads: testkit.Threads(tb, plugin.PID()), Tasks: m["mcp_plugin_tasks_alive"], InFlight: m["mcp_plugin_queries_in_flight"],
 			Calls: ended.Load(), Heap: heapOf(m),
 		}
+	}
+	sample := func(at time.Duration) {
+		smp := read(at)
 		rep.Samples = append(rep.Samples, smp)
 		if opts.Progress != nil {
 			opts.Progress(smp)
@@ -252,6 +259,19 @@ load:
 		return v == 0, fmt.Sprintf("%v in flight", v)
 	})
 	sample(time.Since(started))
+	if opts.Rest > 0 {
+		// Pooled upstream connections close once idle for reqwest's 90 s; then what the heap
+		// still holds beyond the start is neither a query's nor a connection's.
+		testkit.Poll(opts.Rest, func() (bool, string) {
+			n := testkit.OpenFDs(plugin.PID())
+			return n <= rep.Samples[0].FDs, fmt.Sprintf("%d descriptors", n)
+		})
+		rested := read(time.Since(started))
+		rep.Rested = &rested
+		if opts.Progress != nil {
+			opts.Progress(rested)
+		}
+	}
 	for _, h := range pending {
 		if why := targets.allDown(h.begun, h.ended); why != "" {
 			fail(h.kind, &failed{"health without scrapes", h.msg + " (targets then: " + why + ")"})
@@ -610,7 +630,6 @@ func (r *Report) Markdown() string {
 	}
 	fmt.Fprintf(&b, "%d clients for %s (warm-up %s, ranges up to %s), %d samples every %s, scenarios every %s; plugin %s\n\n",
 		r.Options.Clients, r.Options.Duration, r.Options.Warmup, LongestRange, len(d), r.Options.SampleEvery, r.Options.ScenarioEvery, r.Binary)
-	fmt.Fprintf(&b, "| | start | end of warm-up | end of load | idle after | min, steady | max, steady | slope, whole run | slope, steady |\n|---|---|---|---|---|---|---|---|---|\n")
 	type row struct {
 		name string
 		y    func(Sample) float64
@@ -621,10 +640,20 @@ func (r *Report) Markdown() string {
 		rows = append(rows, row{"malloc held (MiB)", heldMiB, "MiB/h"}, row{"malloc free (MiB)", freeMiB, "MiB/h"})
 	}
 	rows = append(rows, row{"open descriptors", fds, "/h"}, row{"threads", threads, "/h"}, row{"tokio tasks alive", tasks, "/h"})
+	restedHead, restedSep := "", ""
+	if r.Rested != nil {
+		restedHead, restedSep = fmt.Sprintf(" rested (%s later) |", (r.Rested.At-idle.At).Round(time.Second)), "---|"
+	}
+	fmt.Fprintf(&b, "| | start | end of warm-up | end of load | idle after |%s min, steady | max, steady | slope, whole run | slope, steady |\n|---|---|---|---|---|%s---|---|---|---|\n",
+		restedHead, restedSep)
 	for _, row := range rows {
 		lo, hi := minMax(st, row.y)
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %+.2f %s | %+.2f %s |\n", row.name,
-			row.y(first), row.y(st[0]), row.y(last), row.y(idle), lo, hi, Slope(d, row.y), row.unit, Slope(st, row.y), row.unit)
+		rested := ""
+		if r.Rested != nil {
+			rested = fmt.Sprintf(" %.1f |", row.y(*r.Rested))
+		}
+		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f |%s %.1f | %.1f | %+.2f %s | %+.2f %s |\n", row.name,
+			row.y(first), row.y(st[0]), row.y(last), row.y(idle), rested, lo, hi, Slope(d, row.y), row.unit, Slope(st, row.y), row.unit)
 	}
 	window := r.Options.Warmup
 	fmt.Fprintf(&b, "\nMeans of each %s (the first is the warm-up):\n\n", window)

@@ -7,7 +7,7 @@
 //	cd tests && MCP_PLUGIN_BINARY=/path/to/release/gpx_mcp go run ./cmd/soak -duration 30m
 //
 // Flags: -duration (default 30m, warm-up included; 1m with -warmup 20s for a first look), -warmup (5m), -clients (16), -sample (10s),
-// -scenario-every (1m). Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the tests.
+// -scenario-every (1m), -rest (3m). Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the tests.
 package main
 
 import (
@@ -28,6 +28,7 @@ func main() {
 	flag.IntVar(&opts.Clients, "clients", 16, "clients calling the plugin at once")
 	flag.DurationVar(&opts.SampleEvery, "sample", 10*time.Second, "interval of the /proc samples")
 	flag.DurationVar(&opts.ScenarioEvery, "scenario-every", time.Minute, "how long each simulator scenario plays")
+	flag.DurationVar(&opts.Rest, "rest", 3*time.Minute, "after the load, how long to wait for idle connections to close before the rested sample (0: none)")
 	flag.Parse()
 	opts.Progress = func(s soak.Sample) {
 		heap := "live " + testkit.MiB(int64(s.Heap.Live))
