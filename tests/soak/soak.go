@@ -592,13 +592,14 @@ func liveMiB(s Sample) float64 { return s.Heap.Live / (1 << 20) }
 func heldMiB(s Sample) float64 { return s.Heap.MallocHeld / (1 << 20) }
 func freeMiB(s Sample) float64 { return s.Heap.MallocFree / (1 << 20) }
 
-// Means is the mean of y over each successive window of the samples, from the first.
+// Means is the mean of y over each successive window of the samples, from the first; a
+// sample at a window's end belongs to it, so the last one of a run ends the last window.
 func Means(samples []Sample, window time.Duration, y func(Sample) float64) []float64 {
 	var out []float64
 	var sum float64
 	n, w := 0, 0
 	for _, s := range samples {
-		if i := int(s.At / window); i > w && n > 0 {
+		if i := int(max(s.At-1, 0) / window); i > w && n > 0 {
 			out = append(out, sum/float64(n))
 			sum, n, w = 0, 0, i
 		}

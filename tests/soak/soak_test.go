@@ -43,3 +43,17 @@ func TestSoakSmoke(t *testing.T) {
 		t.Errorf("descriptors %d once idle after the load, more than the %d under it", idle.FDs, most)
 	}
 }
+
+// TestMeansPerWindow: a sample at a window's end belongs to that window, so a run's last
+// sample (at its full duration) ends the last window instead of opening one of its own.
+func TestMeansPerWindow(t *testing.T) {
+	var samples []soak.Sample
+	for at := time.Duration(0); at <= 20*time.Second; at += 5 * time.Second {
+		samples = append(samples, soak.Sample{At: at, RSS: int64(at / time.Second)})
+	}
+	got := soak.Means(samples, 10*time.Second, func(s soak.Sample) float64 { return float64(s.RSS) })
+	want := []float64{5, 17.5} // (0+5+10)/3, (15+20)/2
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("means %v, want %v", got, want)
+	}
+}
