@@ -2,7 +2,9 @@
 //! an MCP metric family, so a server whose target is down still has its row) with up,
 //! request rate, 5xx %, p95 latency, tool success %, tool call rate, active workers,
 //! active sessions, CPU %, memory, a status and its reasons; and a second frame, `worst`,
-//! with the worst tools (by success %) and pools (by active workers).
+//! with the worst tools (by success %) and pools (by active workers). A tool's success is
+//! judged, and ranked among the worst, only over enough calls in the rate window that one
+//! failure cannot make it warn by itself (`table::enough_calls`).
 //!
 //! Two instant queries at the range end, run concurrently, each a set of parts joined by
 //! `or` and tagged with the part they answer (`CALLS`); tool call rates come split by
@@ -16,12 +18,12 @@ use futures::future::try_join;
 use mcp_frames::{Frame, Notice};
 use mcp_model::columns::{self, summary, worst};
 use mcp_model::promql::{quantile, Selector};
-use mcp_model::{Family, Query, Status, Thresholds};
+use mcp_model::{Band, Family, Query, Status, Thresholds};
 
 use super::plan::{Call, CallKind};
 use super::table::{
-    bytes, low_success, percent, seconds, too_high, Cells, Column, Fetched, Key, Row, Table,
-    Verdict,
+    bytes, enough_calls, low_success, percent, seconds, too_high, Cells, Column, Fetched, Key, Row,
+    Table, Verdict,
 };
 use super::{Context, Plan, QueryFailure};
 use crate::upstream::InstantSample;
@@ -98,6 +100,8 @@ impl Part {
 pub struct Summary {
     parts: Vec<(Part, String)>,
     thresholds: Thresholds,
+    /// The rate window, in seconds: calls/s times this is the calls a share rests on.
+    window_s: f64,
 }
 
 impl Summary {
@@ -126,6 +130,7 @@ impl Summary {
 }
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
+    let window_ms = ctx.rate_window_ms(query, &ctx.step());
     let w = ctx.rate_window(query, &ctx.step());
     let profile = &ctx.settings.profile;
     let jobs = &query.filters.services;
@@ -188,6 +193,7 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::Summary(Box::new(Summary {
         parts,
         thresholds: ctx.settings.thresholds,
+        window_s: window_ms as f64 / 1000.0,
     }))
 }
 
@@ -264,7 +270,12 @@ impl Summary {
             columns.set(job, summary::ERROR_PERCENT, share(failed, *total));
         }
         let calls = tool_calls(&successes, &failures);
-        let tools = tool_success(&calls, &successes);
+        let tools = with_evidence(
+            tool_success(&calls, &successes),
+            &calls,
+            t.tool_success_percent,
+            self.window_s,
+        );
         for (job, (all, ok)) in sum_per_job(&calls, &successes) {
             columns.set(job, summary::TOOL_CALLS, all);
             columns.set(job, summary::TOOL_SUCCESS, share(ok, all));
@@ -371,6 +382,24 @@ fn tool_success<'a>(calls: &Entities<'a>, successes: &Entities<'a>) -> Entities<
         .iter()
         .map(|(k, all)| (*k, share(successes.get(k).copied().unwrap_or(0.0), *all)))
         .filter(|(_, v)| !v.is_nan())
+        .collect()
+}
+
+/// The shares resting on enough calls in the window to be judged ([`enough_calls`]); the
+/// others say too little to mark a service or rank a tool among the worst.
+fn with_evidence<'a>(
+    shares: Entities<'a>,
+    calls: &Entities<'a>,
+    band: Band,
+    window_s: f64,
+) -> Entities<'a> {
+    shares
+        .into_iter()
+        .filter(|(k, _)| {
+            calls
+                .get(k)
+                .is_some_and(|per_s| enough_calls(band, per_s * window_s))
+        })
         .collect()
 }
 
@@ -581,6 +610,32 @@ mod tests {
         }
     }
 
+    /// The healthy simulator under the demo's 4 s auto window (1 s scrape interval): one
+    /// failure among a quiet tool's five calls reads 80 %, which is no evidence of a fault;
+    /// a busy tool failing a quarter of 52 calls is.
+    #[test]
+    fn a_share_over_too_few_calls_judges_no_service() {
+        let band = Thresholds::default().tool_success_percent;
+        let window_s = 4.0;
+        let successes = ents(&[
+            ("session-buddy", "list_sessions", 1.0),
+            ("mahavishnu", "deploy", 10.0),
+        ]);
+        let failures = ents(&[
+            ("session-buddy", "list_sessions", 0.25),
+            ("mahavishnu", "deploy", 3.0),
+        ]);
+        let calls = tool_calls(&successes, &failures);
+        let tools = with_evidence(tool_success(&calls, &successes), &calls, band, window_s);
+        let healthy = judge("session-buddy", &[(summary::UP, 1.0)], &tools, &ents(&[]));
+        assert_eq!(healthy, Verdict::ok());
+        let failing = judge("mahavishnu", &[(summary::UP, 1.0)], &tools, &ents(&[]));
+        assert_eq!(failing.status, Status::Critical);
+        assert_eq!(failing.reasons, ["deploy at 76.92 % success, under 90 %"]);
+        let worst = worst_frame(&Thresholds::default(), &tools, &ents(&[]), String::new(), 5);
+        assert_eq!(worst.fields[2].values.len(), 1, "only deploy is ranked");
+    }
+
     #[test]
     fn calls_are_successes_plus_failures_and_nan_is_left_out() {
         let ok = [
@@ -611,6 +666,7 @@ mod tests {
         let plan = Summary {
             parts: Part::all().map(|p| (p, format!("e_{}", p.tag()))).collect(),
             thresholds: Thresholds::default(),
+            window_s: 60.0,
         };
         let mut tags: Vec<&str> = Part::all().map(Part::tag).collect();
         tags.sort();

@@ -111,11 +111,15 @@ impl Context<'_> {
 
     /// The `rate()` window of `query` at `step`, as PromQL duration text.
     pub fn rate_window(&self, query: &Query, step: &Step) -> String {
-        let ms = match query.rate_window {
+        format_duration(self.rate_window_ms(query, step))
+    }
+
+    /// The `rate()` window of `query` at `step`, in milliseconds.
+    pub fn rate_window_ms(&self, query: &Query, step: &Step) -> u64 {
+        match query.rate_window {
             RateWindow::Auto => step.rate_window_ms(self.settings.scrape_interval_ms) as u64,
             RateWindow::Fixed(ms) => ms,
-        };
-        format_duration(ms)
+        }
     }
 }
 

@@ -344,6 +344,16 @@ fn status_config() -> FieldConfig {
     }
 }
 
+/// Whether `calls` calls are enough to judge their success share in `band`: a share is
+/// judged once a single failure can no longer take it past the warn bound by itself, that
+/// is over at least `100 / (100 - warn)` calls (20 under a 95 % warn bound). Fewer calls,
+/// as in a short rate window over a tool called a few times a second, or in the first
+/// seconds of a new series, show their share without calling the tool warn or critical.
+pub fn enough_calls(band: Band, calls: f64) -> bool {
+    let margin = 100.0 - band.warn;
+    margin <= 0.0 || calls * margin >= 100.0 * (1.0 - 1e-12)
+}
+
 /// "`what` at 78 % success, under 90 %": the reason of a success share in a band.
 pub fn low_success(what: &str, value: f64, bound: f64) -> String {
     format!(
@@ -430,6 +440,26 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_is_judged_once_one_failure_cannot_cross_the_warn_bound() {
+        let band = |warn| Band {
+            warn,
+            critical: 90.0,
+            direction: Direction::LowerIsWorse,
+        };
+        assert!(!enough_calls(band(95.0), 19.9));
+        assert!(enough_calls(band(95.0), 20.0));
+        assert!(enough_calls(band(95.0), 19.999_999_999_999_996));
+        assert!(!enough_calls(band(99.0), 99.0));
+        assert!(enough_calls(band(99.0), 100.0));
+        assert!(!enough_calls(band(95.0), 0.0));
+        assert!(!enough_calls(band(95.0), f64::NAN));
+        assert!(
+            enough_calls(band(100.0), 1.0),
+            "a 100 % bound leaves no margin to wait for"
+        );
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {

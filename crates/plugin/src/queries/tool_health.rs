@@ -1,18 +1,23 @@
 //! `toolHealth`: per (job, tool) calls/s, success %, errors/s, p50 and p95 duration and a
 //! status; as time series, success % per tool. Labels read `tool_name` under every profile.
+//! A tool's success is judged only over enough calls in the rate window
+//! (`table::enough_calls`).
 
 use mcp_model::columns::{self, tool_health as col};
 use mcp_model::promql::{quantile, ratio_percent, Selector};
 use mcp_model::{ExemplarSource, Format, Profile, Query};
 
 use super::exemplars;
-use super::table::{self, low_success, seconds, too_high, Column, Key, Table, Verdict};
+use super::table::{
+    self, enough_calls, low_success, seconds, too_high, Column, Key, Table, Verdict,
+};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     let step = ctx.step();
     let w = ctx.rate_window(query, &step);
+    let window_s = ctx.rate_window_ms(query, &step) as f64 / 1000.0;
     let profile = &ctx.settings.profile;
     let keys = vec![
         Key::new("job", columns::SERVICE),
@@ -67,9 +72,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::table(col::FRAME, table, move |row| {
         let tool = row.key("tool_name");
         let mut v = Verdict::ok();
-        v.judge(t.tool_success_percent, row.get(col::SUCCESS), |x, bound| {
-            low_success(tool, x, bound)
-        });
+        let calls = row.get(col::CALLS).unwrap_or(0.0) * window_s;
+        if enough_calls(t.tool_success_percent, calls) {
+            v.judge(t.tool_success_percent, row.get(col::SUCCESS), |x, bound| {
+                low_success(tool, x, bound)
+            });
+        }
         // Tools are judged on latency only once a user sets their band.
         if let Some(band) = t.tool_p95_latency_seconds {
             v.judge(band, row.get(col::P95), |x, bound| {
