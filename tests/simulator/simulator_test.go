@@ -4,6 +4,7 @@
 package simulator_test
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -245,17 +246,20 @@ func TestScenariosSwitchedLiveFireTheirAlerts(t *testing.T) {
 		{"latency-spike", "MCPHighLatencyP95", map[string]string{"job": "session-buddy"}},
 		{"service-down", "MCPTargetDown", map[string]string{"job": "akosha"}},
 	}
-	// None of the alerts the scenarios must fire is active before them. Others may be: with
-	// `for: 0s` and a few seconds of history, a ratio over a handful of requests (one 5xx in
-	// fifteen) fires what the shipped `for: 5m` smooths out; promtool's rule tests judge them.
-	for _, a := range eco.Alerts(t) {
-		for _, st := range steps {
-			if a.Labels["alertname"] == st.alert {
-				t.Fatalf("healthy ecosystem has alert %v (%s)", a.Labels, a.State)
+	// None of the alerts the scenarios must fire stays active before them. Any may be for a
+	// moment: with `for: 0s` and a few seconds of history, a ratio over a handful of calls
+	// (two failed deploys in twenty) fires what the shipped `for: 5m` smooths out, and
+	// promtool's rule tests judge the rules themselves. As history grows they clear.
+	testkit.WaitFor(t, 90*time.Second, "healthy ecosystem without the scenarios' alerts", func() (bool, string) {
+		for _, a := range eco.Alerts(t) {
+			for _, st := range steps {
+				if a.Labels["alertname"] == st.alert {
+					return false, fmt.Sprintf("alert %v (%s)", a.Labels, a.State)
+				}
 			}
 		}
-		t.Logf("early alert on a few seconds of history: %v (%s)", a.Labels, a.State)
-	}
+		return true, ""
+	})
 	for _, st := range steps {
 		eco.Sim.SetScenario(t, st.scenario)
 		if got := eco.Sim.Scenario(t); got != st.scenario {
