@@ -4,7 +4,8 @@
 //!
 //! The resident set alone cannot tell a leak from an allocator that keeps freed pages for
 //! reuse (glibc gives each thread of the runtime its own arena and returns an arena's free
-//! pages only from its top). The live count grows only with a leak; the allocator's free
+//! pages only from its top). The live count grows with what the plugin holds, a leak or
+//! work and connections still alive (it falls back when they end); the allocator's free
 //! bytes grow only with what it retains.
 
 use std::alloc::{GlobalAlloc, Layout, System};
