@@ -3,7 +3,7 @@
 use mcp_model::promql::{percent_of, quantile, sum_rate};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, low_success, Column, Key, Table, Verdict};
+use super::table::{self, Column, Key, Table, Verdict};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
@@ -12,7 +12,9 @@ const SUCCESS: &str = "success %";
 const P95: &str = "p95";
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let w = ctx.rate_window(query, &ctx.step());
+    let step = ctx.step();
+    let w = ctx.rate_window(query, &step);
+    let window_s = ctx.rate_window_s(query, &step);
     let keys = vec![Key::new("agent_type", "agent type")];
     let by = table::by(&keys);
     let agents = &query.filters.agent_types;
@@ -49,9 +51,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::table("agentTasks", table, move |row| {
         let agent = row.key("agent_type");
         let mut v = Verdict::ok();
-        v.judge(band, row.get(SUCCESS), |x, bound| {
-            low_success(&format!("{agent} tasks"), x, bound)
-        });
+        v.judge_share(
+            band,
+            &format!("{agent} tasks"),
+            row.get(SUCCESS),
+            row.calls(TASKS, window_s),
+        );
         v
     })
 }

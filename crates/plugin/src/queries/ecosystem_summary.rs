@@ -130,7 +130,6 @@ impl Summary {
 }
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let window_ms = ctx.rate_window_ms(query, &ctx.step());
     let w = ctx.rate_window(query, &ctx.step());
     let profile = &ctx.settings.profile;
     let jobs = &query.filters.services;
@@ -193,7 +192,7 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::Summary(Box::new(Summary {
         parts,
         thresholds: ctx.settings.thresholds,
-        window_s: window_ms as f64 / 1000.0,
+        window_s: ctx.rate_window_s(query, &ctx.step()),
     }))
 }
 

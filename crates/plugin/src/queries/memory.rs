@@ -5,14 +5,17 @@ use mcp_model::columns;
 use mcp_model::promql::{percent_of, sum_rate};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, low_success, Column, Key, Table, Verdict};
+use super::table::{self, Column, Key, Table, Verdict};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
+const SYNCS: &str = "syncs/s";
 const SYNC_SUCCESS: &str = "sync success %";
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let w = ctx.rate_window(query, &ctx.step());
+    let step = ctx.step();
+    let w = ctx.rate_window(query, &step);
+    let window_s = ctx.rate_window_s(query, &step);
     let syncs = ctx.family(Family::MemorySyncs, query);
     let stored = ctx.family(Family::MemoriesStored, query);
     let embeddings = ctx.family(Family::Embeddings, query);
@@ -55,12 +58,7 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
                 "none",
                 format!("sum by ({by}) ({stored})"),
             ),
-            Column::new(
-                "syncs/s",
-                "syncs_per_second",
-                "ops",
-                sum_rate(&syncs, &by, &w),
-            ),
+            Column::new(SYNCS, "syncs_per_second", "ops", sum_rate(&syncs, &by, &w)),
             Column::new(
                 SYNC_SUCCESS,
                 "sync_success_percent",
@@ -79,9 +77,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     };
     Plan::table("memory", table, move |row| {
         let mut v = Verdict::ok();
-        v.judge(band, row.get(SYNC_SUCCESS), |x, bound| {
-            low_success("memory syncs", x, bound)
-        });
+        v.judge_share(
+            band,
+            "memory syncs",
+            row.get(SYNC_SUCCESS),
+            row.calls(SYNCS, window_s),
+        );
         v
     })
 }

@@ -114,6 +114,12 @@ impl Context<'_> {
         format_duration(self.rate_window_ms(query, step))
     }
 
+    /// The `rate()` window of `query` at `step`, in seconds: a rate times this is the
+    /// calls a success share rests on ([`table::enough_calls`]).
+    pub fn rate_window_s(&self, query: &Query, step: &Step) -> f64 {
+        self.rate_window_ms(query, step) as f64 / 1000.0
+    }
+
     /// The `rate()` window of `query` at `step`, in milliseconds.
     pub fn rate_window_ms(&self, query: &Query, step: &Step) -> u64 {
         match query.rate_window {
@@ -250,4 +256,72 @@ fn encoding_failed(ref_id: &str, e: &FrameError) -> QueryFailure {
     QueryFailure::Internal(format!(
         "internal error: a frame could not be encoded ({e})"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings;
+    use mcp_model::Status;
+
+    use super::table::{Cells, Row, Verdict};
+    use super::*;
+    use crate::testing::context;
+
+    /// The verdict of a one-row table of `query_type` over a 1 m rate window: its rate
+    /// column `rate` reads `calls` calls in the window, its share column `share` 80 %.
+    fn verdict(query_type: &str, rate: &str, share: &str, calls: f64) -> Verdict {
+        let settings = Settings::from_instance(&DataSourceInstanceSettings {
+            url: "http://127.0.0.1:9".to_string(),
+            ..Default::default()
+        })
+        .unwrap();
+        let prometheus = Prometheus::new(&settings).unwrap();
+        let engine = Known::default();
+        let ctx = context(&settings, &prometheus, &engine, 0, 3_600_000);
+        let json = format!(r#"{{"queryType":"{query_type}","format":"table","rateWindow":"1m"}}"#);
+        let query = Query::from_json(json.as_bytes()).unwrap();
+        let Plan::Table { table, judge, .. } = plan(&ctx, &query).unwrap() else {
+            panic!("{query_type} plans a table");
+        };
+        let values = table.columns.iter().map(|c| match c.title {
+            t if t == rate => calls / 60.0,
+            t if t == share => 80.0,
+            _ => f64::NAN,
+        });
+        let row = Row {
+            key: table.keys.iter().map(|k| k.label.to_string()).collect(),
+            values: values.collect(),
+        };
+        judge(&Cells::new(&table, &row))
+    }
+
+    /// An 80 % share of a tool, agent type, adapter, job's syncs or session operation over
+    /// 19 calls in the window says nothing of its status; over 20 the same share is critical.
+    #[test]
+    fn every_success_share_is_judged_only_over_enough_calls() {
+        for (query_type, rate, share) in [
+            ("toolHealth", "calls/s", "success %"),
+            ("agentTasks", "tasks/s", "success %"),
+            ("workflows", "runs/s", "success %"),
+            ("sessions", "operations/s", "success %"),
+            ("memory", "syncs/s", "sync success %"),
+        ] {
+            assert_eq!(
+                verdict(query_type, rate, share, 19.0),
+                Verdict::ok(),
+                "{query_type} over 19 calls"
+            );
+            let judged = verdict(query_type, rate, share, 20.0);
+            assert_eq!(
+                judged.status,
+                Status::Critical,
+                "{query_type} over 20 calls"
+            );
+            assert!(
+                judged.reasons[0].ends_with("at 80 % success, under 90 %"),
+                "{query_type}: {:?}",
+                judged.reasons
+            );
+        }
+    }
 }

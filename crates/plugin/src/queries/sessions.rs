@@ -5,7 +5,7 @@ use mcp_model::columns;
 use mcp_model::promql::{percent_of, sum_rate};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, low_success, Column, Key, Table, Verdict};
+use super::table::{self, Column, Key, Table, Verdict};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
@@ -13,7 +13,9 @@ const OPERATIONS: &str = "operations/s";
 const SUCCESS: &str = "success %";
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let w = ctx.rate_window(query, &ctx.step());
+    let step = ctx.step();
+    let w = ctx.rate_window(query, &step);
+    let window_s = ctx.rate_window_s(query, &step);
     let active = ctx.family(Family::SessionsActive, query);
     let ops = ctx
         .family(Family::SessionOperations, query)
@@ -66,9 +68,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::table("sessions", table, move |row| {
         let op = row.key("operation");
         let mut v = Verdict::ok();
-        v.judge(band, row.get(SUCCESS), |x, bound| {
-            low_success(&format!("{op} operations"), x, bound)
-        });
+        v.judge_share(
+            band,
+            &format!("{op} operations"),
+            row.get(SUCCESS),
+            row.calls(OPERATIONS, window_s),
+        );
         v
     })
 }

@@ -113,6 +113,12 @@ impl<'a> Cells<'a> {
         i.and_then(|i| self.row.get(i))
     }
 
+    /// The calls in a rate window of `window_s` seconds behind the rate (per second) in
+    /// the column titled `title`; 0 when absent.
+    pub fn calls(&self, title: &str, window_s: f64) -> f64 {
+        self.get(title).unwrap_or(0.0) * window_s
+    }
+
     /// The value of the key label `label`, empty when absent.
     pub fn key(&self, label: &str) -> &'a str {
         let i = self.table.keys.iter().position(|k| k.label == label);
@@ -152,6 +158,14 @@ impl Verdict {
         if s != Status::Ok {
             self.reasons.push(describe(v, band.crossed(s)));
             self.status = self.status.max(s);
+        }
+    }
+
+    /// Adds the success share `value` of `what` judged by `band`, only when it rests on
+    /// enough `calls` in the rate window ([`enough_calls`]); over fewer it says nothing.
+    pub fn judge_share(&mut self, band: Band, what: &str, value: Option<f64>, calls: f64) {
+        if enough_calls(band, calls) {
+            self.judge(band, value, |x, bound| low_success(what, x, bound));
         }
     }
 }
@@ -347,8 +361,9 @@ fn status_config() -> FieldConfig {
 /// Whether `calls` calls are enough to judge their success share in `band`: a share is
 /// judged once a single failure can no longer take it past the warn bound by itself, that
 /// is over at least `100 / (100 - warn)` calls (20 under a 95 % warn bound). Fewer calls,
-/// as in a short rate window over a tool called a few times a second, or in the first
-/// seconds of a new series, show their share without calling the tool warn or critical.
+/// as in a short rate window over a tool, agent, adapter, sync or session operation used
+/// a few times a second, or in the first seconds of a new series, show their share
+/// without calling it warn or critical. Every success share is judged through this.
 pub fn enough_calls(band: Band, calls: f64) -> bool {
     let margin = 100.0 - band.warn;
     margin <= 0.0 || calls * margin >= 100.0 * (1.0 - 1e-12)

@@ -8,16 +8,14 @@ use mcp_model::promql::{quantile, ratio_percent, Selector};
 use mcp_model::{ExemplarSource, Format, Profile, Query};
 
 use super::exemplars;
-use super::table::{
-    self, enough_calls, low_success, seconds, too_high, Column, Key, Table, Verdict,
-};
+use super::table::{self, seconds, too_high, Column, Key, Table, Verdict};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     let step = ctx.step();
     let w = ctx.rate_window(query, &step);
-    let window_s = ctx.rate_window_ms(query, &step) as f64 / 1000.0;
+    let window_s = ctx.rate_window_s(query, &step);
     let profile = &ctx.settings.profile;
     let keys = vec![
         Key::new("job", columns::SERVICE),
@@ -72,12 +70,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::table(col::FRAME, table, move |row| {
         let tool = row.key("tool_name");
         let mut v = Verdict::ok();
-        let calls = row.get(col::CALLS).unwrap_or(0.0) * window_s;
-        if enough_calls(t.tool_success_percent, calls) {
-            v.judge(t.tool_success_percent, row.get(col::SUCCESS), |x, bound| {
-                low_success(tool, x, bound)
-            });
-        }
+        v.judge_share(
+            t.tool_success_percent,
+            tool,
+            row.get(col::SUCCESS),
+            row.calls(col::CALLS, window_s),
+        );
         // Tools are judged on latency only once a user sets their band.
         if let Some(band) = t.tool_p95_latency_seconds {
             v.judge(band, row.get(col::P95), |x, bound| {

@@ -3,7 +3,7 @@
 use mcp_model::promql::{percent_of, sum_rate};
 use mcp_model::{Family, Format, Query};
 
-use super::table::{self, low_success, Column, Key, Table, Verdict};
+use super::table::{self, Column, Key, Table, Verdict};
 use super::timeseries::RangeQuery;
 use super::{Context, Plan};
 
@@ -11,7 +11,9 @@ const RUNS: &str = "runs/s";
 const SUCCESS: &str = "success %";
 
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
-    let w = ctx.rate_window(query, &ctx.step());
+    let step = ctx.step();
+    let w = ctx.rate_window(query, &step);
+    let window_s = ctx.rate_window_s(query, &step);
     let keys = vec![Key::new("adapter", "adapter")];
     let by = table::by(&keys);
     let runs = ctx
@@ -43,9 +45,12 @@ pub fn plan(ctx: &Context<'_>, query: &Query) -> Plan {
     Plan::table("workflows", table, move |row| {
         let adapter = row.key("adapter");
         let mut v = Verdict::ok();
-        v.judge(band, row.get(SUCCESS), |x, bound| {
-            low_success(&format!("{adapter} workflows"), x, bound)
-        });
+        v.judge_share(
+            band,
+            &format!("{adapter} workflows"),
+            row.get(SUCCESS),
+            row.calls(RUNS, window_s),
+        );
         v
     })
 }
