@@ -48,6 +48,7 @@ step "Frontend: install, types, lints, format, unit tests, build (dist/)"
   npm ci --prefer-offline --no-audit --no-fund
   npm run typecheck
   npm run lint
+  # Also tests/browser's scripts, which have no package of their own.
   npm run format
   npm test
   MCP_PLUGIN_BINARY="$target/debug/gpx_mcp" npm run build
