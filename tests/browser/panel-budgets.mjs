@@ -270,7 +270,12 @@ try {
           r.draw();
         });
         const handOverOnly = timed(k, 3, () => handOver(r, frames));
-        const paintOnly = timed(k, 3, () => r.draw(), () => handOver(r, frames));
+        const paintOnly = timed(
+          k,
+          3,
+          () => r.draw(),
+          () => handOver(r, frames)
+        );
         // New-data repaints for the CPU profile taken below (the page's share of them).
         window.repaint = (k) => {
           for (let i = 0; i < k; i++) {

@@ -231,7 +231,10 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.ok(new Set(bands.map((b) => b.top)).size > 1, 'a 360 px legend takes more than one line');
     for (const b of bands) {
       assert.ok(
-        b.left >= panel.left && b.right <= panel.right + 0.5 && b.top >= canvas.bottom - 0.5 && b.bottom <= panel.bottom + 0.5,
+        b.left >= panel.left &&
+          b.right <= panel.right + 0.5 &&
+          b.top >= canvas.bottom - 0.5 &&
+          b.bottom <= panel.bottom + 0.5,
         `legend band "${b.text}" at ${JSON.stringify(b)} lies inside the panel ${JSON.stringify(panel)}, under the canvas`
       );
     }

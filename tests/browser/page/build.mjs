@@ -40,7 +40,9 @@ const cjsDefaultFromMjs = {
   name: 'cjs-default-from-mjs',
   setup(build) {
     build.onResolve({ filter: /^react-custom-scrollbars-2$/ }, (args) =>
-      args.importer.endsWith('.mjs') ? { path: `${SCROLLBARS}:${args.resolveDir}`, namespace: 'cjs-default' } : undefined
+      args.importer.endsWith('.mjs')
+        ? { path: `${SCROLLBARS}:${args.resolveDir}`, namespace: 'cjs-default' }
+        : undefined
     );
     build.onLoad({ filter: /.*/, namespace: 'cjs-default' }, (args) => ({
       contents: `import * as m from '${SCROLLBARS}';\nexport default m.default;\nexport * from '${SCROLLBARS}';\n`,
