@@ -205,6 +205,14 @@ impl Surface for Bitmap {
             .push(Rect::new(x - half, y - half, 2.0 * half, 2.0 * half));
     }
 
+    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour) {
+        for &[x, top, bottom] in spans {
+            for y in top..=bottom {
+                self.blend(x, y, colour, 1.0);
+            }
+        }
+    }
+
     fn stroke(&mut self, colour: Colour, width: f32) {
         let st = style(colour, width * self.scale, false);
         let segments = std::mem::take(&mut self.segments);

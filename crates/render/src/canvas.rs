@@ -12,6 +12,9 @@
 //!   (each number boxed on the way) cost more than the drawing itself, and a typed-array
 //!   view per path was garbage every redraw.
 //!
+//! - many one-pixel lines and small squares are not handed to the canvas: the module draws
+//!   them into an RGBA buffer, blitted at once (see [`Surface::begin_pixels`]).
+//!
 //! The caches are bounded: past [`MAX_CACHED`] entries they start again.
 
 use std::collections::HashMap;
@@ -153,8 +156,10 @@ pub struct Canvas {
     path: Vec<f32>,
     /// Device pixels per CSS pixel, as of the last `begin`.
     dpr: f32,
-    /// RGBA pixels of many squares, blitted at once.
+    /// RGBA pixels of many lines and squares, blitted at once, and where they go: device
+    /// pixel `(x, y)` of their top left, `w` x `h`; `None` when none are being drawn.
     pixels: Vec<u32>,
+    layer: Option<[i32; 4]>,
     family: String,
     texts: HashMap<String, Text>,
     colours: HashMap<Colour, JsValue>,
@@ -179,6 +184,7 @@ impl Canvas {
             path: Vec::with_capacity(4096),
             dpr: 1.0,
             pixels: Vec::new(),
+            layer: None,
             family: FONT_FAMILY.to_string(),
             texts: HashMap::new(),
             colours: HashMap::new(),
@@ -299,55 +305,72 @@ impl Canvas {
         }
     }
 
-    /// Fills a path of squares alone as pixels, pixel-aligned: the canvas fills 10,000
-    /// small squares in one path several times slower than it blits their pixels. Like
-    /// the path, overlapping squares cover once, in `colour`.
-    fn fill_squares(&mut self, colour: Colour) {
-        let dpr = self.dpr;
-        let device = |v: f32| (v * dpr).round() as i32;
-        let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
-        for p in self.path.chunks_exact(4) {
-            x0 = x0.min(device(p[1] - p[3]));
-            y0 = y0.min(device(p[2] - p[3]));
-            x1 = x1.max(device(p[1] + p[3]));
-            y1 = y1.max(device(p[2] + p[3]));
-        }
-        // Within the canvas: a square off it costs no pixels.
+    /// Starts a layer of pixels over device pixels `x0..x1`, `y0..y1`, within the canvas.
+    fn open(&mut self, x0: i32, y0: i32, x1: i32, y1: i32) {
         let (cw, ch) = self
             .ctx
             .canvas()
             .map_or((0, 0), |c| (c.width() as i32, c.height() as i32));
         let (x0, y0, x1, y1) = (x0.max(0), y0.max(0), x1.min(cw), y1.min(ch));
-        if x1 <= x0 || y1 <= y0 {
-            return;
+        self.layer = None;
+        if x1 > x0 && y1 > y0 {
+            self.pixels.clear();
+            self.pixels.resize(((x1 - x0) * (y1 - y0)) as usize, 0);
+            self.layer = Some([x0, y0, x1 - x0, y1 - y0]);
         }
-        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
-        let clip = |v: i32, end: usize| (v.max(0) as usize).min(end);
-        self.pixels.clear();
-        self.pixels.resize(w * h, 0);
+    }
+
+    /// Fills the path's squares as pixels, pixel-aligned: the canvas fills 10,000 small
+    /// squares in one path several times slower than it blits their pixels. Like the path,
+    /// overlapping squares cover once, in `colour`; over the opaque pixels of a line they
+    /// blend, and the result is marked by an alpha of 254 so that it is covered once too.
+    fn fill_squares(&mut self, colour: Colour) {
+        let dpr = self.dpr;
+        let device = |v: f32| (v * dpr).round() as i32;
+        let opened = self.layer.is_none();
+        if opened {
+            let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
+            for p in self.path.chunks_exact(4) {
+                x0 = x0.min(device(p[1] - p[3]));
+                y0 = y0.min(device(p[2] - p[3]));
+                x1 = x1.max(device(p[1] + p[3]));
+                y1 = y1.max(device(p[2] + p[3]));
+            }
+            self.open(x0, y0, x1, y1);
+        }
+        let Some([x0, y0, w, h]) = self.layer else {
+            return;
+        };
+        let clip = |v: i32, end: i32| v.clamp(0, end) as usize;
         let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, colour.a]);
+        let a = u32::from(colour.a);
+        let mix = |under: u32, shift: u32| {
+            let (s, u) = ((rgba >> shift) & 255, (under >> shift) & 255);
+            ((s * a + u * (255 - a) + 127) / 255) << shift
+        };
+        let w = w as usize;
         for p in self.path.chunks_exact(4) {
             let (l, r) = (
-                clip(device(p[1] - p[3]) - x0, w),
-                clip(device(p[1] + p[3]) - x0, w),
+                clip(device(p[1] - p[3]) - x0, w as i32),
+                clip(device(p[1] + p[3]) - x0, w as i32),
             );
             let (t, b) = (
                 clip(device(p[2] - p[3]) - y0, h),
                 clip(device(p[2] + p[3]) - y0, h),
             );
             for row in t..b {
-                self.pixels[row * w + l..row * w + r].fill(rgba);
+                for px in &mut self.pixels[row * w + l..row * w + r] {
+                    *px = match *px >> 24 {
+                        255 => mix(*px, 0) | mix(*px, 8) | mix(*px, 16) | 254 << 24,
+                        254 => *px,
+                        _ => rgba,
+                    };
+                }
             }
         }
-        blit_pixels(
-            &self.ctx,
-            &self.memory,
-            self.pixels.as_ptr() as u32,
-            w as u32,
-            h as u32,
-            x0,
-            y0,
-        );
+        if opened {
+            self.end_pixels();
+        }
     }
 
     fn js(&self) -> &Context {
@@ -400,6 +423,51 @@ impl Surface for Canvas {
 
     fn square(&mut self, x: f32, y: f32, half: f32) {
         self.path.extend_from_slice(&[SQUARE, x, y, half]);
+    }
+
+    fn begin_pixels(&mut self, area: Rect) {
+        let device = |v: f32| (v * self.dpr).round() as i32;
+        self.open(
+            device(area.x),
+            device(area.y),
+            device(area.right()),
+            device(area.bottom()),
+        );
+    }
+
+    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour) {
+        let Some([x0, y0, w, h]) = self.layer else {
+            return;
+        };
+        let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, 255]);
+        let stride = w as usize;
+        for &[x, top, bottom] in spans {
+            let (col, t, b) = (x - x0, (top - y0).max(0), (bottom - y0).min(h - 1));
+            if col < 0 || col >= w || t > b {
+                continue;
+            }
+            let mut i = t as usize * stride + col as usize;
+            for _ in t..=b {
+                if let Some(p) = self.pixels.get_mut(i) {
+                    *p = rgba;
+                }
+                i += stride;
+            }
+        }
+    }
+
+    fn end_pixels(&mut self) {
+        if let Some([x, y, w, h]) = self.layer.take() {
+            blit_pixels(
+                &self.ctx,
+                &self.memory,
+                self.pixels.as_ptr() as u32,
+                w as u32,
+                h as u32,
+                x,
+                y,
+            );
+        }
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {

@@ -78,6 +78,15 @@ pub trait Surface {
     /// small for its corners to show, which the canvas fills several times faster than a
     /// circle.
     fn square(&mut self, x: f32, y: f32, half: f32);
+    /// Starts drawing lines as pixels over `area`: `span`s and the squares of `fill` may be
+    /// kept by the backend until [`Surface::end_pixels`] (the browser's canvas rasterises
+    /// a hundred stroked lines several times slower than it blits their pixels).
+    fn begin_pixels(&mut self, _area: Rect) {}
+    /// Covers, for each `[x, top, bottom]`, device rows `top..=bottom` of device column `x`
+    /// in `colour`, opaque.
+    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour);
+    /// Shows what was drawn since [`Surface::begin_pixels`].
+    fn end_pixels(&mut self) {}
     /// Strokes the path's segments.
     fn stroke(&mut self, colour: Colour, width: f32);
     /// Fills the path's circles.
@@ -105,6 +114,7 @@ pub struct Scratch {
     text: String,
     fit: String,
     columns: Vec<Column>,
+    spans: Vec<[i32; 3]>,
 }
 
 /// Paints everything: [`draw_content`], then [`draw_highlights`].
@@ -637,10 +647,16 @@ fn strip(
     let dpr = if view.dpr > 0.0 { view.dpr } else { 1.0 };
     let width = (plot.w * dpr).round().max(1.0) as u32;
     let col_w = plot.w / width as f32;
-    // Many services' lines are a band: drawn fainter, so the outliers stand out.
+    // Many services' lines are a band: drawn fainter, so the outliers stand out, and as
+    // pixels (one-pixel spans per column, the faint colour blended over the background
+    // beforehand, so an overlap needs no coverage kept): past a few lines the canvas's
+    // raster of the strokes cost more than the rest of the panel.
     let crowded = summary.latency.len() > 18;
     let alpha = if crowded { 0.35 } else { 1.0 };
     let colour = |series: &crate::summary::Series| theme.percentile(series.percentile).alpha(alpha);
+    if crowded {
+        s.begin_pixels(plot.inset(-3.0));
+    }
     // The lines of one colour are one path, stroked once: the canvas's cost per stroke
     // (the path copied, a draw recorded and rasterised) was paid 150 times, now 3.
     let lines = &summary.latency;
@@ -649,8 +665,17 @@ fn strip(
         if lines[..i].iter().any(|l| colour(l) == c) {
             continue;
         }
+        let group = lines[i..].iter().filter(|l| colour(l) == c);
+        if crowded {
+            sc.spans.clear();
+            for series in group {
+                line_spans(series, &scale, width, dpr, &mut sc.columns, &mut sc.spans);
+            }
+            s.spans(&sc.spans, c.over(theme.background));
+            continue;
+        }
         s.begin_path();
-        for series in lines[i..].iter().filter(|l| colour(l) == c) {
+        for series in group {
             line(s, series, &scale, width, col_w, &mut sc.columns);
         }
         // One pixel wide at a devicePixelRatio of 1 lets the canvas draw the line as a
@@ -669,6 +694,10 @@ fn strip(
         .exemplar
         .alpha(f32::from(theme.exemplar.a) / 255.0 * faint);
     for (failing, colour, radius) in [(false, exemplar, dot), (true, theme.critical, 3.0)] {
+        if failing {
+            // The lines and squares as pixels, under the failing exemplars' circles.
+            s.end_pixels();
+        }
         s.begin_path();
         for i in 0..e.len() {
             if e.failing[i] == failing && e.value[i].is_finite() {
@@ -722,6 +751,78 @@ fn line(
     }
 }
 
+/// Adds to `spans` the pixels of `series` drawn one device pixel wide, from its decimated
+/// columns: each column the rows its samples span, joined to the next column by the rows
+/// the segment between them crosses in each column on the way.
+fn line_spans(
+    series: &crate::summary::Series,
+    scale: &Scale,
+    width: u32,
+    dpr: f32,
+    columns: &mut Vec<Column>,
+    spans: &mut Vec<[i32; 3]>,
+) {
+    decimate::min_max(
+        &series.time,
+        &series.value,
+        scale.t0,
+        scale.t1,
+        width,
+        columns,
+    );
+    let left = (scale.plot.x * dpr).round() as i32;
+    // As `scale.y` in device pixels, multiplying where it divides.
+    let (base, height, per) = (
+        scale.plot.bottom() * dpr,
+        scale.plot.h * dpr,
+        1.0 / scale.top,
+    );
+    let y = |v: f64| {
+        let f = v * per;
+        base - f.clamp(0.0, 1.0) as f32 * height
+    };
+    let mut span = |x: i32, a: f32, b: f32| {
+        let (top, bottom) = if a < b { (a, b) } else { (b, a) };
+        spans.push([x, top.floor() as i32, bottom.floor() as i32]);
+    };
+    // The last column, whose join to the next is not drawn yet: x, its rows, its last y.
+    let mut open: Option<(i32, f32, f32, f32)> = None;
+    for c in columns.iter() {
+        let x = left + c.x as i32;
+        let first = y(c.first);
+        // Most columns hold one sample.
+        let (mut top, mut bottom, last) = if c.min == c.max {
+            (first, first, first)
+        } else {
+            (y(c.max), y(c.min), y(c.last))
+        };
+        if let Some((px, pt, pb, py)) = open {
+            if c.gap_before {
+                span(px, pt, pb);
+            } else {
+                // From the middle of the last column to the middle of this one.
+                let slope = (first - py) / (x - px) as f32;
+                let (out, inn) = (py + slope * 0.5, first - slope * 0.5);
+                span(
+                    px,
+                    if out < pt { out } else { pt },
+                    if out > pb { out } else { pb },
+                );
+                for k in px + 1..x {
+                    let a = py + slope * ((k - px) as f32 - 0.5);
+                    span(k, a, a + slope);
+                }
+                top = if inn < top { inn } else { top };
+                bottom = if inn > bottom { inn } else { bottom };
+            }
+        }
+        open = Some((x, top, bottom, last));
+    }
+    if let Some((px, pt, pb, _)) = open {
+        span(px, pt, pb);
+    }
+}
+
 fn outline(
     s: &mut impl Surface,
     l: &Layout,
@@ -770,6 +871,7 @@ mod tests {
         fn line_to(&mut self, _: f32, _: f32) {}
         fn circle(&mut self, _: f32, _: f32, _: f32) {}
         fn square(&mut self, _: f32, _: f32, _: f32) {}
+        fn spans(&mut self, _: &[[i32; 3]], _: Colour) {}
         fn stroke(&mut self, _: Colour, _: f32) {}
         fn fill(&mut self, _: Colour) {}
         fn text(&mut self, text: &str, _: f32, _: f32, font: Font, _: Colour, _: Align) {
@@ -829,5 +931,40 @@ mod tests {
             3,
             "wide tiles show two columns of values"
         );
+    }
+
+    #[test]
+    fn a_line_as_pixels_is_unbroken_and_breaks_at_gaps() {
+        let scale = Scale {
+            plot: Rect::new(10.0, 0.0, 100.0, 100.0),
+            t0: 0.0,
+            t1: 100.0,
+            top: 1.0,
+        };
+        let series = crate::summary::Series {
+            service: "a".into(),
+            percentile: 50.0,
+            // A steep climb over few columns, a wiggle within one, a gap, a last point.
+            time: vec![0.0, 10.0, 20.0, 20.2, 20.4, 30.0, 40.0],
+            value: vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
+        };
+        let mut spans = Vec::new();
+        line_spans(&series, &scale, 100, 1.0, &mut Vec::new(), &mut spans);
+        let xs: Vec<i32> = spans.iter().map(|s| s[0]).collect();
+        let expected: Vec<i32> = (10..=30).chain([50]).collect();
+        assert_eq!(
+            xs, expected,
+            "each column from the first to the last, not the gap's"
+        );
+        for pair in spans[..21].windows(2) {
+            let ([_, t0, b0], [_, t1, b1]) = (pair[0], pair[1]);
+            assert!(t1 <= b0 + 1 && t0 <= b1 + 1, "columns touch: {pair:?}");
+        }
+        // Column 30 (t = 20 to 20.4) covers its samples' rows, 0.2 to 0.6 (y 80 to 40).
+        assert!(spans[20][1] <= 40 && spans[20][2] >= 79, "{:?}", spans[20]);
+        // The first point at the plot's bottom edge, with half a column of the climb (9
+        // rows a column).
+        assert_eq!(spans[0], [10, 95, 100]);
+        assert_eq!(spans[21], [50, 50, 50], "the point after the gap alone");
     }
 }

@@ -332,7 +332,7 @@ impl Row {
 pub struct Tally {
     /// Rectangles filled or outlined.
     pub rects: usize,
-    /// Path segments and circles.
+    /// Path segments, circles and pixel spans.
     pub path_points: usize,
     /// Texts drawn.
     pub texts: usize,
@@ -357,6 +357,9 @@ impl crate::Surface for Tally {
     }
     fn square(&mut self, _: f32, _: f32, _: f32) {
         self.path_points += 1;
+    }
+    fn spans(&mut self, spans: &[[i32; 3]], _: crate::Colour) {
+        self.path_points += spans.len();
     }
     fn stroke(&mut self, _: crate::Colour, _: f32) {}
     fn fill(&mut self, _: crate::Colour) {}

@@ -37,6 +37,19 @@ impl Colour {
         }
     }
 
+    /// This colour over the opaque `under`, opaque: what the canvas shows where it is drawn
+    /// once over `under`.
+    pub fn over(self, under: Colour) -> Colour {
+        let a = u16::from(self.a);
+        let mix = |s: u8, u: u8| ((u16::from(s) * a + u16::from(u) * (255 - a) + 127) / 255) as u8;
+        Colour {
+            r: mix(self.r, under.r),
+            g: mix(self.g, under.g),
+            b: mix(self.b, under.b),
+            a: 255,
+        }
+    }
+
     /// Parses the CSS forms Grafana's theme uses: `#rgb`, `#rrggbb`, `#rrggbbaa`,
     /// `rgb(r, g, b)` and `rgba(r, g, b, a)`.
     pub fn parse(css: &str) -> Option<Colour> {
@@ -333,6 +346,22 @@ mod tests {
         let mut css = String::new();
         Colour::hex(0xf2495c).alpha(0.5).write_css(&mut css);
         assert_eq!(css, "rgba(242,73,92,0.502)");
+    }
+
+    #[test]
+    fn a_faint_colour_over_the_background_is_the_blend_opaque() {
+        let c = Colour::hex(0xff0000)
+            .alpha(0.35)
+            .over(Colour::hex(0x000080));
+        assert_eq!(
+            c,
+            Colour {
+                r: 89,
+                g: 0,
+                b: 83,
+                a: 255
+            }
+        );
     }
 
     #[test]
