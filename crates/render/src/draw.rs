@@ -669,14 +669,20 @@ fn strip(
         if crowded {
             sc.spans.clear();
             for series in group {
-                line_spans(series, &scale, width, dpr, &mut sc.columns, &mut sc.spans);
+                let columns = decimated(series, &scale, width, &mut sc.columns);
+                line_spans(columns, &scale, dpr, &mut sc.spans);
             }
             s.spans(&sc.spans, c.over(theme.background));
             continue;
         }
         s.begin_path();
         for series in group {
-            line(s, series, &scale, width, col_w, &mut sc.columns);
+            line(
+                s,
+                decimated(series, &scale, width, &mut sc.columns),
+                &scale,
+                col_w,
+            );
         }
         // One pixel wide at a devicePixelRatio of 1 lets the canvas draw the line as a
         // hairline (Skia's fast path); 1.25 made it stroke every one of the up to four
@@ -713,15 +719,13 @@ fn strip(
     }
 }
 
-/// Adds `series` to the path, decimated to a point or a vertical span per pixel column.
-fn line(
-    s: &mut impl Surface,
+/// `series` decimated into `columns`: per pixel column of the plot, its samples' extremes.
+fn decimated<'a>(
     series: &crate::summary::Series,
     scale: &Scale,
     width: u32,
-    col_w: f32,
-    columns: &mut Vec<Column>,
-) {
+    columns: &'a mut Vec<Column>,
+) -> &'a [Column] {
     decimate::min_max(
         &series.time,
         &series.value,
@@ -730,8 +734,13 @@ fn line(
         width,
         columns,
     );
+    columns
+}
+
+/// Adds a line to the path, a point or a vertical span per pixel column.
+fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
     let mut started = false;
-    for c in columns.iter() {
+    for c in columns {
         let x = scale.plot.x + (c.x as f32 + 0.5) * col_w;
         let yf = scale.y(c.first);
         if !started || c.gap_before {
@@ -751,25 +760,10 @@ fn line(
     }
 }
 
-/// Adds to `spans` the pixels of `series` drawn one device pixel wide, from its decimated
+/// Adds to `spans` the pixels of a line drawn one device pixel wide, from its decimated
 /// columns: each column the rows its samples span, joined to the next column by the rows
 /// the segment between them crosses in each column on the way.
-fn line_spans(
-    series: &crate::summary::Series,
-    scale: &Scale,
-    width: u32,
-    dpr: f32,
-    columns: &mut Vec<Column>,
-    spans: &mut Vec<[i32; 3]>,
-) {
-    decimate::min_max(
-        &series.time,
-        &series.value,
-        scale.t0,
-        scale.t1,
-        width,
-        columns,
-    );
+fn line_spans(columns: &[Column], scale: &Scale, dpr: f32, spans: &mut Vec<[i32; 3]>) {
     let left = (scale.plot.x * dpr).round() as i32;
     // As `scale.y` in device pixels, multiplying where it divides.
     let (base, height, per) = (
@@ -787,7 +781,7 @@ fn line_spans(
     };
     // The last column, whose join to the next is not drawn yet: x, its rows, its last y.
     let mut open: Option<(i32, f32, f32, f32)> = None;
-    for c in columns.iter() {
+    for c in columns {
         let x = left + c.x as i32;
         let first = y(c.first);
         // Most columns hold one sample.
@@ -949,7 +943,12 @@ mod tests {
             value: vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
         };
         let mut spans = Vec::new();
-        line_spans(&series, &scale, 100, 1.0, &mut Vec::new(), &mut spans);
+        line_spans(
+            decimated(&series, &scale, 100, &mut Vec::new()),
+            &scale,
+            1.0,
+            &mut spans,
+        );
         let xs: Vec<i32> = spans.iter().map(|s| s[0]).collect();
         let expected: Vec<i32> = (10..=30).chain([50]).collect();
         assert_eq!(

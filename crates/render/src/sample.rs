@@ -297,7 +297,7 @@ pub fn frames(services: usize, tools: usize, points: usize, exemplars: usize) ->
 
 /// [`frames`] read into a [`Summary`].
 pub fn ecosystem(services: usize, tools: usize, points: usize, exemplars: usize) -> Summary {
-    Summary::from_frames(&frames(services, tools, points, exemplars))
+    Summary::from_frames(frames(services, tools, points, exemplars))
         .expect("the sample frames are an ecosystemSummary answer")
 }
 

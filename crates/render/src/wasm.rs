@@ -205,8 +205,7 @@ impl Renderer {
     /// panel then shows that message).
     #[wasm_bindgen(js_name = endFrames)]
     pub fn end_frames(&mut self) -> Option<String> {
-        self.summary = Summary::from_frames(&self.frames);
-        self.frames = Frames::new();
+        self.summary = Summary::from_frames(std::mem::take(&mut self.frames));
         self.view.hover = Target::None;
         self.view.focus = Target::None;
         self.stale = true;
