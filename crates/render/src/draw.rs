@@ -376,14 +376,42 @@ fn tile(
     }
     let cols = if widest <= (right - x) / 2.0 { 2 } else { 1 };
     let col_w = (right - x) / cols as f32;
-    for (i, (label, fmt, v, band)) in cells.into_iter().enumerate() {
-        let cx = x + (i % cols) as f32 * col_w;
-        let cy = top + 18.0 + (i / cols) as f32 * 15.0;
-        // Four rows, the fifth line being the first reason.
-        if i / cols >= 4 || cy + 6.0 > r.bottom() {
-            break;
-        }
+    // Four rows, the fifth line being the first reason.
+    let rows = cells
+        .len()
+        .div_ceil(cols)
+        .min(4)
+        .min(((r.bottom() - 6.0 - top - 18.0) / 15.0 + 1.0).max(0.0) as usize);
+    let at = |i: usize| {
+        (
+            x + (i % cols) as f32 * col_w,
+            top + 18.0 + (i / cols) as f32 * 15.0,
+        )
+    };
+    // The labels and the reason, then the values: a font each rather than a switch per
+    // cell (the canvas parses the font it is given every time).
+    for (i, (label, ..)) in cells.iter().enumerate().take(rows * cols) {
+        let (cx, cy) = at(i);
         s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
+    }
+    if let Some(reason) = svc.reasons.first() {
+        let cy = top + 18.0 + 4.0 * 15.0 + 1.0;
+        if cy + 6.0 <= r.bottom() {
+            text_fit(
+                s,
+                reason,
+                x,
+                cy,
+                right - x,
+                SMALL,
+                status,
+                Align::Left,
+                &mut sc.fit,
+            );
+        }
+    }
+    for (i, (label, fmt, v, band)) in cells.into_iter().enumerate().take(rows * cols) {
+        let (cx, cy) = at(i);
         sc.text.clear();
         fmt(&mut sc.text, v);
         let colour = match band.map(|b| b.status(v)) {
@@ -402,22 +430,6 @@ fn tile(
             Align::Right,
             &mut sc.fit,
         );
-    }
-    if let Some(reason) = svc.reasons.first() {
-        let cy = top + 18.0 + 4.0 * 15.0 + 1.0;
-        if cy + 6.0 <= r.bottom() {
-            text_fit(
-                s,
-                reason,
-                x,
-                cy,
-                right - x,
-                SMALL,
-                status,
-                Align::Left,
-                &mut sc.fit,
-            );
-        }
     }
 }
 
