@@ -25,6 +25,18 @@ pub struct Column {
 /// once it has grown.
 pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &mut Vec<Column>) {
     out.clear();
+    columns(time, value, t0, t1, width, |c| out.push(c));
+}
+
+/// [`min_max`], each column handed to `visit` in turn rather than kept.
+pub fn columns(
+    time: &[f64],
+    value: &[f64],
+    t0: f64,
+    t1: f64,
+    width: u32,
+    mut visit: impl FnMut(Column),
+) {
     let n = time.len().min(value.len());
     if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
         return;
@@ -43,13 +55,12 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
         last: 0.0,
         gap_before: false,
     };
-    for i in start..end {
-        let v = value[i];
+    for (&t, &v) in time[start..end].iter().zip(&value[start..end]) {
         if v.is_nan() {
             gap = true;
             continue;
         }
-        let x = (((time[i] - t0) * scale) as u32).min(last_x);
+        let x = (((t - t0) * scale) as u32).min(last_x);
         if x == cur.x && !gap {
             if v < cur.min {
                 cur.min = v;
@@ -59,7 +70,7 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
             cur.last = v;
         } else {
             if cur.x != u32::MAX {
-                out.push(cur);
+                visit(cur);
             }
             cur = Column {
                 x,
@@ -73,7 +84,7 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
         }
     }
     if cur.x != u32::MAX {
-        out.push(cur);
+        visit(cur);
     }
 }
 

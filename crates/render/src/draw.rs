@@ -681,8 +681,7 @@ fn strip(
         if crowded {
             sc.spans.clear();
             for series in group {
-                let columns = decimated(series, &scale, width, &mut sc.columns);
-                line_spans(columns, &scale, dpr, &mut sc.spans);
+                line_spans(series, &scale, width, dpr, &mut sc.spans);
             }
             s.spans(&sc.spans, c.over(theme.background));
             continue;
@@ -773,9 +772,15 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
 }
 
 /// Adds to `spans` the pixels of a line drawn one device pixel wide, from its decimated
-/// columns: each column the rows its samples span, joined to the next column by the rows
+/// columns (not kept): each column the rows its samples span, joined to the next column by the rows
 /// the segment between them crosses in each column on the way.
-fn line_spans(columns: &[Column], scale: &Scale, dpr: f32, spans: &mut Vec<[i32; 3]>) {
+fn line_spans(
+    series: &crate::summary::Series,
+    scale: &Scale,
+    width: u32,
+    dpr: f32,
+    spans: &mut Vec<[i32; 3]>,
+) {
     let left = (scale.plot.x * dpr).round() as i32;
     // As `scale.y` in device pixels, multiplying where it divides.
     let (base, height, per) = (
@@ -793,7 +798,8 @@ fn line_spans(columns: &[Column], scale: &Scale, dpr: f32, spans: &mut Vec<[i32;
     };
     // The last column, whose join to the next is not drawn yet: x, its rows, its last y.
     let mut open: Option<(i32, f32, f32, f32)> = None;
-    for c in columns {
+    let (time, value) = (&series.time, &series.value);
+    decimate::columns(time, value, scale.t0, scale.t1, width, |c| {
         let x = left + c.x as i32;
         let first = y(c.first);
         // Most columns hold one sample.
@@ -823,7 +829,7 @@ fn line_spans(columns: &[Column], scale: &Scale, dpr: f32, spans: &mut Vec<[i32;
             }
         }
         open = Some((x, top, bottom, last));
-    }
+    });
     if let Some((px, pt, pb, _)) = open {
         span(px, pt, pb);
     }
@@ -955,12 +961,7 @@ mod tests {
             value: vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
         };
         let mut spans = Vec::new();
-        line_spans(
-            decimated(&series, &scale, 100, &mut Vec::new()),
-            &scale,
-            1.0,
-            &mut spans,
-        );
+        line_spans(&series, &scale, 100, 1.0, &mut spans);
         let xs: Vec<i32> = spans.iter().map(|s| s[0]).collect();
         let expected: Vec<i32> = (10..=30).chain([50]).collect();
         assert_eq!(

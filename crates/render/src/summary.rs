@@ -311,8 +311,11 @@ impl Summary {
                 lo = lo.min(*a).min(*b);
                 hi = hi.max(*a).max(*b);
             }
-            for x in v.iter().filter(|x| x.is_finite()) {
-                max = max.max(*x);
+            // A comparison, not `f64::max`: a call in WebAssembly, 300,000 times here.
+            for &x in v {
+                if x > max && x.is_finite() {
+                    max = x;
+                }
             }
         };
         for s in &self.latency {
