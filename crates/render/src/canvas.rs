@@ -448,7 +448,7 @@ impl Surface for Canvas {
                 continue;
             }
             let mut i = t as usize * stride + col as usize;
-            for _ in t..=b {
+            for _ in t..b + 1 {
                 if let Some(p) = self.pixels.get_mut(i) {
                     *p = rgba;
                 }

@@ -29,6 +29,7 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
 }
 
 /// [`min_max`], each column handed to `visit` in turn rather than kept.
+#[inline(always)]
 pub fn columns(
     time: &[f64],
     value: &[f64],

@@ -788,41 +788,45 @@ fn line_spans(
         scale.plot.h * dpr,
         1.0 / scale.top,
     );
-    let y = |v: f64| {
-        let f = v * per;
-        base - f.clamp(0.0, 1.0) as f32 * height
-    };
-    let mut span = |x: i32, a: f32, b: f32| {
+    // Functions, not closures: at the size the module is built for, closures are calls.
+    #[inline(always)]
+    fn row(v: f64, (base, height, per): (f32, f32, f64)) -> f32 {
+        base - (v * per).clamp(0.0, 1.0) as f32 * height
+    }
+    #[inline(always)]
+    fn push(spans: &mut Vec<[i32; 3]>, x: i32, a: f32, b: f32) {
         let (top, bottom) = if a < b { (a, b) } else { (b, a) };
         spans.push([x, top.floor() as i32, bottom.floor() as i32]);
-    };
+    }
+    let to = (base, height, per);
     // The last column, whose join to the next is not drawn yet: x, its rows, its last y.
     let mut open: Option<(i32, f32, f32, f32)> = None;
     let (time, value) = (&series.time, &series.value);
     decimate::columns(time, value, scale.t0, scale.t1, width, |c| {
         let x = left + c.x as i32;
-        let first = y(c.first);
+        let first = row(c.first, to);
         // Most columns hold one sample.
         let (mut top, mut bottom, last) = if c.min == c.max {
             (first, first, first)
         } else {
-            (y(c.max), y(c.min), y(c.last))
+            (row(c.max, to), row(c.min, to), row(c.last, to))
         };
         if let Some((px, pt, pb, py)) = open {
             if c.gap_before {
-                span(px, pt, pb);
+                push(spans, px, pt, pb);
             } else {
                 // From the middle of the last column to the middle of this one.
                 let slope = (first - py) / (x - px) as f32;
                 let (out, inn) = (py + slope * 0.5, first - slope * 0.5);
-                span(
+                push(
+                    spans,
                     px,
                     if out < pt { out } else { pt },
                     if out > pb { out } else { pb },
                 );
                 for k in px + 1..x {
                     let a = py + slope * ((k - px) as f32 - 0.5);
-                    span(k, a, a + slope);
+                    push(spans, k, a, a + slope);
                 }
                 top = if inn < top { inn } else { top };
                 bottom = if inn > bottom { inn } else { bottom };
@@ -831,7 +835,7 @@ fn line_spans(
         open = Some((x, top, bottom, last));
     });
     if let Some((px, pt, pb, _)) = open {
-        span(px, pt, pb);
+        push(spans, px, pt, pb);
     }
 }
 
