@@ -325,44 +325,58 @@ impl Canvas {
     /// overlapping squares cover once, in `colour`; over the opaque pixels of a line they
     /// blend, and the result is marked by an alpha of 254 so that it is covered once too.
     fn fill_squares(&mut self, colour: Colour) {
+        // Functions, not closures: at the size the module is built for, closures are calls,
+        // and these run 80,000 times. `floor` is an instruction, `round` a call.
+        #[inline(always)]
+        fn device(v: f32, dpr: f32) -> i32 {
+            (v * dpr + 0.5).floor() as i32
+        }
+        #[inline(always)]
+        fn clip(v: i32, end: i32) -> usize {
+            v.max(0).min(end) as usize
+        }
+        #[inline(always)]
+        fn mix(over: u32, under: u32, a: u32, shift: u32) -> u32 {
+            let (s, u) = ((over >> shift) & 255, (under >> shift) & 255);
+            ((s * a + u * (255 - a) + 127) / 255) << shift
+        }
         let dpr = self.dpr;
-        // `floor` is an instruction in WebAssembly, `round` a call: 80,000 of them here.
-        let device = |v: f32| (v * dpr + 0.5).floor() as i32;
         let opened = self.layer.is_none();
         if opened {
             let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
             for p in self.path.chunks_exact(4) {
-                x0 = x0.min(device(p[1] - p[3]));
-                y0 = y0.min(device(p[2] - p[3]));
-                x1 = x1.max(device(p[1] + p[3]));
-                y1 = y1.max(device(p[2] + p[3]));
+                x0 = x0.min(device(p[1] - p[3], dpr));
+                y0 = y0.min(device(p[2] - p[3], dpr));
+                x1 = x1.max(device(p[1] + p[3], dpr));
+                y1 = y1.max(device(p[2] + p[3], dpr));
             }
             self.open(x0, y0, x1, y1);
         }
         let Some([x0, y0, w, h]) = self.layer else {
             return;
         };
-        let clip = |v: i32, end: i32| v.clamp(0, end) as usize;
         let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, colour.a]);
         let a = u32::from(colour.a);
-        let mix = |under: u32, shift: u32| {
-            let (s, u) = ((rgba >> shift) & 255, (under >> shift) & 255);
-            ((s * a + u * (255 - a) + 127) / 255) << shift
-        };
-        let w = w as usize;
+        let stride = w as usize;
         for p in self.path.chunks_exact(4) {
             let (l, r) = (
-                clip(device(p[1] - p[3]) - x0, w as i32),
-                clip(device(p[1] + p[3]) - x0, w as i32),
+                clip(device(p[1] - p[3], dpr) - x0, w),
+                clip(device(p[1] + p[3], dpr) - x0, w),
             );
             let (t, b) = (
-                clip(device(p[2] - p[3]) - y0, h),
-                clip(device(p[2] + p[3]) - y0, h),
+                clip(device(p[2] - p[3], dpr) - y0, h),
+                clip(device(p[2] + p[3], dpr) - y0, h),
             );
             for row in t..b {
-                for px in &mut self.pixels[row * w + l..row * w + r] {
+                let run = self.pixels.get_mut(row * stride + l..row * stride + r);
+                for px in run.into_iter().flatten() {
                     *px = match *px >> 24 {
-                        255 => mix(*px, 0) | mix(*px, 8) | mix(*px, 16) | 254 << 24,
+                        255 => {
+                            mix(rgba, *px, a, 0)
+                                | mix(rgba, *px, a, 8)
+                                | mix(rgba, *px, a, 16)
+                                | 254 << 24
+                        }
                         254 => *px,
                         _ => rgba,
                     };
