@@ -292,11 +292,14 @@ fn tile(
         s.fill_rect(r, status.alpha(0.85));
         return;
     }
-    s.fill_rect(r, theme.surface);
-    s.fill_rect(
-        r,
-        status.alpha(if svc.status == Status::Ok { 0.10 } else { 0.20 }),
-    );
+    let tint = status.alpha(if svc.status == Status::Ok { 0.10 } else { 0.20 });
+    if theme.surface.a == u8::MAX {
+        // One fill, the tint blended over the surface beforehand.
+        s.fill_rect(r, tint.over(theme.surface));
+    } else {
+        s.fill_rect(r, theme.surface);
+        s.fill_rect(r, tint);
+    }
     s.fill_rect(Rect::new(r.x, r.y, 4.0, r.h), status);
     let (x, right) = (r.x + 10.0, r.right() - 8.0);
     let word = if svc.is_down() {
