@@ -18,6 +18,7 @@
 //! The caches are bounded: past [`MAX_CACHED`] entries they start again.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -143,6 +144,31 @@ const LINE: f32 = 1.0;
 const CIRCLE: f32 = 2.0;
 const SQUARE: f32 = 3.0;
 
+/// FNV-1a: the kept texts are looked up a few thousand times a repaint, and std's SipHash
+/// showed in the profile. No one chooses the texts to collide: they are the panel's own.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// A text as a JavaScript string, with its width in each font it was measured in.
 struct Text {
     js: JsValue,
@@ -161,8 +187,8 @@ pub struct Canvas {
     pixels: Vec<u32>,
     layer: Option<[i32; 4]>,
     family: String,
-    texts: HashMap<String, Text>,
-    colours: HashMap<Colour, JsValue>,
+    texts: Map<String, Text>,
+    colours: Map<Colour, JsValue>,
     fonts: Vec<(Font, JsValue)>,
     aligns: [JsValue; 3],
     /// `middle` and `round`, set at every redraw.
@@ -186,8 +212,8 @@ impl Canvas {
             pixels: Vec::new(),
             layer: None,
             family: FONT_FAMILY.to_string(),
-            texts: HashMap::new(),
-            colours: HashMap::new(),
+            texts: Map::default(),
+            colours: Map::default(),
             fonts: Vec::new(),
             aligns: ["left", "center", "right"].map(JsValue::from_str),
             middle: JsValue::from_str("middle"),
