@@ -146,8 +146,13 @@ pub fn draw_content(
     );
     header(s, layout, summary, theme, scratch);
     let t = Thresholds::default();
-    for (svc, r) in summary.services.iter().zip(&layout.tiles) {
-        tile(s, *r, svc, layout.detail, theme, &t, scratch);
+    for ((svc, r), shared) in summary
+        .services
+        .iter()
+        .zip(&layout.tiles)
+        .zip(&layout.shared_prefix)
+    {
+        tile(s, *r, svc, *shared, layout.detail, theme, &t, scratch);
     }
     tools(s, layout, summary, theme, scratch);
     pools(s, layout, summary, theme, scratch);
@@ -282,6 +287,7 @@ fn tile(
     s: &mut impl Surface,
     r: Rect,
     svc: &Service,
+    shared: usize,
     detail: Detail,
     theme: &Theme,
     t: &Thresholds,
@@ -318,30 +324,51 @@ fn tile(
     let pill_w = s.text_width(word, pill_font) + 10.0;
     let top = r.y + 13.0;
     let pill = Rect::new(right - pill_w, top - 7.0, pill_w, 14.0);
-    s.fill_rect(pill, status);
-    s.text(
-        word,
-        pill.x + pill.w / 2.0,
-        top,
-        pill_font,
-        theme.text_on(status),
-        Align::Center,
-    );
-    let name_w = pill.x - x - 6.0;
-    text_fit(
-        s,
-        &svc.name,
-        x,
-        top,
-        name_w,
-        NAME,
-        theme.text,
-        Align::Left,
-        &mut sc.fit,
-    );
-    if detail == Detail::Compact {
-        return;
+    // The name beside the status word, else (a compact tile, whose colour says the status
+    // and which says an ok one's by colour alone) over the whole width; whole, else without
+    // the segments other services share.
+    let beside = pill.x - x - 6.0;
+    let widths: &[f32] = match detail {
+        Detail::Compact if svc.status == Status::Ok => &[right - x],
+        Detail::Compact => &[beside, right - x],
+        _ => &[beside],
+    };
+    let fitted = name_fit(s, &svc.name, shared, widths, &mut sc.text);
+    // What fits nowhere is cut to the widest room.
+    let room = fitted.unwrap_or(widths.len() - 1);
+    if widths[room] == beside {
+        s.fill_rect(pill, status);
+        s.text(
+            word,
+            pill.x + pill.w / 2.0,
+            top,
+            pill_font,
+            theme.text_on(status),
+            Align::Center,
+        );
     }
+    if fitted.is_some() {
+        s.text(&sc.text, x, top, NAME, theme.text, Align::Left);
+    } else {
+        text_fit(
+            s,
+            &svc.name,
+            x,
+            top,
+            widths[room],
+            NAME,
+            theme.text,
+            Align::Left,
+            &mut sc.fit,
+        );
+    }
+    // A compact tile has a few lines: why a service is not ok comes first, then its values.
+    let reason = svc.reasons.first().filter(|_| svc.status != Status::Ok);
+    let reason_first = detail == Detail::Compact && reason.is_some();
+    if reason_first {
+        tile_reason(s, r, x, top + 18.0, right - x, reason, status, &mut sc.fit);
+    }
+    let first_row = usize::from(reason_first);
     type Cell = (
         &'static str,
         fn(&mut String, f64),
@@ -379,16 +406,16 @@ fn tile(
     }
     let cols = if widest <= (right - x) / 2.0 { 2 } else { 1 };
     let col_w = (right - x) / cols as f32;
-    // Four rows, the fifth line being the first reason.
-    let rows = cells
-        .len()
-        .div_ceil(cols)
-        .min(4)
-        .min(((r.bottom() - 6.0 - top - 18.0) / 15.0 + 1.0).max(0.0) as usize);
+    // Four rows, the fifth line being the first reason (a compact tile's first row, when
+    // it has one).
+    let rows = cells.len().div_ceil(cols).min(4 - first_row).min(
+        (((r.bottom() - 6.0 - top - 18.0) / 15.0 + 1.0).max(0.0) as usize)
+            .saturating_sub(first_row),
+    );
     let at = |i: usize| {
         (
             x + (i % cols) as f32 * col_w,
-            top + 18.0 + (i / cols) as f32 * 15.0,
+            top + 18.0 + (first_row + i / cols) as f32 * 15.0,
         )
     };
     // The labels and the reason, then the values: a font each rather than a switch per
@@ -397,21 +424,18 @@ fn tile(
         let (cx, cy) = at(i);
         s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
     }
-    if let Some(reason) = svc.reasons.first() {
-        let cy = top + 18.0 + 4.0 * 15.0 + 1.0;
-        if cy + 6.0 <= r.bottom() {
-            text_fit(
-                s,
-                reason,
-                x,
-                cy,
-                right - x,
-                SMALL,
-                status,
-                Align::Left,
-                &mut sc.fit,
-            );
-        }
+    if !reason_first {
+        let reason = svc.reasons.first();
+        tile_reason(
+            s,
+            r,
+            x,
+            top + 18.0 + 4.0 * 15.0 + 1.0,
+            right - x,
+            reason,
+            status,
+            &mut sc.fit,
+        );
     }
     for (i, (label, fmt, v, band)) in cells.into_iter().enumerate().take(rows * cols) {
         let (cx, cy) = at(i);
@@ -434,6 +458,51 @@ fn tile(
             &mut sc.fit,
         );
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tile_reason(
+    s: &mut impl Surface,
+    r: Rect,
+    x: f32,
+    y: f32,
+    max_w: f32,
+    reason: Option<&String>,
+    colour: Colour,
+    buf: &mut String,
+) {
+    if let Some(reason) = reason.filter(|_| y + 6.0 <= r.bottom()) {
+        text_fit(s, reason, x, y, max_w, SMALL, colour, Align::Left, buf);
+    }
+}
+
+/// Puts in `out` the first of `name` whole, then `name` less the whole segments of its
+/// `shared` start other services share (`…server-04`, `…04`), that fits one of `widths`,
+/// and returns which width; `None` when none fits.
+fn name_fit(
+    s: &mut impl Surface,
+    name: &str,
+    shared: usize,
+    widths: &[f32],
+    out: &mut String,
+) -> Option<usize> {
+    let cuts = name.as_bytes()[..shared]
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| crate::layout::is_name_separator(b))
+        .map(|(i, _)| i + 1);
+    for cut in std::iter::once(0).chain(cuts) {
+        out.clear();
+        if cut > 0 {
+            out.push('…');
+        }
+        out.push_str(&name[cut..]);
+        let w = s.text_width(out, NAME);
+        if let Some(k) = widths.iter().position(|&max_w| w <= max_w) {
+            return Some(k);
+        }
+    }
+    None
 }
 
 fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) {
@@ -878,30 +947,7 @@ mod tests {
     use crate::sample;
     use crate::theme::Mode;
 
-    /// The texts drawn, measured at a fixed width per character.
-    #[derive(Default)]
-    struct Texts(Vec<(String, Font)>);
-
-    impl Surface for Texts {
-        fn fill_rect(&mut self, _: Rect, _: Colour) {}
-        fn stroke_rect(&mut self, _: Rect, _: Colour, _: f32) {}
-        fn begin_path(&mut self) {}
-        fn move_to(&mut self, _: f32, _: f32) {}
-        fn line_to(&mut self, _: f32, _: f32) {}
-        fn circle(&mut self, _: f32, _: f32, _: f32) {}
-        fn square(&mut self, _: f32, _: f32, _: f32) {}
-        fn spans(&mut self, _: &[[i32; 3]], _: Colour) {}
-        fn stroke(&mut self, _: Colour, _: f32) {}
-        fn fill(&mut self, _: Colour) {}
-        fn text(&mut self, text: &str, _: f32, _: f32, font: Font, _: Colour, _: Align) {
-            self.0.push((text.to_string(), font));
-        }
-        fn text_width(&mut self, text: &str, font: Font) -> f32 {
-            text.chars().count() as f32 * font.size * 0.6
-        }
-    }
-
-    fn tiles_at(width: f32) -> Texts {
+    fn tiles_at(width: f32) -> sample::TextLog {
         let mut summary = sample::ecosystem(3, 2, 10, 0);
         // Values as wide as the simulator's (the narrow screenshot showed "0.43…", "97.…").
         for svc in &mut summary.services {
@@ -916,7 +962,7 @@ mod tests {
             Detail::Full,
             "tiles show their values at {width} px"
         );
-        let mut s = Texts::default();
+        let mut s = sample::TextLog::default();
         let theme = Theme::of(Mode::Dark);
         draw_content(
             &mut s,
@@ -931,12 +977,13 @@ mod tests {
 
     #[test]
     fn narrow_tiles_show_fewer_values_whole_instead_of_every_value_cut() {
-        let drawn = |s: &Texts, text: &str| s.0.iter().filter(|(t, _)| t == text).count();
+        let drawn =
+            |s: &sample::TextLog, text: &str| s.texts.iter().filter(|d| d.0 == text).count();
         let narrow = tiles_at(360.0);
         let cut: Vec<_> = narrow
-            .0
+            .texts
             .iter()
-            .filter(|(t, f)| *f == BODY_BOLD && t.ends_with('…'))
+            .filter(|(t, _, _, f)| *f == BODY_BOLD && t.ends_with('…'))
             .collect();
         assert!(cut.is_empty(), "values cut at 360 x 500 px: {cut:?}");
         // (p95 is also the strip's legend.)

@@ -60,7 +60,9 @@ pub enum Detail {
     /// Name, status, every value and the first reason.
     #[default]
     Full,
-    /// Name and status word.
+    /// Name (less what other services' names share when it does not fit), a service that
+    /// is not ok its first reason, then as many values as rows fit; the status word only
+    /// where it fits beside the name.
     Compact,
     /// Colour only (hover for the rest).
     Minimal,
@@ -110,6 +112,10 @@ pub struct Layout {
     pub tiles: Vec<Rect>,
     /// What the tiles show.
     pub detail: Detail,
+    /// Per tile, how many bytes at the start of its service's name another service's name
+    /// starts with too, in whole segments (`mcp-server-` of `mcp-server-04` beside
+    /// `mcp-server-05`): what a tile too narrow for the whole name leaves out first.
+    pub shared_prefix: Vec<usize>,
     /// The tool grid.
     pub tools: Section,
     /// Visible service rows of the grid.
@@ -187,6 +193,7 @@ impl Layout {
         };
         let tiles_area = Rect::new(PAD, top, inner_w, tiles_h);
         self.detail = grid(&mut self.tiles, tiles_area, n);
+        self.shared_prefixes(summary);
         let used = self.tiles.iter().map(|t| t.bottom()).fold(top, f32::max);
 
         let rest = Rect::new(
@@ -233,6 +240,25 @@ impl Layout {
                 (b.w - AXIS_W - 8.0).max(0.0),
                 (b.h - AXIS_H - 4.0).max(0.0),
             );
+        }
+    }
+
+    /// Every pair of names compared (sorting them would cost the module more code than
+    /// the comparisons cost time, on new data only).
+    fn shared_prefixes(&mut self, summary: &Summary) {
+        let services = &summary.services;
+        self.shared_prefix.clear();
+        self.shared_prefix.resize(services.len(), 0);
+        for (i, a) in services.iter().enumerate() {
+            for (j, b) in services.iter().enumerate().skip(i + 1) {
+                let shared = segment_prefix(&a.name, &b.name);
+                for (k, name) in [(i, &a.name), (j, &b.name)] {
+                    // A name that is all prefix (`mcp-` beside `mcp-x`) keeps itself whole.
+                    if shared < name.len() {
+                        self.shared_prefix[k] = self.shared_prefix[k].max(shared);
+                    }
+                }
+            }
         }
     }
 
@@ -331,6 +357,21 @@ impl Layout {
             });
         }
     }
+}
+
+/// Whether `b` separates the segments of a service name (`mcp-server-04`, `mcp.tools`).
+pub fn is_name_separator(b: u8) -> bool {
+    matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b' ')
+}
+
+/// The bytes `a` and `b` share at their start, up to and including the last separator
+/// among them: whole segments only.
+fn segment_prefix(a: &str, b: &str) -> usize {
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    a.as_bytes()[..common]
+        .iter()
+        .rposition(|&c| is_name_separator(c))
+        .map_or(0, |i| i + 1)
 }
 
 fn section(r: Rect) -> Section {
@@ -482,6 +523,43 @@ mod tests {
         assert!(l.tools.body.is_empty() && l.pools.body.is_empty() && l.plot.is_empty());
         assert_eq!(l.tiles.len(), 4);
         assert_eq!(l.tiles[0].h, TILE_H, "tiles keep their ideal height");
+    }
+
+    #[test]
+    fn names_leave_out_only_whole_segments_another_service_shares() {
+        let mut s = sample::ecosystem(6, 0, 0, 0);
+        let names = [
+            "mahavishnu",
+            "mcp-server-04",
+            "mcp-server-05",
+            "mcp-serverless",
+            "mcp-",
+            "session-buddy",
+        ];
+        for (svc, name) in s.services.iter_mut().zip(names) {
+            svc.name = name.to_string();
+        }
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 600.0);
+        let kept: Vec<&str> = s
+            .services
+            .iter()
+            .zip(&l.shared_prefix)
+            .map(|(svc, &n)| &svc.name[n..])
+            .collect();
+        // `mcp-serverless` shares `mcp-server` but not a whole segment of it past `mcp-`;
+        // `mcp-` is all shared and keeps itself.
+        assert_eq!(
+            kept,
+            [
+                "mahavishnu",
+                "04",
+                "05",
+                "serverless",
+                "mcp-",
+                "session-buddy"
+            ]
+        );
     }
 
     #[test]

@@ -370,3 +370,49 @@ impl crate::Surface for Tally {
         text.chars().count() as f32 * font.size * 0.55
     }
 }
+
+/// A surface that draws nothing and keeps every text it was asked to draw, with where and
+/// in which font: for tests of what the panel says. Texts measure 0.6 of the font size per
+/// character (Inter's bold digits and lower case are a little narrower).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TextLog {
+    /// `(text, x, y, font)` in the order drawn.
+    pub texts: Vec<(String, f32, f32, crate::Font)>,
+}
+
+impl TextLog {
+    /// The texts drawn with their anchor inside `r`.
+    pub fn inside(&self, r: crate::Rect) -> impl Iterator<Item = (&str, crate::Font)> {
+        self.texts
+            .iter()
+            .filter(move |(_, x, y, _)| r.contains(*x, *y))
+            .map(|(t, _, _, f)| (t.as_str(), *f))
+    }
+}
+
+impl crate::Surface for TextLog {
+    fn fill_rect(&mut self, _: crate::Rect, _: crate::Colour) {}
+    fn stroke_rect(&mut self, _: crate::Rect, _: crate::Colour, _: f32) {}
+    fn begin_path(&mut self) {}
+    fn move_to(&mut self, _: f32, _: f32) {}
+    fn line_to(&mut self, _: f32, _: f32) {}
+    fn circle(&mut self, _: f32, _: f32, _: f32) {}
+    fn square(&mut self, _: f32, _: f32, _: f32) {}
+    fn spans(&mut self, _: &[[i32; 3]], _: crate::Colour) {}
+    fn stroke(&mut self, _: crate::Colour, _: f32) {}
+    fn fill(&mut self, _: crate::Colour) {}
+    fn text(
+        &mut self,
+        text: &str,
+        x: f32,
+        y: f32,
+        font: crate::Font,
+        _: crate::Colour,
+        _: crate::Align,
+    ) {
+        self.texts.push((text.to_string(), x, y, font));
+    }
+    fn text_width(&mut self, text: &str, font: crate::Font) -> f32 {
+        text.chars().count() as f32 * font.size * 0.6
+    }
+}

@@ -1,0 +1,139 @@
+//! What a service's tile says when many share the panel: a wall display of fifty services
+//! must still tell which service a tile is and how it is doing.
+
+use mcp_model::Status;
+use mcp_render::sample::{self, TextLog};
+use mcp_render::{draw_content, Detail, Font, Layout, Scratch, Summary, Theme, View, Weight};
+
+const NAME: Font = Font {
+    size: 13.0,
+    weight: Weight::Bold,
+};
+
+/// Fifty services as the simulator names them: three, then `mcp-server-04` to `-50`.
+fn fifty() -> Summary {
+    // No latency lines: the browser test asks for the summary alone.
+    let mut summary = sample::ecosystem(50, 1, 0, 0);
+    for (i, svc) in summary.services.iter_mut().enumerate().skip(3) {
+        svc.name = format!("mcp-server-{:02}", i + 1);
+    }
+    summary
+}
+
+/// The texts drawn inside one tile, with their fonts.
+type Tile = Vec<(String, Font)>;
+
+/// The texts drawn inside each tile, by tile.
+fn drawn_in_tiles(summary: &Summary, width: f32, height: f32) -> (Layout, Vec<Tile>) {
+    let mut layout = Layout::default();
+    layout.compute(summary, width, height);
+    let mut s = TextLog::default();
+    draw_content(
+        &mut s,
+        &layout,
+        summary,
+        &Theme::dark(),
+        &View::default(),
+        &mut Scratch::default(),
+    );
+    let per_tile = layout
+        .tiles
+        .iter()
+        .map(|r| s.inside(*r).map(|(t, f)| (t.to_string(), f)).collect())
+        .collect();
+    (layout, per_tile)
+}
+
+/// Each tile's name (its text in the name's font).
+fn names(tiles: &[Tile]) -> Vec<String> {
+    tiles
+        .iter()
+        .map(|texts| {
+            texts
+                .iter()
+                .find(|(_, f)| *f == NAME)
+                .map(|(t, _)| t.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The fifty services on a panel of `width` x `height`, whose tiles must be compact: the
+/// texts in each tile and each tile's name.
+fn fifty_compact(width: f32, height: f32) -> (Summary, Vec<Tile>, Vec<String>) {
+    let summary = fifty();
+    let (layout, tiles) = drawn_in_tiles(&summary, width, height);
+    assert_eq!(layout.detail, Detail::Compact, "{:?}", layout.tiles[0]);
+    let names = names(&tiles);
+    (summary, tiles, names)
+}
+
+fn assert_distinct(names: &[String]) {
+    let mut distinct = names.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "tiles named alike: {names:?}");
+}
+
+#[test]
+fn fifty_compact_tiles_each_name_their_service_and_show_its_rate_and_errors() {
+    // The browser test's fifty-services panel: 1200 x 640, the worst tools and pools below.
+    let (summary, tiles, names) = fifty_compact(1200.0, 640.0);
+    for ((svc, texts), name) in summary.services.iter().zip(&tiles).zip(&names) {
+        assert!(
+            !name.ends_with('…') && svc.name.ends_with(name.trim_start_matches('…')),
+            "{}'s tile is named {name:?}",
+            svc.name
+        );
+        for label in ["req", "5xx"] {
+            assert!(
+                texts.iter().any(|(t, _)| t == label),
+                "{}'s tile shows no {label}: {texts:?}",
+                svc.name
+            );
+        }
+        if svc.status != Status::Ok {
+            let reason = &svc.reasons[0];
+            assert!(
+                texts
+                    .iter()
+                    .any(|(t, _)| reason.starts_with(t.trim_end_matches('…'))),
+                "{}'s tile does not say why it is {:?}: {texts:?}",
+                svc.name,
+                svc.status
+            );
+        }
+    }
+    assert_distinct(&names);
+}
+
+#[test]
+fn tiles_too_narrow_for_a_whole_name_leave_out_what_the_services_share() {
+    // 720 px wide, the tiles are narrower than "mcp-server-04" (about 100 px at 13 px).
+    let (summary, _, names) = fifty_compact(720.0, 640.0);
+    assert!(names[4].starts_with('…'), "{names:?}");
+    for (svc, name) in summary.services.iter().zip(&names) {
+        // A name that shares nothing is cut at its end.
+        let whole = name.trim_start_matches('…');
+        assert!(
+            svc.name.ends_with(whole) || svc.name.starts_with(name.trim_end_matches('…')),
+            "{} named {name:?}",
+            svc.name
+        );
+    }
+    assert_distinct(&names);
+}
+
+#[test]
+fn services_that_share_nothing_keep_their_whole_names_on_wide_tiles() {
+    let summary = sample::ecosystem(3, 2, 10, 0);
+    let (layout, tiles) = drawn_in_tiles(&summary, 1200.0, 500.0);
+    assert_eq!(layout.detail, Detail::Full);
+    for (svc, texts) in summary.services.iter().zip(&tiles) {
+        assert!(
+            texts.iter().any(|(t, f)| *f == NAME && *t == svc.name),
+            "{}: {texts:?}",
+            svc.name
+        );
+    }
+}
