@@ -1,8 +1,6 @@
 //! Colours: Grafana's light and dark themes and its status palette, and the mapping of
 //! statuses and values to colours.
 
-use std::fmt::Write;
-
 use mcp_model::{Band, Status};
 
 /// An sRGB colour with alpha.
@@ -95,17 +93,16 @@ impl Colour {
         parts.next().is_none().then_some(Colour { r, g, b, a })
     }
 
-    /// Writes the colour as CSS (`rgba(r,g,b,a)`) into `out`, which is cleared first.
+    /// Writes the colour as CSS (`#rrggbbaa`) into `out`, which is cleared first: every
+    /// byte exact, and no number formatting (a panel's first draw writes each colour once).
     pub fn write_css(self, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         out.clear();
-        let _ = write!(
-            out,
-            "rgba({},{},{},{:.3})",
-            self.r,
-            self.g,
-            self.b,
-            f32::from(self.a) / 255.0
-        );
+        out.push('#');
+        for byte in [self.r, self.g, self.b, self.a] {
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
     }
 
     /// Relative luminance (WCAG), 0 black to 1 white.
@@ -345,7 +342,8 @@ mod tests {
         }
         let mut css = String::new();
         Colour::hex(0xf2495c).alpha(0.5).write_css(&mut css);
-        assert_eq!(css, "rgba(242,73,92,0.502)");
+        assert_eq!(css, "#f2495c80");
+        assert_eq!(Colour::parse(&css), Some(Colour::hex(0xf2495c).alpha(0.5)));
     }
 
     #[test]
