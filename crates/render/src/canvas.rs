@@ -34,6 +34,15 @@ pub const FONT_FAMILY: &str = "Inter, Helvetica, Arial, sans-serif";
 /// The most texts (and colours) kept as JavaScript strings.
 const MAX_CACHED: usize = 8192;
 
+/// `font` in `family` as the canvas's `font` takes it.
+pub fn css_font(font: Font, family: &str) -> String {
+    let weight = match font.weight {
+        Weight::Regular => 400,
+        Weight::Bold => 600,
+    };
+    format!("{weight} {}px {family}", font.size)
+}
+
 #[wasm_bindgen(inline_js = "
 let points = new Float32Array(0);
 export function tracePath(ctx, memory, ptr, len) {
@@ -297,11 +306,7 @@ impl Canvas {
     fn set_font(&mut self, font: Font, align: Align) {
         if self.font != Some(font) {
             if !self.fonts.iter().any(|(f, _)| *f == font) {
-                let weight = match font.weight {
-                    Weight::Regular => 400,
-                    Weight::Bold => 600,
-                };
-                let css = format!("{weight} {}px {}", font.size, self.family);
+                let css = css_font(font, &self.family);
                 self.fonts.push((font, JsValue::from_str(&css)));
             }
             if let Some((_, css)) = self.fonts.iter().find(|(f, _)| *f == font) {

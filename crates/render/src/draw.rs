@@ -46,6 +46,13 @@ const NAME: Font = Font {
     size: 13.0,
     weight: Weight::Bold,
 };
+const PILL: Font = Font {
+    size: 10.0,
+    weight: Weight::Bold,
+};
+
+/// Every font the panel draws in: a backend may load them before its first draw.
+pub const FONTS: [Font; 5] = [SMALL, BODY, BODY_BOLD, NAME, PILL];
 
 /// Horizontal text alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,11 +324,7 @@ fn tile(
             Status::Critical => "CRITICAL",
         }
     };
-    let pill_font = Font {
-        size: 10.0,
-        weight: Weight::Bold,
-    };
-    let pill_w = s.text_width(word, pill_font) + 10.0;
+    let pill_w = s.text_width(word, PILL) + 10.0;
     let top = r.y + 13.0;
     let pill = Rect::new(right - pill_w, top - 7.0, pill_w, 14.0);
     // The name beside the status word, else (a compact tile, whose colour says the status
@@ -342,7 +345,7 @@ fn tile(
             word,
             pill.x + pill.w / 2.0,
             top,
-            pill_font,
+            PILL,
             theme.text_on(status),
             Align::Center,
         );

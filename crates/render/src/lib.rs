@@ -60,6 +60,7 @@ pub use bitmap::Bitmap;
 pub use describe::describe;
 pub use draw::{
     draw, draw_content, draw_highlights, draw_message, Align, Font, Scratch, Surface, View, Weight,
+    FONTS,
 };
 pub use hit::{hit, info, next_focus, Info, Target};
 pub use input::{Field, Frame, Frames, InputError, Texts, Values};

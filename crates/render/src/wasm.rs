@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::canvas::{new_canvas, Canvas};
-use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View};
+use crate::canvas::{css_font, new_canvas, Canvas};
+use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View, FONTS};
 use crate::hit::{self, Info, Target};
 use crate::input::{Frames, Texts, Values};
 use crate::layout::Layout;
@@ -322,6 +322,15 @@ impl Renderer {
             Err(p) => p.to_string(),
         }
     }
+}
+
+/// The fonts the renderer draws in, in `family`, as CSS, one a line: what the page can
+/// load (and draw once) before a panel's first draw, which otherwise waits for them or
+/// draws without.
+#[wasm_bindgen(js_name = cssFonts)]
+pub fn css_fonts(family: &str) -> String {
+    let fonts: Vec<String> = FONTS.iter().map(|&f| css_font(f, family)).collect();
+    fonts.join("\n")
 }
 
 impl Renderer {

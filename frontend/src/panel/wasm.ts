@@ -1,8 +1,10 @@
 // Loads the renderer (crates/render, built by scripts/build-wasm.sh) once per page, from the
 // plugin's public path: public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm.
 // The load starts when module.js is evaluated, not when a panel mounts: the .wasm is then
-// fetched and compiled (streaming) while the panel's query runs.
-import init, { Renderer } from 'mcp-render';
+// fetched and compiled (streaming) while the panel's query runs, and so are the fonts the
+// renderer draws in loaded and drawn once, so that the panel's first draw has them.
+import { config } from '@grafana/runtime';
+import init, { cssFonts, Renderer } from 'mcp-render';
 
 import { loadFailure, WASM_FILE } from './failure';
 
@@ -20,12 +22,47 @@ export function wasmUrl(): string {
   return base + WASM_FILE;
 }
 
+/** How long the renderer waits for its fonts; past it, panels draw with what the page has. */
+const FONT_WAIT_MS = 1000;
+/** What the warm-up draws: the characters panels draw most. */
+const GLYPHS = '0123456789 %/.,:-… abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * Loads the fonts and draws a line in each on a canvas outside the page. A canvas does not
+ * wait for a font it asks for: without this a panel's first draw would start the load of
+ * Inter's semi-bold and draw without it, and its first text in each font would pay for
+ * the face being made ready (several ms).
+ */
+async function prepareFonts(fonts: string[]): Promise<void> {
+  const faces = document.fonts;
+  if (faces?.load) {
+    const all = Promise.all(fonts.map((font) => faces.load(font, GLYPHS).catch(() => [])));
+    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, FONT_WAIT_MS))]);
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = 8;
+  canvas.height = 8;
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    ctx.textBaseline = 'middle';
+    for (const font of fonts) {
+      ctx.font = font;
+      ctx.measureText(GLYPHS);
+      ctx.fillText(GLYPHS, 0, 4);
+    }
+    ctx.getImageData(0, 0, 1, 1);
+  }
+}
+
 /** The Renderer class, once the .wasm is instantiated; a failed load is tried again on the next call. */
 export function loadRenderer(): Promise<typeof Renderer> {
   if (!loading) {
     const url = wasmUrl();
     loading = init({ module_or_path: url }).then(
-      () => (loaded = Renderer),
+      async () => {
+        await prepareFonts(cssFonts(config.theme2.typography.fontFamily).split('\n'));
+        return (loaded = Renderer);
+      },
       (err: unknown) => {
         loading = undefined;
         throw new Error(loadFailure(err, url));
