@@ -78,54 +78,55 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const description = useRef<HTMLDivElement>(null);
+  const legendBox = useRef<HTMLDivElement>(null);
   const renderer = useRef<Renderer>();
+  const size = useRef({ width: 0, height: 0 });
   const hovered = useRef('');
-  const [ready, setReady] = useState(false);
+  // The Renderer class: at hand when the .wasm was loaded before this panel mounted.
+  const [RendererClass, setRendererClass] = useState(loadedRenderer);
   const [failure, setFailure] = useState<string>();
   const [tip, setTip] = useState<Tip>();
-  const [description, setDescription] = useState('');
   const [announce, setAnnounce] = useState('');
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
-  // The legend wraps to as many lines as the panel's width needs; the canvas takes the rest.
-  const legendBox = useRef<HTMLDivElement>(null);
-  const [legendHeight, setLegendHeight] = useState(0);
-  useLayoutEffect(() => {
-    setLegendHeight(legendBox.current?.offsetHeight ?? 0);
-  }, [legend, width]);
-  const canvasHeight = Math.max(0, height - legendHeight);
 
-  // Layout effects, so that with the renderer already loaded the first draw is in the first frame.
-  useLayoutEffect(() => {
-    let live = true;
-    const start = (R: typeof Renderer) => {
-      if (live && canvas.current) {
-        renderer.current = new R(canvas.current, theme.isDark);
-        setReady(true);
-      }
-    };
-    const loaded = loadedRenderer();
-    if (loaded) {
-      start(loaded);
-    } else {
-      loadRenderer()
-        .then(start)
-        .catch((e: Error) => live && setFailure(e.message));
-    }
-    return () => {
-      live = false;
-      renderer.current?.free();
-      renderer.current = undefined;
-    };
-    // The renderer lives as long as the canvas; the theme is applied below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  useLayoutEffect(() => {
-    const r = renderer.current;
-    if (!ready || !r) {
+  useEffect(() => {
+    if (RendererClass) {
       return;
     }
+    let live = true;
+    loadRenderer().then(
+      (R) => live && setRendererClass(() => R),
+      (e: Error) => live && setFailure(e.message)
+    );
+    return () => {
+      live = false;
+    };
+  }, [RendererClass]);
+
+  // The renderer lives as long as the canvas.
+  useLayoutEffect(
+    () => () => {
+      renderer.current?.free();
+      renderer.current = undefined;
+    },
+    []
+  );
+
+  // A layout effect, and nothing in it goes through React's state: with the renderer loaded,
+  // the panel's first draw is in its first frame, with no re-render before it. The legend
+  // wraps to as many lines as the width needs; the canvas takes the height left.
+  useLayoutEffect(() => {
+    const element = canvas.current;
+    if (!RendererClass || !element) {
+      return;
+    }
+    const r = renderer.current ?? new RendererClass(element, theme.isDark);
+    renderer.current = r;
+    const canvasHeight = Math.max(0, height - (legendBox.current?.offsetHeight ?? 0));
+    element.style.height = `${canvasHeight}px`;
+    size.current = { width, height: canvasHeight };
     r.setMode(theme.isDark);
     Object.entries(themeColours(theme)).forEach(([name, value]) => {
       try {
@@ -148,23 +149,26 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
     r.draw();
-    setDescription(r.describe());
+    if (description.current) {
+      description.current.textContent = r.describe();
+    }
+    element.dataset.ready = 'true';
     setTip(undefined);
-  }, [ready, data, options, width, canvasHeight, theme, replaceVariables]);
+  }, [RendererClass, data, options, width, height, legend, theme, replaceVariables]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
   useEffect(() => {
-    if (!ready) {
+    if (!RendererClass) {
       return;
     }
     const query = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
     const redraw = () => {
-      renderer.current?.resize(width, canvasHeight, window.devicePixelRatio || 1);
+      renderer.current?.resize(size.current.width, size.current.height, window.devicePixelRatio || 1);
       renderer.current?.draw();
     };
     query.addEventListener('change', redraw);
     return () => query.removeEventListener('change', redraw);
-  }, [ready, width, canvasHeight]);
+  }, [RendererClass]);
 
   const at = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -240,21 +244,23 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
       <canvas
         ref={canvas}
         className={styles.canvas}
-        style={{ width, height: canvasHeight }}
+        style={{ width }}
         tabIndex={0}
         role="img"
         aria-label="MCP ecosystem overview: arrow keys move between services, tools and pools; Enter opens a link"
         aria-describedby="mcp-ecosystem-description"
         data-testid={selectors.canvas}
-        data-ready={ready}
         onMouseMove={onMove}
         onMouseLeave={onLeave}
         onClick={onClick}
         onKeyDown={onKeyDown}
       />
-      <div id="mcp-ecosystem-description" className={styles.hidden} data-testid={selectors.description}>
-        {description}
-      </div>
+      <div
+        id="mcp-ecosystem-description"
+        ref={description}
+        className={styles.hidden}
+        data-testid={selectors.description}
+      />
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
         {announce}
       </div>
