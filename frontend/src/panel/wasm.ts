@@ -60,7 +60,11 @@ export function loadRenderer(): Promise<typeof Renderer> {
     const url = wasmUrl();
     loading = init({ module_or_path: url }).then(
       async () => {
-        await prepareFonts(cssFonts(config.theme2.typography.fontFamily).split('\n'));
+        // Grafana's theme as the panel will have it; without one the panel draws with what the page has.
+        const family = config.theme2?.typography?.fontFamily;
+        if (family) {
+          await prepareFonts(cssFonts(family).split('\n')).catch(() => undefined);
+        }
         return (loaded = Renderer);
       },
       (err: unknown) => {
