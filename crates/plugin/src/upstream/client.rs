@@ -20,6 +20,36 @@ use super::{tls, Answer, UpstreamError};
 use crate::budget;
 use crate::settings::{Compression, HttpMethod, Settings};
 
+/// The idle upstream connections a client keeps for reuse, per host, and how long each
+/// may stay idle.
+///
+/// Each pooled HTTP/1.1 connection keeps its read buffer while idle, and the buffer keeps
+/// the largest size it has grown to (hyper grows it with the reads that fill it, to at
+/// most about 400 KiB, which the allocation rounds up to 512 KiB, and never shrinks it).
+/// Unbounded, the pool kept a connection for every call that had ever been in flight at
+/// once (56 under the soak's load), each buffer growing whenever its connection read a
+/// larger answer than before: the live heap rose all through a steady load
+/// (docs/RELIABILITY.md, section 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pool {
+    /// Connections kept idle per host; one more returned is closed.
+    pub idle_per_host: usize,
+    /// An idle connection is closed after this long unused.
+    pub idle_timeout: Duration,
+}
+
+/// The default limit of concurrent queries: that many can each reuse a connection for
+/// their first call, so a steady load of whole queries opens none, while the connections
+/// of one query's concurrent calls beyond it are closed after their answer. The read
+/// buffers kept idle are then at most 16 x 512 KiB = 8 MiB per datasource instance.
+/// Idle 30 s, under the idle timeouts of the usual reverse proxies (60 s and more), so a
+/// kept connection is closed by the plugin rather than reused just as the other end
+/// closes it, and an idle plugin lets go of them half a minute after the last query.
+pub(crate) const POOL: Pool = Pool {
+    idle_per_host: crate::limit::DEFAULT_MAX_CONCURRENT_QUERIES,
+    idle_timeout: Duration::from_secs(30),
+};
+
 /// A Prometheus-compatible HTTP API.
 #[derive(Debug, Clone)]
 pub struct Prometheus {
@@ -33,6 +63,11 @@ pub struct Prometheus {
 impl Prometheus {
     /// Builds the client for a datasource's settings.
     pub fn new(settings: &Settings) -> Result<Prometheus, UpstreamError> {
+        Prometheus::with_pool(settings, POOL)
+    }
+
+    /// [`Prometheus::new`] keeping idle connections as `pool` says.
+    pub(crate) fn with_pool(settings: &Settings, pool: Pool) -> Result<Prometheus, UpstreamError> {
         let mut headers = HeaderMap::new();
         for (name, value) in &settings.headers {
             let (Ok(name), Ok(mut value)) = (
@@ -64,6 +99,8 @@ impl Prometheus {
             .redirect(reqwest::redirect::Policy::limited(5))
             .gzip(settings.compression == Compression::Gzip)
             .use_preconfigured_tls(tls)
+            .pool_max_idle_per_host(pool.idle_per_host)
+            .pool_idle_timeout(pool.idle_timeout)
             .build()
             .map_err(|e| {
                 UpstreamError::Setup(format!("HTTP client setup failed: {}", innermost(&e)))
@@ -541,6 +578,11 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
     use super::*;
     use crate::testing::serve;
 
@@ -566,6 +608,121 @@ mod tests {
                 .any(|l| l.starts_with("accept-encoding:") && l.contains("gzip"));
             assert_eq!(gzip, asks, "compression {setting:?} sent:\n{head}");
         }
+    }
+
+    /// A loopback server keeping connections alive, answering each request only once
+    /// `at_once` requests are waiting, so that each of them needs its own connection.
+    /// Counts the connections accepted and those still open.
+    struct KeepAlive {
+        url: String,
+        accepted: Arc<AtomicUsize>,
+        open: Arc<AtomicUsize>,
+    }
+
+    impl KeepAlive {
+        async fn start(at_once: usize) -> KeepAlive {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let accepted = Arc::new(AtomicUsize::new(0));
+            let open = Arc::new(AtomicUsize::new(0));
+            let barrier = Arc::new(tokio::sync::Barrier::new(at_once));
+            let (acc, op) = (accepted.clone(), open.clone());
+            tokio::spawn(async move {
+                while let Ok((mut conn, _)) = listener.accept().await {
+                    acc.fetch_add(1, Ordering::SeqCst);
+                    op.fetch_add(1, Ordering::SeqCst);
+                    let (op, barrier) = (op.clone(), barrier.clone());
+                    tokio::spawn(async move {
+                        let body = r#"{"status":"success","data":["alpha"]}"#;
+                        let mut head = Vec::new();
+                        let mut buf = [0u8; 4096];
+                        'requests: loop {
+                            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                                match conn.read(&mut buf).await {
+                                    Ok(0) | Err(_) => break 'requests,
+                                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                                }
+                            }
+                            head.clear();
+                            barrier.wait().await;
+                            let reply = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                                body.len()
+                            );
+                            if conn.write_all(reply.as_bytes()).await.is_err() {
+                                break;
+                            }
+                        }
+                        op.fetch_sub(1, Ordering::SeqCst);
+                    });
+                }
+            });
+            KeepAlive {
+                url,
+                accepted,
+                open,
+            }
+        }
+
+        /// Waits up to 5 s for the open connections to be `n`; answers how many are.
+        async fn open_becomes(&self, n: usize) -> usize {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+            while self.open.load(Ordering::SeqCst) != n && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            self.open.load(Ordering::SeqCst)
+        }
+    }
+
+    async fn calls_at_once(prom: &Prometheus, n: usize) {
+        let answers =
+            futures::future::join_all((0..n).map(|_| prom.label_values("job", "up", 0, 60_000)))
+                .await;
+        for answer in answers {
+            assert_eq!(answer.unwrap().data, vec!["alpha".to_string()]);
+        }
+    }
+
+    fn settings(url: &str) -> Settings {
+        Settings::from_instance(&grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
+            url: url.to_string(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn idle_connections_beyond_the_pool_are_closed_and_the_rest_reused() {
+        let server = KeepAlive::start(6).await;
+        let pool = Pool {
+            idle_per_host: 2,
+            idle_timeout: Duration::from_secs(600),
+        };
+        let prom = Prometheus::with_pool(&settings(&server.url), pool).unwrap();
+        calls_at_once(&prom, 6).await;
+        assert_eq!(server.accepted.load(Ordering::SeqCst), 6);
+        assert_eq!(server.open_becomes(2).await, 2, "idle connections kept");
+        // The next 6 at once reuse the 2 kept and open 4.
+        calls_at_once(&prom, 6).await;
+        assert_eq!(server.accepted.load(Ordering::SeqCst), 10);
+        assert_eq!(server.open_becomes(2).await, 2, "idle connections kept");
+    }
+
+    #[tokio::test]
+    async fn idle_connections_are_closed_after_the_idle_timeout() {
+        let server = KeepAlive::start(3).await;
+        let pool = Pool {
+            idle_per_host: 16,
+            idle_timeout: Duration::from_millis(200),
+        };
+        let prom = Prometheus::with_pool(&settings(&server.url), pool).unwrap();
+        calls_at_once(&prom, 3).await;
+        assert_eq!(server.accepted.load(Ordering::SeqCst), 3);
+        assert_eq!(
+            server.open_becomes(0).await,
+            0,
+            "idle connections left open"
+        );
     }
 
     #[test]
