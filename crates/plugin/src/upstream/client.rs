@@ -674,6 +674,22 @@ mod tests {
         }
     }
 
+    /// A client pooling as `pool` to a [`KeepAlive`] server answering `at_once` calls at
+    /// once, after a first round of them: each needed a connection of its own.
+    async fn pooled(at_once: usize, pool: Pool) -> (KeepAlive, Prometheus) {
+        let server = KeepAlive::start(at_once).await;
+        let settings =
+            Settings::from_instance(&grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
+                url: server.url.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+        let prom = Prometheus::with_pool(&settings, pool).unwrap();
+        calls_at_once(&prom, at_once).await;
+        assert_eq!(server.accepted.load(Ordering::SeqCst), at_once);
+        (server, prom)
+    }
+
     async fn calls_at_once(prom: &Prometheus, n: usize) {
         let answers =
             futures::future::join_all((0..n).map(|_| prom.label_values("job", "up", 0, 60_000)))
@@ -683,24 +699,13 @@ mod tests {
         }
     }
 
-    fn settings(url: &str) -> Settings {
-        Settings::from_instance(&grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
-            url: url.to_string(),
-            ..Default::default()
-        })
-        .unwrap()
-    }
-
     #[tokio::test]
     async fn idle_connections_beyond_the_pool_are_closed_and_the_rest_reused() {
-        let server = KeepAlive::start(6).await;
         let pool = Pool {
             idle_per_host: 2,
             idle_timeout: Duration::from_secs(600),
         };
-        let prom = Prometheus::with_pool(&settings(&server.url), pool).unwrap();
-        calls_at_once(&prom, 6).await;
-        assert_eq!(server.accepted.load(Ordering::SeqCst), 6);
+        let (server, prom) = pooled(6, pool).await;
         assert_eq!(server.open_becomes(2).await, 2, "idle connections kept");
         // The next 6 at once reuse the 2 kept and open 4.
         calls_at_once(&prom, 6).await;
@@ -710,14 +715,11 @@ mod tests {
 
     #[tokio::test]
     async fn idle_connections_are_closed_after_the_idle_timeout() {
-        let server = KeepAlive::start(3).await;
         let pool = Pool {
             idle_per_host: 16,
             idle_timeout: Duration::from_millis(200),
         };
-        let prom = Prometheus::with_pool(&settings(&server.url), pool).unwrap();
-        calls_at_once(&prom, 3).await;
-        assert_eq!(server.accepted.load(Ordering::SeqCst), 3);
+        let (server, _prom) = pooled(3, pool).await;
         assert_eq!(
             server.open_becomes(0).await,
             0,
