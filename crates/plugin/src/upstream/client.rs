@@ -23,12 +23,13 @@ use crate::settings::{Compression, HttpMethod, Settings};
 /// The idle upstream connections a client keeps for reuse, per host, and how long each
 /// may stay idle.
 ///
-/// Each pooled HTTP/1.1 connection keeps its read buffer while idle, and the buffer keeps
-/// the largest size it has grown to (hyper grows it with the reads that fill it, to at
-/// most about 400 KiB, which the allocation rounds up to 512 KiB, and never shrinks it).
-/// Unbounded, the pool kept a connection for every call that had ever been in flight at
-/// once (56 under the soak's load), each buffer growing whenever its connection read a
-/// larger answer than before: the live heap rose all through a steady load
+/// Each pooled HTTP/1.1 connection keeps a read buffer while idle: hyper keeps a read
+/// posted on it to notice the other end closing, sized by its adaptive strategy, which
+/// doubles with every read that fills the buffer, up to about 408 KiB (hyper's default
+/// limit; reqwest does not let it be set), and halves only after two reads under half of
+/// it. A connection seldom used keeps the size its last large answer left. Unbounded, the
+/// pool kept a connection for every call once in flight at the same time (about 50 under
+/// the soak's load), and the live heap rose all through a steady load
 /// (docs/RELIABILITY.md, section 9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Pool {
@@ -38,11 +39,12 @@ pub(crate) struct Pool {
     pub idle_timeout: Duration,
 }
 
-/// The default limit of concurrent queries: that many can each reuse a connection for
-/// their first call, so a steady load of whole queries opens none, while the connections
-/// of one query's concurrent calls beyond it are closed after their answer. The read
-/// buffers kept idle are then at most 16 x 512 KiB = 8 MiB per datasource instance.
-/// Idle 30 s, under the idle timeouts of the usual reverse proxies (60 s and more), so a
+/// 16, the default limit of concurrent queries: a steady load of that many queries finds
+/// a connection kept for each, and connections opened beyond them (for the concurrent
+/// calls within queries) are closed once 16 are idle. The read buffers kept idle are then at
+/// most 16 x 408 KiB, about 6.5 MiB per datasource instance, with about 20 KiB more per
+/// connection (hyper's write buffer and request channel).
+/// Idle 30 s: under the idle timeouts of the usual reverse proxies (60 s and more), so a
 /// kept connection is closed by the plugin rather than reused just as the other end
 /// closes it, and an idle plugin lets go of them half a minute after the last query.
 pub(crate) const POOL: Pool = Pool {
