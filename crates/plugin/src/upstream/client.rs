@@ -27,10 +27,11 @@ use crate::settings::{Compression, HttpMethod, Settings};
 /// posted on it to notice the other end closing, sized by its adaptive strategy, which
 /// doubles with every read that fills the buffer, up to about 408 KiB (hyper's default
 /// limit; reqwest does not let it be set), and halves only after two reads under half of
-/// it. A connection seldom used keeps the size its last large answer left. Unbounded, the
-/// pool kept a connection for every call once in flight at the same time (about 50 under
-/// the soak's load), and the live heap rose all through a steady load
-/// (docs/RELIABILITY.md, section 9).
+/// it; and while the connection alone holds the buffer, its allocation is kept whenever it
+/// is large enough, so a connection keeps about the largest buffer it has needed.
+/// Unbounded, the pool kept a connection for every call once in flight at the same time
+/// (56 under the soak's load). Bounding the idle ones does not bound how long a busy
+/// connection lives (docs/RELIABILITY.md, section 9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Pool {
     /// Connections kept idle per host; one more returned is closed.
