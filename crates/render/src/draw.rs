@@ -336,7 +336,7 @@ fn tile(
         Detail::Compact => &[beside, right - x],
         _ => &[beside],
     };
-    let fitted = name_fit(s, &svc.name, shared, widths, &mut sc.text);
+    let fitted = name_fit(s, &svc.name, shared, widths, NAME, &mut sc.text);
     // What fits nowhere is cut to the widest room.
     let room = fitted.unwrap_or(widths.len() - 1);
     if widths[room] == beside {
@@ -480,13 +480,14 @@ fn tile_reason(
 }
 
 /// Puts in `out` the first of `name` whole, then `name` less the whole segments of its
-/// `shared` start other services share (`…server-04`, `…04`), that fits one of `widths`,
-/// and returns which width; `None` when none fits.
+/// `shared` start other services share (`…server-04`, `…04`), that fits one of `widths`
+/// in `font`, and returns which width; `None` when none fits.
 fn name_fit(
     s: &mut impl Surface,
     name: &str,
     shared: usize,
     widths: &[f32],
+    font: Font,
     out: &mut String,
 ) -> Option<usize> {
     let cuts = name.as_bytes()[..shared]
@@ -500,7 +501,7 @@ fn name_fit(
             out.push('…');
         }
         out.push_str(&name[cut..]);
-        let w = s.text_width(out, NAME);
+        let w = s.text_width(out, font);
         if let Some(k) = widths.iter().position(|&max_w| w <= max_w) {
             return Some(k);
         }
@@ -553,18 +554,26 @@ fn tools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
     for row in &l.tool_rows {
         let g = &summary.tool_groups[row.group];
         if !row.label.is_empty() {
-            let y = row.label.y + row.label.h / 2.0;
-            text_fit(
-                s,
-                &g.service,
+            let (x, y, w) = (
                 row.label.x,
-                y,
+                row.label.y + row.label.h / 2.0,
                 row.label.w - 6.0,
-                SMALL,
-                theme.text_weak,
-                Align::Left,
-                &mut sc.fit,
             );
+            if name_fit(s, &g.service, row.shared, &[w], SMALL, &mut sc.text).is_some() {
+                s.text(&sc.text, x, y, SMALL, theme.text_weak, Align::Left);
+            } else {
+                text_fit(
+                    s,
+                    &g.service,
+                    x,
+                    y,
+                    w,
+                    SMALL,
+                    theme.text_weak,
+                    Align::Left,
+                    &mut sc.fit,
+                );
+            }
         }
         for i in g.start..g.end {
             let (cell, tool) = (l.tool_cells[i], &summary.tools[i]);

@@ -84,6 +84,9 @@ pub struct ToolRow {
     pub group: usize,
     /// Where the service's name goes (empty when rows are too thin for text).
     pub label: Rect,
+    /// How much of the service's name other services share, as its tile's
+    /// (`Layout::shared_prefix`); 0 when it has no tile.
+    pub shared: usize,
 }
 
 /// One pool's bar.
@@ -314,9 +317,16 @@ impl Layout {
         for (r, g) in summary.tool_groups[..visible].iter().enumerate() {
             let x = body.x + (r / per_col) as f32 * (col_w + GAP * 2.0);
             let y = body.y + (r % per_col) as f32 * row_h;
+            let shared = summary
+                .services
+                .iter()
+                .position(|s| s.name == g.service)
+                .and_then(|i| self.shared_prefix.get(i).copied())
+                .unwrap_or(0);
             self.tool_rows.push(ToolRow {
                 group: r,
                 label: Rect::new(x, y, label_w, row_h - row_gap),
+                shared,
             });
             for (c, t) in (g.start..g.end).enumerate() {
                 self.tool_cells[t] = Rect::new(

@@ -15,7 +15,13 @@ fn fifty() -> Summary {
     // No latency lines: the browser test asks for the summary alone.
     let mut summary = sample::ecosystem(50, 1, 0, 0);
     for (i, svc) in summary.services.iter_mut().enumerate().skip(3) {
-        svc.name = format!("mcp-server-{:02}", i + 1);
+        let name = format!("mcp-server-{:02}", i + 1);
+        for g in &mut summary.tool_groups {
+            if g.service == svc.name {
+                g.service.clone_from(&name);
+            }
+        }
+        svc.name = name;
     }
     summary
 }
@@ -136,4 +142,51 @@ fn services_that_share_nothing_keep_their_whole_names_on_wide_tiles() {
             svc.name
         );
     }
+}
+
+#[test]
+fn the_tool_grid_names_its_rows_without_what_the_services_share() {
+    // The browser test's fifty-services panel, whose grid's labels were "mcp-serv…"; a
+    // dozen of them with tools (fifty rows are too thin for labels).
+    let mut summary = fifty();
+    summary.tool_groups.truncate(12);
+    let mut layout = Layout::default();
+    layout.compute(&summary, 720.0, 640.0);
+    let mut s = TextLog::default();
+    draw_content(
+        &mut s,
+        &layout,
+        &summary,
+        &Theme::dark(),
+        &View::default(),
+        &mut Scratch::default(),
+    );
+    let mut labels = Vec::new();
+    for row in layout.tool_rows.iter().filter(|r| !r.label.is_empty()) {
+        let service = &summary.tool_groups[row.group].service;
+        let label = s
+            .inside(row.label)
+            .map(|(t, _)| t.to_string())
+            .next()
+            .unwrap_or_default();
+        let whole = label.trim_start_matches('…');
+        if service.starts_with("mcp-server-") {
+            assert!(
+                !label.ends_with('…') && service.ends_with(whole),
+                "{service}'s row is labelled {label:?}"
+            );
+        } else {
+            // A name that shares nothing is cut at its end.
+            assert!(
+                service.starts_with(label.trim_end_matches('…')) && !label.is_empty(),
+                "{service}'s row is labelled {label:?}"
+            );
+        }
+        labels.push(label);
+    }
+    assert!(
+        labels.len() > 3 && labels.iter().any(|l| l.starts_with('…')),
+        "{labels:?}"
+    );
+    assert_distinct(&labels);
 }
