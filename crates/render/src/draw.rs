@@ -223,7 +223,7 @@ fn text_fit(
     if max_w < font.size || text.is_empty() {
         return;
     }
-    if s.text_width(text, font) <= max_w {
+    if fits(s, text, font, max_w) {
         s.text(text, x, y, font, colour, align);
         return;
     }
@@ -245,6 +245,14 @@ fn text_fit(
     buf.push_str(&text[..floor_boundary(text, lo)]);
     buf.push('…');
     s.text(buf, x, y, font, colour, align);
+}
+
+/// Whether `text` is at most `max_w` wide in `font`, measured only when its widest drawing
+/// might not fit: no ASCII glyph of Inter or its fallbacks is wider than 1.1 em, and
+/// measuring every text was much of a panel's first draw.
+fn fits(s: &mut impl Surface, text: &str, font: Font, max_w: f32) -> bool {
+    (text.is_ascii() && text.len() as f32 * font.size * 1.1 <= max_w)
+        || s.text_width(text, font) <= max_w
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -501,8 +509,7 @@ fn name_fit(
             out.push('…');
         }
         out.push_str(&name[cut..]);
-        let w = s.text_width(out, font);
-        if let Some(k) = widths.iter().position(|&max_w| w <= max_w) {
+        if let Some(k) = widths.iter().position(|&max_w| fits(s, out, font, max_w)) {
             return Some(k);
         }
     }

@@ -68,9 +68,9 @@ impl HitInfo {
 pub struct Renderer {
     canvas: HtmlCanvasElement,
     surface: Canvas,
-    /// The content without the outlines, as of the last change.
-    layer: HtmlCanvasElement,
-    layer_surface: Canvas,
+    /// The content without the outlines, as of the last change: made at the first
+    /// outline, which a panel's first paint has none of.
+    layer: Option<(HtmlCanvasElement, Canvas)>,
     /// The content no longer shows the frames, the size or the theme.
     stale: bool,
     /// The layer holds the content as last painted; until then the canvas holds it alone.
@@ -99,19 +99,11 @@ impl Renderer {
             .map_err(|_| {
                 JsError::new("the canvas's 2d context is not a CanvasRenderingContext2d")
             })?;
-        let layer = new_canvas(&canvas);
-        let layer_ctx = layer
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-            .ok_or_else(|| JsError::new("a canvas outside the page has no 2d context"))?;
         let (w, h) = (canvas.client_width() as f32, canvas.client_height() as f32);
         Ok(Renderer {
             canvas,
             surface: Canvas::new(ctx),
-            layer,
-            layer_surface: Canvas::new(layer_ctx),
+            layer: None,
             stale: true,
             kept: false,
             theme: Theme::of(if dark { Mode::Dark } else { Mode::Light }),
@@ -150,7 +142,6 @@ impl Renderer {
     #[wasm_bindgen(js_name = setFontFamily)]
     pub fn set_font_family(&mut self, family: &str) {
         self.surface.set_family(family);
-        self.layer_surface.set_family(family);
         self.stale = true;
     }
 
@@ -229,8 +220,10 @@ impl Renderer {
         self.canvas.set_width((width * dpr).round().max(1.0) as u32);
         self.canvas
             .set_height((height * dpr).round().max(1.0) as u32);
-        self.layer.set_width(self.canvas.width());
-        self.layer.set_height(self.canvas.height());
+        if let Some((layer, _)) = &self.layer {
+            layer.set_width(self.canvas.width());
+            layer.set_height(self.canvas.height());
+        }
         self.stale = true;
         self.relayout();
     }
@@ -267,21 +260,17 @@ impl Renderer {
                 // The canvas shows the content alone: nothing to keep yet.
                 return;
             }
-            self.layer_surface.copy(&self.canvas, opaque);
+            let Some((_, layer_surface)) = layer(&mut self.layer, &self.canvas) else {
+                // No canvas to keep the content on: outline over it, drawn whole each time.
+                self.stale = true;
+                return self.draw_outlines(dpr);
+            };
+            layer_surface.copy(&self.canvas, opaque);
             self.kept = true;
-        } else {
-            self.surface.copy(&self.layer, opaque);
+        } else if let Some((layer, _)) = &self.layer {
+            self.surface.copy(layer, opaque);
         }
-        if let Ok(summary) = &self.summary {
-            self.surface.begin(dpr);
-            draw_highlights(
-                &mut self.surface,
-                &self.layout,
-                summary,
-                &self.theme,
-                &self.view,
-            );
-        }
+        self.draw_outlines(dpr);
     }
 
     /// What is at `(x, y)` (CSS pixels from the canvas's top left).
@@ -334,6 +323,19 @@ pub fn css_fonts(family: &str) -> String {
 }
 
 impl Renderer {
+    fn draw_outlines(&mut self, dpr: f64) {
+        if let Ok(summary) = &self.summary {
+            self.surface.begin(dpr);
+            draw_highlights(
+                &mut self.surface,
+                &self.layout,
+                summary,
+                &self.theme,
+                &self.view,
+            );
+        }
+    }
+
     fn relayout(&mut self) {
         if let Ok(summary) = &self.summary {
             self.layout.compute(summary, self.width, self.height);
@@ -355,4 +357,24 @@ impl Renderer {
             info: hit::info(summary, target, &self.drilldown)?,
         })
     }
+}
+
+/// The canvas the content is kept on, of `canvas`'s size, made at first use; `None` when
+/// the document gives no 2d context for one.
+fn layer<'a>(
+    kept: &'a mut Option<(HtmlCanvasElement, Canvas)>,
+    canvas: &HtmlCanvasElement,
+) -> Option<&'a mut (HtmlCanvasElement, Canvas)> {
+    if kept.is_none() {
+        let layer = new_canvas(canvas);
+        layer.set_width(canvas.width());
+        layer.set_height(canvas.height());
+        let ctx = layer
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+        *kept = Some((layer, Canvas::new(ctx)));
+    }
+    kept.as_mut()
 }
