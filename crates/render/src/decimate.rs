@@ -56,12 +56,20 @@ pub fn columns(
         last: 0.0,
         gap_before: false,
     };
-    for (&t, &v) in time[start..end].iter().zip(&value[start..end]) {
-        if v.is_nan() {
-            gap = true;
-            continue;
-        }
-        let x = (((t - t0) * scale) as u32).min(last_x);
+    // One step past the last sample flushes the last column, so that `visit` is called
+    // in one place: at the size the module is built for, a closure called twice stays a
+    // call per column.
+    for i in start..end + 1 {
+        let (x, v) = if i < end {
+            let v = value[i];
+            if v.is_nan() {
+                gap = true;
+                continue;
+            }
+            ((((time[i] - t0) * scale) as u32).min(last_x), v)
+        } else {
+            (u32::MAX, 0.0)
+        };
         if x == cur.x && !gap {
             if v < cur.min {
                 cur.min = v;
@@ -69,23 +77,20 @@ pub fn columns(
                 cur.max = v;
             }
             cur.last = v;
-        } else {
-            if cur.x != u32::MAX {
-                visit(cur);
-            }
-            cur = Column {
-                x,
-                first: v,
-                min: v,
-                max: v,
-                last: v,
-                gap_before: gap,
-            };
-            gap = false;
+            continue;
         }
-    }
-    if cur.x != u32::MAX {
-        visit(cur);
+        if cur.x != u32::MAX {
+            visit(cur);
+        }
+        cur = Column {
+            x,
+            first: v,
+            min: v,
+            max: v,
+            last: v,
+            gap_before: gap,
+        };
+        gap = false;
     }
 }
 

@@ -903,22 +903,30 @@ fn line_spans(
             (row(c.max, to), row(c.min, to), row(c.last, to))
         };
         if let Some((px, pt, pb, py)) = open {
-            if c.gap_before {
-                push(spans, px, pt, pb);
+            // The last column, then those the join crosses on the way, in one loop: at
+            // the size the module is built for, each place a span is pushed is a call.
+            let gap = c.gap_before;
+            // From the middle of the last column to the middle of this one.
+            let slope = if gap {
+                0.0
             } else {
-                // From the middle of the last column to the middle of this one.
-                let slope = (first - py) / (x - px) as f32;
-                let (out, inn) = (py + slope * 0.5, first - slope * 0.5);
-                push(
-                    spans,
-                    px,
-                    if out < pt { out } else { pt },
-                    if out > pb { out } else { pb },
-                );
-                for k in px + 1..x {
+                (first - py) / (x - px) as f32
+            };
+            let out = if gap { pt } else { py + slope * 0.5 };
+            for k in px..if gap { px + 1 } else { x } {
+                let (a, b) = if k == px {
+                    (
+                        if out < pt { out } else { pt },
+                        if out > pb { out } else { pb },
+                    )
+                } else {
                     let a = py + slope * ((k - px) as f32 - 0.5);
-                    push(spans, k, a, a + slope);
-                }
+                    (a, a + slope)
+                };
+                push(spans, k, a, b);
+            }
+            if !gap {
+                let inn = first - slope * 0.5;
                 top = if inn < top { inn } else { top };
                 bottom = if inn > bottom { inn } else { bottom };
             }
