@@ -35,3 +35,6 @@ echo "smoke: end to end and footprint through the Go host"
 echo "smoke: ecosystemSummary against the slowest of its calls (a small ecosystem, once)"
 (cd tests && MCP_BENCH_EXTRA_SERVERS=1 MCP_BENCH_TOOLS=5 \
   go test -count=1 ./querytypes/ -run '^$' -bench EcosystemSummary -benchtime 1x)
+
+echo "smoke: the panel's budgets in chromium through the harness (once each; after the page build)"
+node tests/browser/panel-budgets.mjs 1 paint,redraw,profile,strip
