@@ -107,6 +107,22 @@ type Sample struct {
 	InFlight float64 // mcp_plugin_queries_in_flight
 	Calls    int64   // calls ended so far
 	Heap     Heap
+	// Upstream is the body bytes received from Prometheus so far, by endpoint
+	// (mcp_plugin_upstream_response_bytes_total): an answer that grows over the run shows here.
+	Upstream map[string]float64
+}
+
+const upstreamBytes = "mcp_plugin_upstream_response_bytes_total"
+
+// upstreamOf is the plugin's upstream body bytes so far by endpoint.
+func upstreamOf(m map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range m {
+		if rest, ok := strings.CutPrefix(k, upstreamBytes+`{endpoint="`); ok {
+			out[strings.TrimSuffix(rest, `"}`)] = v
+		}
+	}
+	return out
 }
 
 // Heap is the plugin's heap as its metrics report it, in bytes.
@@ -196,7 +212,7 @@ func Run(tb testing.TB, opts Options) *Report {
 		return Sample{
 			At: at, Scenario: Scenarios[scenario], RSS: testkit.RSS(tb, plugin.PID()), FDs: testkit.OpenFDs(plugin.PID()),
 			Threads: testkit.Threads(tb, plugin.PID()), Tasks: m["mcp_plugin_tasks_alive"], InFlight: m["mcp_plugin_queries_in_flight"],
-			Calls: ended.Load(), Heap: heapOf(m),
+			Calls: ended.Load(), Heap: heapOf(m), Upstream: upstreamOf(m),
 		}
 	}
 	sample := func(at time.Duration) {
@@ -665,6 +681,7 @@ func (r *Report) Markdown() string {
 		}
 		fmt.Fprintf(&b, "- %s: %s\n", row.name, strings.Join(means, ", "))
 	}
+	b.WriteString(UpstreamPerCall(d, window))
 	total := r.TotalCalls()
 	q := func(p float64) time.Duration {
 		if len(r.Latency) == 0 {
@@ -699,6 +716,50 @@ func (r *Report) Markdown() string {
 			}
 			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", c, f.Count, f.Kind, strings.ReplaceAll(f.First, "|", `\|`), why)
 		}
+	}
+	return b.String()
+}
+
+// UpstreamPerCall is, for each window, the upstream body bytes received per call ended in
+// it, in all and by endpoint: flat when the answers' sizes are steady.
+func UpstreamPerCall(d []Sample, window time.Duration) string {
+	if len(d) < 2 || len(d[len(d)-1].Upstream) == 0 {
+		return ""
+	}
+	endpoints := make([]string, 0, len(d[len(d)-1].Upstream))
+	for e := range d[len(d)-1].Upstream {
+		endpoints = append(endpoints, e)
+	}
+	sort.Strings(endpoints)
+	// The first sample, then the last of each window.
+	ends, last := []Sample{d[0]}, -1
+	for _, s := range d[1:] {
+		if w := int(max(s.At-1, 0) / window); w != last {
+			ends, last = append(ends, s), w
+		} else {
+			ends[len(ends)-1] = s
+		}
+	}
+	per := func(name string, y func(Sample) float64) string {
+		var kb []string
+		for i := 1; i < len(ends); i++ {
+			if calls := ends[i].Calls - ends[i-1].Calls; calls > 0 {
+				kb = append(kb, fmt.Sprintf("%.1f", (y(ends[i])-y(ends[i-1]))/float64(calls)/1024))
+			}
+		}
+		return fmt.Sprintf("- %s: %s\n", name, strings.Join(kb, ", "))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nUpstream body KiB per call ended, each %s:\n\n", window)
+	b.WriteString(per("all", func(s Sample) float64 {
+		var sum float64
+		for _, v := range s.Upstream {
+			sum += v
+		}
+		return sum
+	}))
+	for _, e := range endpoints {
+		b.WriteString(per(e, func(s Sample) float64 { return s.Upstream[e] }))
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package soak_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +56,20 @@ func TestMeansPerWindow(t *testing.T) {
 	want := []float64{5, 17.5} // (0+5+10)/3, (15+20)/2
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("means %v, want %v", got, want)
+	}
+}
+
+func TestUpstreamPerCallPerWindow(t *testing.T) {
+	var samples []soak.Sample
+	bytes := []float64{0, 10240, 20480, 51200, 81920}
+	for i, at := 0, time.Duration(0); at <= 20*time.Second; i, at = i+1, at+5*time.Second {
+		samples = append(samples, soak.Sample{At: at, Calls: int64(10 * i), Upstream: map[string]float64{"query_range": bytes[i]}})
+	}
+	got := soak.UpstreamPerCall(samples, 10*time.Second)
+	// 20 calls and 20 KiB in the first window, 20 calls and 60 KiB in the second.
+	for _, want := range []string{"- all: 1.0, 3.0\n", "- query_range: 1.0, 3.0\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
 	}
 }
