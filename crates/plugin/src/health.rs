@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::engine::{self, Feature, Features, Identity};
 use crate::instance::Instance;
-use crate::upstream::UpstreamError;
+use crate::upstream::{Prometheus, UpstreamError};
 
 /// Whether the datasource can serve MCP data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -152,7 +152,7 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
         engine::identify(prom),
         prom.query("up", now_ms),
         prom.query(&families_expr, now_ms),
-        prom.exemplars(&exemplar_expr, now_ms - 3_600_000, now_ms),
+        exemplar_probe(prom, &exemplar_expr, now_ms),
         prom.metadata(1),
         prom.query(engine::NATIVE_HISTOGRAM_PROBE, now_ms),
     );
@@ -192,17 +192,14 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
                 id.name
             ),
         },
-        Ok(a) => {
-            let n: usize = a.data.iter().map(|s| s.exemplars.len()).sum();
-            Exemplars {
-                ok: true,
-                message: if n == 0 {
-                    "the exemplar API answers, but holds no exemplars of the request duration histogram in the last hour".to_string()
-                } else {
-                    format!("{n} exemplars of the request duration histogram in the last hour")
-                },
-            }
-        }
+        Ok((n, window)) => Exemplars {
+            ok: true,
+            message: if n == 0 {
+                format!("the exemplar API answers, but holds no exemplars of the request duration histogram in the last {window}")
+            } else {
+                format!("{n} exemplars of the request duration histogram in the last {window}")
+            },
+        },
         Err(e) => Exemplars {
             ok: false,
             message: format!("the exemplar API did not answer: {e}"),
@@ -215,6 +212,29 @@ pub async fn check(instance: &Instance, now_ms: i64) -> Health {
     health.jobs = jobs(&up, &families, &names);
     health.judge(profile, &id);
     health
+}
+
+/// How far back the exemplar probe looks, in turn: the last hour only when the last 5
+/// minutes hold none, since the hour of a busy engine is megabytes of exemplars, asked on
+/// every health check only to be counted.
+const EXEMPLAR_WINDOWS: [(i64, &str); 2] = [(300_000, "5 minutes"), (3_600_000, "hour")];
+
+/// How many exemplars `expr` has in the first of [`EXEMPLAR_WINDOWS`] that holds any (or
+/// none in the last), and that window's words.
+async fn exemplar_probe(
+    prom: &Prometheus,
+    expr: &str,
+    now_ms: i64,
+) -> Result<(usize, &'static str), UpstreamError> {
+    let mut found = (0, "");
+    for (back, window) in EXEMPLAR_WINDOWS {
+        let answer = prom.exemplars(expr, now_ms - back, now_ms).await?;
+        found = (answer.data.iter().map(|s| s.exemplars.len()).sum(), window);
+        if found.0 > 0 {
+            break;
+        }
+    }
+    Ok(found)
 }
 
 impl Health {
@@ -490,6 +510,44 @@ mod tests {
                 missing: missing.iter().map(|s| s.to_string()).collect(),
             },
         }
+    }
+
+    /// The `start` of each exemplar request the probe made, in seconds before `now`, when
+    /// every answer is `body`.
+    async fn probe_starts(body: &'static str, now_ms: i64) -> (usize, Vec<i64>) {
+        let (url, mut heads) = crate::testing::serve(body).await;
+        let settings = crate::settings::Settings::from_instance(
+            &grafana_plugin_sdk::pluginv2::DataSourceInstanceSettings {
+                url,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let prom = Prometheus::new(&settings).unwrap();
+        let (n, _) = exemplar_probe(&prom, "h_bucket", now_ms).await.unwrap();
+        let mut starts = Vec::new();
+        while let Ok(head) = heads.try_recv() {
+            let start = head
+                .split(['?', '&', ' '])
+                .find_map(|p| p.strip_prefix("start="));
+            let start: f64 = start.unwrap().parse().unwrap();
+            starts.push(now_ms / 1000 - start as i64);
+        }
+        (n, starts)
+    }
+
+    #[tokio::test]
+    async fn the_exemplar_probe_asks_for_the_hour_only_when_five_minutes_hold_none() {
+        let now_ms = 1_700_000_000_000;
+        let (n, starts) = probe_starts(
+            r#"{"status":"success","data":[{"seriesLabels":{"__name__":"h_bucket"},
+                "exemplars":[{"labels":{"trace_id":"t1"},"value":"0.25","timestamp":1.5}]}]}"#,
+            now_ms,
+        )
+        .await;
+        assert_eq!((n, starts), (1, vec![300]));
+        let (n, starts) = probe_starts(r#"{"status":"success","data":[]}"#, now_ms).await;
+        assert_eq!((n, starts), (0, vec![300, 3600]));
     }
 
     fn judged(jobs: Vec<Job>) -> Health {
