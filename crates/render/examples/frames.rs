@@ -32,7 +32,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect();
                             field["numbers"] = json!(v);
                         }
-                        Values::Texts(t) => field["texts"] = json!(t.iter().collect::<Vec<_>>()),
+                        texts => {
+                            let rows: Vec<_> = (0..texts.len()).map(|i| texts.text(i)).collect();
+                            field["texts"] = json!(rows);
+                        }
                     }
                     if let Some(link) = &f.link {
                         field["link"] = json!(link);

@@ -73,7 +73,7 @@ pub fn describe(s: &Summary) -> String {
         if let Some(i) = slowest {
             out.push_str("; the slowest took ");
             format::seconds(&mut out, e.value[i]);
-            let _ = write!(out, ", trace {}", e.trace_id.get(i));
+            let _ = write!(out, ", trace {}", e.trace_id.text(i));
         }
         out.push('.');
     }

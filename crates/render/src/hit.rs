@@ -203,7 +203,7 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str) -> Option<Info> 
             if i >= e.len() {
                 return None;
             }
-            out.title = format!("trace {}", e.trace_id.get(i));
+            out.title = format!("trace {}", e.trace_id.text(i));
             let service = e.service.get(i);
             if !service.is_empty() {
                 out.lines.push(format!("service {service}"));
@@ -326,14 +326,14 @@ mod tests {
 
         let f = s.exemplars.failing.iter().position(|&f| f).unwrap();
         let i = info(&s, Target::Exemplar(f), "").unwrap();
-        assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id.get(f)));
+        assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id.text(f)));
         assert!(i.lines.contains(&"failed request".to_string()));
         assert_eq!(
             i.link.as_deref(),
             Some(
                 format!(
                     "https://tempo.example/trace/{}",
-                    s.exemplars.trace_id.get(f)
+                    s.exemplars.trace_id.text(f)
                 )
                 .as_str()
             )

@@ -2,6 +2,7 @@
 //! typed column (numbers as `f64` with NaN for gaps, text as one string with each row's end),
 //! with the field's labels and the link template Grafana resolved for it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A text column: `offsets[i]..offsets[i + 1]` are the bytes of row `i`.
@@ -105,6 +106,54 @@ impl<S: AsRef<str>> FromIterator<S> for Texts {
     }
 }
 
+/// A text column the shell kept on its side (the exemplars' trace ids: the renderer draws
+/// none of them): only its row count is handed over, and a row crosses when a hover, a
+/// click or the description asks for it, not all of them with every new data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    rows: KeptRows,
+}
+
+#[cfg(target_arch = "wasm32")]
+type KeptRows = crate::wasm::Rows;
+#[cfg(not(target_arch = "wasm32"))]
+type KeptRows = Vec<String>;
+
+impl Kept {
+    /// The shell's rows (a JavaScript `string[]` in the module).
+    pub fn new(rows: KeptRows) -> Kept {
+        Kept { rows }
+    }
+
+    /// Rows.
+    pub fn len(&self) -> usize {
+        #[cfg(target_arch = "wasm32")]
+        return self.rows.length() as usize;
+        #[cfg(not(target_arch = "wasm32"))]
+        self.rows.len()
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`, empty past the end.
+    pub fn get(&self, i: usize) -> Cow<'_, str> {
+        #[cfg(target_arch = "wasm32")]
+        return Cow::Owned(
+            u32::try_from(i)
+                .ok()
+                .and_then(|i| self.rows.get(i))
+                .unwrap_or_default(),
+        );
+        #[cfg(not(target_arch = "wasm32"))]
+        self.rows
+            .get(i)
+            .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s))
+    }
+}
+
 /// A column's values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
@@ -112,6 +161,14 @@ pub enum Values {
     Numbers(Vec<f64>),
     /// Text.
     Texts(Texts),
+    /// Text the shell kept.
+    Kept(Kept),
+}
+
+impl Default for Values {
+    fn default() -> Values {
+        Values::Texts(Texts::default())
+    }
 }
 
 impl Values {
@@ -120,6 +177,16 @@ impl Values {
         match self {
             Values::Numbers(v) => v.len(),
             Values::Texts(t) => t.range().len(),
+            Values::Kept(k) => k.len(),
+        }
+    }
+
+    /// Row `i` of a text column, handed over or kept (empty past the end, and for numbers).
+    pub fn text(&self, i: usize) -> Cow<'_, str> {
+        match self {
+            Values::Numbers(_) => Cow::Borrowed(""),
+            Values::Texts(t) => Cow::Borrowed(t.get(i)),
+            Values::Kept(k) => k.get(i),
         }
     }
 
@@ -219,6 +286,11 @@ impl Frames {
         values: impl IntoIterator<Item = S>,
     ) -> &mut Frames {
         self.field(name, Values::Texts(values.into_iter().collect()))
+    }
+
+    /// Adds a text field the shell keeps.
+    pub fn kept(&mut self, name: &str, rows: KeptRows) -> &mut Frames {
+        self.field(name, Values::Kept(Kept::new(rows)))
     }
 
     /// Adds a label to the last field.

@@ -126,8 +126,8 @@ pub struct Exemplars {
     pub time: Vec<f64>,
     /// Durations, seconds.
     pub value: Vec<f64>,
-    /// Trace ids.
-    pub trace_id: Texts,
+    /// Trace ids, handed over or kept by the shell.
+    pub trace_id: Values,
     /// Services (`job`), empty when the frame has none.
     pub service: Texts,
     /// Whether the exemplar's series counts failed calls.
@@ -150,7 +150,7 @@ impl Exemplars {
     /// The trace link of exemplar `i`, the template with the trace id put in.
     pub fn link_of(&self, i: usize) -> Option<String> {
         let template = self.link.as_ref()?;
-        Some(template.replace("${__value.raw}", self.trace_id.get(i)))
+        Some(template.replace("${__value.raw}", &self.trace_id.text(i)))
     }
 }
 
@@ -351,16 +351,28 @@ fn rows_of(frame: &Frame) -> usize {
 }
 
 fn texts<'a>(frame: &'a Frame, name: &str) -> Result<&'a Texts, Problem> {
-    match frame.field(name).map(|f| &f.values) {
-        Some(Values::Texts(t)) if t.len() == rows_of(frame) => Ok(t),
-        Some(Values::Texts(t)) => Err(column_err(
+    match text_column(frame, name)? {
+        Values::Texts(t) => Ok(t),
+        _ => Err(column_err(
             frame,
             name,
-            format!("it has {} rows, the frame {}", t.len(), rows_of(frame)),
+            "its text was kept by the shell, not handed over".into(),
         )),
+    }
+}
+
+/// A text column, handed over or kept by the shell, checked.
+fn text_column<'a>(frame: &'a Frame, name: &str) -> Result<&'a Values, Problem> {
+    match frame.field(name).map(|f| &f.values) {
         Some(Values::Numbers(_)) => {
             Err(column_err(frame, name, "it holds numbers, not text".into()))
         }
+        Some(v) if v.len() == rows_of(frame) => Ok(v),
+        Some(v) => Err(column_err(
+            frame,
+            name,
+            format!("it has {} rows, the frame {}", v.len(), rows_of(frame)),
+        )),
         None => Err(column_err(
             frame,
             name,
@@ -385,7 +397,7 @@ fn numbers_checked<'a>(frame: &'a Frame, name: &str) -> Result<Option<&'a [f64]>
             name,
             format!("it has {} rows, the frame {rows}", v.len()),
         )),
-        Some(Values::Texts(_)) => Err(column_err(frame, name, "it holds text, not numbers".into())),
+        Some(_) => Err(column_err(frame, name, "it holds text, not numbers".into())),
         None => Ok(None),
     }
 }
@@ -648,11 +660,21 @@ fn latency_series(frame: &mut Frame) -> Result<Option<Series>, Problem> {
     }))
 }
 
+/// The column `name`'s values, moved out of the frame (which keeps an empty column).
+fn take_values(frame: &mut Frame, name: &str) -> Values {
+    frame
+        .fields
+        .iter_mut()
+        .find(|f| f.name == name)
+        .map(|f| std::mem::take(&mut f.values))
+        .unwrap_or_default()
+}
+
 fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
     let linked = frame
         .fields
         .iter()
-        .find(|f| f.link.is_some() && matches!(f.values, Values::Texts(_)));
+        .find(|f| f.link.is_some() && !matches!(f.values, Values::Numbers(_)));
     let trace_field = linked.or_else(|| {
         ["trace_id", "traceID"]
             .into_iter()
@@ -666,21 +688,20 @@ fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
         exemplar::ERROR_TYPE_LABEL,
         latency::JOB_LABEL,
     ];
-    for name in names.into_iter().filter(|n| frame.field(n).is_some()) {
+    if frame.field(names[0]).is_some() {
+        text_column(frame, names[0])?;
+    }
+    for name in names[1..].iter().filter(|n| frame.field(n).is_some()) {
         texts(frame, name)?;
     }
     let [time, value] = take_numbers(frame, [columns::TIME, columns::VALUE])?;
     // Checked above: moved, not copied.
-    let [trace_id, status, error_type, service] =
-        names.map(
-            |name| match frame.fields.iter_mut().find(|f| f.name == name) {
-                Some(Field {
-                    values: Values::Texts(t),
-                    ..
-                }) => std::mem::take(t),
-                _ => Texts::default(),
-            },
-        );
+    let trace_id = take_values(frame, names[0]);
+    let [status, error_type, service] =
+        [names[1], names[2], names[3]].map(|name| match take_values(frame, name) {
+            Values::Texts(t) => t,
+            _ => Texts::default(),
+        });
     fn opt(t: &Texts, i: usize) -> Option<&str> {
         Some(t.get(i)).filter(|s| !s.is_empty())
     }
@@ -849,5 +870,47 @@ mod tests {
         );
         assert_eq!(s.time_range, (1000.0, 2500.0));
         assert_eq!(s.latency_max, 0.9);
+    }
+
+    #[test]
+    fn trace_ids_kept_by_the_shell_link_as_handed_over_ones() {
+        let exemplars = |kept: bool| {
+            let mut f = summary_frames();
+            f.frame(exemplar::FRAME)
+                .numbers(columns::TIME, vec![1500.0, 2500.0])
+                .numbers(columns::VALUE, vec![0.2, 0.9]);
+            let ids = ["t1", "t2"];
+            if kept {
+                f.kept("traceID", ids.map(String::from).to_vec());
+            } else {
+                f.texts("traceID", ids);
+            }
+            f.link("http://tempo/trace/${__value.raw}");
+            Summary::from_frames(f).unwrap()
+        };
+        let (kept, handed) = (exemplars(true), exemplars(false));
+        assert!(matches!(kept.exemplars.trace_id, Values::Kept(_)));
+        assert_eq!(kept.exemplars.trace_id.text(1), "t2");
+        assert_eq!(kept.exemplars.trace_id.text(2), "");
+        assert_eq!(
+            kept.exemplars.link_of(1).as_deref(),
+            Some("http://tempo/trace/t2")
+        );
+        assert_eq!(kept.exemplars.link_of(1), handed.exemplars.link_of(1));
+        assert_eq!(crate::describe(&kept), crate::describe(&handed));
+
+        let mut f = summary_frames();
+        f.frame(exemplar::FRAME)
+            .numbers(columns::TIME, vec![1500.0])
+            .kept("trace_id", vec!["t1".into(), "t2".into()]);
+        assert_eq!(
+            Summary::from_frames(f).unwrap_err().to_string(),
+            Problem::Column {
+                frame: exemplar::FRAME.into(),
+                column: "trace_id".into(),
+                reason: "it has 2 rows, the frame 1".into()
+            }
+            .to_string()
+        );
     }
 }

@@ -15,10 +15,24 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::canvas::{css_font, new_canvas, Canvas};
 use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View, FONTS};
 use crate::hit::{self, Info, Target};
-use crate::input::{Frames, Texts, Values};
+use crate::input::{Frames, Kept, Texts, Values};
 use crate::layout::Layout;
 use crate::summary::{Problem, Summary};
 use crate::theme::{Mode, Theme};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A text column's rows, kept by the shell: a JavaScript array of strings.
+    #[wasm_bindgen(typescript_type = "string[]")]
+    #[derive(Debug, Clone, PartialEq)]
+    pub type Rows;
+
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn length(this: &Rows) -> u32;
+
+    #[wasm_bindgen(method, indexing_getter)]
+    pub(crate) fn get(this: &Rows, i: u32) -> Option<String>;
+}
 
 /// A tooltip and link, as `hit`, `hover` and `focusNext` return them.
 #[wasm_bindgen]
@@ -178,6 +192,13 @@ impl Renderer {
             .map_err(|e| JsError::new(&format!("field {name}: {e}")))?;
         self.frames.field(name, Values::Texts(texts));
         Ok(())
+    }
+
+    /// Adds a text field the shell keeps (an array of strings, not copied): the renderer
+    /// reads a row of it only when a tooltip, a link or the description needs one.
+    #[wasm_bindgen(js_name = addKept)]
+    pub fn add_kept(&mut self, name: &str, rows: Rows) {
+        self.frames.field(name, Values::Kept(Kept::new(rows)));
     }
 
     /// Adds a label to the last field.

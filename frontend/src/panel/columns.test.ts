@@ -181,6 +181,7 @@ describe('frames -> typed columns', () => {
       addFrame: (n) => calls.push(`frame ${n}`),
       addNumbers: (n, v) => calls.push(`numbers ${n} ${v.length}`),
       addTexts: (n, t, e) => calls.push(`texts ${n} ${e.length} ${t.length}`),
+      addKept: (n, rows) => calls.push(`kept ${n} ${rows.join(',')}`),
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
       setLink: (u) => calls.push(`link ${u}`),
       endFrames: () => 'No data. Add an ecosystemSummary query of the MCP datasource to this panel.',
@@ -188,5 +189,35 @@ describe('frames -> typed columns', () => {
     const problem = handOver(sink, toColumns([worst()], options()));
     expect(calls).toEqual(['begin', 'frame worst', 'texts service 2 16', 'texts kind 2 8', 'texts tool or pool 2 13']);
     expect(problem).toContain('Add an ecosystemSummary query');
+
+    // The exemplars' linked trace ids are handed over as the rows themselves, kept on this side.
+    calls.length = 0;
+    const trace = (name: string, link?: string) => ({
+      name,
+      type: FieldType.string,
+      values: ['abc', 'def'],
+      config: link ? { links: [{ title: 'trace', url: link }] } : {},
+    });
+    const exemplars = toDataFrame({
+      name: 'exemplar',
+      fields: [
+        { name: 'Time', type: FieldType.time, values: [1, 2] },
+        trace('trace_id', 'https://traces.example/${__value.raw}'),
+        trace('job'),
+      ],
+    });
+    const linkedElsewhere = toDataFrame({ name: 'worst', fields: [trace('service', '/d/x')] });
+    handOver(sink, toColumns([exemplars, linkedElsewhere], options()));
+    expect(calls).toEqual([
+      'begin',
+      'frame exemplar',
+      'numbers Time 2',
+      'kept trace_id abc,def',
+      'link https://traces.example/${__value.raw}',
+      'texts job 2 6',
+      'frame worst',
+      'texts service 2 6',
+      'link /d/x',
+    ]);
   });
 });

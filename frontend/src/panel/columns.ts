@@ -2,6 +2,9 @@
 // Float64Array with NaN for gaps, text as one string of the rows joined with each row's end
 // (crates/render's input): a column crosses into the module's memory as one string,
 // encoded once there, instead of an encoding and a copy per row.
+// The exemplars' trace ids (the exemplar frame's linked text) stay on this side: the
+// renderer draws none of them, and reads one through the array it is handed only when a
+// tooltip, a link or the description asks, so new data does not copy 10,000 of them.
 // Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
 // renderer draws exactly what it is handed.
 import { DataFrame, Field, FieldType, PanelData } from '@grafana/data';
@@ -37,7 +40,16 @@ export interface NumberColumn {
   link?: string;
 }
 
-export type Column = TextColumn | NumberColumn;
+/** A text column the renderer is handed as the array itself, not copied into its memory. */
+export interface KeptColumn {
+  kind: 'kept';
+  name: string;
+  rows: string[];
+  labels: Array<[string, string]>;
+  link?: string;
+}
+
+export type Column = TextColumn | NumberColumn | KeptColumn;
 
 export interface ColumnFrame {
   name: string;
@@ -50,6 +62,7 @@ export interface ColumnSink {
   addFrame(name: string): void;
   addNumbers(name: string, values: Float64Array): void;
   addTexts(name: string, text: string, ends: Uint32Array): void;
+  addKept(name: string, rows: string[]): void;
   addLabel(key: string, value: string): void;
   setLink(url: string): void;
   endFrames(): string | undefined;
@@ -118,7 +131,7 @@ export function linkTemplate(field: Field): string | undefined {
   return link.url || undefined;
 }
 
-function column(field: Field, rows: number[]): Column {
+function column(field: Field, rows: number[], keep: boolean): Column {
   const labels = Object.entries(field.labels ?? {});
   const link = linkTemplate(field);
   const at = (i: number) => (field.values as ArrayLike<unknown>)[i] ?? (field.values as any).get?.(i);
@@ -132,7 +145,10 @@ function column(field: Field, rows: number[]): Column {
       }
       return { kind: 'numbers', name: field.name, values, labels, link };
     default:
-      return { kind: 'texts', name: field.name, ...textColumn(rows.map((i) => toText(at(i)))), labels, link };
+      const texts = rows.map((i) => toText(at(i)));
+      return keep && link
+        ? { kind: 'kept', name: field.name, rows: texts, labels, link }
+        : { kind: 'texts', name: field.name, ...textColumn(texts), labels, link };
   }
 }
 
@@ -202,7 +218,8 @@ export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFra
     } else if (section && !shown.has(section)) {
       continue;
     }
-    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows)) });
+    const keep = frame.name === FRAMES.exemplar;
+    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, keep)) });
   }
   return out;
 }
@@ -215,6 +232,8 @@ export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | unde
     for (const c of frame.columns) {
       if (c.kind === 'numbers') {
         sink.addNumbers(c.name, c.values);
+      } else if (c.kind === 'kept') {
+        sink.addKept(c.name, c.rows);
       } else {
         sink.addTexts(c.name, c.text, c.ends);
       }
