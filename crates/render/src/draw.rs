@@ -122,6 +122,7 @@ pub struct Scratch {
     fit: String,
     columns: Vec<Column>,
     spans: Vec<[i32; 3]>,
+    tiles: Vec<TileParts>,
 }
 
 /// Paints everything: [`draw_content`], then [`draw_highlights`].
@@ -152,15 +153,7 @@ pub fn draw_content(
         theme.background,
     );
     header(s, layout, summary, theme, scratch);
-    let t = Thresholds::default();
-    for ((svc, r), shared) in summary
-        .services
-        .iter()
-        .zip(&layout.tiles)
-        .zip(&layout.shared_prefix)
-    {
-        tile(s, *r, svc, *shared, layout.detail, theme, &t, scratch);
-    }
+    tiles(s, layout, summary, theme, scratch);
     tools(s, layout, summary, theme, scratch);
     pools(s, layout, summary, theme, scratch);
     strip(s, layout, summary, theme, view, scratch);
@@ -297,96 +290,75 @@ fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn tile(
-    s: &mut impl Surface,
-    r: Rect,
-    svc: &Service,
-    shared: usize,
-    detail: Detail,
-    theme: &Theme,
-    t: &Thresholds,
-    sc: &mut Scratch,
-) {
-    let status = theme.status(svc.status);
-    if detail == Detail::Minimal {
-        s.fill_rect(r, status.alpha(0.85));
-        return;
+/// The parts of a tile's drawing, each done for every tile before the next: the fills,
+/// then the texts of one font after another. The canvas is given a font (which it parses)
+/// and a fill style a few times a repaint, not several times a tile; texts never overlap
+/// another tile's, so the picture is the same as tile by tile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TilePass {
+    Pills,
+    Names,
+    Labels,
+    Reasons,
+    Values,
+}
+
+/// Where a tile's texts go, worked out in the fills' pass for the passes after it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TileParts {
+    x: f32,
+    right: f32,
+    top: f32,
+    /// The status pill, when the name leaves it room.
+    pill: Option<Rect>,
+    /// The width the name is fitted to or cut to.
+    name_w: f32,
+    reason_first: bool,
+    cols: usize,
+    col_w: f32,
+    rows: usize,
+}
+
+fn tiles(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc: &mut Scratch) {
+    let t = Thresholds::default();
+    let tiles = || summary.services.iter().zip(&l.tiles).zip(&l.shared_prefix);
+    let mut parts = std::mem::take(&mut sc.tiles);
+    parts.clear();
+    for ((svc, r), &shared) in tiles() {
+        parts.push(tile_fills(s, *r, svc, shared, l.detail, theme, &t, sc));
     }
-    let tint = status.alpha(if svc.status == Status::Ok { 0.10 } else { 0.20 });
-    if theme.surface.a == u8::MAX {
-        // One fill, the tint blended over the surface beforehand.
-        s.fill_rect(r, tint.over(theme.surface));
-    } else {
-        s.fill_rect(r, theme.surface);
-        s.fill_rect(r, tint);
-    }
-    s.fill_rect(Rect::new(r.x, r.y, 4.0, r.h), status);
-    let (x, right) = (r.x + 10.0, r.right() - 8.0);
-    let word = if svc.is_down() {
-        "DOWN"
-    } else {
-        match svc.status {
-            Status::Ok => "OK",
-            Status::Warn => "WARN",
-            Status::Critical => "CRITICAL",
+    if l.detail != Detail::Minimal {
+        use TilePass::*;
+        for pass in [Pills, Names, Labels, Reasons, Values] {
+            for (((svc, r), &shared), p) in tiles().zip(&parts) {
+                tile_texts(s, pass, *r, svc, shared, p, theme, &t, sc);
+            }
         }
-    };
-    let pill_w = s.text_width(word, PILL) + 10.0;
-    let top = r.y + 13.0;
-    let pill = Rect::new(right - pill_w, top - 7.0, pill_w, 14.0);
-    // The name beside the status word, else (a compact tile, whose colour says the status
-    // and which says an ok one's by colour alone) over the whole width; whole, else without
-    // the segments other services share.
-    let beside = pill.x - x - 6.0;
-    let widths: &[f32] = match detail {
-        Detail::Compact if svc.status == Status::Ok => &[right - x],
-        Detail::Compact => &[beside, right - x],
-        _ => &[beside],
-    };
-    let fitted = name_fit(s, &svc.name, shared, widths, NAME, &mut sc.text);
-    // What fits nowhere is cut to the widest room.
-    let room = fitted.unwrap_or(widths.len() - 1);
-    if widths[room] == beside {
-        s.fill_rect(pill, status);
-        s.text(
-            word,
-            pill.x + pill.w / 2.0,
-            top,
-            PILL,
-            theme.text_on(status),
-            Align::Center,
-        );
     }
-    if fitted.is_some() {
-        s.text(&sc.text, x, top, NAME, theme.text, Align::Left);
-    } else {
-        text_fit(
-            s,
-            &svc.name,
-            x,
-            top,
-            widths[room],
-            NAME,
-            theme.text,
-            Align::Left,
-            &mut sc.fit,
-        );
+    sc.tiles = parts;
+}
+
+/// The status word of a tile's pill.
+fn status_word(svc: &Service) -> &'static str {
+    if svc.is_down() {
+        return "DOWN";
     }
-    // A compact tile has a few lines: why a service is not ok comes first, then its values.
-    let reason = svc.reasons.first().filter(|_| svc.status != Status::Ok);
-    let reason_first = detail == Detail::Compact && reason.is_some();
-    if reason_first {
-        tile_reason(s, r, x, top + 18.0, right - x, reason, status, &mut sc.fit);
+    match svc.status {
+        Status::Ok => "OK",
+        Status::Warn => "WARN",
+        Status::Critical => "CRITICAL",
     }
-    let first_row = usize::from(reason_first);
-    type Cell = (
-        &'static str,
-        fn(&mut String, f64),
-        f64,
-        Option<mcp_model::Band>,
-    );
-    let cells: [Cell; 8] = [
+}
+
+type Cell = (
+    &'static str,
+    fn(&mut String, f64),
+    f64,
+    Option<mcp_model::Band>,
+);
+
+fn cells(svc: &Service, t: &Thresholds) -> [Cell; 8] {
+    [
         ("req", format::rate, svc.request_rate, None),
         ("5xx", format::percent, svc.error_percent, None),
         ("p95", format::seconds, svc.p95, Some(t.p95_latency_seconds)),
@@ -405,9 +377,61 @@ fn tile(
         ),
         ("CPU", format::percent, svc.cpu, Some(t.cpu_percent)),
         ("mem", format::bytes, svc.memory, Some(t.memory_bytes)),
-    ];
+    ]
+}
+
+/// Fills a tile (background, status bar, pill) and works out where its texts go.
+#[allow(clippy::too_many_arguments)]
+fn tile_fills(
+    s: &mut impl Surface,
+    r: Rect,
+    svc: &Service,
+    shared: usize,
+    detail: Detail,
+    theme: &Theme,
+    t: &Thresholds,
+    sc: &mut Scratch,
+) -> TileParts {
+    let status = theme.status(svc.status);
+    if detail == Detail::Minimal {
+        s.fill_rect(r, status.alpha(0.85));
+        return TileParts::default();
+    }
+    let tint = status.alpha(if svc.status == Status::Ok { 0.10 } else { 0.20 });
+    if theme.surface.a == u8::MAX {
+        // One fill, the tint blended over the surface beforehand.
+        s.fill_rect(r, tint.over(theme.surface));
+    } else {
+        s.fill_rect(r, theme.surface);
+        s.fill_rect(r, tint);
+    }
+    s.fill_rect(Rect::new(r.x, r.y, 4.0, r.h), status);
+    let (x, right) = (r.x + 10.0, r.right() - 8.0);
+    let pill_w = s.text_width(status_word(svc), PILL) + 10.0;
+    let top = r.y + 13.0;
+    let pill = Rect::new(right - pill_w, top - 7.0, pill_w, 14.0);
+    // The name beside the status word, else (a compact tile, whose colour says the status
+    // and which says an ok one's by colour alone) over the whole width; whole, else without
+    // the segments other services share.
+    let beside = pill.x - x - 6.0;
+    let widths: &[f32] = match detail {
+        Detail::Compact if svc.status == Status::Ok => &[right - x],
+        Detail::Compact => &[beside, right - x],
+        _ => &[beside],
+    };
+    let fitted = name_fit(s, &svc.name, shared, widths, NAME, &mut sc.text);
+    // What fits nowhere is cut to the widest room.
+    let name_w = widths[fitted.unwrap_or(widths.len() - 1)];
+    let pill = (name_w == beside).then_some(pill);
+    if let Some(pill) = pill {
+        s.fill_rect(pill, status);
+    }
+    // A compact tile has a few lines: why a service is not ok comes first, then its values.
+    let reason_first = detail == Detail::Compact && reason(svc).is_some();
+    let first_row = usize::from(reason_first);
     // Two columns of label and value when every pair fits in half the tile, else one: a
     // narrow tile shows its first four values whole rather than all eight cut short.
+    let cells = cells(svc, t);
     let mut widest = 0.0f32;
     for (label, fmt, v, _) in &cells {
         sc.text.clear();
@@ -416,58 +440,107 @@ fn tile(
         widest = widest.max(pair);
     }
     let cols = if widest <= (right - x) / 2.0 { 2 } else { 1 };
-    let col_w = (right - x) / cols as f32;
     // Four rows, the fifth line being the first reason (a compact tile's first row, when
     // it has one).
     let rows = cells.len().div_ceil(cols).min(4 - first_row).min(
         (((r.bottom() - 6.0 - top - 18.0) / 15.0 + 1.0).max(0.0) as usize)
             .saturating_sub(first_row),
     );
+    TileParts {
+        x,
+        right,
+        top,
+        pill,
+        name_w,
+        reason_first,
+        cols,
+        col_w: (right - x) / cols as f32,
+        rows,
+    }
+}
+
+/// Why a service is not ok, if it is not.
+fn reason(svc: &Service) -> Option<&String> {
+    svc.reasons.first().filter(|_| svc.status != Status::Ok)
+}
+
+/// A tile's texts of one pass.
+#[allow(clippy::too_many_arguments)]
+fn tile_texts(
+    s: &mut impl Surface,
+    pass: TilePass,
+    r: Rect,
+    svc: &Service,
+    shared: usize,
+    p: &TileParts,
+    theme: &Theme,
+    t: &Thresholds,
+    sc: &mut Scratch,
+) {
+    let status = theme.status(svc.status);
+    let (x, top) = (p.x, p.top);
+    let first_row = usize::from(p.reason_first);
     let at = |i: usize| {
         (
-            x + (i % cols) as f32 * col_w,
-            top + 18.0 + (first_row + i / cols) as f32 * 15.0,
+            x + (i % p.cols) as f32 * p.col_w,
+            top + 18.0 + (first_row + i / p.cols) as f32 * 15.0,
         )
     };
-    // The labels and the reason, then the values: a font each rather than a switch per
-    // cell (the canvas parses the font it is given every time).
-    for (i, (label, ..)) in cells.iter().enumerate().take(rows * cols) {
-        let (cx, cy) = at(i);
-        s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
-    }
-    if !reason_first {
-        let reason = svc.reasons.first();
-        tile_reason(
-            s,
-            r,
-            x,
-            top + 18.0 + 4.0 * 15.0 + 1.0,
-            right - x,
-            reason,
-            status,
-            &mut sc.fit,
-        );
-    }
-    for (i, (label, fmt, v, band)) in cells.into_iter().enumerate().take(rows * cols) {
-        let (cx, cy) = at(i);
-        sc.text.clear();
-        fmt(&mut sc.text, v);
-        let colour = match band.map(|b| b.status(v)) {
-            Some(st) if st != Status::Ok && !svc.is_down() => theme.status(st),
-            _ => theme.text,
-        };
-        let label_w = s.text_width(label, SMALL) + 6.0;
-        text_fit(
-            s,
-            &sc.text,
-            cx + col_w - 8.0,
-            cy,
-            col_w - 8.0 - label_w,
-            BODY_BOLD,
-            colour,
-            Align::Right,
-            &mut sc.fit,
-        );
+    let shown = p.rows * p.cols;
+    match pass {
+        TilePass::Pills => {
+            if let Some(pill) = p.pill {
+                s.text(
+                    status_word(svc),
+                    pill.x + pill.w / 2.0,
+                    top,
+                    PILL,
+                    theme.text_on(status),
+                    Align::Center,
+                );
+            }
+        }
+        TilePass::Names => {
+            let (font, colour) = (NAME, theme.text);
+            service_name(s, &svc.name, shared, x, top, p.name_w, font, colour, sc);
+        }
+        TilePass::Labels => {
+            for (i, (label, ..)) in cells(svc, t).iter().enumerate().take(shown) {
+                let (cx, cy) = at(i);
+                s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
+            }
+        }
+        TilePass::Reasons => {
+            let (y, reason) = if p.reason_first {
+                (top + 18.0, reason(svc))
+            } else {
+                (top + 18.0 + 4.0 * 15.0 + 1.0, svc.reasons.first())
+            };
+            tile_reason(s, r, x, y, p.right - x, reason, status, &mut sc.fit);
+        }
+        TilePass::Values => {
+            for (i, (label, fmt, v, band)) in cells(svc, t).into_iter().enumerate().take(shown) {
+                let (cx, cy) = at(i);
+                sc.text.clear();
+                fmt(&mut sc.text, v);
+                let colour = match band.map(|b| b.status(v)) {
+                    Some(st) if st != Status::Ok && !svc.is_down() => theme.status(st),
+                    _ => theme.text,
+                };
+                let label_w = s.text_width(label, SMALL) + 6.0;
+                text_fit(
+                    s,
+                    &sc.text,
+                    cx + p.col_w - 8.0,
+                    cy,
+                    p.col_w - 8.0 - label_w,
+                    BODY_BOLD,
+                    colour,
+                    Align::Right,
+                    &mut sc.fit,
+                );
+            }
+        }
     }
 }
 
@@ -484,6 +557,27 @@ fn tile_reason(
 ) {
     if let Some(reason) = reason.filter(|_| y + 6.0 <= r.bottom()) {
         text_fit(s, reason, x, y, max_w, SMALL, colour, Align::Left, buf);
+    }
+}
+
+/// Draws a service's name whole, else less the segments other services share, else cut
+/// to `max_w`.
+#[allow(clippy::too_many_arguments)]
+fn service_name(
+    s: &mut impl Surface,
+    name: &str,
+    shared: usize,
+    x: f32,
+    y: f32,
+    max_w: f32,
+    font: Font,
+    colour: Colour,
+    sc: &mut Scratch,
+) {
+    if name_fit(s, name, shared, &[max_w], font, &mut sc.text).is_some() {
+        s.text(&sc.text, x, y, font, colour, Align::Left);
+    } else {
+        text_fit(s, name, x, y, max_w, font, colour, Align::Left, &mut sc.fit);
     }
 }
 
@@ -558,55 +652,46 @@ fn tools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
         theme,
         &mut sc.text,
     );
-    for row in &l.tool_rows {
+    // The cells' fills, then the services' names, then the tools' names: a fill style and
+    // a font a few times a repaint rather than two fill styles a cell.
+    let colour = |tool: &crate::summary::Tool| {
+        if tool.success.is_nan() {
+            theme.no_data
+        } else {
+            theme.status(tool.status)
+        }
+    };
+    let cells = || {
+        l.tool_cells
+            .iter()
+            .zip(&summary.tools)
+            .filter(|(cell, _)| !cell.is_empty())
+    };
+    for (&cell, tool) in cells() {
+        s.fill_rect(cell, colour(tool));
+    }
+    for row in l.tool_rows.iter().filter(|row| !row.label.is_empty()) {
         let g = &summary.tool_groups[row.group];
-        if !row.label.is_empty() {
-            let (x, y, w) = (
-                row.label.x,
-                row.label.y + row.label.h / 2.0,
-                row.label.w - 6.0,
-            );
-            if name_fit(s, &g.service, row.shared, &[w], SMALL, &mut sc.text).is_some() {
-                s.text(&sc.text, x, y, SMALL, theme.text_weak, Align::Left);
-            } else {
-                text_fit(
-                    s,
-                    &g.service,
-                    x,
-                    y,
-                    w,
-                    SMALL,
-                    theme.text_weak,
-                    Align::Left,
-                    &mut sc.fit,
-                );
-            }
-        }
-        for i in g.start..g.end {
-            let (cell, tool) = (l.tool_cells[i], &summary.tools[i]);
-            if cell.is_empty() {
-                continue;
-            }
-            let c = if tool.success.is_nan() {
-                theme.no_data
-            } else {
-                theme.status(tool.status)
-            };
-            s.fill_rect(cell, c);
-            if cell.w >= 40.0 && cell.h >= 14.0 {
-                text_fit(
-                    s,
-                    &tool.name,
-                    cell.x + 4.0,
-                    cell.y + cell.h / 2.0,
-                    cell.w - 8.0,
-                    SMALL,
-                    theme.text_on(c),
-                    Align::Left,
-                    &mut sc.fit,
-                );
-            }
-        }
+        let (x, y, w) = (
+            row.label.x,
+            row.label.y + row.label.h / 2.0,
+            row.label.w - 6.0,
+        );
+        let (font, colour) = (SMALL, theme.text_weak);
+        service_name(s, &g.service, row.shared, x, y, w, font, colour, sc);
+    }
+    for (&cell, tool) in cells().filter(|(cell, _)| cell.w >= 40.0 && cell.h >= 14.0) {
+        text_fit(
+            s,
+            &tool.name,
+            cell.x + 4.0,
+            cell.y + cell.h / 2.0,
+            cell.w - 8.0,
+            SMALL,
+            theme.text_on(colour(tool)),
+            Align::Left,
+            &mut sc.fit,
+        );
     }
 }
 
