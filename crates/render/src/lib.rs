@@ -63,7 +63,7 @@ pub use draw::{
     FONTS,
 };
 pub use hit::{hit, info, next_focus, Info, Target};
-pub use input::{Field, Frame, Frames, InputError, Texts, Values};
+pub use input::{Field, Frame, Frames, InputError, Kept, Texts, Values};
 pub use layout::{Detail, Layout, Rect, Scale};
 pub use summary::{Exemplars, Pool, Problem, Series, Service, Summary, Tool, ToolGroup};
 pub use theme::{Colour, Mode, Theme, ThemeError};
