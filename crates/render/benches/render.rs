@@ -21,15 +21,16 @@ fn redraw(c: &mut Criterion) {
     };
     let mut layout = Layout::default();
     let mut scratch = Scratch::default();
+    let mut t = Tally::default();
     let mut g = c.benchmark_group("panel");
     g.bench_function(
         "layout+draw 50 services 500 tools 10k exemplars (no raster)",
         |b| {
             b.iter(|| {
                 layout.compute(&summary, 1920.0, 1080.0);
-                let mut t = Tally::default();
+                t.reset();
                 draw(&mut t, &layout, &summary, &theme, &view, &mut scratch);
-                black_box(t)
+                black_box(&t);
             })
         },
     );

@@ -12,7 +12,7 @@ use ab_glyph::{Font as _, FontVec, PxScale, ScaleFont};
 use plotters::backend::BitMapBackend;
 use plotters::prelude::{DrawingBackend, RGBAColor, ShapeStyle};
 
-use crate::draw::{Align, Font, Surface, Weight};
+use crate::draw::{Align, Font, Pixels, Surface, Weight};
 use crate::layout::Rect;
 use crate::theme::Colour;
 
@@ -30,6 +30,10 @@ pub struct Bitmap {
     starts: Vec<usize>,
     circles: Vec<(f32, f32, f32)>,
     squares: Vec<Rect>,
+    /// Pixels the drawing writes between `begin_pixels` and `end_pixels`, and where:
+    /// `[x, y, w, h]` in device pixels.
+    layer_rgba: Vec<u32>,
+    layer: Option<[i32; 4]>,
 }
 
 impl Bitmap {
@@ -49,6 +53,8 @@ impl Bitmap {
             starts: Vec::new(),
             circles: Vec::new(),
             squares: Vec::new(),
+            layer_rgba: Vec::new(),
+            layer: None,
         }
     }
 
@@ -107,6 +113,24 @@ impl Bitmap {
             let old = f32::from(self.rgb[i + k]);
             self.rgb[i + k] = (old + (f32::from(v) - old) * a).round() as u8;
         }
+    }
+
+    /// Copies the layer's opaque pixels onto the bitmap and clears them, so that what is
+    /// drawn next goes over them.
+    fn flush_pixels(&mut self) {
+        let Some([x0, y0, w, _]) = self.layer else {
+            return;
+        };
+        let mut rgba = std::mem::take(&mut self.layer_rgba);
+        for (i, p) in rgba.iter_mut().enumerate() {
+            if *p >> 24 == 255 {
+                let [r, g, b, a] = p.to_le_bytes();
+                let (x, y) = (x0 + i as i32 % w, y0 + i as i32 / w);
+                self.blend(x, y, Colour { r, g, b, a }, 1.0);
+            }
+            *p = 0;
+        }
+        self.layer_rgba = rgba;
     }
 
     fn font(&self, font: Font) -> Option<(&FontVec, PxScale)> {
@@ -205,12 +229,32 @@ impl Surface for Bitmap {
             .push(Rect::new(x - half, y - half, 2.0 * half, 2.0 * half));
     }
 
-    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour) {
-        for &[x, top, bottom] in spans {
-            for y in top..=bottom {
-                self.blend(x, y, colour, 1.0);
-            }
+    fn begin_pixels(&mut self, area: Rect) {
+        let (x0, y0) = (self.px(area.x).max(0), self.px(area.y).max(0));
+        let x1 = self.px(area.right()).min(self.width as i32);
+        let y1 = self.px(area.bottom()).min(self.height as i32);
+        self.layer = None;
+        if x1 > x0 && y1 > y0 {
+            self.layer_rgba.clear();
+            self.layer_rgba.resize(((x1 - x0) * (y1 - y0)) as usize, 0);
+            self.layer = Some([x0, y0, x1 - x0, y1 - y0]);
         }
+    }
+
+    fn pixels(&mut self) -> Option<Pixels<'_>> {
+        let [x, y, w, h] = self.layer?;
+        Some(Pixels {
+            rgba: &mut self.layer_rgba,
+            x,
+            y,
+            w,
+            h,
+        })
+    }
+
+    fn end_pixels(&mut self) {
+        self.flush_pixels();
+        self.layer = None;
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {
@@ -231,6 +275,7 @@ impl Surface for Bitmap {
     }
 
     fn fill(&mut self, colour: Colour) {
+        self.flush_pixels();
         let st = style(colour, 1.0, true);
         let circles = std::mem::take(&mut self.circles);
         {

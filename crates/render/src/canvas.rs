@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::draw::{Align, Font, Surface, Weight};
+use crate::draw::{Align, Font, Pixels, Surface, Weight};
 use crate::layout::Rect;
 use crate::theme::Colour;
 
@@ -481,25 +481,15 @@ impl Surface for Canvas {
         );
     }
 
-    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour) {
-        let Some([x0, y0, w, h]) = self.layer else {
-            return;
-        };
-        let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, 255]);
-        let stride = w as usize;
-        for &[x, top, bottom] in spans {
-            let (col, t, b) = (x - x0, (top - y0).max(0), (bottom - y0).min(h - 1));
-            if col < 0 || col >= w || t > b {
-                continue;
-            }
-            let mut i = t as usize * stride + col as usize;
-            for _ in t..b + 1 {
-                if let Some(p) = self.pixels.get_mut(i) {
-                    *p = rgba;
-                }
-                i += stride;
-            }
-        }
+    fn pixels(&mut self) -> Option<Pixels<'_>> {
+        let [x, y, w, h] = self.layer?;
+        Some(Pixels {
+            rgba: &mut self.pixels,
+            x,
+            y,
+            w,
+            h,
+        })
     }
 
     fn end_pixels(&mut self) {

@@ -89,9 +89,9 @@ pub trait Surface {
     /// kept by the backend until [`Surface::end_pixels`] (the browser's canvas rasterises
     /// a hundred stroked lines several times slower than it blits their pixels).
     fn begin_pixels(&mut self, _area: Rect) {}
-    /// Covers, for each `[x, top, bottom]`, device rows `top..=bottom` of device column `x`
-    /// in `colour`, opaque.
-    fn spans(&mut self, spans: &[[i32; 3]], colour: Colour);
+    /// The pixels opened by [`Surface::begin_pixels`], for the drawing to write straight
+    /// into; `None` when none are open.
+    fn pixels(&mut self) -> Option<Pixels<'_>>;
     /// Shows what was drawn since [`Surface::begin_pixels`].
     fn end_pixels(&mut self) {}
     /// Strokes the path's segments.
@@ -102,6 +102,28 @@ pub trait Surface {
     fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align);
     /// The width `text` takes.
     fn text_width(&mut self, text: &str, font: Font) -> f32;
+}
+
+/// Device pixels a backend lets the drawing write, row after row, each an RGBA colour
+/// (red in the low byte, as `u32::from_le_bytes([r, g, b, a])`).
+pub struct Pixels<'a> {
+    /// `w * h` pixels.
+    pub rgba: &'a mut [u32],
+    /// The device pixel of `rgba[0]`.
+    pub x: i32,
+    /// The device row of `rgba[0]`.
+    pub y: i32,
+    /// Columns.
+    pub w: i32,
+    /// Rows.
+    pub h: i32,
+}
+
+impl Pixels<'_> {
+    /// `c` opaque, as a pixel.
+    pub fn opaque(c: Colour) -> u32 {
+        u32::from_le_bytes([c.r, c.g, c.b, 255])
+    }
 }
 
 /// What the pointer and the keyboard point at.
@@ -121,7 +143,6 @@ pub struct Scratch {
     text: String,
     fit: String,
     columns: Vec<Column>,
-    spans: Vec<[i32; 3]>,
     tiles: Vec<TileParts>,
 }
 
@@ -855,11 +876,12 @@ fn strip(
         }
         let group = lines[i..].iter().filter(|l| colour(l) == c);
         if crowded {
-            sc.spans.clear();
-            for series in group {
-                line_spans(series, &scale, width, dpr, &mut sc.spans);
+            let rgba = Pixels::opaque(c.over(theme.background));
+            if let Some(mut px) = s.pixels() {
+                for series in group {
+                    line_pixels(series, &scale, width, dpr, &mut px, rgba);
+                }
             }
-            s.spans(&sc.spans, c.over(theme.background));
             continue;
         }
         s.begin_path();
@@ -947,36 +969,52 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
     }
 }
 
-/// Adds to `spans` the pixels of a line drawn one device pixel wide, from its decimated
-/// columns (not kept): each column the rows its samples span, joined to the next column by the rows
-/// the segment between them crosses in each column on the way.
-fn line_spans(
+/// Covers in `px`, in `rgba`, the pixels of a line drawn one device pixel wide, from its
+/// decimated columns (not kept): each column the rows its samples span, joined to the next
+/// column by the rows the segment between their middles crosses in each column on the way.
+/// Rows are fixed point (16 fractional bits), converted once per sample, so a column of
+/// the join is a few integer operations, and its pixels are written as it is made (no
+/// list of spans kept and read again).
+fn line_pixels(
     series: &crate::summary::Series,
     scale: &Scale,
     width: u32,
     dpr: f32,
-    spans: &mut Vec<[i32; 3]>,
+    px: &mut Pixels<'_>,
+    rgba: u32,
 ) {
-    let left = (scale.plot.x * dpr).round() as i32;
-    // As `scale.y` in device pixels, multiplying where it divides.
-    let (base, height, per) = (
-        scale.plot.bottom() * dpr,
-        scale.plot.h * dpr,
+    // Columns and rows from the layer's corner.
+    let left = (scale.plot.x * dpr).round() as i32 - px.x;
+    // As `scale.y` in device pixels, multiplying where it divides, times 2^16.
+    const ONE: f32 = 65536.0;
+    let to = (
+        (scale.plot.bottom() * dpr - px.y as f32) * ONE,
+        scale.plot.h * dpr * ONE,
         1.0 / scale.top,
     );
     // Functions, not closures: at the size the module is built for, closures are calls.
     #[inline(always)]
-    fn row(v: f64, (base, height, per): (f32, f32, f64)) -> f32 {
-        base - (v * per).clamp(0.0, 1.0) as f32 * height
+    fn row(v: f64, (base, height, per): (f32, f32, f64)) -> i32 {
+        (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32
     }
+    /// Covers rows `a >> 16..=b >> 16` of column `k`, within the layer.
     #[inline(always)]
-    fn push(spans: &mut Vec<[i32; 3]>, x: i32, a: f32, b: f32) {
-        let (top, bottom) = if a < b { (a, b) } else { (b, a) };
-        spans.push([x, top.floor() as i32, bottom.floor() as i32]);
+    fn cover(px: &mut Pixels<'_>, k: i32, a: i32, b: i32, rgba: u32) {
+        let (t, b) = ((a >> 16).max(0), (b >> 16).min(px.h - 1));
+        if k < 0 || k >= px.w {
+            return;
+        }
+        let stride = px.w as usize;
+        let mut i = t as usize * stride + k as usize;
+        for _ in t..b + 1 {
+            if let Some(p) = px.rgba.get_mut(i) {
+                *p = rgba;
+            }
+            i += stride;
+        }
     }
-    let to = (base, height, per);
-    // The last column, whose join to the next is not drawn yet: x, its rows, its last y.
-    let mut open: Option<(i32, f32, f32, f32)> = None;
+    // The last column, whose join to the next is not drawn yet: x, its rows, its last row.
+    let mut open: Option<(i32, i32, i32, i32)> = None;
     let (time, value) = (&series.time, &series.value);
     decimate::columns(time, value, scale.t0, scale.t1, width, |c| {
         let x = left + c.x as i32;
@@ -987,39 +1025,37 @@ fn line_spans(
         } else {
             (row(c.max, to), row(c.min, to), row(c.last, to))
         };
-        if let Some((px, pt, pb, py)) = open {
-            // The last column, then those the join crosses on the way, in one loop: at
-            // the size the module is built for, each place a span is pushed is a call.
-            let gap = c.gap_before;
+        if let Some((ox, ot, ob, oy)) = open {
             // From the middle of the last column to the middle of this one.
-            let slope = if gap {
-                0.0
+            let gap = c.gap_before;
+            let slope = if gap { 0 } else { (first - oy) / (x - ox) };
+            let half = slope / 2;
+            let out = oy + half;
+            // The last column with half of the join, then the columns the join crosses.
+            let (mut a, mut b) = if gap {
+                (ot, ob)
             } else {
-                (first - py) / (x - px) as f32
+                (out.min(ot), out.max(ob))
             };
-            let out = if gap { pt } else { py + slope * 0.5 };
-            for k in px..if gap { px + 1 } else { x } {
-                let (a, b) = if k == px {
-                    (
-                        if out < pt { out } else { pt },
-                        if out > pb { out } else { pb },
-                    )
+            for k in ox..if gap { ox + 1 } else { x } {
+                cover(px, k, a, b, rgba);
+                let y = out + slope * (k - ox);
+                (a, b) = if slope < 0 {
+                    (y + slope, y)
                 } else {
-                    let a = py + slope * ((k - px) as f32 - 0.5);
-                    (a, a + slope)
+                    (y, y + slope)
                 };
-                push(spans, k, a, b);
             }
             if !gap {
-                let inn = first - slope * 0.5;
-                top = if inn < top { inn } else { top };
-                bottom = if inn > bottom { inn } else { bottom };
+                let inn = first - half;
+                top = top.min(inn);
+                bottom = bottom.max(inn);
             }
         }
         open = Some((x, top, bottom, last));
     });
-    if let Some((px, pt, pb, _)) = open {
-        push(spans, px, pt, pb);
+    if let Some((ox, ot, ob, _)) = open {
+        cover(px, ox, ot, ob, rgba);
     }
 }
 
@@ -1126,8 +1162,33 @@ mod tests {
             time: vec![0.0, 10.0, 20.0, 20.2, 20.4, 30.0, 40.0],
             value: vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
         };
+        // A layer from device pixel (5, 0), wider and taller than the plot.
+        let (w, h) = (120, 110);
+        let mut rgba = vec![0u32; (w * h) as usize];
+        let mut px = Pixels {
+            rgba: &mut rgba,
+            x: 5,
+            y: 0,
+            w,
+            h,
+        };
+        line_pixels(&series, &scale, 100, 1.0, &mut px, 7);
+        // Each column's pixels as `[x, top, bottom]`, checked to be one run.
         let mut spans = Vec::new();
-        line_spans(&series, &scale, 100, 1.0, &mut spans);
+        for col in 0..w {
+            let rows: Vec<i32> = (0..h)
+                .filter(|&r| rgba[(r * w + col) as usize] == 7)
+                .collect();
+            if let (Some(&top), Some(&bottom)) = (rows.first(), rows.last()) {
+                assert_eq!(
+                    rows.len() as i32,
+                    bottom - top + 1,
+                    "column {col}: {rows:?}"
+                );
+                spans.push([col + 5, top, bottom]);
+            }
+        }
+        assert!(rgba.iter().all(|&p| p == 0 || p == 7));
         let xs: Vec<i32> = spans.iter().map(|s| s[0]).collect();
         let expected: Vec<i32> = (10..=30).chain([50]).collect();
         assert_eq!(

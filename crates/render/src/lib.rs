@@ -59,8 +59,8 @@ mod wasm;
 pub use bitmap::Bitmap;
 pub use describe::describe;
 pub use draw::{
-    draw, draw_content, draw_highlights, draw_message, Align, Font, Scratch, Surface, View, Weight,
-    FONTS,
+    draw, draw_content, draw_highlights, draw_message, Align, Font, Pixels, Scratch, Surface, View,
+    Weight, FONTS,
 };
 pub use hit::{hit, info, next_focus, Info, Target};
 pub use input::{Field, Frame, Frames, InputError, Kept, Texts, Values};

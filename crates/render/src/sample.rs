@@ -332,10 +332,20 @@ impl Row {
 pub struct Tally {
     /// Rectangles filled or outlined.
     pub rects: usize,
-    /// Path segments, circles and pixel spans.
+    /// Path segments and circles.
     pub path_points: usize,
     /// Texts drawn.
     pub texts: usize,
+    /// The pixels the lines are drawn into, reused, and where: `[x, y, w, h]`.
+    pixels: Vec<u32>,
+    layer: Option<[i32; 4]>,
+}
+
+impl Tally {
+    /// Counts from zero again, keeping the pixels' buffer.
+    pub fn reset(&mut self) {
+        (self.rects, self.path_points, self.texts) = (0, 0, 0);
+    }
 }
 
 impl crate::Surface for Tally {
@@ -358,8 +368,24 @@ impl crate::Surface for Tally {
     fn square(&mut self, _: f32, _: f32, _: f32) {
         self.path_points += 1;
     }
-    fn spans(&mut self, spans: &[[i32; 3]], _: crate::Colour) {
-        self.path_points += spans.len();
+    fn begin_pixels(&mut self, area: crate::Rect) {
+        let (w, h) = (area.w.round() as i32, area.h.round() as i32);
+        self.pixels.clear();
+        self.pixels.resize((w * h) as usize, 0);
+        self.layer = Some([area.x.round() as i32, area.y.round() as i32, w, h]);
+    }
+    fn pixels(&mut self) -> Option<crate::draw::Pixels<'_>> {
+        let [x, y, w, h] = self.layer?;
+        Some(crate::draw::Pixels {
+            rgba: &mut self.pixels,
+            x,
+            y,
+            w,
+            h,
+        })
+    }
+    fn end_pixels(&mut self) {
+        self.layer = None;
     }
     fn stroke(&mut self, _: crate::Colour, _: f32) {}
     fn fill(&mut self, _: crate::Colour) {}
@@ -398,7 +424,9 @@ impl crate::Surface for TextLog {
     fn line_to(&mut self, _: f32, _: f32) {}
     fn circle(&mut self, _: f32, _: f32, _: f32) {}
     fn square(&mut self, _: f32, _: f32, _: f32) {}
-    fn spans(&mut self, _: &[[i32; 3]], _: crate::Colour) {}
+    fn pixels(&mut self) -> Option<crate::draw::Pixels<'_>> {
+        None
+    }
     fn stroke(&mut self, _: crate::Colour, _: f32) {}
     fn fill(&mut self, _: crate::Colour) {}
     fn text(

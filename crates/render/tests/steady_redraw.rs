@@ -50,7 +50,7 @@ fn redraws_after_the_first_allocate_nothing() {
     COUNTING.store(true, Ordering::SeqCst);
     for (x, y) in [(40.0, 60.0), (900.0, 700.0), (1500.0, 1000.0)] {
         view.hover = hit(&layout, &summary, x, y);
-        surface = Tally::default();
+        surface.reset();
         draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
     }
     COUNTING.store(false, Ordering::SeqCst);
