@@ -674,7 +674,8 @@ func (r *Report) Markdown() string {
 	}
 	window := r.Options.Warmup
 	fmt.Fprintf(&b, "\nMeans of each %s (the first is the warm-up):\n\n", window)
-	for _, row := range rows[:len(rows)-3] {
+	// Descriptors and tasks follow the queries in flight: their means are read beside its.
+	for _, row := range append(rows, row{"queries in flight", func(s Sample) float64 { return s.InFlight }, ""}) {
 		var means []string
 		for _, m := range Means(d, window, row.y) {
 			means = append(means, fmt.Sprintf("%.1f", m))
