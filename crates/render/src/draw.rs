@@ -6,8 +6,8 @@
 use mcp_model::{Status, Thresholds};
 
 use crate::decimate::{self, Column};
-use crate::format;
-use crate::hit::{utc_clock, Target};
+use crate::format::{self, Clock, Zone};
+use crate::hit::Target;
 use crate::layout::{Detail, Layout, Rect, Scale};
 use crate::summary::{Service, Summary};
 use crate::theme::{Colour, Theme};
@@ -126,8 +126,9 @@ impl Pixels<'_> {
     }
 }
 
-/// What the pointer and the keyboard point at.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// How the panel is looked at: what the pointer and the keyboard point at, the screen's
+/// pixel ratio, the dashboard's time zone.
+#[derive(Debug, Default)]
 pub struct View {
     /// Under the pointer.
     pub hover: Target,
@@ -135,6 +136,8 @@ pub struct View {
     pub focus: Target,
     /// Device pixels per CSS pixel (lines are decimated per device pixel column).
     pub dpr: f32,
+    /// The time zone the axis reads in (UTC unless set).
+    pub zone: Zone,
 }
 
 /// Buffers reused from one redraw to the next.
@@ -843,13 +846,25 @@ fn strip(
         );
     }
     let ty = plot.bottom() + 9.0;
+    let span = scale.t1 - scale.t0;
+    let detail = Clock::for_axis(span / 2.0, span);
+    let mut middle = true;
     for (t, align) in [
         (scale.t0, Align::Left),
-        ((scale.t0 + scale.t1) / 2.0, Align::Center),
+        (scale.t0 + span / 2.0, Align::Center),
         (scale.t1, Align::Right),
     ] {
         sc.text.clear();
-        utc_clock(&mut sc.text, t);
+        format::time(&mut sc.text, t, &view.zone, detail);
+        if align == Align::Left {
+            // The middle label only where three fit side by side.
+            middle = 3.0 * s.text_width(&sc.text, SMALL) + 24.0 <= plot.w;
+        } else if span < 2_000.0 {
+            // A second apart or less, the labels would read the same: one instant, one label.
+            break;
+        } else if align == Align::Center && !middle {
+            continue;
+        }
         s.text(&sc.text, scale.x(t), ty, SMALL, theme.text_weak, align);
     }
 
@@ -1205,5 +1220,54 @@ mod tests {
         // rows a column).
         assert_eq!(spans[0], [10, 95, 100]);
         assert_eq!(spans[21], [50, 50, 50], "the point after the gap alone");
+    }
+
+    #[test]
+    fn the_time_axis_reads_in_the_views_zone() {
+        let summary = sample::ecosystem(3, 2, 200, 20);
+        let mut layout = Layout::default();
+        layout.compute(&summary, 1000.0, 560.0);
+        let scale = Scale::of(&summary, layout.plot).expect("a latency strip");
+        let axis = |summary: &Summary, zone: Zone| {
+            let mut s = sample::TextLog::default();
+            let view = View {
+                zone,
+                ..View::default()
+            };
+            let theme = Theme::of(Mode::Dark);
+            draw_content(
+                &mut s,
+                &layout,
+                summary,
+                &theme,
+                &view,
+                &mut Scratch::default(),
+            );
+            let row = layout.plot.bottom() + 9.0;
+            s.texts
+                .into_iter()
+                .filter(|(_, _, y, _)| *y == row)
+                .map(|(t, ..)| t)
+                .collect::<Vec<_>>()
+        };
+        let span = scale.t1 - scale.t0;
+        let detail = Clock::for_axis(span / 2.0, span);
+        // Newfoundland: three and a half hours behind UTC.
+        let behind = -210.0 * 60_000.0;
+        let want: Vec<String> = [scale.t0, scale.t0 + span / 2.0, scale.t1]
+            .iter()
+            .map(|t| {
+                let mut s = String::new();
+                format::time(&mut s, t + behind, &Zone::default(), detail);
+                s
+            })
+            .collect();
+        assert_eq!(axis(&summary, Zone::new(|_| -210.0)), want);
+        assert_ne!(axis(&summary, Zone::default()), want, "UTC reads otherwise");
+
+        // Data at one instant: one label, not three the same.
+        let mut one = summary.clone();
+        one.time_range = (scale.t1, scale.t1);
+        assert_eq!(axis(&one, Zone::default()).len(), 1);
     }
 }

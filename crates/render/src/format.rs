@@ -1,7 +1,8 @@
-//! Numbers as the panel writes them, appended to a reused `String` (no allocation once
-//! the string has grown). A gap (NaN) reads as an en dash.
+//! Numbers and times as the panel writes them, appended to a reused `String` (no
+//! allocation once the string has grown). A gap (NaN) reads as an en dash. Times read in
+//! the dashboard's time zone, a [`Zone`].
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 const GAP: &str = "–";
 
@@ -81,6 +82,107 @@ pub fn rate(out: &mut String, v: f64) {
     }
 }
 
+/// A time zone: how many minutes it is ahead of UTC at an instant (ms since the epoch), so
+/// that daylight saving is right at each time written. UTC unless made with [`Zone::new`]:
+/// in the browser the panel shell hands over the dashboard's zone.
+#[derive(Default)]
+pub struct Zone(Option<Box<dyn Fn(f64) -> f64>>);
+
+impl Zone {
+    /// The zone `offset(ms)` minutes ahead of UTC at `ms`; an answer that is not a number
+    /// of minutes within a day reads as UTC.
+    pub fn new(offset: impl Fn(f64) -> f64 + 'static) -> Zone {
+        Zone(Some(Box::new(offset)))
+    }
+
+    /// Minutes ahead of UTC at `ms`.
+    pub fn offset(&self, ms: f64) -> i64 {
+        match self.0.as_ref().map(|f| f(ms)) {
+            Some(m) if m.abs() < 1440.0 => m.round() as i64,
+            _ => 0,
+        }
+    }
+}
+
+impl fmt::Debug for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Zone(..)"
+        } else {
+            "Zone(UTC)"
+        })
+    }
+}
+
+/// How much of a time is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// `23:41:05`.
+    Seconds,
+    /// `23:41`.
+    Minutes,
+    /// `11/30 23:41`.
+    Date,
+    /// `2026-11-30 23:41:05 UTC+01:00` (`UTC` alone where the zone is UTC then): for
+    /// tooltips.
+    Full,
+}
+
+impl Clock {
+    /// What axis labels `step` ms apart over `span` ms show, much as Grafana's time axis
+    /// chooses: the seconds when they are under five minutes apart (under one, two would
+    /// read the same; the labels sit at the data's first and last times, not on whole
+    /// minutes, and cut to the minute they would misstate a short spacing), the date when
+    /// the range is a day or longer.
+    pub fn for_axis(step: f64, span: f64) -> Clock {
+        if step < 300_000.0 {
+            Clock::Seconds
+        } else if span < 86_400_000.0 {
+            Clock::Minutes
+        } else {
+            Clock::Date
+        }
+    }
+}
+
+/// Appends `ms` since the epoch as a time in `zone`, with the `clock`'s detail.
+pub fn time(out: &mut String, ms: f64, zone: &Zone, clock: Clock) {
+    if !ms.is_finite() {
+        out.push_str(GAP);
+        return;
+    }
+    let offset = zone.offset(ms);
+    let secs = ((ms / 1000.0).floor() as i64).saturating_add(offset * 60);
+    let (days, s) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let _ = match clock {
+        Clock::Full => write!(out, "{y:04}-{m:02}-{d:02} "),
+        Clock::Date => write!(out, "{m:02}/{d:02} "),
+        _ => Ok(()),
+    };
+    let _ = write!(out, "{:02}:{:02}", s / 3600, s % 3600 / 60);
+    if matches!(clock, Clock::Seconds | Clock::Full) {
+        let _ = write!(out, ":{:02}", s % 60);
+    }
+    if clock == Clock::Full {
+        out.push_str(" UTC");
+        if offset != 0 {
+            out.push_str(if offset < 0 { "-" } else { "+" });
+            let a = offset.abs();
+            let _ = write!(out, "{:02}:{:02}", a / 60, a % 60);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +215,131 @@ mod tests {
         let mut s = String::from("p95 ");
         seconds(&mut s, 0.62);
         assert_eq!(s, "p95 620 ms");
+    }
+
+    /// 2025-11-30 23:31:05 UTC.
+    const T: f64 = 1_764_545_465_000.0;
+    const MIN: f64 = 60_000.0;
+
+    fn clock_in(ms: f64, zone: &Zone, clock: Clock) -> String {
+        let mut s = String::new();
+        time(&mut s, ms, zone, clock);
+        s
+    }
+
+    fn time_in(ms: f64, zone: &Zone) -> String {
+        clock_in(ms, zone, Clock::Full)
+    }
+
+    /// The axis's three labels over `t0..t1`, as the strip draws them.
+    fn axis(t0: f64, t1: f64, zone: &Zone) -> [String; 3] {
+        let detail = Clock::for_axis((t1 - t0) / 2.0, t1 - t0);
+        [t0, (t0 + t1) / 2.0, t1].map(|t| clock_in(t, zone, detail))
+    }
+
+    /// Europe/Berlin in 2026: CET, CEST from 29 March 01:00 UTC to 25 October 01:00 UTC.
+    fn berlin() -> Zone {
+        Zone::new(|ms| {
+            if (1_774_746_000_000.0..1_792_890_000_000.0).contains(&ms) {
+                120.0
+            } else {
+                60.0
+            }
+        })
+    }
+
+    #[test]
+    fn times_read_in_utc_by_default() {
+        let utc = Zone::default();
+        assert_eq!(time_in(T, &utc), "2025-11-30 23:31:05 UTC");
+        assert_eq!(clock_in(T, &utc, Clock::Minutes), "23:31");
+        assert_eq!(clock_in(T, &utc, Clock::Seconds), "23:31:05");
+        assert_eq!(clock_in(T, &utc, Clock::Date), "11/30 23:31");
+        assert_eq!(time_in(f64::NAN, &utc), "–");
+        assert_eq!(clock_in(f64::INFINITY, &utc, Clock::Minutes), "–");
+    }
+
+    #[test]
+    fn times_read_in_the_zone_with_its_offset() {
+        let at = |minutes: f64| Zone::new(move |_| minutes);
+        // Ahead of UTC, into the next day.
+        assert_eq!(time_in(T, &at(60.0)), "2025-12-01 00:31:05 UTC+01:00");
+        assert_eq!(clock_in(T, &at(60.0), Clock::Date), "12/01 00:31");
+        // Behind.
+        assert_eq!(time_in(T, &at(-300.0)), "2025-11-30 18:31:05 UTC-05:00");
+        assert_eq!(clock_in(T, &at(-300.0), Clock::Minutes), "18:31");
+        // Half-hour zones, both ways.
+        assert_eq!(time_in(T, &at(330.0)), "2025-12-01 05:01:05 UTC+05:30");
+        assert_eq!(time_in(T, &at(-210.0)), "2025-11-30 20:01:05 UTC-03:30");
+        assert_eq!(clock_in(T, &at(345.0), Clock::Seconds), "05:16:05");
+        // A zone that answers nonsense reads as UTC.
+        for nonsense in [f64::NAN, f64::INFINITY, 1e9] {
+            assert_eq!(time_in(T, &at(nonsense)), "2025-11-30 23:31:05 UTC");
+        }
+    }
+
+    #[test]
+    fn each_time_takes_the_offset_of_its_own_instant_across_daylight_saving() {
+        let zone = berlin();
+        // Spring: 01:30 CET, then the clock jumps an hour.
+        let spring = 1_774_744_200_000.0; // 2026-03-29 00:30 UTC
+        assert_eq!(
+            axis(spring, spring + 120.0 * MIN, &zone),
+            ["01:30", "03:30", "04:30"]
+        );
+        // Autumn: 02:40 CEST, then back to 02:00 CET.
+        let autumn = 1_792_888_800_000.0; // 2026-10-25 00:40 UTC
+        assert_eq!(
+            axis(autumn, autumn + 40.0 * MIN, &zone),
+            ["02:40", "02:00", "02:20"]
+        );
+        // The tooltip tells the two 02:20s apart.
+        assert_eq!(
+            time_in(autumn - 20.0 * MIN, &zone),
+            "2026-10-25 02:20:00 UTC+02:00"
+        );
+        assert_eq!(
+            time_in(autumn + 40.0 * MIN, &zone),
+            "2026-10-25 02:20:00 UTC+01:00"
+        );
+    }
+
+    #[test]
+    fn short_ranges_show_seconds_and_long_ones_the_date() {
+        let utc = Zone::default();
+        let t0 = 1_764_516_550_000.0; // 2025-11-30 15:29:10 UTC
+        assert_eq!(
+            axis(t0, t0 + 40_000.0, &utc),
+            ["15:29:10", "15:29:30", "15:29:50"]
+        );
+        assert_eq!(
+            axis(t0, t0 + 3.0 * MIN, &utc),
+            ["15:29:10", "15:30:40", "15:32:10"]
+        );
+        assert_eq!(axis(t0, t0 + 15.0 * MIN, &utc), ["15:29", "15:36", "15:44"]);
+        assert_eq!(
+            axis(t0, t0 + 23.0 * 60.0 * MIN, &utc),
+            ["15:29", "02:59", "14:29"]
+        );
+        assert_eq!(
+            axis(t0, t0 + 24.0 * 60.0 * MIN, &utc),
+            ["11/30 15:29", "12/01 03:29", "12/01 15:29"]
+        );
+        assert_eq!(
+            axis(t0, t0 + 3.0 * 24.0 * 60.0 * MIN, &utc),
+            ["11/30 15:29", "12/02 03:29", "12/03 15:29"]
+        );
+        // No two labels read the same, in any zone, from two seconds to months.
+        let zones = [-600.0, -210.0, 0.0, 330.0, 765.0].map(|m| Zone::new(move |_| m));
+        for zone in &zones {
+            let mut span = 2_000.0;
+            while span < 300.0 * 24.0 * 60.0 * MIN {
+                for start in [t0, t0 + 17_321.0, t0 + 59_999.0] {
+                    let [a, b, c] = axis(start, start + span, zone);
+                    assert!(a != b && b != c && a != c, "{span} ms: {a}, {b}, {c}");
+                }
+                span *= 1.3;
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::format;
+use crate::format::{self, Clock, Zone};
 use crate::layout::{Layout, Scale};
 use crate::summary::Summary;
 
@@ -114,9 +114,9 @@ pub struct Info {
     pub link: Option<String>,
 }
 
-/// The tooltip of `target`. `drilldown` is the panel's service link option, `${service}`
-/// standing for the service's name (percent-encoded); empty for none.
-pub fn info(summary: &Summary, target: Target, drilldown: &str) -> Option<Info> {
+/// The tooltip of `target`, its times in `zone`. `drilldown` is the panel's service link
+/// option, `${service}` standing for the service's name (percent-encoded); empty for none.
+pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> Option<Info> {
     let mut out = Info::default();
     let line = |out: &mut Info, label: &str, f: &dyn Fn(&mut String)| {
         let mut s = String::from(label);
@@ -209,7 +209,9 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str) -> Option<Info> 
                 out.lines.push(format!("service {service}"));
             }
             line(&mut out, "duration ", &|o| format::seconds(o, e.value[i]));
-            line(&mut out, "at ", &|o| utc(o, e.time[i]));
+            line(&mut out, "at ", &|o| {
+                format::time(o, e.time[i], zone, Clock::Full)
+            });
             if e.failing[i] {
                 out.lines.push("failed request".to_string());
             }
@@ -230,43 +232,6 @@ fn url_encode(s: &str) -> String {
         }
     }
     out
-}
-
-/// `2026-11-30 23:41:05 UTC` from ms since the epoch.
-pub fn utc(out: &mut String, ms: f64) {
-    if !ms.is_finite() {
-        out.push('–');
-        return;
-    }
-    let secs = (ms / 1000.0).floor() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let _ = write!(
-        out,
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
-}
-
-/// `23:41` (UTC) from ms since the epoch, for axis labels.
-pub fn utc_clock(out: &mut String, ms: f64) {
-    if !ms.is_finite() {
-        out.push('–');
-        return;
-    }
-    let rem = ((ms / 1000.0).floor() as i64).rem_euclid(86_400);
-    let _ = write!(out, "{:02}:{:02}", rem / 3600, rem % 3600 / 60);
 }
 
 #[cfg(test)]
@@ -304,10 +269,12 @@ mod tests {
     fn tooltips_carry_values_reasons_and_links() {
         let s = sample::ecosystem(12, 6, 500, 300);
         let down = s.services.iter().position(|s| s.is_down()).unwrap();
+        let utc = Zone::default();
         let i = info(
             &s,
             Target::Service(down),
             "/d/svc?var-service=${service}&x=1",
+            &utc,
         )
         .unwrap();
         assert!(i.title.ends_with(": critical"), "{}", i.title);
@@ -322,12 +289,33 @@ mod tests {
             i.link.as_deref(),
             Some(format!("/d/svc?var-service={}&x=1", url_encode(name)).as_str())
         );
-        assert!(info(&s, Target::Service(0), "").unwrap().link.is_none());
+        assert!(info(&s, Target::Service(0), "", &utc)
+            .unwrap()
+            .link
+            .is_none());
 
         let f = s.exemplars.failing.iter().position(|&f| f).unwrap();
-        let i = info(&s, Target::Exemplar(f), "").unwrap();
+        let i = info(&s, Target::Exemplar(f), "", &utc).unwrap();
         assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id.text(f)));
         assert!(i.lines.contains(&"failed request".to_string()));
+        let at = |i: &Info| i.lines.iter().find(|l| l.starts_with("at ")).cloned();
+        let mut want = String::from("at ");
+        format::time(&mut want, s.exemplars.time[f], &utc, Clock::Full);
+        assert_eq!(at(&i), Some(want), "{:?}", i.lines);
+        let india = Zone::new(|_| 330.0);
+        let there = info(&s, Target::Exemplar(f), "", &india).unwrap();
+        let mut shifted = String::from("at ");
+        format::time(
+            &mut shifted,
+            s.exemplars.time[f] + 330.0 * 60_000.0,
+            &utc,
+            Clock::Full,
+        );
+        assert_eq!(
+            at(&there),
+            Some(shifted.replace(" UTC", " UTC+05:30")),
+            "the exemplar's time in the dashboard's zone"
+        );
         assert_eq!(
             i.link.as_deref(),
             Some(
@@ -338,8 +326,11 @@ mod tests {
                 .as_str()
             )
         );
-        assert!(info(&s, Target::Tool(0), "").unwrap().title.contains(" / "));
-        assert!(info(&s, Target::Pool(999), "").is_none());
+        assert!(info(&s, Target::Tool(0), "", &utc)
+            .unwrap()
+            .title
+            .contains(" / "));
+        assert!(info(&s, Target::Pool(999), "", &utc).is_none());
         assert_eq!(url_encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
     }
 
@@ -359,15 +350,5 @@ mod tests {
         assert_eq!(*seen.last().unwrap(), Target::Pool(s.pools.len() - 1));
         assert_eq!(next_focus(&l, t, false), Target::Service(0));
         assert_eq!(next_focus(&l, Target::Service(0), true), t);
-    }
-
-    #[test]
-    fn times_read_as_utc() {
-        let mut s = String::new();
-        utc(&mut s, 1_764_545_465_000.0);
-        assert_eq!(s, "2025-11-30 23:31:05 UTC");
-        s.clear();
-        utc_clock(&mut s, 1_764_545_465_000.0);
-        assert_eq!(s, "23:31");
     }
 }

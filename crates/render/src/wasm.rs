@@ -14,6 +14,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::canvas::{css_font, new_canvas, Canvas};
 use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View, FONTS};
+use crate::format::Zone;
 use crate::hit::{self, Info, Target};
 use crate::input::{Frames, Kept, Texts, Values};
 use crate::layout::Layout;
@@ -32,6 +33,14 @@ extern "C" {
 
     #[wasm_bindgen(method, indexing_getter)]
     pub(crate) fn get(this: &Rows, i: u32) -> Option<String>;
+
+    /// The dashboard's time zone, kept by the shell: how many minutes it is ahead of UTC
+    /// at an instant (ms since the epoch).
+    #[wasm_bindgen(typescript_type = "(ms: number) => number")]
+    pub type UtcOffset;
+
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn at(this: &UtcOffset, this_arg: &JsValue, ms: f64) -> Result<f64, JsValue>;
 }
 
 /// A tooltip and link, as `hit`, `hover` and `focusNext` return them.
@@ -163,6 +172,16 @@ impl Renderer {
     #[wasm_bindgen(js_name = setDrilldown)]
     pub fn set_drilldown(&mut self, template: &str) {
         self.drilldown = template.to_string();
+    }
+
+    /// Sets the time zone the axis and the tooltips read in: `offset(ms)` is how many
+    /// minutes it is ahead of UTC at `ms` since the epoch. UTC until set.
+    #[wasm_bindgen(js_name = setTimeZone)]
+    pub fn set_time_zone(&mut self, offset: UtcOffset) {
+        // A throw reads as UTC: uncaught, it would unwind through the renderer in use.
+        self.view.zone =
+            Zone::new(move |ms| offset.at(&JsValue::UNDEFINED, ms).unwrap_or(f64::NAN));
+        self.stale = true;
     }
 
     /// Forgets the frames handed over so far.
@@ -375,7 +394,7 @@ impl Renderer {
         Some(HitInfo {
             kind,
             index,
-            info: hit::info(summary, target, &self.drilldown)?,
+            info: hit::info(summary, target, &self.drilldown, &self.view.zone)?,
         })
     }
 }

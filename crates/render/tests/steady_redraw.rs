@@ -4,7 +4,7 @@ use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use mcp_render::sample::{self, Tally};
-use mcp_render::{draw, hit, Layout, Scratch, Theme, View};
+use mcp_render::{draw, hit, Layout, Scratch, Theme, View, Zone};
 
 struct Counting;
 
@@ -40,8 +40,10 @@ fn redraws_after_the_first_allocate_nothing() {
     let theme = Theme::dark();
     let mut scratch = Scratch::default();
     let mut surface = Tally::default();
+    // Times in a zone other than UTC, as in the browser.
     let mut view = View {
         dpr: 2.0,
+        zone: Zone::new(|ms| if ms < 1.8e12 { 330.0 } else { 345.0 }),
         ..View::default()
     };
     draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
