@@ -1,6 +1,7 @@
 // The panel's component: hands the query's frames to the renderer as typed columns, sizes
 // the canvas to the panel and the screen's pixel ratio, takes its colours from Grafana's
-// theme, and turns the renderer's hit-testing into tooltips, links and keyboard focus.
+// theme and its time zone from the dashboard, and turns the renderer's hit-testing into
+// tooltips, links and keyboard focus.
 import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -12,6 +13,7 @@ import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { PanelOptions } from '../types';
 import { HitInfo, loadedRenderer, loadRenderer, Renderer } from '../wasm';
+import { utcOffset } from '../zone';
 
 const LEGEND_LINE_HEIGHT = 18;
 
@@ -74,7 +76,7 @@ function follow(kind: string, link: string) {
   }
 }
 
-export function OverviewPanel({ data, width, height, options, replaceVariables }: PanelProps<PanelOptions>) {
+export function OverviewPanel({ data, width, height, options, replaceVariables, timeZone }: PanelProps<PanelOptions>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -90,6 +92,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
   const [announce, setAnnounce] = useState('');
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
+  const offset = useMemo(() => utcOffset(timeZone), [timeZone]);
 
   useEffect(() => {
     if (RendererClass) {
@@ -137,6 +140,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
     });
     r.setFontFamily(theme.typography.fontFamily);
     r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
+    r.setTimeZone(offset);
     const errors = data.errors ?? [];
     if (data.state === LoadingState.Error || errors.length > 0) {
       r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
@@ -154,7 +158,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables }
     }
     element.dataset.ready = 'true';
     setTip(undefined);
-  }, [RendererClass, data, options, width, height, legend, theme, replaceVariables]);
+  }, [RendererClass, data, options, width, height, legend, theme, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
   useEffect(() => {
