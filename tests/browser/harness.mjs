@@ -139,10 +139,25 @@ export async function startHarness(opts = {}) {
   return {
     server,
     browser,
-    /** Opens /harness/?view=..&uid=..&theme=.. and waits until the plugin is mounted. */
-    async open({ view = 'query', uid, theme = 'light', extra = {}, width = 1200, height = 900 } = {}) {
-      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    /**
+     * Opens /harness/?view=..&uid=..&theme=.. and waits until the plugin is mounted; the
+     * browser in `timezoneId` (the machine's by default), `init` run in the page before its own scripts.
+     */
+    async open({
+      view = 'query',
+      uid,
+      theme = 'light',
+      extra = {},
+      width = 1200,
+      height = 900,
+      timezoneId,
+      init,
+    } = {}) {
+      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, timezoneId });
       const page = await context.newPage();
+      if (init) {
+        await page.addInitScript(init);
+      }
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       // A failed request is named by its URL below, not by chromium's console line.

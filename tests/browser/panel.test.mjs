@@ -42,14 +42,23 @@ async function summaryRow(server, service) {
   return i < 0 ? undefined : { status: col('status')[i], reasons: col('reasons')[i] };
 }
 
-/** Opens the panel and waits until the renderer has drawn the queries' answer. */
-async function openPanel(h, { theme = 'light', width = 1000, height = 460, queries, options } = {}) {
+/**
+ * Opens the panel and waits until the renderer has drawn the queries' answer; `tz` is the
+ * dashboard's time zone, `timezoneId` the browser's.
+ */
+async function openPanel(
+  h,
+  { theme = 'light', width = 1000, height = 460, queries, options, tz, timezoneId, init } = {}
+) {
   const extra = { width: String(width), height: String(height) };
   if (queries) {
     extra.queries = JSON.stringify(queries);
   }
   if (options) {
     extra.options = JSON.stringify(options);
+  }
+  if (tz) {
+    extra.tz = tz;
   }
   const page = await h.open({
     view: 'panel',
@@ -58,6 +67,8 @@ async function openPanel(h, { theme = 'light', width = 1000, height = 460, queri
     extra,
     width: width + 80,
     height: height + 80,
+    timezoneId,
+    init,
   });
   await page.waitForSelector(`${PANEL.canvas}[data-ready="true"]`, {
     timeout: 30000,
@@ -328,6 +339,73 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.equal(pane.datasource, 'tempo', 'the trace datasource the backend linked');
     assert.equal(pane.queries[0].query, traceId, 'the trace id of the dot clicked');
     await popup.close();
+  });
+
+  test("the latency axis reads in the dashboard's time zone, the browser's by default, not UTC", async () => {
+    const { h } = ctx;
+    // Every text the page draws on a canvas, with where.
+    const record = () => {
+      window.drawnTexts = [];
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+        window.drawnTexts.push({ text: String(text), x, y });
+        return fillText.call(this, text, x, y, ...rest);
+      };
+    };
+    const minuteOfDay = (ms, timeZone) => {
+      const [hh, mm] = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .format(ms)
+        .split(':')
+        .map(Number);
+      return hh * 60 + mm;
+    };
+    const apart = (a, b) => Math.min(Math.abs(a - b), 1440 - Math.abs(a - b));
+    // Half-hour zones, so that no whole-hour mistake passes; the browser's is not the dashboard's.
+    for (const [tz, zone] of [
+      ['Asia/Kolkata', 'Asia/Kolkata'],
+      [undefined, 'America/St_Johns'],
+    ]) {
+      // Prometheus answers requestLatency once it has scraped the simulator a few times.
+      let page;
+      const labels = await poll(
+        `${tz ?? 'the browser default'}: the latency strip draws its time axis`,
+        async () => {
+          await page?.context().close();
+          page = await openPanel(h, {
+            height: 520,
+            queries: [
+              { refId: 'A', queryType: 'ecosystemSummary' },
+              { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95] },
+            ],
+            tz,
+            timezoneId: 'America/St_Johns',
+            init: record,
+          });
+          const drawn = await page.evaluate(() => window.drawnTexts);
+          const times = drawn.filter(({ text }) => /^(\d\d\/\d\d )?\d\d:\d\d(:\d\d)?$/.test(text));
+          return times.length > 0 && times;
+        },
+        90000,
+        2000
+      );
+      const now = Date.now();
+      // The right-hand label is the data's last time: a moment ago.
+      const last = labels.reduce((a, b) => (b.x > a.x ? b : a)).text.replace(/^\d\d\/\d\d /, '');
+      const [hh, mm] = last.split(':').map(Number);
+      const shown = hh * 60 + mm;
+      assert.ok(
+        apart(shown, minuteOfDay(now, zone)) <= 3,
+        `${tz ?? 'the browser default'}: the axis ends at ${last}, now in ${zone} (${JSON.stringify(labels)})`
+      );
+      assert.ok(apart(shown, minuteOfDay(now, 'UTC')) > 60, `not UTC: ${last}`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
   });
 
   test('the .wasm comes from the plugin’s public path as application/wasm', async () => {

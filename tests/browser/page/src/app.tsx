@@ -167,6 +167,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
           options={JSON.parse(params.get('options') ?? '{}')}
           width={width}
           height={height}
+          timeZone={params.get('tz') ?? 'browser'}
           onRefresh={(refresh) => (handle.refresh = refresh)}
         />
       )

@@ -3,6 +3,7 @@
 //
 // URL: /harness/?view=panel&panel=<panel plugin id>&uid=<datasource uid>&width=..&height=..
 //      &queries=<JSON array of queries>&options=<JSON of options over the plugin's defaults>
+//      &tz=<the dashboard's time zone: browser (default), utc or an IANA name>
 import {
   DataQuery,
   DataSourceApi,
@@ -35,11 +36,13 @@ export interface PanelPageProps {
   options: Record<string, unknown>;
   width: number;
   height: number;
+  /** The dashboard's time zone. */
+  timeZone: string;
   /** Called with a function that runs the queries again (the dashboard's refresh). */
   onRefresh: (refresh: () => Promise<PanelData>) => void;
 }
 
-export function PanelPage({ plugin, ds, queries, options, width, height, onRefresh }: PanelPageProps) {
+export function PanelPage({ plugin, ds, queries, options, width, height, timeZone, onRefresh }: PanelPageProps) {
   const [data, setData] = useState<PanelData>();
   const range = useMemo(() => {
     const to = dateTime();
@@ -72,7 +75,15 @@ export function PanelPage({ plugin, ds, queries, options, width, height, onRefre
       data-annotations={JSON.stringify((data.annotations ?? []).map((f) => f.name))}
       style={{ width, height }}
     >
-      <PluginPanel plugin={plugin} data={data} options={options} width={width} height={height} title="MCP Ecosystem" />
+      <PluginPanel
+        plugin={plugin}
+        data={data}
+        options={options}
+        width={width}
+        height={height}
+        title="MCP Ecosystem"
+        timeZone={timeZone}
+      />
     </div>
   );
 }
@@ -85,6 +96,7 @@ export function PluginPanel({
   width,
   height,
   title,
+  timeZone = 'browser',
 }: {
   plugin: PanelPlugin<any, any>;
   data: PanelData;
@@ -92,6 +104,7 @@ export function PluginPanel({
   width: number;
   height: number;
   title: string;
+  timeZone?: string;
 }) {
   const eventBus = useMemo(() => new EventBusSrv(), []);
   registerOptionEditors();
@@ -104,7 +117,7 @@ export function PluginPanel({
       id={1}
       data={data}
       timeRange={data.timeRange}
-      timeZone="browser"
+      timeZone={timeZone}
       options={{ ...plugin.defaults, ...options }}
       fieldConfig={{ defaults: {}, overrides: [] }}
       transparent={false}
