@@ -5,6 +5,8 @@
 //! [`table`] hold what the time series and table types share.
 
 mod agent_tasks;
+#[cfg(test)]
+mod alert_rules;
 mod cache;
 mod ecosystem_summary;
 mod error_rate;
