@@ -62,6 +62,12 @@ fn success_alerts_fire_where_the_plugin_says_critical_over_as_many_calls() {
             "job, tool_name",
         ),
         (
+            "MCPOtelToolSuccessLow",
+            "mcp:otel_tool_success:ratio5m",
+            "mcp:otel_tool_calls:rate5m",
+            "job, gen_ai_tool_name",
+        ),
+        (
             "MCPAgentTaskSuccessLow",
             "mcp:agent_success:ratio5m",
             "mcp:agent_tasks:rate5m",
