@@ -39,22 +39,35 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
 
-// ClosedPort returns the URL of a loopback port that was free a moment ago and is closed now.
+// ClosedPort returns the URL of a loopback port that refuses connections. A socket is
+// bound to it without listening, which refuses a connection as a closed port does, and is
+// held until the test ends: a port merely closed again could be handed to the next server
+// the test starts, which then answers where a refusal was expected.
 func ClosedPort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
+	syscall.CloseOnExec(fd)
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
 		t.Fatal(err)
 	}
-	return "http://" + addr
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ok := sa.(*syscall.SockaddrInet4)
+	if !ok {
+		t.Fatalf("a loopback socket named %T", sa)
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d", in.Port)
 }
 
 // Server is a misbehaving server.
