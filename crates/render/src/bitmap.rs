@@ -115,15 +115,15 @@ impl Bitmap {
         }
     }
 
-    /// Copies the layer's opaque pixels onto the bitmap and clears them, so that what is
-    /// drawn next goes over them.
+    /// Blends the layer's pixels onto the bitmap and clears them, so that what is drawn
+    /// next goes over them.
     fn flush_pixels(&mut self) {
         let Some([x0, y0, w, _]) = self.layer else {
             return;
         };
         let mut rgba = std::mem::take(&mut self.layer_rgba);
         for (i, p) in rgba.iter_mut().enumerate() {
-            if *p >> 24 == 255 {
+            if *p >> 24 != 0 {
                 let [r, g, b, a] = p.to_le_bytes();
                 let (x, y) = (x0 + i as i32 % w, y0 + i as i32 / w);
                 self.blend(x, y, Colour { r, g, b, a }, 1.0);

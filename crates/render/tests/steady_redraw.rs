@@ -63,8 +63,11 @@ fn redraws_after_the_first_allocate_nothing() {
         "allocations in steady redraws"
     );
     assert!(first.texts > 50 * 9, "every tile's values drawn: {first:?}");
+    // The failing exemplars' circles go into the lines' pixels; the others are squares.
+    let passing = summary.exemplars.failing.iter().filter(|f| !**f).count();
     assert!(
-        first.path_points > 10_000,
-        "every exemplar drawn: {first:?}"
+        passing > 9_000 && first.path_points >= passing,
+        "every passing exemplar drawn: {} of {passing}",
+        first.path_points
     );
 }
