@@ -1228,6 +1228,37 @@ mod tests {
     }
 
     #[test]
+    fn a_circle_as_pixels_is_covered_inside_blended_at_its_edge_and_clipped() {
+        let red = Colour::hex(0xf2495c);
+        let line = Pixels::opaque(Colour::hex(0x202020));
+        let mut rgba = vec![0u32; 20 * 10];
+        rgba[5 * 20..6 * 20].fill(line);
+        let mut px = Pixels {
+            rgba: &mut rgba,
+            x: 100,
+            y: 50,
+            w: 20,
+            h: 10,
+        };
+        // Centred on pixel (5, 5) of the buffer, and one cut by its right edge.
+        px.circle(105.5, 55.5, 3.0, red);
+        px.circle(119.5, 52.5, 3.0, red);
+        let at = |x: usize, y: usize| rgba[y * 20 + x].to_le_bytes();
+        assert_eq!(at(5, 5), [0xf2, 0x49, 0x5c, 255], "centre covered");
+        assert_eq!(at(3, 5), [0xf2, 0x49, 0x5c, 255], "2 px from the centre");
+        assert_eq!(at(5, 1), [0, 0, 0, 0], "4 px from the centre: outside");
+        // On the radius, over the transparent buffer: the colour, half covered; over the
+        // opaque line: the colours mixed, still opaque.
+        let [r, g, b, a] = at(5, 8);
+        assert_eq!([r, g, b], [0xf2, 0x49, 0x5c]);
+        assert!((120..=135).contains(&a), "edge alpha {a}");
+        let [r, _, _, a] = at(8, 5);
+        assert_eq!(a, 255);
+        assert!(r > 0x20 && r < 0xf2, "edge over the line {r:#x}");
+        assert_eq!(at(19, 2)[3], 255, "the clipped circle drawn inside");
+    }
+
+    #[test]
     fn a_line_as_pixels_is_unbroken_and_breaks_at_gaps() {
         let scale = Scale {
             plot: Rect::new(10.0, 0.0, 100.0, 100.0),
