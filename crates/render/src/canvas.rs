@@ -444,15 +444,29 @@ impl Surface for Canvas {
             .fill_rect(r.x.into(), r.y.into(), r.w.into(), r.h.into());
     }
 
+    /// Four fills on whole CSS pixels rather than a stroke: a stroke's half-pixel
+    /// coordinates cross into JavaScript as boxed numbers, an allocation on every redraw
+    /// with an outline (the pointer moving), where whole numbers cross as they are.
     fn stroke_rect(&mut self, r: Rect, colour: Colour, width: f32) {
-        self.set_stroke(colour, width);
-        let h = f64::from(width) / 2.0;
-        self.ctx.stroke_rect(
-            f64::from(r.x) + h,
-            f64::from(r.y) + h,
-            f64::from(r.w) - 2.0 * h,
-            f64::from(r.h) - 2.0 * h,
-        );
+        let (x0, y0) = (r.x.round(), r.y.round());
+        let (x1, y1) = (r.right().round(), r.bottom().round());
+        let w = width
+            .round()
+            .max(1.0)
+            .min((x1 - x0) / 2.0)
+            .min((y1 - y0) / 2.0);
+        if w <= 0.0 {
+            return;
+        }
+        let side = y1 - y0 - 2.0 * w;
+        for edge in [
+            Rect::new(x0, y0, x1 - x0, w),
+            Rect::new(x0, y1 - w, x1 - x0, w),
+            Rect::new(x0, y0 + w, w, side),
+            Rect::new(x1 - w, y0 + w, w, side),
+        ] {
+            self.fill_rect(edge, colour);
+        }
     }
 
     fn begin_path(&mut self) {
