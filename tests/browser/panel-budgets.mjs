@@ -187,9 +187,9 @@ try {
               f.name,
               f.numbers instanceof Float64Array ? f.numbers : Float64Array.from(f.numbers, (v) => v ?? NaN)
             );
-          } else if (frame.name === 'exemplar' && f.link && r.addKept) {
-            // As frontend/src/panel/columns.ts: the exemplars' trace ids stay on this side
-            // (a build before addKept is handed them as the other texts).
+          } else if (frame.name === 'exemplar' && !['status', 'error_type'].includes(f.name) && r.addKept) {
+            // As frontend/src/panel/columns.ts: the exemplars' trace ids and services stay on
+            // this side (a build before addKept is handed them as the other texts).
             r.addKept(f.name, f.texts);
           } else {
             // As frontend/src/panel/columns.ts's textColumn: the rows joined, their ends.

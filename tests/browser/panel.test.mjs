@@ -327,6 +327,8 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.ok(found, 'an exemplar dot answers the pointer');
     const traceId = found.tip.match(/^trace (\S+?)(service|duration|$)/)?.[1];
     assert.ok(traceId, `the tooltip names the trace: ${found.tip}`);
+    // The service, kept by the shell as the trace ids are, is read for the tooltip.
+    assert.match(found.tip, /service (mahavishnu|akosha|session-buddy)/, found.tip);
     const box = await page.locator(PANEL.canvas).boundingBox();
     const [popup] = await Promise.all([
       page.context().waitForEvent('page'),

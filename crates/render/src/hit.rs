@@ -204,7 +204,7 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> 
                 return None;
             }
             out.title = format!("trace {}", e.trace_id.text(i));
-            let service = e.service.get(i);
+            let service = e.service.text(i);
             if !service.is_empty() {
                 out.lines.push(format!("service {service}"));
             }

@@ -128,8 +128,8 @@ pub struct Exemplars {
     pub value: Vec<f64>,
     /// Trace ids, handed over or kept by the shell.
     pub trace_id: Values,
-    /// Services (`job`), empty when the frame has none.
-    pub service: Texts,
+    /// Services (`job`), handed over or kept by the shell; empty when the frame has none.
+    pub service: Values,
     /// Whether the exemplar's series counts failed calls.
     pub failing: Vec<bool>,
     /// The trace id field's link template (`${__value.raw}` is the trace id).
@@ -688,20 +688,23 @@ fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
         exemplar::ERROR_TYPE_LABEL,
         latency::JOB_LABEL,
     ];
-    if frame.field(names[0]).is_some() {
-        text_column(frame, names[0])?;
+    // The trace ids and services are read by a tooltip or a click only, and may be kept by
+    // the shell; the status and error type mark every exemplar, and are handed over.
+    for name in [names[0], names[3]] {
+        if frame.field(name).is_some() {
+            text_column(frame, name)?;
+        }
     }
-    for name in names[1..].iter().filter(|n| frame.field(n).is_some()) {
+    for name in names[1..3].iter().filter(|n| frame.field(n).is_some()) {
         texts(frame, name)?;
     }
     let [time, value] = take_numbers(frame, [columns::TIME, columns::VALUE])?;
     // Checked above: moved, not copied.
-    let trace_id = take_values(frame, names[0]);
-    let [status, error_type, service] =
-        [names[1], names[2], names[3]].map(|name| match take_values(frame, name) {
-            Values::Texts(t) => t,
-            _ => Texts::default(),
-        });
+    let [trace_id, service] = [names[0], names[3]].map(|name| take_values(frame, name));
+    let [status, error_type] = [names[1], names[2]].map(|name| match take_values(frame, name) {
+        Values::Texts(t) => t,
+        _ => Texts::default(),
+    });
     fn opt(t: &Texts, i: usize) -> Option<&str> {
         Some(t.get(i)).filter(|s| !s.is_empty())
     }
@@ -873,16 +876,18 @@ mod tests {
     }
 
     #[test]
-    fn trace_ids_kept_by_the_shell_link_as_handed_over_ones() {
+    fn trace_ids_and_services_kept_by_the_shell_read_as_handed_over_ones() {
         let exemplars = |kept: bool| {
             let mut f = summary_frames();
             f.frame(exemplar::FRAME)
                 .numbers(columns::TIME, vec![1500.0, 2500.0])
                 .numbers(columns::VALUE, vec![0.2, 0.9]);
-            let ids = ["t1", "t2"];
+            let (ids, jobs) = (["t1", "t2"], ["akosha", "mahavishnu"]);
             if kept {
+                f.kept(latency::JOB_LABEL, jobs.map(String::from).to_vec());
                 f.kept("traceID", ids.map(String::from).to_vec());
             } else {
+                f.texts(latency::JOB_LABEL, jobs);
                 f.texts("traceID", ids);
             }
             f.link("http://tempo/trace/${__value.raw}");
@@ -890,6 +895,12 @@ mod tests {
         };
         let (kept, handed) = (exemplars(true), exemplars(false));
         assert!(matches!(kept.exemplars.trace_id, Values::Kept(_)));
+        assert!(matches!(kept.exemplars.service, Values::Kept(_)));
+        assert_eq!(kept.exemplars.service.text(1), "mahavishnu");
+        assert_eq!(
+            kept.exemplars.service.text(1),
+            handed.exemplars.service.text(1)
+        );
         assert_eq!(kept.exemplars.trace_id.text(1), "t2");
         assert_eq!(kept.exemplars.trace_id.text(2), "");
         assert_eq!(
@@ -909,6 +920,22 @@ mod tests {
                 frame: exemplar::FRAME.into(),
                 column: "trace_id".into(),
                 reason: "it has 2 rows, the frame 1".into()
+            }
+            .to_string()
+        );
+
+        // The status marks every exemplar: kept by the shell, it could not be read.
+        let mut f = summary_frames();
+        f.frame(exemplar::FRAME)
+            .numbers(columns::TIME, vec![1500.0])
+            .numbers(columns::VALUE, vec![0.2])
+            .kept(exemplar::STATUS_LABEL, vec!["error".into()]);
+        assert_eq!(
+            Summary::from_frames(f).unwrap_err().to_string(),
+            Problem::Column {
+                frame: exemplar::FRAME.into(),
+                column: exemplar::STATUS_LABEL.into(),
+                reason: "its text was kept by the shell, not handed over".into()
             }
             .to_string()
         );

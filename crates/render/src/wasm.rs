@@ -214,7 +214,8 @@ impl Renderer {
     }
 
     /// Adds a text field the shell keeps (an array of strings, not copied): the renderer
-    /// reads a row of it only when a tooltip, a link or the description needs one.
+    /// reads a row of it only when a tooltip, a link or the description needs one (the
+    /// exemplars' trace ids and services).
     #[wasm_bindgen(js_name = addKept)]
     pub fn add_kept(&mut self, name: &str, rows: Rows) {
         self.frames.field(name, Values::Kept(Kept::new(rows)));

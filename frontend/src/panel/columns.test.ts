@@ -190,7 +190,8 @@ describe('frames -> typed columns', () => {
     expect(calls).toEqual(['begin', 'frame worst', 'texts service 2 16', 'texts kind 2 8', 'texts tool or pool 2 13']);
     expect(problem).toContain('Add an ecosystemSummary query');
 
-    // The exemplars' linked trace ids are handed over as the rows themselves, kept on this side.
+    // The exemplars' trace ids and services are handed over as the rows themselves, kept on
+    // this side; their status, read for every row, is copied in.
     calls.length = 0;
     const trace = (name: string, link?: string) => ({
       name,
@@ -204,6 +205,7 @@ describe('frames -> typed columns', () => {
         { name: 'Time', type: FieldType.time, values: [1, 2] },
         trace('trace_id', 'https://traces.example/${__value.raw}'),
         trace('job'),
+        trace('status'),
       ],
     });
     const linkedElsewhere = toDataFrame({ name: 'worst', fields: [trace('service', '/d/x')] });
@@ -214,7 +216,8 @@ describe('frames -> typed columns', () => {
       'numbers Time 2',
       'kept trace_id abc,def',
       'link https://traces.example/${__value.raw}',
-      'texts job 2 6',
+      'kept job abc,def',
+      'texts status 2 6',
       'frame worst',
       'texts service 2 6',
       'link /d/x',

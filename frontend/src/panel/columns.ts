@@ -22,6 +22,10 @@ export const FRAMES = {
 const SERVICE = 'service';
 const STATUS = 'status';
 const WORST_KIND = 'kind';
+// The exemplar frame's texts the renderer reads for every row (to mark the failing ones);
+// the others (trace ids, services) are read only by a tooltip or a click and stay on this
+// side, kept rather than copied into the renderer's memory.
+const EXEMPLAR_ROW_TEXTS = new Set(['status', 'error_type']);
 
 export interface TextColumn {
   kind: 'texts';
@@ -146,7 +150,7 @@ function column(field: Field, rows: number[], keep: boolean): Column {
       return { kind: 'numbers', name: field.name, values, labels, link };
     default:
       const texts = rows.map((i) => toText(at(i)));
-      return keep && link
+      return keep && !EXEMPLAR_ROW_TEXTS.has(field.name)
         ? { kind: 'kept', name: field.name, rows: texts, labels, link }
         : { kind: 'texts', name: field.name, ...textColumn(texts), labels, link };
   }
