@@ -25,6 +25,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::draw::{Align, Font, Pixels, Surface, Weight};
+use crate::format;
 use crate::layout::Rect;
 use crate::theme::Colour;
 
@@ -40,7 +41,13 @@ pub fn css_font(font: Font, family: &str) -> String {
         Weight::Regular => 400,
         Weight::Bold => 600,
     };
-    format!("{weight} {}px {family}", font.size)
+    let mut css = format!("{weight} ");
+    // The sizes (FONTS) are whole pixels: written as `{}` writes them, with no float
+    // formatting of core's.
+    format::number(&mut css, f64::from(font.size), 2);
+    css.push_str("px ");
+    css.push_str(family);
+    css
 }
 
 #[wasm_bindgen(inline_js = "
