@@ -2,10 +2,12 @@
 //! allocation once the string has grown). A gap (NaN) reads as an en dash. Times read in
 //! the dashboard's time zone, a [`Zone`].
 //!
-//! Numbers are written here by hand, not by `{:.N}`: core's float formatting (Grisu and
-//! Dragon4 with their bignums, for f32 and f64) is most of 26 KB of the renderer's 121 KB
-//! of WebAssembly (gzip). [`fixed`] writes what `{:.N}` writes, digit for digit (tested
-//! against it).
+//! Numbers are written and read here by hand, not by `{:.N}` and `str::parse`: core's
+//! float formatting (Grisu and Dragon4 with their bignums, for f32 and f64), its parsing
+//! (`dec2flt`) and libm's `pow` were 26 KB of the renderer's 121 KB of WebAssembly
+//! (gzip). [`fixed`] writes what `{:.N}` writes, digit for digit (tested against it);
+//! [`parse_decimal`] reads what `str::parse` reads, exactly for the numbers the panel is
+//! handed.
 
 use std::fmt::{self, Write};
 
@@ -120,6 +122,151 @@ fn whole(out: &mut String, m: u64, e: u32) {
     let _ = write!(out, "{}", limbs[len - 1]);
     for limb in limbs[..len - 1].iter().rev() {
         let _ = write!(out, "{limb:09}");
+    }
+}
+
+/// Reads `s` as `s.parse::<f64>()` does (`95`, `-0.5`, `+.5`, `1e-3`, `inf`, `NaN`, ...;
+/// no spaces). Exact, as std's, for up to 15 significant digits and exponents to +-22 once
+/// the point is moved (Clinger's fast path: a Grafana theme's numbers, the percentiles the
+/// backend writes as labels); beyond, close (relative error under 1e-14).
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let d = Written::read(s)?;
+    if let Some(v) = d.special {
+        return Some(v);
+    }
+    // Clinger's fast path when both factors are exact: one rounding, as std's.
+    let v = scaled(d.digits as f64, d.exp);
+    Some(if d.negative { -v } else { v })
+}
+
+/// [`parse_decimal`] to `f32`, as `s.parse::<f32>()` reads it: exact for up to 7
+/// significant digits and exponents to +-10 (a theme's `rgba(204, 204, 220, 0.65)`).
+pub fn parse_decimal_f32(s: &str) -> Option<f32> {
+    let d = Written::read(s)?;
+    if d.special.is_some() || !d.exact || d.digits > 1 << 24 || d.exp.unsigned_abs() > 10 {
+        return parse_decimal(s).map(|v| v as f32);
+    }
+    let digits = d.digits as f32;
+    let v = if d.exp < 0 {
+        digits / POW10[d.exp.unsigned_abs() as usize] as f32
+    } else {
+        digits * POW10[d.exp as usize] as f32
+    };
+    Some(if d.negative { -v } else { v })
+}
+
+/// 10^`n`: exact (or, below 1, rounded once) for `n` within +-22, as `10f64.powf(n)`;
+/// beyond, close (relative error under 1e-14).
+pub fn pow10(n: i32) -> f64 {
+    scaled(1.0, n)
+}
+
+/// `v` x 10^`n`, rounded once for `n` within +-22.
+fn scaled(mut v: f64, n: i32) -> f64 {
+    let mut n = n.clamp(-400, 400);
+    while n > 22 {
+        v *= 1e22;
+        n -= 22;
+    }
+    while n < -22 {
+        v /= 1e22;
+        n += 22;
+    }
+    if n < 0 {
+        v / POW10[n.unsigned_abs() as usize]
+    } else {
+        v * POW10[n as usize]
+    }
+}
+
+/// The powers of ten that are exact in an `f64`: 10^0 to 10^22.
+const POW10: [f64; 23] = {
+    let mut t = [1.0; 23];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = t[i - 1] * 10.0;
+        i += 1;
+    }
+    t
+};
+
+/// A number as written: +-`digits` x 10^`exp`, or a special value.
+struct Written {
+    negative: bool,
+    /// The first 19 significant digits.
+    digits: u64,
+    exp: i32,
+    /// No nonzero digit was dropped.
+    exact: bool,
+    /// Infinity or NaN, signed.
+    special: Option<f64>,
+}
+
+impl Written {
+    /// What std's float parsing accepts: a sign, then `inf`, `infinity` or `nan` (any case),
+    /// or digits with at most one point (a digit on at least one side) and an exponent.
+    fn read(s: &str) -> Option<Written> {
+        let (negative, s) = match s.as_bytes().first() {
+            Some(b'-') => (true, &s[1..]),
+            Some(b'+') => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let mut d = Written {
+            negative,
+            digits: 0,
+            exp: 0,
+            exact: true,
+            special: None,
+        };
+        let sign = if negative { -1.0 } else { 1.0 };
+        if s.eq_ignore_ascii_case("inf") || s.eq_ignore_ascii_case("infinity") {
+            d.special = Some(sign * f64::INFINITY);
+            return Some(d);
+        }
+        if s.eq_ignore_ascii_case("nan") {
+            d.special = Some(f64::NAN);
+            return Some(d);
+        }
+        let bytes = s.as_bytes();
+        let (mut i, mut seen, mut point, mut kept) = (0, false, false, 0);
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'0'..=b'9' => {
+                    seen = true;
+                    let digit = u64::from(b - b'0');
+                    if (d.digits == 0 && digit == 0) || kept < 19 {
+                        // Kept: a leading zero, or one of the first 19 significant digits.
+                        kept += usize::from(d.digits > 0 || digit > 0);
+                        d.digits = d.digits * 10 + digit;
+                        d.exp -= i32::from(point);
+                    } else {
+                        d.exact &= digit == 0;
+                        d.exp += i32::from(!point);
+                    }
+                }
+                b'.' if !point => point = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if !seen {
+            return None;
+        }
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            i += 1;
+            let minus = bytes.get(i) == Some(&b'-');
+            i += usize::from(matches!(bytes.get(i), Some(b'-' | b'+')));
+            let (mut e, start) = (0i32, i);
+            while let Some(b @ b'0'..=b'9') = bytes.get(i) {
+                e = e.saturating_mul(10).saturating_add(i32::from(b - b'0'));
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            d.exp = d.exp.saturating_add(if minus { -e } else { e });
+        }
+        (i == bytes.len()).then_some(d)
     }
 }
 
@@ -374,6 +521,125 @@ mod tests {
                 fixed(&mut out, v, decimals);
                 assert_eq!(out, format!("{v:.decimals$}"), "{v:e} to {decimals}");
             }
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_std_reads_them() {
+        // Both read the same number, NaN as NaN, or neither reads one; f32 widened.
+        let alike = |ours: Option<f64>, std: Option<f64>, s: &str| match (ours, std) {
+            (Some(a), Some(b)) => assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{s:?}: {a:e}, std {b:e}"
+            ),
+            (a, b) => assert_eq!(a, b, "{s:?}"),
+        };
+        let same = |s: &str| {
+            alike(parse_decimal(s), s.parse().ok(), s);
+            let widened = |v: Option<f32>| v.map(f64::from);
+            alike(widened(parse_decimal_f32(s)), widened(s.parse().ok()), s);
+        };
+        for s in [
+            "95",
+            "99.9",
+            "50",
+            "0",
+            "-0",
+            "+0",
+            "0.65",
+            "204",
+            "255",
+            "1.",
+            ".5",
+            "+.5",
+            "-.5",
+            "1e3",
+            "1E-3",
+            "1e+3",
+            "2.5e-2",
+            "0.000123",
+            "00012",
+            "1e22",
+            "1e-22",
+            "inf",
+            "-INF",
+            "+Infinity",
+            "infinity",
+            "NaN",
+            "nan",
+            "-nan",
+            "",
+            "+",
+            "-",
+            ".",
+            "..1",
+            "1..",
+            "1.2.3",
+            "e5",
+            "1e",
+            "1e+",
+            "1e-",
+            ".e1",
+            " 1",
+            "1 ",
+            "1_000",
+            "0x10",
+            "1,5",
+            "95%",
+            "p95",
+            "--1",
+            "+-1",
+            "infinit",
+            "nana",
+            "1e99999999999",
+            "1e-99999999999",
+            "0e99999999999",
+            "00000000000000000000000000000.5",
+            "0.0000000000000000000001",
+        ] {
+            same(s);
+        }
+        // What the backend writes for a percentile (`{p}`) and theme numbers.
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for k in 1..40_000 {
+            same(&format!("{}", f64::from(k) / 1000.0));
+            same(&format!("{}", f64::from(k % 256)));
+            let digits = rng.bits() % 1_000_000_000_000_000;
+            let decimals = (rng.bits() % 30) as usize;
+            let s = format!("{digits}");
+            let at = s.len().saturating_sub(decimals);
+            same(&format!("{}.{}", &s[..at], &s[at..]));
+            same(&format!("{digits}e{}", (rng.bits() % 45) as i32 - 22));
+        }
+    }
+
+    #[test]
+    fn long_numbers_read_close() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        for _ in 0..30_000 {
+            let v = f64::from_bits(rng.bits() >> 2);
+            if !v.is_finite() || v == 0.0 {
+                continue;
+            }
+            for s in [format!("{v}"), format!("{v:e}"), format!("{v:.30e}")] {
+                let (ours, std) = (parse_decimal(&s).unwrap(), s.parse::<f64>().unwrap());
+                let close = (ours / std - 1.0).abs() < 1e-14 || std < 1e-300;
+                assert!(close, "{s}: {ours:e}, std {std:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn powers_of_ten_are_those_of_powf() {
+        for n in -22..=22 {
+            assert_eq!(pow10(n), 10f64.powf(f64::from(n)), "10^{n}");
+        }
+        for n in -300..300 {
+            let (ours, std) = (pow10(n), 10f64.powf(f64::from(n)));
+            assert!(
+                (ours / std - 1.0).abs() < 1e-14,
+                "10^{n}: {ours:e}, {std:e}"
+            );
         }
     }
 

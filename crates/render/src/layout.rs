@@ -2,6 +2,7 @@
 //! and the pool bars side by side, and the latency strip. Recomputed on resize and on new
 //! data only; drawing and hit-testing read it.
 
+use crate::format;
 use crate::summary::Summary;
 
 /// A rectangle, CSS pixels, origin top left.
@@ -626,7 +627,7 @@ pub fn nice_top(v: f64) -> f64 {
     if v.is_nan() || v <= 0.0 || !v.is_finite() {
         return 1.0;
     }
-    let p = 10f64.powf(v.log10().floor());
+    let p = format::pow10(v.log10().floor() as i32);
     [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * p)

@@ -10,6 +10,7 @@ use mcp_model::columns::{
 };
 use mcp_model::{Status, Thresholds};
 
+use crate::format;
 use crate::input::{Field, Frame, Frames, Texts, Values};
 
 /// One service: a row of the summary table.
@@ -643,7 +644,7 @@ fn latency_series(frame: &mut Frame) -> Result<Option<Series>, Problem> {
     };
     let Some(percentile) = value
         .label(latency::PERCENTILE_LABEL)
-        .and_then(|p| p.parse::<f64>().ok())
+        .and_then(format::parse_decimal)
     else {
         return Ok(None);
     };

@@ -3,6 +3,8 @@
 
 use mcp_model::{Band, Status};
 
+use crate::format;
+
 /// An sRGB colour with alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Colour {
@@ -77,13 +79,13 @@ impl Colour {
             .strip_suffix(')')?;
         let mut parts = inner.split(',').map(str::trim);
         let mut channel = || -> Option<u8> {
-            let v: f32 = parts.next()?.parse().ok()?;
+            let v = format::parse_decimal_f32(parts.next()?)?;
             (0.0..=255.0).contains(&v).then_some(v.round() as u8)
         };
         let (r, g, b) = (channel()?, channel()?, channel()?);
         let a = match parts.next() {
             Some(a) => {
-                let a: f32 = a.parse().ok()?;
+                let a = format::parse_decimal_f32(a)?;
                 (0.0..=1.0)
                     .contains(&a)
                     .then_some((a * 255.0).round() as u8)?
