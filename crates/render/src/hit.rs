@@ -5,6 +5,7 @@ use std::fmt::Write;
 use crate::format::{self, Clock, Zone};
 use crate::layout::{Layout, Scale};
 use crate::summary::Summary;
+use crate::text;
 
 /// Something drawn that the user can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,7 +161,7 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> 
                 format::bytes(o, s.memory);
             });
             if !drilldown.is_empty() {
-                out.link = Some(drilldown.replace("${service}", &url_encode(&s.name)));
+                out.link = Some(text::replace(drilldown, "${service}", &url_encode(&s.name)));
             }
         }
         Target::Tool(i) => {

@@ -44,6 +44,7 @@ mod hit;
 mod input;
 mod layout;
 mod summary;
+mod text;
 mod theme;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -12,6 +12,7 @@ use mcp_model::{Status, Thresholds};
 
 use crate::format;
 use crate::input::{Field, Frame, Frames, Texts, Values};
+use crate::text;
 
 /// One service: a row of the summary table.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +152,11 @@ impl Exemplars {
     /// The trace link of exemplar `i`, the template with the trace id put in.
     pub fn link_of(&self, i: usize) -> Option<String> {
         let template = self.link.as_ref()?;
-        Some(template.replace("${__value.raw}", &self.trace_id.text(i)))
+        Some(text::replace(
+            template,
+            "${__value.raw}",
+            &self.trace_id.text(i),
+        ))
     }
 }
 
@@ -474,8 +479,7 @@ fn services(frame: &Frame) -> Result<Vec<Service>, Problem> {
         .map(|i| Service {
             name: names.get(i).to_string(),
             status: statuses[i],
-            reasons: reasons[i]
-                .split(columns::REASONS_SEPARATOR)
+            reasons: text::split(&reasons[i], columns::REASONS_SEPARATOR)
                 .filter(|r| !r.is_empty())
                 .map(str::to_string)
                 .collect(),
