@@ -25,19 +25,6 @@ pub struct Column {
 /// once it has grown.
 pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &mut Vec<Column>) {
     out.clear();
-    columns(time, value, t0, t1, width, |c| out.push(c));
-}
-
-/// [`min_max`], each column handed to `visit` in turn rather than kept.
-#[inline(always)]
-pub fn columns(
-    time: &[f64],
-    value: &[f64],
-    t0: f64,
-    t1: f64,
-    width: u32,
-    mut visit: impl FnMut(Column),
-) {
     let n = time.len().min(value.len());
     if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
         return;
@@ -56,9 +43,7 @@ pub fn columns(
         last: 0.0,
         gap_before: false,
     };
-    // One step past the last sample flushes the last column, so that `visit` is called
-    // in one place: at the size the module is built for, a closure called twice stays a
-    // call per column.
+    // One step past the last sample flushes the last column.
     for i in start..end + 1 {
         let (x, v) = if i < end {
             let v = value[i];
@@ -80,7 +65,7 @@ pub fn columns(
             continue;
         }
         if cur.x != u32::MAX {
-            visit(cur);
+            out.push(cur);
         }
         cur = Column {
             x,

@@ -129,7 +129,6 @@ impl Pixels<'_> {
     /// not premultiplied.
     #[inline(always)]
     fn blend(&mut self, i: usize, c: Colour, coverage: f32) {
-        // Functions, not closures: at the size the module is built for, closures are calls.
         #[inline(always)]
         fn mix(s: u8, d: u8, sa: f32, da: f32, oa: f32) -> u8 {
             ((f32::from(s) * sa + f32::from(d) * da) / oa + 0.5) as u8
@@ -1049,12 +1048,12 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
     }
 }
 
-/// Covers in `px`, in `rgba`, the pixels of a line drawn one device pixel wide, from its
-/// decimated columns (not kept): each column the rows its samples span, joined to the next
-/// column by the rows the segment between their middles crosses in each column on the way.
-/// Rows are fixed point (16 fractional bits), converted once per sample, so a column of
-/// the join is a few integer operations, and its pixels are written as it is made (no
-/// list of spans kept and read again).
+/// Covers in `px`, in `rgba`, the pixels of a line drawn one device pixel wide: each
+/// pixel column the rows its samples span, joined to the next column by the rows the
+/// segment between their middles crosses in each column on the way. One pass over the
+/// samples, straight to pixels: rows are fixed point (16 fractional bits), converted once
+/// per sample, the extremes of a column kept as rows, not values, and a column's pixels
+/// written when the line leaves it (no list of columns kept and read again).
 fn line_pixels(
     series: &crate::summary::Series,
     scale: &Scale,
@@ -1063,79 +1062,87 @@ fn line_pixels(
     px: &mut Pixels<'_>,
     rgba: u32,
 ) {
-    // Columns and rows from the layer's corner.
-    let left = (scale.plot.x * dpr).round() as i32 - px.x;
-    // As `scale.y` in device pixels, multiplying where it divides, times 2^16.
-    const ONE: f32 = 65536.0;
-    let to = (
-        (scale.plot.bottom() * dpr - px.y as f32) * ONE,
-        scale.plot.h * dpr * ONE,
-        1.0 / scale.top,
-    );
-    // Functions, not closures: at the size the module is built for, closures are calls.
-    #[inline(always)]
-    fn row(v: f64, (base, height, per): (f32, f32, f64)) -> i32 {
-        (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32
-    }
     /// Covers rows `a >> 16..=b >> 16` of column `k`, within the layer.
     #[inline(always)]
-    fn cover(px: &mut Pixels<'_>, k: i32, a: i32, b: i32, rgba: u32) {
-        let (t, b) = ((a >> 16).max(0), (b >> 16).min(px.h - 1));
-        if k < 0 || k >= px.w {
+    fn cover(px: &mut [u32], (w, h): (i32, i32), k: i32, a: i32, b: i32, rgba: u32) {
+        let (t, b) = ((a >> 16).max(0), (b >> 16).min(h - 1));
+        if k < 0 || k >= w {
             return;
         }
-        let stride = px.w as usize;
+        let stride = w as usize;
         let mut i = t as usize * stride + k as usize;
         for _ in t..b + 1 {
-            if let Some(p) = px.rgba.get_mut(i) {
+            if let Some(p) = px.get_mut(i) {
                 *p = rgba;
             }
             i += stride;
         }
     }
-    // The last column, whose join to the next is not drawn yet: x, its rows, its last row.
-    let mut open: Option<(i32, i32, i32, i32)> = None;
-    let (time, value) = (&series.time, &series.value);
-    decimate::columns(time, value, scale.t0, scale.t1, width, |c| {
-        let x = left + c.x as i32;
-        let first = row(c.first, to);
-        // Most columns hold one sample.
-        let (mut top, mut bottom, last) = if c.min == c.max {
-            (first, first, first)
-        } else {
-            (row(c.max, to), row(c.min, to), row(c.last, to))
-        };
-        if let Some((ox, ot, ob, oy)) = open {
-            // From the middle of the last column to the middle of this one.
-            let gap = c.gap_before;
-            let slope = if gap { 0 } else { (first - oy) / (x - ox) };
-            let half = slope / 2;
-            let out = oy + half;
-            // The last column with half of the join, then the columns the join crosses.
-            let (mut a, mut b) = if gap {
-                (ot, ob)
+    let (t0, t1) = (scale.t0, scale.t1);
+    let n = series.time.len().min(series.value.len());
+    if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
+        return;
+    }
+    let (time, value) = (&series.time[..n], &series.value[..n]);
+    let start = time.partition_point(|&t| t < t0);
+    let end = time.partition_point(|&t| t <= t1).max(start);
+    let (time, value) = (&time[start..end], &value[start..end]);
+    let per_t = f64::from(width) / (t1 - t0);
+    let last_x = width - 1;
+    // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
+    // multiplying where it divides, times 2^16.
+    let left = (scale.plot.x * dpr).round() as i32 - px.x;
+    const ONE: f32 = 65536.0;
+    let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
+    let height = scale.plot.h * dpr * ONE;
+    let per = 1.0 / scale.top;
+    let size = (px.w, px.h);
+    let px = &mut *px.rgba;
+    // The column the line is in (none yet: `i32::MIN`), its rows' extremes, its last row.
+    let (mut ox, mut ot, mut ob, mut oy) = (i32::MIN, 0, 0, 0);
+    let mut gap = false;
+    for i in 0..time.len() {
+        let v = value[i];
+        if v.is_nan() {
+            gap = true;
+            continue;
+        }
+        let x = left + (((time[i] - t0) * per_t) as u32).min(last_x) as i32;
+        let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
+        if x == ox && !gap {
+            ot = ot.min(y);
+            ob = ob.max(y);
+            oy = y;
+            continue;
+        }
+        let (mut top, mut bottom) = (y, y);
+        if ox != i32::MIN {
+            if gap {
+                cover(px, size, ox, ot, ob, rgba);
             } else {
-                (out.min(ot), out.max(ob))
-            };
-            for k in ox..if gap { ox + 1 } else { x } {
-                cover(px, k, a, b, rgba);
-                let y = out + slope * (k - ox);
-                (a, b) = if slope < 0 {
-                    (y + slope, y)
-                } else {
-                    (y, y + slope)
-                };
-            }
-            if !gap {
-                let inn = first - half;
+                // From the middle of the last column to the middle of this one: half of
+                // it in each of the two, the columns between crossed a slope each.
+                let dx = x - ox;
+                let slope = if dx == 1 { y - oy } else { (y - oy) / dx };
+                let half = slope / 2;
+                let out = oy + half;
+                cover(px, size, ox, out.min(ot), out.max(ob), rgba);
+                let mut at = out;
+                for k in ox + 1..x {
+                    let next = at + slope;
+                    cover(px, size, k, at.min(next), at.max(next), rgba);
+                    at = next;
+                }
+                let inn = y - half;
                 top = top.min(inn);
                 bottom = bottom.max(inn);
             }
         }
-        open = Some((x, top, bottom, last));
-    });
-    if let Some((ox, ot, ob, _)) = open {
-        cover(px, ox, ot, ob, rgba);
+        (ox, ot, ob, oy) = (x, top, bottom, y);
+        gap = false;
+    }
+    if ox != i32::MIN {
+        cover(px, size, ox, ot, ob, rgba);
     }
 }
 
