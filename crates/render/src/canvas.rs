@@ -13,9 +13,12 @@
 //!   view per path was garbage every redraw.
 //!
 //! - many one-pixel lines and small squares are not handed to the canvas: the module draws
-//!   them into an RGBA buffer, blitted at once (see [`Surface::begin_pixels`]).
+//!   them into an RGBA buffer, blitted at once (see [`Surface::begin_pixels`]);
+//! - a group of texts that recurs (a tile's labels, tile after tile) is drawn once on a
+//!   canvas of its own and stamped with one `drawImage` ([`Surface::text_group`]).
 //!
-//! The caches are bounded: past [`MAX_CACHED`] entries they start again.
+//! The caches are bounded: past [`MAX_CACHED`] entries (texts, colours) or [`MAX_STAMPS`]
+//! (groups) they start again.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -150,6 +153,8 @@ extern "C" {
     fn set_text_baseline_js(this: &Context, baseline: &JsValue);
     #[wasm_bindgen(method, setter = lineJoin)]
     fn set_line_join_js(this: &Context, join: &JsValue);
+    #[wasm_bindgen(method, js_name = drawImage)]
+    fn draw_image_js(this: &Context, image: &HtmlCanvasElement, x: f64, y: f64, w: f64, h: f64);
     // Not web-sys's: that one catches, and its wrapper allocates on every call.
     #[wasm_bindgen(method, js_name = setTransform)]
     fn set_transform_js(this: &Context, a: f64, b: f64, c: f64, d: f64, e: f64, f: f64);
@@ -191,6 +196,19 @@ struct Text {
     widths: Vec<(Font, f32)>,
 }
 
+/// A group of texts drawn once on a canvas of its own, `w` x `h` device pixels, whose top
+/// left is `(left, top)` CSS pixels from the group's origin.
+struct Stamp {
+    canvas: HtmlCanvasElement,
+    left: f32,
+    top: f32,
+    w: u32,
+    h: u32,
+}
+
+/// The most text groups kept as stamps.
+const MAX_STAMPS: usize = 64;
+
 /// A canvas's 2D context with the styles last set on it.
 pub struct Canvas {
     ctx: CanvasRenderingContext2d,
@@ -204,6 +222,7 @@ pub struct Canvas {
     layer: Option<[i32; 4]>,
     family: String,
     texts: Map<String, Text>,
+    stamps: Map<u64, Stamp>,
     colours: Map<Colour, JsValue>,
     fonts: Vec<(Font, JsValue)>,
     aligns: [JsValue; 3],
@@ -229,6 +248,7 @@ impl Canvas {
             layer: None,
             family: FONT_FAMILY.to_string(),
             texts: Map::default(),
+            stamps: Map::default(),
             colours: Map::default(),
             fonts: Vec::new(),
             aligns: ["left", "center", "right"].map(JsValue::from_str),
@@ -249,6 +269,7 @@ impl Canvas {
             self.family.push_str(family);
             self.fonts.clear();
             self.texts.clear();
+            self.stamps.clear();
             self.font = None;
         }
     }
@@ -430,6 +451,42 @@ impl Canvas {
         }
     }
 
+    /// `texts` drawn on a canvas of their own, sized to them at this canvas's ratio.
+    fn stamp(&mut self, texts: &[(&str, f32, f32)], font: Font, colour: Colour) -> Option<Stamp> {
+        // Room above and below the middle, and around, for any glyph of the font.
+        let (half, pad) = (font.size, 2.0);
+        let (mut left, mut top, mut right, mut bottom) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(text, dx, dy) in texts {
+            let w = self.text_width(text, font);
+            (left, right) = (left.min(dx), right.max(dx + w));
+            (top, bottom) = (top.min(dy - half), bottom.max(dy + half));
+        }
+        if left > right {
+            return None;
+        }
+        let (left, top) = (left - pad, top - pad);
+        let dpr = self.dpr;
+        let w = ((right + pad - left) * dpr).ceil().max(1.0) as u32;
+        let h = ((bottom + pad - top) * dpr).ceil().max(1.0) as u32;
+        let canvas = new_canvas(&self.ctx.canvas()?);
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let mut c = Canvas::new(ctx);
+        c.set_family(&self.family);
+        c.begin(f64::from(dpr));
+        for &(text, dx, dy) in texts {
+            c.text(text, dx - left, dy - top, font, colour, Align::Left);
+        }
+        Some(Stamp {
+            canvas,
+            left,
+            top,
+            w,
+            h,
+        })
+    }
+
     fn js(&self) -> &Context {
         self.ctx.unchecked_ref()
     }
@@ -553,6 +610,58 @@ impl Surface for Canvas {
         self.keep(text);
         if let Some(t) = self.texts.get(text) {
             self.js().fill_text_js(&t.js, x.into(), y.into());
+        }
+    }
+
+    /// Stamps the group, drawn once per look (texts, offsets, font, colour, ratio): the
+    /// canvas's `fillText` of each of a tile's labels, tile after tile, cost more than
+    /// copying them as an image.
+    fn text_group(
+        &mut self,
+        texts: &[(&str, f32, f32)],
+        x: f32,
+        y: f32,
+        font: Font,
+        colour: Colour,
+    ) {
+        let mut key = Fnv::default();
+        for &(text, dx, dy) in texts {
+            key.write(text.as_bytes());
+            key.write(&[0]);
+            key.write(&dx.to_bits().to_le_bytes());
+            key.write(&dy.to_bits().to_le_bytes());
+        }
+        key.write(&font.size.to_bits().to_le_bytes());
+        key.write(&[font.weight as u8, colour.r, colour.g, colour.b, colour.a]);
+        key.write(&self.dpr.to_bits().to_le_bytes());
+        let key = key.finish();
+        if !self.stamps.contains_key(&key) {
+            if self.stamps.len() >= MAX_STAMPS {
+                self.stamps.clear();
+            }
+            match self.stamp(texts, font, colour) {
+                Some(stamp) => {
+                    self.stamps.insert(key, stamp);
+                }
+                None => {
+                    for &(text, dx, dy) in texts {
+                        self.text(text, x + dx, y + dy, font, colour, Align::Left);
+                    }
+                    return;
+                }
+            }
+        }
+        if let Some(s) = self.stamps.get(&key) {
+            // On whole device pixels, so that the image is copied, not resampled.
+            let dpr = self.dpr;
+            let at = |v: f32| f64::from((v * dpr).round() / dpr);
+            self.js().draw_image_js(
+                &s.canvas,
+                at(x + s.left),
+                at(y + s.top),
+                f64::from(s.w as f32 / dpr),
+                f64::from(s.h as f32 / dpr),
+            );
         }
     }
 

@@ -102,6 +102,21 @@ pub trait Surface {
     fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align);
     /// The width `text` takes.
     fn text_width(&mut self, text: &str, font: Font) -> f32;
+    /// Draws `texts` left-aligned, each at its offset from `(x, y)`, in one font and
+    /// colour. The same group recurs tile after tile (the values' labels): a backend may
+    /// keep it drawn once and stamp it.
+    fn text_group(
+        &mut self,
+        texts: &[(&str, f32, f32)],
+        x: f32,
+        y: f32,
+        font: Font,
+        colour: Colour,
+    ) {
+        for &(text, dx, dy) in texts {
+            self.text(text, x + dx, y + dy, font, colour, Align::Left);
+        }
+    }
 }
 
 /// Device pixels a backend lets the drawing write, row after row, each an RGBA colour
@@ -580,10 +595,14 @@ fn tile_texts(
             service_name(s, &svc.name, shared, x, top, p.name_w, font, colour, sc);
         }
         TilePass::Labels => {
-            for (i, (label, ..)) in cells(svc, t).iter().enumerate().take(shown) {
+            let mut group = [("", 0.0, 0.0); 8];
+            let cells = cells(svc, t);
+            let n = shown.min(cells.len());
+            for (i, (label, ..)) in cells.iter().enumerate().take(n) {
                 let (cx, cy) = at(i);
-                s.text(label, cx, cy, SMALL, theme.text_weak, Align::Left);
+                group[i] = (label, cx - x, cy - top);
             }
+            s.text_group(&group[..n], x, top, SMALL, theme.text_weak);
         }
         TilePass::Reasons => {
             let (y, reason) = if p.reason_first {
