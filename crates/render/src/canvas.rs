@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::draw::{Align, Font, Pixels, Surface, Weight};
+use crate::draw::{texts_one_by_one, Align, Font, Pixels, Surface, Weight};
 use crate::format;
 use crate::layout::Rect;
 use crate::theme::Colour;
@@ -643,12 +643,7 @@ impl Surface for Canvas {
                 Some(stamp) => {
                     self.stamps.insert(key, stamp);
                 }
-                None => {
-                    for &(text, dx, dy) in texts {
-                        self.text(text, x + dx, y + dy, font, colour, Align::Left);
-                    }
-                    return;
-                }
+                None => return texts_one_by_one(self, texts, x, y, font, colour),
             }
         }
         if let Some(s) = self.stamps.get(&key) {

@@ -113,9 +113,21 @@ pub trait Surface {
         font: Font,
         colour: Colour,
     ) {
-        for &(text, dx, dy) in texts {
-            self.text(text, x + dx, y + dy, font, colour, Align::Left);
-        }
+        texts_one_by_one(self, texts, x, y, font, colour);
+    }
+}
+
+/// [`Surface::text_group`] as texts drawn one by one.
+pub(crate) fn texts_one_by_one<S: Surface + ?Sized>(
+    s: &mut S,
+    texts: &[(&str, f32, f32)],
+    x: f32,
+    y: f32,
+    font: Font,
+    colour: Colour,
+) {
+    for &(text, dx, dy) in texts {
+        s.text(text, x + dx, y + dy, font, colour, Align::Left);
     }
 }
 
