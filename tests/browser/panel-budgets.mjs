@@ -16,11 +16,11 @@
 //
 //   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,profile,strip]   (after build-wasm.sh,
 //                                                                     the frontend and page builds)
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { BENCH_PAGE, installHandOver, sampleFrames } from './bench-page.mjs';
 import { repo, startHarness } from './harness.mjs';
 
 const runs = Number(process.argv[2] ?? 10);
@@ -37,26 +37,6 @@ function quantile(values, q) {
 }
 const fmt = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 const stats = (v) => `median ${fmt(quantile(v, 0.5))} ms, p90 ${fmt(quantile(v, 0.9))} ms`;
-
-/** crates/render's sample ecosystem as JSON frames (one source for the benchmarks' data). */
-function sampleFrames(services, tools, points, exemplars) {
-  const out = execFileSync(
-    'cargo',
-    [
-      'run',
-      '-q',
-      '--locked',
-      '-p',
-      'mcp-render',
-      '--example',
-      'frames',
-      '--',
-      ...[services, tools, points, exemplars].map(String),
-    ],
-    { cwd: repo, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] }
-  );
-  return out.toString();
-}
 
 console.log(
   `machine: ${os.cpus().length} cores, load average ${os
@@ -146,14 +126,7 @@ try {
   });
   const page = await context.newPage();
   const files = {
-    '/bench/index.html': [
-      'text/html',
-      `<!doctype html><html><head><meta charset="utf-8"><style>
-        @font-face { font-family: 'Inter'; font-weight: 400; src: url('/public/fonts/Inter-Regular.otf'); }
-        @font-face { font-family: 'Inter'; font-weight: 500; src: url('/public/fonts/Inter-Medium.otf'); }
-        @font-face { font-family: 'Inter'; font-weight: 700; src: url('/public/fonts/Inter-Bold.otf'); }
-        body { margin: 0; font-family: Inter; }</style></head><body></body></html>`,
-    ],
+    '/bench/index.html': ['text/html', BENCH_PAGE],
     '/bench/uPlot.esm.js': ['text/javascript', fs.readFileSync(UPLOT)],
     '/bench/full.json': ['application/json', fullFrames],
     '/bench/strip.json': ['application/json', stripFrames],
@@ -171,44 +144,13 @@ try {
     const [type, body] = files[pathname] ?? [];
     return type ? route.fulfill({ status: 200, contentType: type, body }) : route.fulfill({ status: 404 });
   });
+  await page.addInitScript(installHandOver);
   await page.goto(`${h.server.url}/bench/index.html`);
   await page.evaluate(async (wasmUrl) => {
     await Promise.all(['400', '500', '700'].map((w) => document.fonts.load(`${w} 12px Inter`)));
     const glue = await import('/bench/mcp_render.js');
     const exports = await glue.default({ module_or_path: wasmUrl });
-    /** Hands JSON frames to a renderer as the panel shell does (typed columns). */
-    const handOver = (r, frames) => {
-      r.beginFrames();
-      for (const frame of frames) {
-        r.addFrame(frame.name);
-        for (const f of frame.fields) {
-          if (f.numbers) {
-            r.addNumbers(
-              f.name,
-              f.numbers instanceof Float64Array ? f.numbers : Float64Array.from(f.numbers, (v) => v ?? NaN)
-            );
-          } else if (frame.name === 'exemplar' && !['status', 'error_type'].includes(f.name) && r.addKept) {
-            // As frontend/src/panel/columns.ts: the exemplars' trace ids and services stay on
-            // this side (a build before addKept is handed them as the other texts).
-            r.addKept(f.name, f.texts);
-          } else {
-            // As frontend/src/panel/columns.ts's textColumn: the rows joined, their ends.
-            const ends = new Uint32Array(f.texts.length);
-            let total = 0;
-            f.texts.forEach((t, i) => (ends[i] = total += t.length));
-            r.addTexts(f.name, f.texts.join(''), ends);
-          }
-          f.labels.forEach(([k, v]) => r.addLabel(k, v));
-          if (f.link) {
-            r.setLink(f.link);
-          }
-        }
-      }
-      const problem = r.endFrames();
-      if (problem) {
-        throw new Error(problem);
-      }
-    };
+    const handOver = window.handOver;
     const canvas = (w, hgt) => {
       const c = document.createElement('canvas');
       c.style.width = `${w}px`;
