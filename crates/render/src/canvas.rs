@@ -98,6 +98,10 @@ export function blitPixels(ctx, memory, ptr, w, h, x, y) {
 export function newCanvas(canvas) {
   return canvas.ownerDocument.createElement('canvas');
 }
+export function fontsLoaded(canvas) {
+  const fonts = canvas.ownerDocument.fonts;
+  return !fonts || fonts.status === 'loaded';
+}
 export function copyCanvas(ctx, from, clear) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   if (clear) {
@@ -128,6 +132,10 @@ extern "C" {
     /// A new canvas in `canvas`'s document, not in the page.
     #[wasm_bindgen(js_name = newCanvas)]
     pub fn new_canvas(canvas: &HtmlCanvasElement) -> HtmlCanvasElement;
+
+    /// No font of `canvas`'s document is loading.
+    #[wasm_bindgen(js_name = fontsLoaded)]
+    fn fonts_loaded(canvas: &HtmlCanvasElement) -> bool;
 
     /// Copies `from` onto `ctx`'s canvas pixel for pixel, cleared first if `clear`.
     #[wasm_bindgen(js_name = copyCanvas)]
@@ -451,7 +459,8 @@ impl Canvas {
         }
     }
 
-    /// `texts` drawn on a canvas of their own, sized to them at this canvas's ratio.
+    /// `texts` drawn on a canvas of their own, sized to them at this canvas's ratio; none
+    /// while a font of the page is loading.
     fn stamp(&mut self, texts: &[(&str, f32, f32)], font: Font, colour: Colour) -> Option<Stamp> {
         // Room above and below the middle, and around, for any glyph of the font.
         let (half, pad) = (font.size, 2.0);
@@ -461,14 +470,16 @@ impl Canvas {
             (left, right) = (left.min(dx), right.max(dx + w));
             (top, bottom) = (top.min(dy - half), bottom.max(dy + half));
         }
-        if left > right {
+        // Not while a font loads: the stamp would keep the fallback's glyphs after it.
+        let target = self.ctx.canvas()?;
+        if left > right || !fonts_loaded(&target) {
             return None;
         }
         let (left, top) = (left - pad, top - pad);
         let dpr = self.dpr;
         let w = ((right + pad - left) * dpr).ceil().max(1.0) as u32;
         let h = ((bottom + pad - top) * dpr).ceil().max(1.0) as u32;
-        let canvas = new_canvas(&self.ctx.canvas()?);
+        let canvas = new_canvas(&target);
         canvas.set_width(w);
         canvas.set_height(h);
         let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
