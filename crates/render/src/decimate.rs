@@ -19,21 +19,55 @@ pub struct Column {
     pub gap_before: bool,
 }
 
+/// The samples of a line inside `[t0, t1]` of a plot `width` pixel columns wide, and the
+/// column each falls into.
+pub struct Window<'a> {
+    /// Times, ascending, of the samples inside.
+    pub time: &'a [f64],
+    /// Their values (NaN a gap).
+    pub value: &'a [f64],
+    t0: f64,
+    per: f64,
+    last: u32,
+}
+
+impl<'a> Window<'a> {
+    /// The samples of `time` (ascending) and `value` inside `[t0, t1]`; none for an empty
+    /// plot or range.
+    pub fn of(time: &'a [f64], value: &'a [f64], t0: f64, t1: f64, width: u32) -> Option<Self> {
+        if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let n = time.len().min(value.len());
+        let time = &time[..n];
+        let start = time.partition_point(|&t| t < t0);
+        let end = time.partition_point(|&t| t <= t1).max(start);
+        Some(Window {
+            time: &time[start..end],
+            value: &value[start..end],
+            t0,
+            per: f64::from(width) / (t1 - t0),
+            last: width - 1,
+        })
+    }
+
+    /// The pixel column of time `t`, 0 at the left edge.
+    #[inline(always)]
+    pub fn column(&self, t: f64) -> u32 {
+        (((t - self.t0) * self.per) as u32).min(self.last)
+    }
+}
+
 /// Reduces the samples of `time` (ascending) and `value` inside `[t0, t1]` to at most one
 /// [`Column`] per pixel column of a plot `width` columns wide (more only where a gap
 /// splits a column), into `out`, which is cleared first and reused without allocating
 /// once it has grown.
 pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &mut Vec<Column>) {
     out.clear();
-    let n = time.len().min(value.len());
-    if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
+    let Some(w) = Window::of(time, value, t0, t1, width) else {
         return;
-    }
-    let (time, value) = (&time[..n], &value[..n]);
-    let start = time.partition_point(|&t| t < t0);
-    let end = time.partition_point(|&t| t <= t1);
-    let scale = f64::from(width) / (t1 - t0);
-    let last_x = width - 1;
+    };
+    let end = w.time.len();
     let mut gap = false;
     let mut cur = Column {
         x: u32::MAX,
@@ -44,14 +78,14 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
         gap_before: false,
     };
     // One step past the last sample flushes the last column.
-    for i in start..end + 1 {
+    for i in 0..end + 1 {
         let (x, v) = if i < end {
-            let v = value[i];
+            let v = w.value[i];
             if v.is_nan() {
                 gap = true;
                 continue;
             }
-            ((((time[i] - t0) * scale) as u32).min(last_x), v)
+            (w.column(w.time[i]), v)
         } else {
             (u32::MAX, 0.0)
         };

@@ -1109,17 +1109,11 @@ fn line_pixels(
             i += stride;
         }
     }
-    let (t0, t1) = (scale.t0, scale.t1);
-    let n = series.time.len().min(series.value.len());
-    if width == 0 || t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) {
+    let Some(w) = decimate::Window::of(&series.time, &series.value, scale.t0, scale.t1, width)
+    else {
         return;
-    }
-    let (time, value) = (&series.time[..n], &series.value[..n]);
-    let start = time.partition_point(|&t| t < t0);
-    let end = time.partition_point(|&t| t <= t1).max(start);
-    let (time, value) = (&time[start..end], &value[start..end]);
-    let per_t = f64::from(width) / (t1 - t0);
-    let last_x = width - 1;
+    };
+    let (time, value) = (w.time, w.value);
     // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
     // multiplying where it divides, times 2^16.
     let left = (scale.plot.x * dpr).round() as i32 - px.x;
@@ -1138,7 +1132,7 @@ fn line_pixels(
             gap = true;
             continue;
         }
-        let x = left + (((time[i] - t0) * per_t) as u32).min(last_x) as i32;
+        let x = left + w.column(time[i]) as i32;
         let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
         if x == ox && !gap {
             ot = ot.min(y);
@@ -1154,7 +1148,7 @@ fn line_pixels(
                 // From the middle of the last column to the middle of this one: half of
                 // it in each of the two, the columns between crossed a slope each.
                 let dx = x - ox;
-                let slope = if dx == 1 { y - oy } else { (y - oy) / dx };
+                let slope = (y - oy) / dx;
                 let half = slope / 2;
                 let out = oy + half;
                 cover(px, size, ox, out.min(ot), out.max(ob), rgba);
