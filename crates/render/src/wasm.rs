@@ -1,6 +1,7 @@
 //! The JavaScript API (wasm-bindgen): a `Renderer` bound to a canvas. The panel shell
 //! hands over each frame's fields as typed arrays, then calls `draw`, `resize`, `hover`,
-//! `hit` and `focusNext`; tooltips and links come back as `HitInfo`.
+//! `hit` and `focusNext`; tooltips and links come back as `HitInfo` (for the pointer,
+//! only when `hover` says it is on something else).
 //!
 //! Everything but the hover and focus outlines (the content) is painted only when the
 //! frames, the size, the theme or the font changed, and kept on a second canvas, not in the
@@ -43,7 +44,7 @@ extern "C" {
     fn at(this: &UtcOffset, this_arg: &JsValue, ms: f64) -> Result<f64, JsValue>;
 }
 
-/// A tooltip and link, as `hit`, `hover` and `focusNext` return them.
+/// A tooltip and link, as `hit`, `hovered`, `focusNext` and `focused` return them.
 #[wasm_bindgen]
 pub struct HitInfo {
     kind: &'static str,
@@ -320,11 +321,23 @@ impl Renderer {
         self.info(hit::hit(&self.layout, summary, x, y))
     }
 
-    /// Like `hit`, and highlights what is there; the shell calls `draw` when the answer's
-    /// kind or index differs from the last one.
-    pub fn hover(&mut self, x: f32, y: f32) -> Option<HitInfo> {
-        let summary = self.summary.as_ref().ok()?;
-        self.view.hover = hit::hit(&self.layout, summary, x, y);
+    /// Highlights what is at `(x, y)`; true when that is not what was highlighted (by the
+    /// last `hover`, before `leave` or new frames): the shell then calls `draw`, and reads
+    /// the tooltip with `hovered`. A pointer moving within one thing costs no answer object
+    /// and no text: each object answered cost the JavaScript heap about 130 bytes (the
+    /// glue's wrapper and its `FinalizationRegistry` entry), where a boolean crosses as it is.
+    pub fn hover(&mut self, x: f32, y: f32) -> bool {
+        let target = match &self.summary {
+            Ok(summary) => hit::hit(&self.layout, summary, x, y),
+            Err(_) => Target::None,
+        };
+        let changed = target != self.view.hover;
+        self.view.hover = target;
+        changed
+    }
+
+    /// The highlighted thing's tooltip and link, as `hover` last found it.
+    pub fn hovered(&self) -> Option<HitInfo> {
         self.info(self.view.hover)
     }
 

@@ -17,23 +17,27 @@ import { utcOffset } from '../zone';
 
 const LEGEND_LINE_HEIGHT = 18;
 
-interface Tip {
-  x: number;
-  y: number;
+/** What a tooltip says of a hit, and where a click on it goes. */
+interface Hit {
   kind: string;
   index: number;
   title: string;
   text: string;
+  link?: string;
+}
+
+/** A hit's tooltip where the pointer is. */
+interface Tip extends Hit {
+  x: number;
+  y: number;
 }
 
 /** Reads a hit's fields and frees it (wasm-bindgen objects live in the module's memory). */
-function take(info: HitInfo | undefined, x: number, y: number): (Tip & { link?: string }) | undefined {
+function take(info: HitInfo | undefined): Hit | undefined {
   if (!info) {
     return undefined;
   }
-  const tip = {
-    x,
-    y,
+  const hit = {
     kind: info.kind,
     index: info.index,
     title: info.title,
@@ -41,7 +45,7 @@ function take(info: HitInfo | undefined, x: number, y: number): (Tip & { link?: 
     link: info.link ?? undefined,
   };
   info.free();
-  return tip;
+  return hit;
 }
 
 /** Colours of Grafana's theme, by the renderer's names for them. */
@@ -84,7 +88,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   const legendBox = useRef<HTMLDivElement>(null);
   const renderer = useRef<Renderer>();
   const size = useRef({ width: 0, height: 0 });
-  const hovered = useRef('');
+  // What the pointer is on, read from the renderer only when that changes.
+  const hovered = useRef<Hit>();
   // The Renderer class: at hand when the .wasm was loaded before this panel mounted.
   const [RendererClass, setRendererClass] = useState(loadedRenderer);
   const [failure, setFailure] = useState<string>();
@@ -157,6 +162,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       description.current.textContent = r.describe();
     }
     element.dataset.ready = 'true';
+    hovered.current = undefined;
     setTip(undefined);
   }, [RendererClass, data, options, width, height, legend, theme, replaceVariables, offset]);
 
@@ -185,19 +191,19 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       return;
     }
     const [x, y] = at(e);
-    const hit = take(r.hover(x, y), e.clientX, e.clientY);
-    const key = hit ? `${hit.kind}:${hit.index}` : '';
-    if (key !== hovered.current) {
-      // The highlight moved: redraw (a move within the same thing only moves the tooltip).
-      hovered.current = key;
+    if (r.hover(x, y)) {
+      // The highlight moved: redraw and read the new tooltip (a move within the same
+      // thing only moves the tooltip, and asks the renderer for nothing more).
+      hovered.current = take(r.hovered());
       r.draw();
     }
-    setTip(hit);
+    const hit = hovered.current;
+    setTip(hit && { ...hit, x: e.clientX, y: e.clientY });
     e.currentTarget.style.cursor = hit?.link ? 'pointer' : 'default';
   }, []);
 
   const onLeave = useCallback(() => {
-    hovered.current = '';
+    hovered.current = undefined;
     renderer.current?.leave();
     renderer.current?.draw();
     setTip(undefined);
@@ -209,7 +215,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       return;
     }
     const [x, y] = at(e);
-    const hit = take(r.hit(x, y), e.clientX, e.clientY);
+    const hit = take(r.hit(x, y));
     if (hit?.link) {
       follow(hit.kind, hit.link);
     }
@@ -223,11 +229,11 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     const moves: Record<string, boolean> = { ArrowRight: false, ArrowDown: false, ArrowLeft: true, ArrowUp: true };
     if (e.key in moves) {
       e.preventDefault();
-      const hit = take(r.focusNext(moves[e.key]), 0, 0);
+      const hit = take(r.focusNext(moves[e.key]));
       r.draw();
       setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
     } else if (e.key === 'Enter') {
-      const hit = take(r.focused(), 0, 0);
+      const hit = take(r.focused());
       if (hit?.link) {
         follow(hit.kind, hit.link);
       }
