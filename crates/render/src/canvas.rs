@@ -15,7 +15,13 @@
 //! - many one-pixel lines and small squares are not handed to the canvas: the module draws
 //!   them into an RGBA buffer, blitted at once (see [`Surface::begin_pixels`]);
 //! - a group of texts that recurs (a tile's labels, tile after tile) is drawn once on a
-//!   canvas of its own and stamped with one `drawImage` ([`Surface::text_group`]).
+//!   canvas of its own and stamped with one `drawImage` ([`Surface::text_group`]);
+//! - a redraw with the pointer moving (the content copied back, the outlines filled) is
+//!   one call into JavaScript, its rectangles read from the module's memory
+//!   ([`Canvas::begin_over`]): until V8 has seen an import called a thousand times it
+//!   calls it through a generic wrapper that allocates an array for the arguments on
+//!   every call (`wasm-to-js.tq`, `--wasm-wrapper-tiering-budget`), which was nine to
+//!   fourteen arrays a redraw (a call each) for the first thousand redraws, and is one.
 //!
 //! The caches are bounded: past [`MAX_CACHED`] entries (texts, colours) or [`MAX_STAMPS`]
 //! (groups) they start again.
@@ -108,6 +114,23 @@ export function copyCanvas(ctx, from, clear) {
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   }
   ctx.drawImage(from, 0, 0);
+}
+let ints = new Int32Array(0);
+export function fillOver(ctx, from, clear, dpr, style, memory, ptr, len) {
+  if (ints.buffer !== memory.buffer) {
+    ints = new Int32Array(memory.buffer);
+  }
+  const v = ints;
+  if (from) {
+    copyCanvas(ctx, from, clear);
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  if (len > 0) {
+    ctx.fillStyle = style;
+  }
+  for (let i = ptr >>> 2; i < (ptr >>> 2) + len; i += 4) {
+    ctx.fillRect(v[i], v[i + 1], v[i + 2], v[i + 3]);
+  }
 }")]
 extern "C" {
     /// Begins a path on `ctx` and adds the segments of the `len` `f32`s at byte `ptr` of
@@ -140,6 +163,23 @@ extern "C" {
     /// Copies `from` onto `ctx`'s canvas pixel for pixel, cleared first if `clear`.
     #[wasm_bindgen(js_name = copyCanvas)]
     fn copy_canvas(ctx: &CanvasRenderingContext2d, from: &HtmlCanvasElement, clear: bool);
+
+    /// Copies `from` (a canvas, or undefined for none) as `copyCanvas` does, sets the
+    /// transform to `dpr` device pixels per CSS pixel, then fills in `style` a rectangle
+    /// per 4 of the `len` `i32`s at byte `ptr` of `memory`, `[x, y, w, h]`. Whole numbers:
+    /// until V8 optimises the function, each number read from a `Float32Array` is a new
+    /// heap number, where one from an `Int32Array` is a small integer.
+    #[wasm_bindgen(js_name = fillOver)]
+    fn fill_over(
+        ctx: &CanvasRenderingContext2d,
+        from: &JsValue,
+        clear: bool,
+        dpr: &JsValue,
+        style: &JsValue,
+        memory: &JsValue,
+        ptr: u32,
+        len: u32,
+    );
 }
 
 #[wasm_bindgen]
@@ -217,6 +257,19 @@ struct Stamp {
 /// The most text groups kept as stamps.
 const MAX_STAMPS: usize = 64;
 
+/// A redraw held back to go into JavaScript in one call: the copy of `from` (cleared
+/// first if `clear`), the transform, then the fills gathered, all in `colour`.
+struct Over {
+    from: Option<HtmlCanvasElement>,
+    clear: bool,
+    colour: Option<Colour>,
+}
+
+/// `v` as an `i32` if it is a whole number JavaScript keeps as a small integer.
+fn whole(v: f32) -> Option<i32> {
+    (v == v.trunc() && v.abs() < 1e9).then_some(v as i32)
+}
+
 /// A canvas's 2D context with the styles last set on it.
 pub struct Canvas {
     ctx: CanvasRenderingContext2d,
@@ -237,6 +290,12 @@ pub struct Canvas {
     /// `middle` and `round`, set at every redraw.
     middle: JsValue,
     round: JsValue,
+    /// The redraw held back since [`Canvas::begin_over`], if any, and its rectangles.
+    over: Option<Over>,
+    rects: Vec<i32>,
+    /// The ratio of the last `begin_over` as a JavaScript number, made once: a fractional
+    /// one crossing as an `f64` would be a new heap number every redraw.
+    ratio: (f64, JsValue),
     fill: Option<Colour>,
     stroke: Option<Colour>,
     line_width: f32,
@@ -262,6 +321,9 @@ impl Canvas {
             aligns: ["left", "center", "right"].map(JsValue::from_str),
             middle: JsValue::from_str("middle"),
             round: JsValue::from_str("round"),
+            over: None,
+            rects: Vec::with_capacity(64),
+            ratio: (1.0, JsValue::from_f64(1.0)),
             fill: None,
             stroke: None,
             line_width: -1.0,
@@ -272,6 +334,7 @@ impl Canvas {
 
     /// Sets the font family (Grafana's `theme.typography.fontFamily`).
     pub fn set_family(&mut self, family: &str) {
+        self.settle();
         if self.family != family {
             self.family.clear();
             self.family.push_str(family);
@@ -285,10 +348,16 @@ impl Canvas {
     /// Starts a redraw at `dpr` device pixels per CSS pixel; the canvas may have been
     /// resized, which resets its state, so every style is set again.
     pub fn begin(&mut self, dpr: f64) {
+        self.end_over();
         let js = self.js();
         js.set_transform_js(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         js.set_text_baseline_js(&self.middle);
         js.set_line_join_js(&self.round);
+        self.forget_styles(dpr);
+    }
+
+    /// Takes `dpr` as the ratio and forgets the styles set: a resized canvas lost them.
+    fn forget_styles(&mut self, dpr: f64) {
         self.dpr = dpr as f32;
         self.fill = None;
         self.stroke = None;
@@ -300,7 +369,60 @@ impl Canvas {
     /// Copies `from` (a canvas of the same size in device pixels) over this one; clears
     /// first unless `opaque`.
     pub fn copy(&mut self, from: &HtmlCanvasElement, opaque: bool) {
+        self.settle();
         copy_canvas(&self.ctx, from, !opaque);
+    }
+
+    /// Starts a redraw as [`Canvas::begin`] does, over a copy of `from` when given (as
+    /// [`Canvas::copy`] makes it), held back until [`Canvas::end_over`]: fills of one
+    /// colour on whole CSS pixels join it, and it goes into JavaScript in one call;
+    /// anything else drawn meanwhile issues it first, then goes as usual.
+    pub fn begin_over(&mut self, from: Option<HtmlCanvasElement>, opaque: bool, dpr: f64) {
+        self.over = Some(Over {
+            from,
+            clear: !opaque,
+            colour: None,
+        });
+        if self.ratio.0 != dpr {
+            self.ratio = (dpr, JsValue::from_f64(dpr));
+        }
+        self.rects.clear();
+        self.forget_styles(dpr);
+    }
+
+    /// Issues the redraw held back since [`Canvas::begin_over`], if any.
+    pub fn end_over(&mut self) {
+        let Some(over) = self.over.take() else {
+            return;
+        };
+        let none = JsValue::UNDEFINED;
+        let style = over
+            .colour
+            .and_then(|c| self.colours.get(&c))
+            .unwrap_or(&none);
+        fill_over(
+            &self.ctx,
+            over.from.as_ref().map_or(&none, |c| c.as_ref()),
+            over.clear,
+            &self.ratio.1,
+            style,
+            &self.memory,
+            self.rects.as_ptr() as u32,
+            self.rects.len() as u32,
+        );
+        self.fill = over.colour;
+        self.rects.clear();
+    }
+
+    /// Issues the redraw held back, if any, and sets what [`Canvas::begin`] sets beside the
+    /// transform: before anything but a fill is drawn.
+    fn settle(&mut self) {
+        if self.over.is_some() {
+            self.end_over();
+            let js = self.js();
+            js.set_text_baseline_js(&self.middle);
+            js.set_line_join_js(&self.round);
+        }
     }
 
     /// Keeps `c` as a CSS string if it is not yet.
@@ -514,6 +636,20 @@ impl Canvas {
 
 impl Surface for Canvas {
     fn fill_rect(&mut self, r: Rect, colour: Colour) {
+        if let Some(over) = &self.over {
+            let same = over.colour.is_none_or(|c| c == colour);
+            match (whole(r.x), whole(r.y), whole(r.w), whole(r.h)) {
+                (Some(x), Some(y), Some(w), Some(h)) if same => {
+                    self.keep_colour(colour);
+                    if let Some(over) = &mut self.over {
+                        over.colour = Some(colour);
+                    }
+                    self.rects.extend_from_slice(&[x, y, w, h]);
+                    return;
+                }
+                _ => self.settle(),
+            }
+        }
         self.set_fill(colour);
         self.ctx
             .fill_rect(r.x.into(), r.y.into(), r.w.into(), r.h.into());
@@ -565,6 +701,7 @@ impl Surface for Canvas {
     }
 
     fn begin_pixels(&mut self, area: Rect) {
+        self.settle();
         let device = |v: f32| (v * self.dpr).round() as i32;
         self.open(
             device(area.x),
@@ -586,6 +723,7 @@ impl Surface for Canvas {
     }
 
     fn end_pixels(&mut self) {
+        self.settle();
         if let Some([x, y, w, h]) = self.layer.take() {
             blit_pixels(
                 &self.ctx,
@@ -600,12 +738,14 @@ impl Surface for Canvas {
     }
 
     fn stroke(&mut self, colour: Colour, width: f32) {
+        self.settle();
         self.set_stroke(colour, width);
         self.trace();
         self.ctx.stroke();
     }
 
     fn fill(&mut self, colour: Colour) {
+        self.settle();
         if !self.path.is_empty() && self.path.chunks_exact(4).all(|p| p[0] == SQUARE) {
             self.fill_squares(colour);
             return;
@@ -616,6 +756,7 @@ impl Surface for Canvas {
     }
 
     fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align) {
+        self.settle();
         self.set_font(font, align);
         self.set_fill(colour);
         self.keep(text);
@@ -635,6 +776,7 @@ impl Surface for Canvas {
         font: Font,
         colour: Colour,
     ) {
+        self.settle();
         let mut key = Fnv::default();
         for &(text, dx, dy) in texts {
             key.write(text.as_bytes());
@@ -672,6 +814,7 @@ impl Surface for Canvas {
     }
 
     fn text_width(&mut self, text: &str, font: Font) -> f32 {
+        self.settle();
         self.keep(text);
         if let Some(&(_, w)) = self
             .texts

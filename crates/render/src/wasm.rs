@@ -305,14 +305,15 @@ impl Renderer {
             let Some((_, layer_surface)) = layer(&mut self.layer, &self.canvas) else {
                 // No canvas to keep the content on: outline over it, drawn whole each time.
                 self.stale = true;
-                return self.draw_outlines(dpr);
+                return self.draw_outlines(None, opaque, dpr);
             };
             layer_surface.copy(&self.canvas, opaque);
             self.kept = true;
-        } else if let Some((layer, _)) = &self.layer {
-            self.surface.copy(layer, opaque);
+            return self.draw_outlines(None, opaque, dpr);
         }
-        self.draw_outlines(dpr);
+        // The content copied back and the outlines in one call into JavaScript.
+        let layer = self.layer.as_ref().map(|(layer, _)| layer.clone());
+        self.draw_outlines(layer, opaque, dpr);
     }
 
     /// What is at `(x, y)` (CSS pixels from the canvas's top left).
@@ -377,9 +378,10 @@ pub fn css_fonts(family: &str) -> String {
 }
 
 impl Renderer {
-    fn draw_outlines(&mut self, dpr: f64) {
+    /// The outlines over the canvas, over a copy of `from` (the kept content) when given.
+    fn draw_outlines(&mut self, from: Option<HtmlCanvasElement>, opaque: bool, dpr: f64) {
+        self.surface.begin_over(from, opaque, dpr);
         if let Ok(summary) = &self.summary {
-            self.surface.begin(dpr);
             draw_highlights(
                 &mut self.surface,
                 &self.layout,
@@ -388,6 +390,7 @@ impl Renderer {
                 &self.view,
             );
         }
+        self.surface.end_over();
     }
 
     fn relayout(&mut self) {
