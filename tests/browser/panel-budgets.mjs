@@ -10,7 +10,11 @@
 //   - the latency strip against uPlot (Grafana's chart library) on the same Float64Array,
 //     1k to 1M points;
 //   - what a steady redraw allocates: the wasm memory's size and the JS heap's allocations
-//     (chromium's sampling heap profiler, objects later collected included).
+//     (chromium's sampling heap profiler, objects later collected included), in the page's
+//     loop as the shell makes its calls (`hover`, and `draw` when it says the highlight
+//     moved), under each call, over the 300 redraws after the timed ones and over 1,000
+//     once V8 has tiered up its calls into JavaScript (its generic wasm-to-JS wrapper,
+//     used for an import's first 1,000 calls, allocates an array for the arguments).
 // Every timed draw is followed by a one-pixel getImageData, which makes the canvas
 // rasterise what it was asked to draw: the figures include the browser's canvas work.
 //
@@ -77,7 +81,10 @@ try {
       }
       // The first draw on the panel's canvas: its background, or a copy of the renderer's layer.
       const proto = CanvasRenderingContext2D.prototype;
-      const originals = { fillRect: proto.fillRect, drawImage: proto.drawImage };
+      const originals = {
+        fillRect: proto.fillRect,
+        drawImage: proto.drawImage,
+      };
       for (const [name, method] of Object.entries(originals)) {
         proto[name] = function (...args) {
           if (marks.firstDraw === undefined && this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
@@ -180,6 +187,22 @@ try {
         handOver(r, frames);
         r.resize(1920, 1080, 1);
         const ctx = c.getContext('2d');
+        // `hover` says whether the highlight moved. A build before it answered a HitInfo:
+        // called as the shell called it then, its fields read at every move and its kind
+        // and index compared with the last.
+        let last = '';
+        const hover = (x, y) => {
+          const moved = r.hover(x, y);
+          if (typeof moved === 'boolean') {
+            return moved;
+          }
+          const hit = moved && [moved.kind, moved.index, moved.title, moved.text, moved.link];
+          moved?.free();
+          const key = hit ? `${hit[0]}:${hit[1]}` : '';
+          const changed = key !== last;
+          last = key;
+          return changed;
+        };
         const points = [
           [40, 60],
           [900, 700],
@@ -207,7 +230,7 @@ try {
           n,
           20,
           () => r.draw(),
-          (i) => r.hover(...points[i % points.length])?.free()
+          (i) => hover(...points[i % points.length])
         );
         // New data (the same frames handed over again): everything painted, not copied.
         const k = Math.max(n / 10, 10);
@@ -232,14 +255,29 @@ try {
         };
         // Steady redraws: the wasm memory's size, and the JS heap's allocations sampled below.
         const memoryBefore = exports.memory.buffer.byteLength;
-        window.steady = (k) => {
+        // As the shell calls them (no destructuring here: its iterator objects would count).
+        // `across`: from one tile, tool or exemplar to another, a redraw each; `tip`: the
+        // same with the tooltip's texts read when the highlight moved, as the shell does;
+        // `within`: the pointer moving inside one tile (no redraw).
+        const tip = [];
+        const steady = (k, how = 'across') => {
           for (let i = 0; i < k; i++) {
-            const [x, y] = points[i % points.length];
-            r.hover(x, y)?.free();
-            r.draw();
+            const p = how === 'within' ? points[0] : points[i % points.length];
+            if (hover(p[0] + (i & 7), p[1])) {
+              const info = how === 'tip' && r.hovered ? r.hovered() : undefined;
+              if (info) {
+                tip[0] = info.kind;
+                tip[1] = info.title;
+                tip[2] = info.text;
+                tip[3] = info.link;
+                info.free();
+              }
+              r.draw();
+            }
           }
           return exports.memory.buffer.byteLength;
         };
+        window.steady = steady;
         return {
           moving,
           data,
@@ -299,39 +337,60 @@ try {
       await cdp.send('Profiler.disable');
     }
 
-    const steadyRuns = 300;
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.enable');
-    await page.evaluate(() => window.steady(30));
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('HeapProfiler.startSampling', {
-      samplingInterval: 512,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    const memoryAfter = await page.evaluate((k) => window.steady(k), steadyRuns);
-    const { profile } = await cdp.send('HeapProfiler.stopSampling');
-    const bytes = (node) => node.selfSize + node.children.reduce((n, c) => n + bytes(c), 0);
-    // What the renderer's draw itself allocates (under its calls), apart from hover's answers.
-    const under = (node, name) =>
-      node.callFrame.functionName === name ? bytes(node) : node.children.reduce((n, c) => n + under(c, name), 0);
-    const byFunction = new Map();
-    const walk = (node) => {
-      const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
-      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
-      node.children.forEach(walk);
+    /** The JS heap allocated during `k` steady redraws: bytes per redraw in the page's loop, under `draw` and `hover`. */
+    const sampled = async (k, how) => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.startSampling', {
+        samplingInterval: 512,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      const memory = await page.evaluate(([k, how]) => window.steady(k, how), [k, how]);
+      const { profile } = await cdp.send('HeapProfiler.stopSampling');
+      const bytes = (node) => node.selfSize + node.children.reduce((n, c) => n + bytes(c), 0);
+      // What a function's calls allocate, wherever it is in the tree; the loop's is the
+      // page's `steady` (what the evaluate around it allocates, once a run, is left out).
+      const under = (node, name) =>
+        node.callFrame.functionName === name ? bytes(node) : node.children.reduce((n, c) => n + under(c, name), 0);
+      const byFunction = new Map();
+      const walk = (node, inLoop) => {
+        const here = inLoop || node.callFrame.functionName === 'steady';
+        const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
+        if (here) {
+          byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
+        }
+        node.children.forEach((c) => walk(c, here));
+      };
+      walk(profile.head, false);
+      const per = (b) => (b / k).toFixed(0);
+      const top = [...byFunction.entries()]
+        .filter(([, b]) => b > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([f, b]) => `${f.trim()} ${per(b)} B`);
+      return {
+        memory,
+        text:
+          `${per(under(profile.head, 'steady'))} B per redraw in the loop (${per(under(profile.head, 'draw'))} under draw, ` +
+          `${per(under(profile.head, 'hover'))} under hover${how === 'tip' ? `, ${per(under(profile.head, 'hovered'))} under hovered` : ''}; ` +
+          `${per(bytes(profile.head))} with the page's own)${top.length ? `; most in: ${top.join(', ')}` : ''}`,
+      };
     };
-    walk(profile.head);
-    const top = [...byFunction.entries()]
-      .filter(([, b]) => b > 0)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4)
-      .map(([f, b]) => `${f.trim()} ${(b / steadyRuns).toFixed(0)} B`)
-      .join(', ');
+    await page.evaluate(() => window.steady(30));
+    const first = await sampled(300);
+    // V8 calls an import through its generic wrapper for the first 1,000 calls
+    // (--wasm-wrapper-tiering-budget), then through one compiled for it.
+    await page.evaluate(() => window.steady(1000));
+    const steady = await sampled(1000);
+    const tip = await sampled(1000, 'tip');
+    const within = await sampled(1000, 'within');
     console.log(
-      `steady redraws (${steadyRuns}, pointer moving): wasm memory ${full.memoryBefore} -> ${memoryAfter} bytes; ` +
-        `JS heap allocated about ${(bytes(profile.head) / steadyRuns).toFixed(0)} bytes per redraw and hover (sampled), ` +
-        `${(under(profile.head, 'draw') / steadyRuns).toFixed(0)} of them under draw; most in: ${top}`
+      `steady redraws (pointer moving): wasm memory ${full.memoryBefore} -> ${within.memory} bytes; JS heap (sampled), ` +
+        `the 300 after the timed ones: ${first.text}; 1,000 more after 1,000 unsampled: ${steady.text}; ` +
+        `with the tooltip read when the highlight moved, as the shell does, 1,000 more: ${tip.text}; ` +
+        `1,000 moves within one tile (no redraw): ${within.text}`
     );
   }
 
