@@ -11,6 +11,7 @@ import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSta
 import { handOver, panelFrames, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
+import { themeColours } from '../theme';
 import { PanelOptions } from '../types';
 import { HitInfo, loadedRenderer, loadRenderer, Renderer } from '../wasm';
 import { utcOffset } from '../zone';
@@ -46,24 +47,6 @@ function take(info: HitInfo | undefined): Hit | undefined {
   };
   info.free();
   return hit;
-}
-
-/** Colours of Grafana's theme, by the renderer's names for them. */
-function themeColours(theme: GrafanaTheme2): Record<string, string> {
-  const viz = (name: string) => theme.visualization.getColorByName(name);
-  return {
-    background: theme.colors.background.primary,
-    surface: theme.colors.background.secondary,
-    text: theme.colors.text.primary,
-    textWeak: theme.colors.text.secondary,
-    border: theme.colors.border.medium,
-    focus: theme.colors.primary.main,
-    ok: viz('green'),
-    warn: viz('orange'),
-    critical: viz('red'),
-    noData: theme.colors.text.disabled,
-    exemplar: viz('purple'),
-  };
 }
 
 /** `${service}` survives dashboard variables (a dashboard may have one of that name). */
