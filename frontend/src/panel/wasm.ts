@@ -1,12 +1,14 @@
 // Loads the renderer (crates/render, built by scripts/build-wasm.sh) once per page, from the
 // plugin's public path: public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm.
 // The load starts when module.js is evaluated, not when a panel mounts: the .wasm is then
-// fetched and compiled (streaming) while the panel's query runs, and so are the fonts the
-// renderer draws in loaded and drawn once, so that the panel's first draw has them.
+// fetched and compiled (streaming) while the panel's query runs, a draw is rehearsed
+// (warmup.ts), and the fonts the renderer draws in are loaded and drawn once, so that the
+// panel's first draw has them and runs none of the renderer's code for the first time.
 import { config } from '@grafana/runtime';
 import init, { cssFonts, Renderer } from 'mcp-render';
 
 import { loadFailure, WASM_FILE } from './failure';
+import { rehearse } from './warmup';
 
 declare const __webpack_public_path__: string | undefined;
 
@@ -54,17 +56,28 @@ async function prepareFonts(fonts: string[]): Promise<void> {
   }
 }
 
-/** The Renderer class, once the .wasm is instantiated; a failed load is tried again on the next call. */
-export function loadRenderer(): Promise<typeof Renderer> {
+/** A panel asked for the renderer before it was ready: it waits, and nothing is rehearsed. */
+let asked = false;
+
+/**
+ * Instantiates the .wasm, starts the fonts' loads, rehearses a draw while they load (unless
+ * a panel already waits: the rehearsal would then cost it more than it saves), and waits
+ * for the fonts.
+ */
+function load(): Promise<typeof Renderer> {
   if (!loading) {
     const url = wasmUrl();
     loading = init({ module_or_path: url }).then(
       async () => {
         // Grafana's theme as the panel will have it; without one the panel draws with what the page has.
-        const family = config.theme2?.typography?.fontFamily;
-        if (family) {
-          await prepareFonts(cssFonts(family).split('\n')).catch(() => undefined);
+        const theme = config.theme2;
+        const family = theme?.typography?.fontFamily;
+        const fonts = family ? prepareFonts(cssFonts(family).split('\n')).catch(() => undefined) : undefined;
+        // While the fonts load: well before the query's answer, as a rule.
+        if (!asked) {
+          rehearse(Renderer, theme);
         }
+        await fonts;
         return (loaded = Renderer);
       },
       (err: unknown) => {
@@ -76,14 +89,32 @@ export function loadRenderer(): Promise<typeof Renderer> {
   return loading;
 }
 
+/** The Renderer class, once the .wasm is instantiated; a failed load is tried again on the next call. */
+export function loadRenderer(): Promise<typeof Renderer> {
+  asked = true;
+  return load();
+}
+
 /** The Renderer class if the .wasm is already instantiated, so a panel can draw in its first frame. */
 export function loadedRenderer(): typeof Renderer | undefined {
   return loaded;
 }
 
-/** Starts the load; its failure is reported by the panel that asks for the renderer. */
+/**
+ * Starts the load; its failure is reported by the panel that asks for the renderer. The
+ * fonts' loads start in the next task, before the renderer can name them (cssFonts): in
+ * Grafana's family, the two weights css_font writes (crates/render's canvas.rs).
+ */
 export function preloadRenderer() {
-  loadRenderer().catch(() => undefined);
+  load().catch(() => undefined);
+  const family = config.theme2?.typography?.fontFamily;
+  if (family && typeof document !== 'undefined' && document.fonts?.load) {
+    setTimeout(() => {
+      for (const weight of [400, 600]) {
+        document.fonts.load(`${weight} 12px ${family}`, GLYPHS).catch(() => undefined);
+      }
+    }, 0);
+  }
 }
 
 export type { Renderer, HitInfo } from 'mcp-render';
