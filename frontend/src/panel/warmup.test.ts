@@ -74,9 +74,9 @@ describe('the rehearsed draw', () => {
     Recorder.failAt = undefined;
   });
 
-  it('draws a small ecosystem once, as the panel draws its answer, on a canvas outside the page, then frees it', () => {
+  it('draws a small ecosystem once, as the panel draws its answer, on a canvas outside the page, then frees it', async () => {
     const theme = createTheme({ colors: { mode: 'light' } });
-    rehearse(R, theme);
+    await rehearse(R, theme);
     expect(Recorder.made).toHaveLength(1);
     const r = Recorder.made[0];
     expect(r.dark).toBe(false);
@@ -99,9 +99,18 @@ describe('the rehearsed draw', () => {
     expect(r.frames.worst).toEqual(expect.arrayContaining(['service', 'kind', 'tool or pool']));
   });
 
-  it('never throws, and frees the renderer when a step fails', () => {
+  it('hands the frames over in one task and draws in the next, unless a panel waits by then', async () => {
+    let waiting = false;
+    const rehearsal = rehearse(R, undefined, () => !waiting);
+    expect(Recorder.made[0].calls).toEqual(['beginFrames', 'endFrames']);
+    waiting = true;
+    await rehearsal;
+    expect(Recorder.made[0].calls).toEqual(['beginFrames', 'endFrames', 'free']);
+  });
+
+  it('never throws, and frees the renderer when a step fails', async () => {
     Recorder.failAt = 'draw';
-    expect(() => rehearse(R, undefined)).not.toThrow();
+    await expect(rehearse(R, undefined)).resolves.toBeUndefined();
     expect(Recorder.made[0].calls.slice(-2)).toEqual(['draw', 'free']);
   });
 });

@@ -54,12 +54,21 @@ function rehearsalFrames(): DataFrame[] {
   ];
 }
 
+/** The next task: what the page has waiting (a query's answer) runs before the rehearsal goes on. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Draws a small ecosystem once with `R`, as the panel draws its answer, in `theme`, on a
- * canvas outside the page. Never throws: a rehearsal that fails leaves the first draw as
- * it was.
+ * canvas outside the page: the frames handed over in one task, drawn in the next, so that
+ * an answer that comes meanwhile waits for one step at most; it stops once `wanted` says
+ * no (a panel waits for the renderer). Never throws: a rehearsal that fails leaves the
+ * first draw as it was.
  */
-export function rehearse(R: typeof Renderer, theme: GrafanaTheme2 | undefined) {
+export async function rehearse(
+  R: typeof Renderer,
+  theme: GrafanaTheme2 | undefined,
+  wanted: () => boolean = () => true
+): Promise<void> {
   let r: Renderer | undefined;
   try {
     r = new R(document.createElement('canvas'), theme?.isDark ?? true);
@@ -74,9 +83,12 @@ export function rehearse(R: typeof Renderer, theme: GrafanaTheme2 | undefined) {
       r.setFontFamily(theme.typography.fontFamily);
     }
     handOver(r, toColumns(rehearsalFrames(), DEFAULT_OPTIONS));
-    r.resize(WIDTH, HEIGHT, window.devicePixelRatio || 1);
-    r.draw();
-    r.describe();
+    await nextTask();
+    if (wanted()) {
+      r.resize(WIDTH, HEIGHT, window.devicePixelRatio || 1);
+      r.draw();
+      r.describe();
+    }
   } catch {
     // Nothing to undo: the panel's renderer is another.
   } finally {

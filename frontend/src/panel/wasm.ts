@@ -56,13 +56,13 @@ async function prepareFonts(fonts: string[]): Promise<void> {
   }
 }
 
-/** A panel asked for the renderer before it was ready: it waits, and nothing is rehearsed. */
+/** A panel asked for the renderer before it was ready: it waits, and no more is rehearsed. */
 let asked = false;
 
 /**
  * Instantiates the .wasm, starts the fonts' loads, rehearses a draw while they load (unless
- * a panel already waits: the rehearsal would then cost it more than it saves), and waits
- * for the fonts.
+ * a panel waits: the rehearsal would then cost it more than it saves, and stops), and
+ * waits for both.
  */
 function load(): Promise<typeof Renderer> {
   if (!loading) {
@@ -73,11 +73,9 @@ function load(): Promise<typeof Renderer> {
         const theme = config.theme2;
         const family = theme?.typography?.fontFamily;
         const fonts = family ? prepareFonts(cssFonts(family).split('\n')).catch(() => undefined) : undefined;
-        // While the fonts load: well before the query's answer, as a rule.
-        if (!asked) {
-          rehearse(Renderer, theme);
-        }
-        await fonts;
+        // While the fonts load: before the query's answer, as a rule.
+        const rehearsal = asked ? undefined : rehearse(Renderer, theme, () => !asked);
+        await Promise.all([fonts, rehearsal]);
         return (loaded = Renderer);
       },
       (err: unknown) => {
