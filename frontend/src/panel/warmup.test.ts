@@ -99,13 +99,19 @@ describe('the rehearsed draw', () => {
     expect(r.frames.worst).toEqual(expect.arrayContaining(['service', 'kind', 'tool or pool']));
   });
 
-  it('hands the frames over in one task and draws in the next, unless a panel waits by then', async () => {
-    let waiting = false;
-    const rehearsal = rehearse(R, undefined, () => !waiting);
-    expect(Recorder.made[0].calls).toEqual(['beginFrames', 'endFrames']);
-    waiting = true;
-    await rehearsal;
+  it('hands the frames over in one idle period and draws in the next, unless a panel has the renderer by then', async () => {
+    const asked: string[] = [];
+    await rehearse(R, undefined, () => {
+      asked.push(Recorder.made.length ? Recorder.made[0].calls.join() : 'before');
+      return asked.length < 2;
+    });
+    expect(asked).toEqual(['before', 'beginFrames,endFrames']);
     expect(Recorder.made[0].calls).toEqual(['beginFrames', 'endFrames', 'free']);
+  });
+
+  it('makes no renderer when a panel has the renderer before the first idle period', async () => {
+    await rehearse(R, undefined, () => false);
+    expect(Recorder.made).toHaveLength(0);
   });
 
   it('never throws, and frees the renderer when a step fails', async () => {

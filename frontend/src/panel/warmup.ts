@@ -1,8 +1,8 @@
 // A draw rehearsed while the panel's query runs. The browser compiles the renderer's
 // functions one by one, on their first call, and the shell's code is cold too: a panel's
 // first draw paid for both (about 150 functions compiled, half of its time). A small
-// ecosystem drawn once on a canvas outside the page, right after the .wasm is instantiated,
-// makes every step of the first draw (colours, frames -> columns, the summary, the layout,
+// ecosystem drawn once on a canvas outside the page, in the page's idle time once the .wasm
+// is instantiated, makes every step of the first draw (colours, frames -> columns, the summary, the layout,
 // tiles, text fitting and stamps, the description) run for the second time when the
 // panel's answer comes. Nothing of it stays: the rehearsal's renderer and canvas are freed.
 import { DataFrame, FieldType, GrafanaTheme2, toDataFrame } from '@grafana/data';
@@ -54,15 +54,26 @@ function rehearsalFrames(): DataFrame[] {
   ];
 }
 
-/** The next task: what the page has waiting (a query's answer) runs before the rehearsal goes on. */
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Resolves when the page is idle (requestIdleCallback; the next task where there is none):
+ * what the page has to do first (render, issue its queries, take in an answer) comes first.
+ */
+export function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') {
+      requestIdleCallback(() => resolve());
+    } else {
+      setTimeout(resolve, 0);
+    }
+  });
+}
 
 /**
  * Draws a small ecosystem once with `R`, as the panel draws its answer, in `theme`, on a
- * canvas outside the page: the frames handed over in one task, drawn in the next, so that
- * an answer that comes meanwhile waits for one step at most; it stops once `wanted` says
- * no (a panel waits for the renderer). Never throws: a rehearsal that fails leaves the
- * first draw as it was.
+ * canvas outside the page, in the page's idle time: the frames handed over in one idle
+ * period, drawn in the next, so that the page's own work waits for one step at most; it
+ * stops once `wanted` says no (a panel has the renderer). Never throws: a rehearsal that
+ * fails leaves the first draw as it was.
  */
 export async function rehearse(
   R: typeof Renderer,
@@ -71,6 +82,10 @@ export async function rehearse(
 ): Promise<void> {
   let r: Renderer | undefined;
   try {
+    await whenIdle();
+    if (!wanted()) {
+      return;
+    }
     r = new R(document.createElement('canvas'), theme?.isDark ?? true);
     if (theme) {
       for (const [name, value] of Object.entries(themeColours(theme))) {
@@ -83,7 +98,7 @@ export async function rehearse(
       r.setFontFamily(theme.typography.fontFamily);
     }
     handOver(r, toColumns(rehearsalFrames(), DEFAULT_OPTIONS));
-    await nextTask();
+    await whenIdle();
     if (wanted()) {
       r.resize(WIDTH, HEIGHT, window.devicePixelRatio || 1);
       r.draw();

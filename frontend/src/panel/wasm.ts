@@ -1,14 +1,15 @@
 // Loads the renderer (crates/render, built by scripts/build-wasm.sh) once per page, from the
 // plugin's public path: public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm.
 // The load starts when module.js is evaluated, not when a panel mounts: the .wasm is then
-// fetched and compiled (streaming) while the panel's query runs, a draw is rehearsed
-// (warmup.ts), and the fonts the renderer draws in are loaded and drawn once, so that the
-// panel's first draw has them and runs none of the renderer's code for the first time.
+// fetched and compiled (streaming) while the panel's query runs, the fonts the renderer
+// draws in are loaded and drawn once, so that the panel's first draw has them, and a draw
+// is rehearsed in the page's idle time (warmup.ts), so that it runs none of the renderer's
+// code for the first time.
 import { config } from '@grafana/runtime';
 import init, { cssFonts, Renderer } from 'mcp-render';
 
 import { loadFailure, WASM_FILE } from './failure';
-import { rehearse } from './warmup';
+import { rehearse, whenIdle } from './warmup';
 
 declare const __webpack_public_path__: string | undefined;
 
@@ -56,13 +57,12 @@ async function prepareFonts(fonts: string[]): Promise<void> {
   }
 }
 
-/** A panel asked for the renderer before it was ready: it waits, and no more is rehearsed. */
-let asked = false;
+/** A panel has asked for the renderer (to draw, or to wait for it): no more is rehearsed. */
+let taken = false;
 
 /**
- * Instantiates the .wasm, starts the fonts' loads, rehearses a draw while they load (unless
- * a panel waits: the rehearsal would then cost it more than it saves, and stops), and
- * waits for both.
+ * Instantiates the .wasm, starts the fonts' loads and waits for them; meanwhile, in the
+ * page's idle time, a draw is rehearsed until a panel takes the renderer.
  */
 function load(): Promise<typeof Renderer> {
   if (!loading) {
@@ -73,9 +73,10 @@ function load(): Promise<typeof Renderer> {
         const theme = config.theme2;
         const family = theme?.typography?.fontFamily;
         const fonts = family ? prepareFonts(cssFonts(family).split('\n')).catch(() => undefined) : undefined;
-        // While the fonts load: before the query's answer, as a rule.
-        const rehearsal = asked ? undefined : rehearse(Renderer, theme, () => !asked);
-        await Promise.all([fonts, rehearsal]);
+        if (!taken) {
+          rehearse(Renderer, theme, () => !taken);
+        }
+        await fonts;
         return (loaded = Renderer);
       },
       (err: unknown) => {
@@ -89,29 +90,31 @@ function load(): Promise<typeof Renderer> {
 
 /** The Renderer class, once the .wasm is instantiated; a failed load is tried again on the next call. */
 export function loadRenderer(): Promise<typeof Renderer> {
-  asked = true;
+  taken = true;
   return load();
 }
 
 /** The Renderer class if the .wasm is already instantiated, so a panel can draw in its first frame. */
 export function loadedRenderer(): typeof Renderer | undefined {
+  taken ||= loaded !== undefined;
   return loaded;
 }
 
 /**
  * Starts the load; its failure is reported by the panel that asks for the renderer. The
- * fonts' loads start in the next task, before the renderer can name them (cssFonts): in
- * Grafana's family, the two weights css_font writes (crates/render's canvas.rs).
+ * fonts' loads start at the page's first idle time, before the renderer can name them
+ * (cssFonts): in Grafana's family, the two weights css_font writes (crates/render's
+ * canvas.rs).
  */
 export function preloadRenderer() {
   load().catch(() => undefined);
   const family = config.theme2?.typography?.fontFamily;
   if (family && typeof document !== 'undefined' && document.fonts?.load) {
-    setTimeout(() => {
+    whenIdle().then(() => {
       for (const weight of [400, 600]) {
         document.fonts.load(`${weight} 12px ${family}`, GLYPHS).catch(() => undefined);
       }
-    }, 0);
+    });
   }
 }
 
