@@ -16,7 +16,10 @@ import { DEFAULT_OPTIONS } from './types';
 const WIDTH = 640;
 const HEIGHT = 320;
 
-/** An ecosystemSummary answer as the backend shapes it (crates/model/src/columns.rs): three services, one down, a failing tool and a short pool. */
+/**
+ * An ecosystemSummary answer as the backend shapes it (crates/model/src/columns.rs, held to it by
+ * crates/render/tests/rehearsal.rs): three services, one down, a failing tool and a short pool.
+ */
 function rehearsalFrames(): DataFrame[] {
   const number = (name: string, values: Array<number | null>) => ({ name, type: FieldType.number, values });
   const text = (name: string, values: string[]) => ({ name, type: FieldType.string, values });
