@@ -1,5 +1,6 @@
 // Grafana's theme as the renderer takes it.
 import { GrafanaTheme2 } from '@grafana/data';
+import type { Renderer } from 'mcp-render';
 
 /** Colours of Grafana's theme, by the renderer's names for them. */
 export function themeColours(theme: GrafanaTheme2): Record<string, string> {
@@ -17,4 +18,16 @@ export function themeColours(theme: GrafanaTheme2): Record<string, string> {
     noData: theme.colors.text.disabled,
     exemplar: viz('purple'),
   };
+}
+
+/** Gives `r` Grafana's colours (one it cannot read keeps its default) and font family. */
+export function applyTheme(r: Pick<Renderer, 'setColour' | 'setFontFamily'>, theme: GrafanaTheme2) {
+  for (const [name, value] of Object.entries(themeColours(theme))) {
+    try {
+      r.setColour(name, value);
+    } catch {
+      // A colour the renderer cannot read keeps its default for this theme.
+    }
+  }
+  r.setFontFamily(theme.typography.fontFamily);
 }

@@ -9,7 +9,7 @@ import { DataFrame, FieldType, GrafanaTheme2, toDataFrame } from '@grafana/data'
 import type { Renderer } from 'mcp-render';
 
 import { handOver, toColumns } from './columns';
-import { themeColours } from './theme';
+import { applyTheme } from './theme';
 import { DEFAULT_OPTIONS } from './types';
 
 /** The rehearsal's size, in CSS pixels: room for its tiles, tools and pools. */
@@ -91,14 +91,7 @@ export async function rehearse(
     }
     r = new R(document.createElement('canvas'), theme?.isDark ?? true);
     if (theme) {
-      for (const [name, value] of Object.entries(themeColours(theme))) {
-        try {
-          r.setColour(name, value);
-        } catch {
-          // As the panel: a colour the renderer cannot read keeps its default.
-        }
-      }
-      r.setFontFamily(theme.typography.fontFamily);
+      applyTheme(r, theme);
     }
     handOver(r, toColumns(rehearsalFrames(), DEFAULT_OPTIONS));
     await whenIdle();

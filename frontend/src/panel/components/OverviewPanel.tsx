@@ -11,7 +11,7 @@ import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSta
 import { handOver, panelFrames, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
-import { themeColours } from '../theme';
+import { applyTheme } from '../theme';
 import { PanelOptions } from '../types';
 import { HitInfo, loadedRenderer, loadRenderer, Renderer } from '../wasm';
 import { utcOffset } from '../zone';
@@ -119,14 +119,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     element.style.height = `${canvasHeight}px`;
     size.current = { width, height: canvasHeight };
     r.setMode(theme.isDark);
-    Object.entries(themeColours(theme)).forEach(([name, value]) => {
-      try {
-        r.setColour(name, value);
-      } catch {
-        // A colour the renderer cannot read keeps its default for this theme.
-      }
-    });
-    r.setFontFamily(theme.typography.fontFamily);
+    applyTheme(r, theme);
     r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
     r.setTimeZone(offset);
     const errors = data.errors ?? [];
