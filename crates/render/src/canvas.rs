@@ -33,7 +33,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::draw::{texts_one_by_one, Align, Font, Pixels, Surface, Weight};
+use crate::draw::{texts_one_by_one, Align, Font, Pixels, Surface};
 use crate::format;
 use crate::layout::Rect;
 use crate::theme::Colour;
@@ -46,11 +46,7 @@ const MAX_CACHED: usize = 8192;
 
 /// `font` in `family` as the canvas's `font` takes it.
 pub fn css_font(font: Font, family: &str) -> String {
-    let weight = match font.weight {
-        Weight::Regular => 400,
-        Weight::Bold => 600,
-    };
-    let mut css = format!("{weight} ");
+    let mut css = format!("{} ", font.weight.css());
     // The sizes (FONTS) are whole pixels: written as `{}` writes them, with no float
     // formatting of core's.
     format::number(&mut css, f64::from(font.size), 2);

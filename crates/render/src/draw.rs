@@ -21,6 +21,16 @@ pub enum Weight {
     Bold,
 }
 
+impl Weight {
+    /// The CSS `font-weight`.
+    pub fn css(self) -> u16 {
+        match self {
+            Weight::Regular => 400,
+            Weight::Bold => 600,
+        }
+    }
+}
+
 /// A font: size in CSS pixels and weight (the family is the backend's: Inter).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Font {

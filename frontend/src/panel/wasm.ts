@@ -103,8 +103,8 @@ export function loadedRenderer(): typeof Renderer | undefined {
 /**
  * Starts the load; its failure is reported by the panel that asks for the renderer. The
  * fonts' loads start at the page's first idle time, before the renderer can name them
- * (cssFonts): in Grafana's family, the two weights css_font writes (crates/render's
- * canvas.rs).
+ * (cssFonts): in Grafana's family, the renderer's two weights (crates/render's
+ * `Weight::css`, held to these by crates/render/tests/font_preload.rs).
  */
 export function preloadRenderer() {
   load().catch(() => undefined);
