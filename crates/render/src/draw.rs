@@ -235,6 +235,8 @@ pub struct Scratch {
     fit: String,
     columns: Vec<Column>,
     tiles: Vec<TileParts>,
+    sample_columns: Vec<i32>,
+    sample_rows: Vec<i32>,
 }
 
 /// Paints everything: [`draw_content`], then [`draw_highlights`].
@@ -976,6 +978,7 @@ fn strip(
     // The lines of one colour are one path, stroked once: the canvas's cost per stroke
     // (the path copied, a draw recorded and rasterised) was paid 150 times, now 3.
     let lines = &summary.latency;
+    let mut shared_times: Option<&[f64]> = None;
     for (i, first) in lines.iter().enumerate() {
         let c = colour(first);
         if lines[..i].iter().any(|l| colour(l) == c) {
@@ -986,7 +989,12 @@ fn strip(
             let rgba = Pixels::opaque(c.over(theme.background));
             if let Some(mut px) = s.pixels() {
                 for series in group {
-                    line_pixels(series, &scale, width, dpr, &mut px, rgba);
+                    // The lines of one range query share their times: their samples'
+                    // columns are worked out once.
+                    let same = shared_times.is_some_and(|t| same_times(t, &series.time));
+                    shared_times = Some(&series.time);
+                    let buffers = (&mut sc.sample_columns, &mut sc.sample_rows);
+                    line_pixels(series, &scale, width, dpr, &mut px, rgba, buffers, same);
                 }
             }
             continue;
@@ -1089,12 +1097,30 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
     }
 }
 
+/// Whether two time columns are the same, bit for bit.
+fn same_times(a: &[f64], b: &[f64]) -> bool {
+    // Eight at a time, one branch each: a comparison of floats and a branch per time cost
+    // more than the columns it saved working out.
+    let bits = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .fold(0, |d, (x, y)| d | (x.to_bits() ^ y.to_bits()))
+    };
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let rest = bits(ca.remainder(), cb.remainder());
+    a.len() == b.len() && rest == 0 && ca.zip(cb).all(|(x, y)| bits(x, y) == 0)
+}
+
 /// Covers in `px`, in `rgba`, the pixels of a line drawn one device pixel wide: each
 /// pixel column the rows its samples span, joined to the next column by the rows the
-/// segment between their middles crosses in each column on the way. One pass over the
-/// samples, straight to pixels: rows are fixed point (16 fractional bits), converted once
-/// per sample, the extremes of a column kept as rows, not values, and a column's pixels
-/// written when the line leaves it (no list of columns kept and read again).
+/// segment between their middles crosses in each column on the way. Rows are fixed point
+/// (16 fractional bits), converted once per sample, the extremes of a column kept as rows,
+/// not values, and a column's pixels written when the line leaves it.
+///
+/// `columns` and `rows` are buffers for the samples' layer columns and rows; the columns
+/// are worked out again unless `same` says the line's times are those of the line drawn
+/// before, on the same scale and layer.
+#[allow(clippy::too_many_arguments)]
 fn line_pixels(
     series: &crate::summary::Series,
     scale: &Scale,
@@ -1102,100 +1128,147 @@ fn line_pixels(
     dpr: f32,
     px: &mut Pixels<'_>,
     rgba: u32,
+    (columns, rows): (&mut Vec<i32>, &mut Vec<i32>),
+    same: bool,
 ) {
-    /// Covers rows `a >> 16..=b >> 16` of column `k`, within the layer.
-    #[inline(always)]
-    fn cover(px: &mut [u32], (w, h): (i32, i32), k: i32, a: i32, b: i32, rgba: u32) {
-        let (t, b) = ((a >> 16).max(0), (b >> 16).min(h - 1));
-        if k < 0 || k >= w || t > b {
-            return;
-        }
-        let stride = w as usize;
-        let first = t as usize * stride + k as usize;
-        let rows = (b - t) as usize;
-        // Most spans are one to three rows long, in no order a branch predictor learns:
-        // three rows are written whatever the length, a row past the span writing the
-        // first again, and only longer spans loop.
-        for r in 0..3 {
-            let i = if r <= rows { first + r * stride } else { first };
-            if let Some(p) = px.get_mut(i) {
-                *p = rgba;
-            }
-        }
-        for r in 3..=rows {
-            if let Some(p) = px.get_mut(first + r * stride) {
-                *p = rgba;
-            }
-        }
-    }
     let Some(w) = decimate::Window::of(&series.time, &series.value, scale.t0, scale.t1, width)
     else {
         return;
     };
-    // The window and `per` below are opaque to the compiler, so that their divisions stay
-    // out of the loop: node 20's V8 sank them into it, two divisions a sample.
-    let w = std::hint::black_box(w);
-    let (time, value) = (w.time, w.value);
     // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
     // multiplying where it divides, times 2^16.
     let left = (scale.plot.x * dpr).round() as i32 - px.x;
+    if !same || columns.len() != w.time.len() {
+        // The window is opaque to the compiler, so that its division stays out of the
+        // loop: node 20's V8 sank it into it.
+        let w = std::hint::black_box(&w);
+        columns.clear();
+        columns.extend(w.time.iter().map(|&t| left + w.column(t) as i32));
+    }
     const ONE: f32 = 65536.0;
     let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
     let height = scale.plot.h * dpr * ONE;
-    let per = std::hint::black_box(1.0 / scale.top);
-    let size = (px.w, px.h);
-    let px = &mut *px.rgba;
-    // The column the line is in (none yet: `i32::MIN`), its rows' extremes, its last row.
-    let (mut ox, mut ot, mut ob, mut oy) = (i32::MIN, 0, 0, 0);
-    let mut gap = false;
-    for i in 0..time.len() {
-        let v = value[i];
+    // Every row a sample or a join can take lies between the plot's top and bottom rows,
+    // every column between its first and last: when the layer holds them all, as it does
+    // the plot it is opened around, no span needs clipping.
+    let inside = left >= 0
+        && left + width as i32 <= px.w
+        && (base - height) as i32 >= 0
+        && (base as i32 >> 16) < px.h;
+    // Opaque too, so that V8 keeps them out of the loop (it worked them out again there).
+    let (base, height, per) = std::hint::black_box((base, height, 1.0 / scale.top));
+    // The rows first, in a loop of their own: with the spans' in one, V8 ran out of
+    // registers and kept the layer's bounds on the stack.
+    rows.clear();
+    rows.extend(w.value.iter().map(|&v| {
+        let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
+        // A gap is `GAP`, a row no sample takes: clipped, the row above it is the same.
         if v.is_nan() {
-            gap = true;
+            GAP
+        } else {
+            y.max(GAP + 1)
+        }
+    }));
+    let layer = (&mut *px.rgba, px.w, px.h, rgba);
+    if inside {
+        line_spans::<false>(columns, rows, layer);
+    } else {
+        line_spans::<true>(columns, rows, layer);
+    }
+}
+
+/// A gap's row in `line_spans`.
+const GAP: i32 = i32::MIN;
+
+/// `line_pixels`' pass over the samples' columns and rows: without `CLIP`, every span is
+/// known to lie within the layer.
+#[inline(always)]
+fn line_spans<const CLIP: bool>(
+    columns: &[i32],
+    rows: &[i32],
+    (px, w, h, rgba): (&mut [u32], i32, i32, u32),
+) {
+    /// Covers rows `a >> 16..=b >> 16` of column `k` (`a <= b`), within the layer.
+    #[inline(always)]
+    fn cover<const CLIP: bool>(px: &mut [u32], (w, h): (i32, i32), k: i32, a: i32, b: i32, c: u32) {
+        let (mut t, mut b) = (a >> 16, b >> 16);
+        if CLIP {
+            (t, b) = (t.max(0), b.min(h - 1));
+            if k < 0 || k >= w || t > b {
+                return;
+            }
+        }
+        let stride = w as usize;
+        let first = t as usize * stride + k as usize;
+        let rows = (b - t) as usize;
+        // Most spans are one or two rows long, in no order a branch predictor learns: the
+        // first row and the last are written whatever the length (the same pixel for a
+        // row alone), and only longer spans loop over the rows between.
+        if let Some(p) = px.get_mut(first) {
+            *p = c;
+        }
+        if let Some(p) = px.get_mut(first + rows * stride) {
+            *p = c;
+        }
+        for r in 1..rows {
+            if let Some(p) = px.get_mut(first + r * stride) {
+                *p = c;
+            }
+        }
+    }
+    let size = (w, h);
+    // The column the line is in (none yet, or after a gap: `NONE`), its rows' extremes,
+    // its last row.
+    const NONE: i32 = i32::MIN;
+    let (mut ox, mut ot, mut ob, mut oy) = (NONE, 0, 0, 0);
+    for (&x, &y) in columns.iter().zip(rows) {
+        if y == GAP {
+            // The line breaks: its column so far is covered, and the next sample starts
+            // afresh, even in the same column.
+            if ox != NONE {
+                cover::<CLIP>(px, size, ox, ot, ob, rgba);
+                ox = NONE;
+            }
             continue;
         }
-        let x = left + w.column(time[i]) as i32;
-        let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
-        if x == ox && !gap {
+        if x == ox {
             ot = ot.min(y);
             ob = ob.max(y);
             oy = y;
             continue;
         }
         let (mut top, mut bottom) = (y, y);
-        if ox != i32::MIN {
-            if gap {
-                cover(px, size, ox, ot, ob, rgba);
-            } else {
-                // From the middle of the last column to the middle of this one: half of
-                // it in each of the two, the columns between crossed a slope each.
-                let dx = x - ox;
-                // No division for a join to the next column or the one after (most):
-                // natively an eighth of the pass was the division's latency.
-                let slope = match dx {
-                    1 => y - oy,
-                    2 => (y - oy) / 2,
-                    _ => (y - oy) / dx,
-                };
-                let half = slope / 2;
-                let out = oy + half;
-                cover(px, size, ox, out.min(ot), out.max(ob), rgba);
-                let mut at = out;
-                for k in ox + 1..x {
-                    let next = at + slope;
-                    cover(px, size, k, at.min(next), at.max(next), rgba);
-                    at = next;
-                }
-                let inn = y - half;
-                top = top.min(inn);
-                bottom = bottom.max(inn);
+        if ox != NONE {
+            // From the middle of the last column to the middle of this one: half of it in
+            // each of the two, the columns between crossed a slope each.
+            let dx = x - ox;
+            let d = y - oy;
+            // No division for a join to the next column or the one after (most): natively
+            // an eighth of the pass was the division's latency. The halving is written as
+            // shifts: as `d / 2`, the compiler merged it with the division below, which
+            // then ran for every join two columns long.
+            let slope = match dx {
+                1 => d,
+                2 => (d + i32::from(d < 0)) >> 1,
+                _ => d / dx,
+            };
+            let half = slope / 2;
+            let out = oy + half;
+            cover::<CLIP>(px, size, ox, out.min(ot), out.max(ob), rgba);
+            let mut at = out;
+            for k in ox + 1..x {
+                let next = at + slope;
+                cover::<CLIP>(px, size, k, at.min(next), at.max(next), rgba);
+                at = next;
             }
+            let inn = y - half;
+            top = top.min(inn);
+            bottom = bottom.max(inn);
         }
         (ox, ot, ob, oy) = (x, top, bottom, y);
-        gap = false;
     }
-    if ox != i32::MIN {
-        cover(px, size, ox, ot, ob, rgba);
+    if ox != NONE {
+        cover::<CLIP>(px, size, ox, ot, ob, rgba);
     }
 }
 
@@ -1318,6 +1391,196 @@ mod tests {
         assert_eq!(at(19, 2)[3], 255, "the clipped circle drawn inside");
     }
 
+    /// The lines' pass as it was before the samples' columns were shared between lines
+    /// and the rows worked out in a loop of their own: what the pixels must stay.
+    fn line_pixels_one_by_one(
+        series: &crate::summary::Series,
+        scale: &Scale,
+        width: u32,
+        dpr: f32,
+        px: &mut Pixels<'_>,
+        rgba: u32,
+    ) {
+        /// Covers rows `a >> 16..=b >> 16` of column `k`, within the layer.
+        #[inline(always)]
+        fn cover(px: &mut [u32], (w, h): (i32, i32), k: i32, a: i32, b: i32, rgba: u32) {
+            let (t, b) = ((a >> 16).max(0), (b >> 16).min(h - 1));
+            if k < 0 || k >= w || t > b {
+                return;
+            }
+            let stride = w as usize;
+            let first = t as usize * stride + k as usize;
+            let rows = (b - t) as usize;
+            // Most spans are one to three rows long, in no order a branch predictor learns:
+            // three rows are written whatever the length, a row past the span writing the
+            // first again, and only longer spans loop.
+            for r in 0..3 {
+                let i = if r <= rows { first + r * stride } else { first };
+                if let Some(p) = px.get_mut(i) {
+                    *p = rgba;
+                }
+            }
+            for r in 3..=rows {
+                if let Some(p) = px.get_mut(first + r * stride) {
+                    *p = rgba;
+                }
+            }
+        }
+        let Some(w) = decimate::Window::of(&series.time, &series.value, scale.t0, scale.t1, width)
+        else {
+            return;
+        };
+        // The window and `per` below are opaque to the compiler, so that their divisions stay
+        // out of the loop: node 20's V8 sank them into it, two divisions a sample.
+        let w = std::hint::black_box(w);
+        let (time, value) = (w.time, w.value);
+        // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
+        // multiplying where it divides, times 2^16.
+        let left = (scale.plot.x * dpr).round() as i32 - px.x;
+        const ONE: f32 = 65536.0;
+        let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
+        let height = scale.plot.h * dpr * ONE;
+        let per = std::hint::black_box(1.0 / scale.top);
+        let size = (px.w, px.h);
+        let px = &mut *px.rgba;
+        // The column the line is in (none yet: `i32::MIN`), its rows' extremes, its last row.
+        let (mut ox, mut ot, mut ob, mut oy) = (i32::MIN, 0, 0, 0);
+        let mut gap = false;
+        for i in 0..time.len() {
+            let v = value[i];
+            if v.is_nan() {
+                gap = true;
+                continue;
+            }
+            let x = left + w.column(time[i]) as i32;
+            let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
+            if x == ox && !gap {
+                ot = ot.min(y);
+                ob = ob.max(y);
+                oy = y;
+                continue;
+            }
+            let (mut top, mut bottom) = (y, y);
+            if ox != i32::MIN {
+                if gap {
+                    cover(px, size, ox, ot, ob, rgba);
+                } else {
+                    // From the middle of the last column to the middle of this one: half of
+                    // it in each of the two, the columns between crossed a slope each.
+                    let dx = x - ox;
+                    // No division for a join to the next column or the one after (most):
+                    // natively an eighth of the pass was the division's latency.
+                    let slope = match dx {
+                        1 => y - oy,
+                        2 => (y - oy) / 2,
+                        _ => (y - oy) / dx,
+                    };
+                    let half = slope / 2;
+                    let out = oy + half;
+                    cover(px, size, ox, out.min(ot), out.max(ob), rgba);
+                    let mut at = out;
+                    for k in ox + 1..x {
+                        let next = at + slope;
+                        cover(px, size, k, at.min(next), at.max(next), rgba);
+                        at = next;
+                    }
+                    let inn = y - half;
+                    top = top.min(inn);
+                    bottom = bottom.max(inn);
+                }
+            }
+            (ox, ot, ob, oy) = (x, top, bottom, y);
+            gap = false;
+        }
+        if ox != i32::MIN {
+            cover(px, size, ox, ot, ob, rgba);
+        }
+    }
+
+    #[test]
+    fn lines_as_pixels_are_the_same_sharing_columns_or_not() {
+        let mut rng = sample::Rng(7);
+        let scale = Scale {
+            plot: Rect::new(20.5, 10.0, 300.0, 120.0),
+            t0: 1_000.0,
+            t1: 61_000.0,
+            top: 2.0,
+        };
+        let grid: Vec<f64> = (0..400).map(|k| 1_000.0 + 150.0 * k as f64).collect();
+        let mut lines = Vec::new();
+        for i in 0..12 {
+            // Most lines on one grid, some on another (sparser, or starting later, with
+            // samples before the range); values past the top and below zero; gaps.
+            let time: Vec<f64> = match i % 4 {
+                3 if i > 4 => (0..90).map(|k| 400.0 + 700.0 * k as f64).collect(),
+                3 => (0..2_000).map(|k| 800.0 + 31.0 * k as f64).collect(),
+                _ => grid.clone(),
+            };
+            let value = (0..time.len())
+                .map(|k| match (i, rng.bits() % 40) {
+                    (_, 0) => f64::NAN,
+                    (2, _) if (100..140).contains(&k) => f64::NAN,
+                    (5, 1) => -0.5,
+                    (_, 1) => 2.5,
+                    _ => rng.next() * (0.2 + 0.15 * i as f64),
+                })
+                .collect();
+            lines.push(crate::summary::Series {
+                service: format!("s{i}"),
+                percentile: 50.0,
+                time,
+                value,
+            });
+        }
+        // A layer around the plot, as the panel opens it, and one cutting it (spans
+        // clipped), at two device pixel ratios.
+        for dpr in [1.0, 2.0] {
+            let width = (scale.plot.w * dpr).round() as u32;
+            let around = |d: f32| (d * dpr).round() as i32;
+            for (x, y, w, h) in [
+                (
+                    around(17.5),
+                    around(7.0),
+                    around(306.0) + 1,
+                    around(126.0) + 1,
+                ),
+                (around(60.0), around(40.0), around(150.0), around(60.0)),
+            ] {
+                let len = (w * h) as usize;
+                let (mut want, mut got) = (vec![0u32; len], vec![0u32; len]);
+                let mut buffers = (Vec::new(), Vec::new());
+                let mut previous: Option<&[f64]> = None;
+                for (i, series) in lines.iter().enumerate() {
+                    let c = i as u32 + 1;
+                    let layer = |rgba| Pixels { rgba, x, y, w, h };
+                    line_pixels_one_by_one(series, &scale, width, dpr, &mut layer(&mut want), c);
+                    let same = previous.is_some_and(|t| same_times(t, &series.time));
+                    let b = (&mut buffers.0, &mut buffers.1);
+                    line_pixels(series, &scale, width, dpr, &mut layer(&mut got), c, b, same);
+                    assert_eq!(same, i % 4 != 0 && i % 4 != 3, "line {i}");
+                    previous = Some(&series.time);
+                }
+                assert!(want.iter().filter(|&&p| p != 0).count() > 1_000);
+                let differ = want.iter().zip(&got).filter(|(a, b)| a != b).count();
+                assert_eq!(differ, 0, "pixels differ at dpr {dpr}, layer {w} x {h}");
+            }
+        }
+    }
+
+    #[test]
+    fn time_columns_are_the_same_only_bit_for_bit() {
+        let a: Vec<f64> = (0..1_003).map(|k| k as f64 * 3.5).collect();
+        assert!(same_times(&a, &a.clone()));
+        assert!(same_times(&[], &[]));
+        for k in [0, 7, 8, 999, 1_002] {
+            let mut b = a.clone();
+            b[k] += 0.5;
+            assert!(!same_times(&a, &b), "differs at {k}");
+        }
+        assert!(!same_times(&a, &a[..1_002]), "shorter");
+        assert!(!same_times(&[0.0], &[-0.0]), "a sign apart");
+    }
+
     #[test]
     fn a_line_as_pixels_is_unbroken_and_breaks_at_gaps() {
         let scale = Scale {
@@ -1343,7 +1606,16 @@ mod tests {
             w,
             h,
         };
-        line_pixels(&series, &scale, 100, 1.0, &mut px, 7);
+        line_pixels(
+            &series,
+            &scale,
+            100,
+            1.0,
+            &mut px,
+            7,
+            (&mut Vec::new(), &mut Vec::new()),
+            false,
+        );
         // Each column's pixels as `[x, top, bottom]`, checked to be one run.
         let mut spans = Vec::new();
         for col in 0..w {
