@@ -170,14 +170,17 @@ fn load_fonts() -> Result<[FontVec; 2], String> {
 }
 
 impl Surface for Bitmap {
+    /// The pixels from `r`'s rounded left and top to its rounded right and bottom, these
+    /// not included: plotters' filled rectangle stops short of its second corner, so that
+    /// corner is the one past the last pixel.
     fn fill_rect(&mut self, r: Rect, colour: Colour) {
         let (x0, y0, x1, y1) = (
             self.px(r.x),
             self.px(r.y),
-            self.px(r.right()) - 1,
-            self.px(r.bottom()) - 1,
+            self.px(r.right()),
+            self.px(r.bottom()),
         );
-        if x1 < x0 || y1 < y0 {
+        if x1 <= x0 || y1 <= y0 {
             return;
         }
         let _ = self
