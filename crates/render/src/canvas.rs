@@ -28,6 +28,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::hint::select_unpredictable;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -546,7 +547,21 @@ impl Canvas {
         };
         let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, colour.a]);
         let a = u32::from(colour.a);
+        let blend = |under: u32| {
+            mix(rgba, under, a, 0) | mix(rgba, under, a, 8) | mix(rgba, under, a, 16) | 254 << 24
+        };
+        // Which of the three a pixel under a square is (transparent, a line's, already
+        // blended) is what a predictor cannot learn, and the blend's three divisions cost
+        // more than the rest of a square: every pixel takes its new value by selects, the
+        // blend looked up in a few slots by a hash of the pixel under. The opaque pixels
+        // under squares are a few lines' colours, so after the first of each, every
+        // lookup finds its blend.
+        let mut kept = [(0u32, blend(0)); 64];
+        let slot = |under: u32| (under.wrapping_mul(0x9e37_79b1) >> 26) as usize;
         let stride = w as usize;
+        let Some(pixels) = self.pixels.get_mut(..stride * h as usize) else {
+            return;
+        };
         for p in self.path.chunks_exact(4) {
             let (l, r) = (
                 clip(device(p[1] - p[3], dpr) - x0, w),
@@ -556,19 +571,27 @@ impl Canvas {
                 clip(device(p[2] - p[3], dpr) - y0, h),
                 clip(device(p[2] + p[3], dpr) - y0, h),
             );
-            for row in t..b {
-                let run = self.pixels.get_mut(row * stride + l..row * stride + r);
-                for px in run.into_iter().flatten() {
-                    *px = match *px >> 24 {
-                        255 => {
-                            mix(rgba, *px, a, 0)
-                                | mix(rgba, *px, a, 8)
-                                | mix(rgba, *px, a, 16)
-                                | 254 << 24
-                        }
-                        254 => *px,
-                        _ => rgba,
-                    };
+            if l >= r {
+                continue;
+            }
+            for row in pixels
+                .chunks_exact_mut(stride)
+                .skip(t)
+                .take(b.saturating_sub(t))
+            {
+                for px in &mut row[l..r] {
+                    let under = *px;
+                    let alpha = under >> 24;
+                    // Only opaque pixels are looked up (any other as 0): fewer values
+                    // to share a slot.
+                    let key = if alpha == 255 { under } else { 0 };
+                    let k = &mut kept[slot(key)];
+                    if k.0 != key {
+                        *k = (key, blend(key));
+                    }
+                    let blended = k.1;
+                    let kept_or_new = select_unpredictable(alpha == 254, under, rgba);
+                    *px = select_unpredictable(alpha == 255, blended, kept_or_new);
                 }
             }
         }
