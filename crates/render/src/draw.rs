@@ -1220,21 +1220,37 @@ fn line_pixels(
     let inside = left >= 0
         && left + width as i32 <= px.w
         && (base - height) as i32 >= 0
+        && base < 2_147_483_648.0
         && (base as i32 >> 16) < px.h;
     // Opaque too, so that V8 keeps them out of the loop (it worked them out again there).
     let (base, height, per) = std::hint::black_box((base, height, 1.0 / scale.top));
     // The rows first, in a loop of their own: with the spans' in one, V8 ran out of
     // registers and kept the layer's bounds on the stack.
     rows.clear();
-    rows.extend(w.value.iter().map(|&v| {
-        let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
-        // A gap is `GAP`, a row no sample takes: clipped, the row above it is the same.
-        if v.is_nan() {
-            GAP
-        } else {
-            y.max(GAP + 1)
-        }
-    }));
+    let row = |v: f64| base - (v * per).clamp(0.0, 1.0) as f32 * height;
+    // A gap is `GAP`, a row no sample takes.
+    if inside {
+        // Every row from 0 to 2^31: truncated as an `f64` and moved into the low bits of
+        // one by adding 2^52, the same integer as `as i32` gives, without the check V8
+        // makes of that conversion (converting back and comparing, a third of the loop).
+        rows.extend(w.value.iter().map(|&v| {
+            let y = (f64::from(row(v)).trunc() + 4_503_599_627_370_496.0).to_bits() as i32;
+            if v.is_nan() {
+                GAP
+            } else {
+                y
+            }
+        }));
+    } else {
+        // Clipped, the row above a gap's is the same.
+        rows.extend(w.value.iter().map(|&v| {
+            if v.is_nan() {
+                GAP
+            } else {
+                (row(v) as i32).max(GAP + 1)
+            }
+        }));
+    }
     let layer = (&mut *px.rgba, px.w, px.h, rgba);
     if inside {
         line_spans::<false>(columns, rows, layer);
