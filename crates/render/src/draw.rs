@@ -237,9 +237,20 @@ pub struct Scratch {
     fit: String,
     columns: Vec<Column>,
     tiles: Vec<TileParts>,
-    sample_columns: Vec<i32>,
-    sample_rows: Vec<i32>,
+    samples: Samples,
     gaps: Vec<Rect>,
+}
+
+/// A line's samples in the pixel layer, worked out by `line_pixels`.
+#[derive(Debug, Default)]
+struct Samples {
+    /// Layer columns.
+    columns: Vec<i32>,
+    /// The plot's left column in the layer and its width that `columns` were worked out
+    /// for: they lie between these.
+    span: (i32, u32),
+    /// Rows, fixed point.
+    rows: Vec<i32>,
 }
 
 /// Paints everything: [`draw_content`], then [`draw_highlights`].
@@ -1073,7 +1084,7 @@ fn strip(
                     // columns are worked out once.
                     let same = shared_times.is_some_and(|t| Rc::ptr_eq(t, &series.time));
                     shared_times = Some(&series.time);
-                    let buffers = (&mut sc.sample_columns, &mut sc.sample_rows);
+                    let buffers = &mut sc.samples;
                     line_pixels(series, &scale, width, dpr, &mut px, rgba, buffers, same);
                 }
             }
@@ -1183,9 +1194,9 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
 /// (16 fractional bits), converted once per sample, the extremes of a column kept as rows,
 /// not values, and a column's pixels written when the line leaves it.
 ///
-/// `columns` and `rows` are buffers for the samples' layer columns and rows; the columns
-/// are worked out again unless `same` says the line's times are those of the line drawn
-/// before, on the same scale and layer.
+/// `samples` holds the samples' layer columns and rows; the columns are worked out again
+/// unless `same` says the line's times are those of the line drawn before, on the same
+/// scale and layer.
 #[allow(clippy::too_many_arguments)]
 fn line_pixels(
     series: &crate::summary::Series,
@@ -1194,7 +1205,7 @@ fn line_pixels(
     dpr: f32,
     px: &mut Pixels<'_>,
     rgba: u32,
-    (columns, rows): (&mut Vec<i32>, &mut Vec<i32>),
+    samples: &mut Samples,
     same: bool,
 ) {
     let Some(w) = decimate::Window::of(&series.time, &series.value, scale.t0, scale.t1, width)
@@ -1204,12 +1215,18 @@ fn line_pixels(
     // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
     // multiplying where it divides, times 2^16.
     let left = (scale.plot.x * dpr).round() as i32 - px.x;
-    if !same || columns.len() != w.time.len() {
+    let Samples {
+        columns,
+        span,
+        rows,
+    } = samples;
+    if !same || columns.len() != w.time.len() || *span != (left, width) {
         // The window is opaque to the compiler, so that its division stays out of the
         // loop: node 20's V8 sank it into it.
         let w = std::hint::black_box(&w);
         columns.clear();
         columns.extend(w.time.iter().map(|&t| left + w.column(t) as i32));
+        *span = (left, width);
     }
     const ONE: f32 = 65536.0;
     let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
@@ -1221,7 +1238,10 @@ fn line_pixels(
         && left + width as i32 <= px.w
         && (base - height) as i32 >= 0
         && base < 2_147_483_648.0
-        && (base as i32 >> 16) < px.h;
+        && (base as i32 >> 16) < px.h
+        && (px.w as usize)
+            .checked_mul(px.h as usize)
+            .is_some_and(|n| px.rgba.len() >= n);
     // Opaque too, so that V8 keeps them out of the loop (it worked them out again there).
     let (base, height, per) = std::hint::black_box((base, height, 1.0 / scale.top));
     // The rows first, in a loop of their own: with the spans' in one, V8 ran out of
@@ -1253,9 +1273,12 @@ fn line_pixels(
     }
     let layer = (&mut *px.rgba, px.w, px.h, rgba);
     if inside {
-        line_spans::<false>(columns, rows, layer);
+        // SAFETY: `inside` is what `line_spans` asks for without `CLIP`; the columns were
+        // worked out for this `left` and `width` (`span`).
+        unsafe { line_spans::<false>(columns, rows, layer) };
     } else {
-        line_spans::<true>(columns, rows, layer);
+        // SAFETY: clipped, every pixel is checked.
+        unsafe { line_spans::<true>(columns, rows, layer) };
     }
 }
 
@@ -1263,9 +1286,20 @@ fn line_pixels(
 const GAP: i32 = i32::MIN;
 
 /// `line_pixels`' pass over the samples' columns and rows: without `CLIP`, every span is
-/// known to lie within the layer.
+/// known to lie within the layer, and its pixels are written without a bounds check.
+///
+/// # Safety
+///
+/// Without `CLIP`, `px` holds `w * h` pixels or more, every column is within `0..w` and
+/// every row (but `GAP`s) within `0..h << 16`. `line_pixels` checks it so: the layer holds
+/// the plot's columns, which hold every sample's (the plot's first plus at most its width
+/// less one), and the rows from the plot's bottom to its top, which hold every sample's (a
+/// value's share of the plot's height clamped to 0 to 1, the rounding monotonic). The
+/// spans stay within: a column's covers its samples' rows and the joins' there, and a
+/// join from row `a` to row `b` over `dx` columns takes rows `a + slope / 2 + j * slope`
+/// for `j` up to `dx - 1`, `|slope|` at most `|b - a| / |dx|`: between `a` and `b`.
 #[inline(always)]
-fn line_spans<const CLIP: bool>(
+unsafe fn line_spans<const CLIP: bool>(
     columns: &[i32],
     rows: &[i32],
     (px, w, h, rgba): (&mut [u32], i32, i32, u32),
@@ -1286,16 +1320,22 @@ fn line_spans<const CLIP: bool>(
         // Most spans are one or two rows long, in no order a branch predictor learns: the
         // first row and the last are written whatever the length (the same pixel for a
         // row alone), and only longer spans loop over the rows between.
-        if let Some(p) = px.get_mut(first) {
-            *p = c;
-        }
-        if let Some(p) = px.get_mut(first + rows * stride) {
-            *p = c;
-        }
-        for r in 1..rows {
-            if let Some(p) = px.get_mut(first + r * stride) {
-                *p = c;
+        let mut put = |i: usize| {
+            if CLIP {
+                if let Some(p) = px.get_mut(i) {
+                    *p = c;
+                }
+            } else {
+                // SAFETY: `i` is a row from `t` to `b` of column `k`, within the `w * h`
+                // pixels of `px` (`line_spans`' contract). The bounds checks, and the
+                // registers V8 spent on them, were a tenth of the spans' loop.
+                unsafe { *px.get_unchecked_mut(i) = c }
             }
+        };
+        put(first);
+        put(first + rows * stride);
+        for r in 1..rows {
+            put(first + r * stride);
         }
     }
     let size = (w, h);
@@ -1630,14 +1670,14 @@ mod tests {
             ] {
                 let len = (w * h) as usize;
                 let (mut want, mut got) = (vec![0u32; len], vec![0u32; len]);
-                let mut buffers = (Vec::new(), Vec::new());
+                let mut buffers = Samples::default();
                 let mut previous: Option<&Rc<[f64]>> = None;
                 for (i, series) in lines.iter().enumerate() {
                     let c = i as u32 + 1;
                     let layer = |rgba| Pixels { rgba, x, y, w, h };
                     line_pixels_one_by_one(series, &scale, width, dpr, &mut layer(&mut want), c);
                     let same = previous.is_some_and(|t| Rc::ptr_eq(t, &series.time));
-                    let b = (&mut buffers.0, &mut buffers.1);
+                    let b = &mut buffers;
                     line_pixels(series, &scale, width, dpr, &mut layer(&mut got), c, b, same);
                     assert_eq!(same, i % 4 != 0 && i % 4 != 3, "line {i}");
                     previous = Some(&series.time);
@@ -1786,7 +1826,7 @@ mod tests {
             1.0,
             &mut px,
             7,
-            (&mut Vec::new(), &mut Vec::new()),
+            &mut Samples::default(),
             false,
         );
         // Each column's pixels as `[x, top, bottom]`, checked to be one run.
