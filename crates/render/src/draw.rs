@@ -168,11 +168,16 @@ impl Pixels<'_> {
     /// not premultiplied.
     #[inline(always)]
     fn blend(&mut self, i: usize, c: Colour, coverage: f32) {
+        // Each channel a weighted mean of two bytes (`sa + da` is `oa`), below 256 once
+        // rounded half up, as the alpha: `byte` takes them as `as u8` does.
         #[inline(always)]
         fn mix(s: u8, d: u8, sa: f32, da: f32, oa: f32) -> u8 {
-            ((f32::from(s) * sa + f32::from(d) * da) / oa + 0.5) as u8
+            byte((f32::from(s) * sa + f32::from(d) * da) / oa + 0.5)
         }
-        let sa = coverage.min(1.0) * f32::from(c.a) / 255.0;
+        // As `coverage.min(1.0)` (a NaN also gives 1), without the branches V8 makes of a
+        // float's `min` for NaNs and signed zeros.
+        let coverage = if coverage < 1.0 { coverage } else { 1.0 };
+        let sa = coverage * f32::from(c.a) / 255.0;
         let Some(px) = self.rgba.get_mut(i) else {
             return;
         };
@@ -186,7 +191,7 @@ impl Pixels<'_> {
                 mix(c.r, r, sa, da, oa),
                 mix(c.g, g, sa, da, oa),
                 mix(c.b, b, sa, da, oa),
-                (oa * 255.0 + 0.5) as u8,
+                byte(oa * 255.0 + 0.5),
             ]);
         }
     }
@@ -214,6 +219,14 @@ impl Pixels<'_> {
             }
         }
     }
+}
+
+/// `x`, from 0 to below 256, rounded down as `x as u8` does, without the check V8 makes of
+/// that conversion (converting the integer back and comparing): a whole number below 2^23
+/// plus 2^23 holds it in its low bits.
+#[inline(always)]
+fn byte(x: f32) -> u8 {
+    (x.trunc() + 8_388_608.0).to_bits() as u8
 }
 
 /// How the panel is looked at: what the pointer and the keyboard point at, the screen's
@@ -1483,6 +1496,18 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_is_rounded_down_as_a_conversion_does() {
+        let below = 256.0f32.to_bits();
+        for bits in (0..below).step_by(101).chain(below - 1_000..below) {
+            let x = f32::from_bits(bits);
+            assert_eq!(byte(x), x as u8, "{x}");
+        }
+        for x in (0..=512).map(|k| k as f32 / 2.0).filter(|&x| x < 256.0) {
+            assert_eq!(byte(x), x as u8, "{x}");
+        }
+    }
+
+    #[test]
     fn a_circle_as_pixels_is_covered_inside_blended_at_its_edge_and_clipped() {
         let red = Colour::hex(0xf2495c);
         let line = Pixels::opaque(Colour::hex(0x202020));
@@ -1511,6 +1536,74 @@ mod tests {
         assert_eq!(a, 255);
         assert!(r > 0x20 && r < 0xf2, "edge over the line {r:#x}");
         assert_eq!(at(19, 2)[3], 255, "the clipped circle drawn inside");
+    }
+
+    #[test]
+    fn circles_as_pixels_blend_as_before_over_every_kind_of_pixel() {
+        // The blend as it was, a division per channel and conversions as `as u8`.
+        fn blend_before(px: &mut u32, c: Colour, coverage: f32) {
+            let sa = coverage.min(1.0) * f32::from(c.a) / 255.0;
+            let (s, d) = ([c.r, c.g, c.b], px.to_le_bytes());
+            let da = f32::from(d[3]) / 255.0 * (1.0 - sa);
+            let oa = sa + da;
+            let mix = |k: usize| ((f32::from(s[k]) * sa + f32::from(d[k]) * da) / oa + 0.5) as u8;
+            if sa >= 1.0 {
+                *px = Pixels::opaque(c);
+            } else if sa > 0.0 {
+                *px = u32::from_le_bytes([mix(0), mix(1), mix(2), (oa * 255.0 + 0.5) as u8]);
+            }
+        }
+        let mut rng = sample::Rng(11);
+        let (w, h) = (40, 30);
+        // Transparent, opaque and partly covered pixels, of any colour.
+        let mut want: Vec<u32> = (0..w * h)
+            .map(|_| match rng.bits() % 4 {
+                0 => 0,
+                1 => rng.bits() as u32 | 0xff00_0000,
+                _ => rng.bits() as u32,
+            })
+            .collect();
+        let mut got = want.clone();
+        let mut kinds = [0; 3];
+        for _ in 0..300 {
+            let [r, g, b, a] = (rng.bits() as u32).to_le_bytes();
+            let c = Colour {
+                r,
+                g,
+                b,
+                a: if a < 64 { 255 } else { a },
+            };
+            let (x, y) = (
+                rng.next() as f32 * 44.0 + 8.0,
+                rng.next() as f32 * 34.0 + 3.0,
+            );
+            let radius = 0.5 + rng.next() as f32 * 6.0;
+            let mut px = Pixels {
+                rgba: &mut got,
+                x: 10,
+                y: 5,
+                w,
+                h,
+            };
+            px.circle(x, y, radius, c);
+            let (cx, cy) = (x - 10.0, y - 5.0);
+            for row in 0..h {
+                for col in 0..w {
+                    let (dx, dy) = (col as f32 + 0.5 - cx, row as f32 + 0.5 - cy);
+                    let coverage = radius + 0.5 - (dx * dx + dy * dy).sqrt();
+                    if coverage > 0.0 {
+                        let p = &mut want[(row * w + col) as usize];
+                        if coverage < 1.0 || c.a < 255 {
+                            kinds[usize::from(*p >> 24 != 0) + usize::from(*p >> 24 == 255)] += 1;
+                        }
+                        blend_before(p, c, coverage);
+                    }
+                }
+            }
+        }
+        // Blends over transparent, partly covered and opaque pixels.
+        assert!(kinds.iter().all(|&n| n > 200), "{kinds:?}");
+        assert_eq!(want, got);
     }
 
     /// The lines' pass as it was before the samples' columns were shared between lines
