@@ -1244,11 +1244,17 @@ fn line_pixels(
     const ONE: f32 = 65536.0;
     let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
     let height = scale.plot.h * dpr * ONE;
+    let per = 1.0 / scale.top;
     // Every row a sample or a join can take lies between the plot's top and bottom rows,
     // every column between its first and last: when the layer holds them all, as it does
-    // the plot it is opened around, no span needs clipping.
+    // the plot it is opened around, no span needs clipping. The scale is finite: no row
+    // is then NaN but a gap's, which takes `GAP`.
     let inside = left >= 0
-        && left + width as i32 <= px.w
+        && i64::from(left) + i64::from(width) <= i64::from(px.w)
+        && height.is_finite()
+        && height >= 0.0
+        && per.is_finite()
+        && per > 0.0
         && (base - height) as i32 >= 0
         && base < 2_147_483_648.0
         && (base as i32 >> 16) < px.h
@@ -1256,7 +1262,7 @@ fn line_pixels(
             .checked_mul(px.h as usize)
             .is_some_and(|n| px.rgba.len() >= n);
     // Opaque too, so that V8 keeps them out of the loop (it worked them out again there).
-    let (base, height, per) = std::hint::black_box((base, height, 1.0 / scale.top));
+    let (base, height, per) = std::hint::black_box((base, height, per));
     // The rows first, in a loop of their own: with the spans' in one, V8 ran out of
     // registers and kept the layer's bounds on the stack.
     rows.clear();
@@ -1307,7 +1313,8 @@ const GAP: i32 = i32::MIN;
 /// every row (but `GAP`s) within `0..h << 16`. `line_pixels` checks it so: the layer holds
 /// the plot's columns, which hold every sample's (the plot's first plus at most its width
 /// less one), and the rows from the plot's bottom to its top, which hold every sample's (a
-/// value's share of the plot's height clamped to 0 to 1, the rounding monotonic). The
+/// value's share of the plot's height, on a finite scale, clamped to 0 to 1, the rounding
+/// monotonic). The
 /// spans stay within: a column's covers its samples' rows and the joins' there, and a
 /// join from row `a` to row `b` over `dx` columns takes rows `a + slope / 2 + j * slope`
 /// for `j` up to `dx - 1`, `|slope|` at most `|b - a| / |dx|`: between `a` and `b`.
@@ -1779,6 +1786,40 @@ mod tests {
                 let differ = want.iter().zip(&got).filter(|(a, b)| a != b).count();
                 assert_eq!(differ, 0, "pixels differ at dpr {dpr}, layer {w} x {h}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_on_scales_that_make_no_rows_are_drawn_as_before() {
+        // Infinite values, and a top that makes their share of the plot's height NaN.
+        let series = crate::summary::Series {
+            service: "a".into(),
+            percentile: 50.0,
+            time: (0..50).map(f64::from).collect(),
+            value: (0..50)
+                .map(|k| [0.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e300][k % 5])
+                .collect(),
+        };
+        for top in [f64::INFINITY, f64::MIN_POSITIVE, 1.0] {
+            let scale = Scale {
+                plot: Rect::new(10.0, 10.0, 80.0, 40.0),
+                t0: 0.0,
+                t1: 50.0,
+                top,
+            };
+            let (w, h) = (100, 60);
+            let (mut want, mut got) = (vec![0u32; w * h], vec![0u32; w * h]);
+            let layer = |rgba| Pixels {
+                rgba,
+                x: 0,
+                y: 0,
+                w: w as i32,
+                h: h as i32,
+            };
+            line_pixels_one_by_one(&series, &scale, 80, 1.0, &mut layer(&mut want), 3);
+            let b = &mut Samples::default();
+            line_pixels(&series, &scale, 80, 1.0, &mut layer(&mut got), 3, b, false);
+            assert_eq!(want, got, "top {top}");
         }
     }
 
