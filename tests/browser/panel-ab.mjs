@@ -11,6 +11,10 @@
 //
 // A directory is what scripts/build-wasm.sh writes (mcp_render.js, its snippets/,
 // mcp_render_bg.wasm): e.g. `scripts/build-wasm.sh /tmp/before` on the commit before.
+// With MCP_NEW_VALUES=b (or a, or ab), that build's frames come with new values at every
+// repaint (the services', tools' and pools' numbers scaled by up to 10 %), so that every
+// value is a text the renderer has not drawn before; the same build as A and B then
+// shows what new values cost.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -26,6 +30,7 @@ const dirs = { a: path.resolve(dirA), b: path.resolve(dirB) };
 const rounds = Number(roundsArg ?? 60);
 const WARM = 5;
 const frames = sampleFrames(50, 10, 1000, 10000);
+const newValues = process.env.MCP_NEW_VALUES ?? '';
 
 const h = await startHarness();
 try {
@@ -64,7 +69,7 @@ try {
   await page.addInitScript(installHandOver);
   await page.goto(`${h.server.url}/ab/index.html`);
   const res = await page.evaluate(
-    async ({ rounds, warm }) => {
+    async ({ rounds, warm, newValues }) => {
       await Promise.all(['400', '500', '700'].map((w) => document.fonts.load(`${w} 12px Inter`)));
       const frames = (await (await fetch('/ab/frames.json')).json()).frames;
       for (const f of frames.flatMap((frame) => frame.fields)) {
@@ -72,6 +77,19 @@ try {
           f.numbers = Float64Array.from(f.numbers, (v) => v ?? NaN);
         }
       }
+      // The frames' numbers but the latency lines' and the exemplars' (the longest columns)
+      // and whether a service is up.
+      const values = frames.flatMap((frame) => frame.fields).filter((f) => f.numbers?.length <= 600 && f.name !== 'up');
+      const asGiven = values.map((f) => Float64Array.from(f.numbers));
+      let round = 0;
+      /** The numbers as given, or for a build named in `newValues` scaled anew. */
+      const setValues = (k) => {
+        if (!newValues.includes(k)) {
+          return values.forEach((f, j) => f.numbers.set(asGiven[j]));
+        }
+        const scale = ++round * 7;
+        values.forEach((f, j) => asGiven[j].forEach((v, i) => (f.numbers[i] = v * (1 + ((scale + i) % 97) * 1e-3))));
+      };
       const renderer = async (k) => {
         const glue = await import(`/ab/${k}/mcp_render.js`);
         await glue.default({ module_or_path: `/ab/${k}/mcp_render_bg.wasm` });
@@ -82,11 +100,12 @@ try {
         r.setFontFamily('Inter, Helvetica, Arial, sans-serif');
         window.handOver(r, frames);
         r.resize(1920, 1080, 1);
-        return { r, ctx: c.getContext('2d'), data: [], paint: [] };
+        return { k, r, ctx: c.getContext('2d'), data: [], paint: [] };
       };
       const builds = { a: await renderer('a'), b: await renderer('b') };
       /** Hands the frames over, draws and rasterises: the time of the draw, or of all with `withHandOver`. */
-      const timed = ({ r, ctx }, withHandOver) => {
+      const timed = ({ k, r, ctx }, withHandOver) => {
+        setValues(k);
         const t0 = performance.now();
         window.handOver(r, frames);
         const t1 = performance.now();
@@ -107,7 +126,7 @@ try {
       }
       return Object.fromEntries(Object.entries(builds).map(([k, b]) => [k, { data: b.data, paint: b.paint }]));
     },
-    { rounds, warm: WARM }
+    { rounds, warm: WARM, newValues }
   );
   const quantile = (values, q) => [...values].sort((x, y) => x - y)[Math.floor(q * (values.length - 1))];
   const stats = (v) =>
