@@ -1613,8 +1613,10 @@ mod tests {
         assert_eq!(want, got);
     }
 
-    /// The lines' pass as it was before the samples' columns were shared between lines
-    /// and the rows worked out in a loop of their own: what the pixels must stay.
+    /// What a line covers, written plainly, one sample at a time with no speed taken into
+    /// account: the pixels `line_pixels` must give. Each pixel column the rows its samples
+    /// span, joined to the next column by the segment between their middles, half of it in
+    /// each of the two and a slope in each column between; a gap breaks the line.
     fn line_pixels_one_by_one(
         series: &crate::summary::Series,
         scale: &Scale,
@@ -1624,27 +1626,11 @@ mod tests {
         rgba: u32,
     ) {
         /// Covers rows `a >> 16..=b >> 16` of column `k`, within the layer.
-        #[inline(always)]
-        fn cover(px: &mut [u32], (w, h): (i32, i32), k: i32, a: i32, b: i32, rgba: u32) {
-            let (t, b) = ((a >> 16).max(0), (b >> 16).min(h - 1));
-            if k < 0 || k >= w || t > b {
-                return;
-            }
-            let stride = w as usize;
-            let first = t as usize * stride + k as usize;
-            let rows = (b - t) as usize;
-            // Most spans are one to three rows long, in no order a branch predictor learns:
-            // three rows are written whatever the length, a row past the span writing the
-            // first again, and only longer spans loop.
-            for r in 0..3 {
-                let i = if r <= rows { first + r * stride } else { first };
-                if let Some(p) = px.get_mut(i) {
-                    *p = rgba;
-                }
-            }
-            for r in 3..=rows {
-                if let Some(p) = px.get_mut(first + r * stride) {
-                    *p = rgba;
+        fn cover(px: &mut Pixels<'_>, k: i32, a: i32, b: i32, rgba: u32) {
+            let (t, b) = ((a >> 16).max(0), (b >> 16).min(px.h - 1));
+            if (0..px.w).contains(&k) {
+                for row in t..=b {
+                    px.rgba[(row * px.w + k) as usize] = rgba;
                 }
             }
         }
@@ -1652,70 +1638,48 @@ mod tests {
         else {
             return;
         };
-        // The window and `per` below are opaque to the compiler, so that their divisions stay
-        // out of the loop: node 20's V8 sank them into it, two divisions a sample.
-        let w = std::hint::black_box(w);
-        let (time, value) = (w.time, w.value);
-        // Columns and rows from the layer's corner; rows as `scale.y` in device pixels,
-        // multiplying where it divides, times 2^16.
+        // Columns and rows from the layer's corner, rows in device pixels times 2^16.
         let left = (scale.plot.x * dpr).round() as i32 - px.x;
         const ONE: f32 = 65536.0;
         let base = (scale.plot.bottom() * dpr - px.y as f32) * ONE;
         let height = scale.plot.h * dpr * ONE;
-        let per = std::hint::black_box(1.0 / scale.top);
-        let size = (px.w, px.h);
-        let px = &mut *px.rgba;
-        // The column the line is in (none yet: `i32::MIN`), its rows' extremes, its last row.
-        let (mut ox, mut ot, mut ob, mut oy) = (i32::MIN, 0, 0, 0);
+        // The column the line is in (none yet: `None`), its rows' extremes, its last row.
+        let mut column: Option<(i32, i32, i32, i32)> = None;
         let mut gap = false;
-        for i in 0..time.len() {
-            let v = value[i];
+        for (&t, &v) in w.time.iter().zip(w.value) {
             if v.is_nan() {
                 gap = true;
                 continue;
             }
-            let x = left + w.column(time[i]) as i32;
-            let y = (base - (v * per).clamp(0.0, 1.0) as f32 * height) as i32;
-            if x == ox && !gap {
-                ot = ot.min(y);
-                ob = ob.max(y);
-                oy = y;
-                continue;
-            }
+            let x = left + w.column(t) as i32;
+            // Times the top's reciprocal, as the panel's scale works it out.
+            let y = (base - (v * (1.0 / scale.top)).clamp(0.0, 1.0) as f32 * height) as i32;
             let (mut top, mut bottom) = (y, y);
-            if ox != i32::MIN {
-                if gap {
-                    cover(px, size, ox, ot, ob, rgba);
-                } else {
-                    // From the middle of the last column to the middle of this one: half of
-                    // it in each of the two, the columns between crossed a slope each.
-                    let dx = x - ox;
-                    // No division for a join to the next column or the one after (most):
-                    // natively an eighth of the pass was the division's latency.
-                    let slope = match dx {
-                        1 => y - oy,
-                        2 => (y - oy) / 2,
-                        _ => (y - oy) / dx,
-                    };
-                    let half = slope / 2;
-                    let out = oy + half;
-                    cover(px, size, ox, out.min(ot), out.max(ob), rgba);
+            match column {
+                Some((ox, ot, ob, _)) if x == ox && !gap => {
+                    column = Some((ox, ot.min(y), ob.max(y), y));
+                    continue;
+                }
+                Some((ox, ot, ob, _)) if gap => cover(px, ox, ot, ob, rgba),
+                Some((ox, ot, ob, oy)) => {
+                    let slope = (y - oy) / (x - ox);
+                    let out = oy + slope / 2;
+                    cover(px, ox, out.min(ot), out.max(ob), rgba);
                     let mut at = out;
                     for k in ox + 1..x {
-                        let next = at + slope;
-                        cover(px, size, k, at.min(next), at.max(next), rgba);
-                        at = next;
+                        cover(px, k, at.min(at + slope), at.max(at + slope), rgba);
+                        at += slope;
                     }
-                    let inn = y - half;
-                    top = top.min(inn);
-                    bottom = bottom.max(inn);
+                    let inn = y - slope / 2;
+                    (top, bottom) = (top.min(inn), bottom.max(inn));
                 }
+                None => {}
             }
-            (ox, ot, ob, oy) = (x, top, bottom, y);
+            column = Some((x, top, bottom, y));
             gap = false;
         }
-        if ox != i32::MIN {
-            cover(px, size, ox, ot, ob, rgba);
+        if let Some((ox, ot, ob, _)) = column {
+            cover(px, ox, ot, ob, rgba);
         }
     }
 
