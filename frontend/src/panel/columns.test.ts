@@ -1,4 +1,4 @@
-import { DataTopic, FieldType, toDataFrame } from '@grafana/data';
+import { DataFrame, DataTopic, FieldType, toDataFrame } from '@grafana/data';
 
 import { ColumnSink, handOver, linkTemplate, panelFrames, summaryRows, textColumn, toColumns } from './columns';
 import { DEFAULT_OPTIONS, PanelOptions } from './types';
@@ -68,6 +68,28 @@ describe('frames -> typed columns', () => {
       [1700000000000, 1700000001000],
       [1, 0],
     ]);
+  });
+
+  it('reads values of every kind and from an older vector, rows past the values as gaps', () => {
+    const vector = (values: unknown[]) => ({
+      length: values.length,
+      get: (i: number) => values[i],
+      toArray: () => values,
+    });
+    const frame = {
+      name: 'toolHealth',
+      length: 6,
+      fields: [
+        { name: 'v', type: FieldType.number, config: {}, values: [1.5, null, '2', ' ', new Date(3), undefined] },
+        { name: 'w', type: FieldType.number, config: {}, values: vector([4, null, 5]) },
+        { name: 't', type: FieldType.string, config: {}, values: vector(['a', null, 7, { x: 1 }]) },
+      ],
+    } as unknown as DataFrame;
+    const [out] = toColumns([frame], options());
+    const [v, w, t] = out.columns;
+    expect(v.kind === 'numbers' && Array.from(v.values)).toEqual([1.5, NaN, 2, NaN, 3, NaN]);
+    expect(w.kind === 'numbers' && Array.from(w.values)).toEqual([4, NaN, 5, NaN, NaN, NaN]);
+    expect(t.kind === 'texts' && decode(t)).toEqual(['a', '', '7', '{"x":1}', '', '']);
   });
 
   it('draws the exemplars Grafana hands over as annotations, and those of a table query among the series', () => {

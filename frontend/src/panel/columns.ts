@@ -135,21 +135,57 @@ export function linkTemplate(field: Field): string | undefined {
   return link.url || undefined;
 }
 
-function column(field: Field, rows: number[], keep: boolean): Column {
+/**
+ * The rows a frame hands over: every row in order (`undefined`), or those the options
+ * chose, in their order.
+ */
+type Rows = number[] | undefined;
+
+/** A field's values as an indexable list (a Grafana 10 array, or an older vector's copy). */
+function listOf(field: Field): ArrayLike<unknown> {
+  const values = field.values as unknown as { toArray?: () => unknown[] } & ArrayLike<unknown>;
+  return Array.isArray(values) || typeof values.toArray !== 'function' ? values : values.toArray();
+}
+
+/** The indices 0 to n - 1. */
+function everyRow(n: number): number[] {
+  const rows = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    rows[i] = i;
+  }
+  return rows;
+}
+
+// New data converts every value of every field (300,000 for 150 latency lines of 1,000
+// points): one loop over the list itself, a number taken as it is, with no list of every
+// row's index built first (`Array.from` with a callback was most of the conversion's time).
+function column(field: Field, rows: Rows, length: number, keep: boolean): Column {
   const labels = Object.entries(field.labels ?? {});
   const link = linkTemplate(field);
-  const at = (i: number) => (field.values as ArrayLike<unknown>)[i] ?? (field.values as any).get?.(i);
+  const list = listOf(field);
+  const n = rows ? rows.length : length;
   switch (field.type) {
     case FieldType.number:
     case FieldType.time:
     case FieldType.boolean:
-      const values = new Float64Array(rows.length);
-      for (let k = 0; k < rows.length; k++) {
-        values[k] = toNumber(at(rows[k]));
+      const values = new Float64Array(n);
+      if (rows) {
+        for (let k = 0; k < n; k++) {
+          const v = list[rows[k]];
+          values[k] = typeof v === 'number' ? v : toNumber(v);
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = list[k];
+          values[k] = typeof v === 'number' ? v : toNumber(v);
+        }
       }
       return { kind: 'numbers', name: field.name, values, labels, link };
     default:
-      const texts = rows.map((i) => toText(at(i)));
+      const texts = new Array<string>(n);
+      for (let k = 0; k < n; k++) {
+        texts[k] = toText(list[rows ? rows[k] : k]);
+      }
       return keep && !EXEMPLAR_ROW_TEXTS.has(field.name)
         ? { kind: 'kept', name: field.name, rows: texts, labels, link }
         : { kind: 'texts', name: field.name, ...textColumn(texts), labels, link };
@@ -178,12 +214,12 @@ const SEVERITY: Record<string, number> = { critical: 0, warn: 1, ok: 2 };
 
 function textsOf(frame: DataFrame, name: string): string[] | undefined {
   const f = frame.fields.find((x) => x.name === name);
-  return f ? Array.from({ length: frame.length }, (_, i) => toText(f.values[i])) : undefined;
+  return f ? Array.from(listOf(f), toText) : undefined;
 }
 
 /** The summary's rows in the order the options ask for, cut to the maximum tiles. */
 export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort' | 'maxTiles'>): number[] {
-  const rows = Array.from({ length: frame.length }, (_, i) => i);
+  const rows = everyRow(frame.length);
   const names = textsOf(frame, SERVICE) ?? [];
   const statuses = textsOf(frame, STATUS) ?? [];
   const byName = (a: number, b: number) => (names[a] ?? '').localeCompare(names[b] ?? '');
@@ -212,18 +248,18 @@ export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFra
   const out: ColumnFrame[] = [];
   for (const frame of series) {
     const section = sectionOf(frame);
-    let rows = Array.from({ length: frame.length }, (_, i) => i);
+    let rows: Rows;
     if (section === undefined && frame.name === FRAMES.summary) {
       rows = summaryRows(frame, options);
     } else if (section === 'worst') {
       // The summary's worst rows: kind "tool" feeds the tools, "pool" the pools.
       const kinds = textsOf(frame, WORST_KIND) ?? [];
-      rows = rows.filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
+      rows = everyRow(frame.length).filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
     } else if (section && !shown.has(section)) {
       continue;
     }
     const keep = frame.name === FRAMES.exemplar;
-    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, keep)) });
+    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, frame.length, keep)) });
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // theme and its time zone from the dashboard, and turns the renderer's hit-testing into
 // tooltips, links and keyboard focus.
 import { css } from '@emotion/css';
-import { GrafanaTheme2, LoadingState, PanelProps } from '@grafana/data';
+import { GrafanaTheme2, LoadingState, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -71,6 +71,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   const legendBox = useRef<HTMLDivElement>(null);
   const renderer = useRef<Renderer>();
   const size = useRef({ width: 0, height: 0 });
+  // What the renderer was last handed: a resize, the theme or the time zone repaints without
+  // converting and handing over the frames again (a few ms for a large ecosystem).
+  const handed = useRef<{ renderer: Renderer; data: PanelData; options: PanelOptions }>();
   // What the pointer is on, read from the renderer only when that changes.
   const hovered = useRef<Hit>();
   // The Renderer class: at hand when the .wasm was loaded before this panel mounted.
@@ -122,15 +125,22 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     applyTheme(r, theme);
     r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
     r.setTimeZone(offset);
-    const errors = data.errors ?? [];
-    if (data.state === LoadingState.Error || errors.length > 0) {
-      r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
-    } else {
-      try {
-        handOver(r, toColumns(panelFrames(data), options));
-      } catch (e) {
-        r.setError(String((e as Error)?.message ?? e));
+    const last = handed.current;
+    if (last?.renderer !== r || last.data !== data || last.options !== options) {
+      const errors = data.errors ?? [];
+      if (data.state === LoadingState.Error || errors.length > 0) {
+        r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
+      } else {
+        try {
+          handOver(r, toColumns(panelFrames(data), options));
+        } catch (e) {
+          r.setError(String((e as Error)?.message ?? e));
+        }
       }
+      handed.current = { renderer: r, data, options };
+    } else {
+      // New frames clear the highlight; so does a repaint without them (the tooltip goes).
+      r.leave();
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
     r.draw();
