@@ -21,6 +21,7 @@
 //   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,profile,strip]   (after build-wasm.sh,
 //                                                                     the frontend and page builds)
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -49,6 +50,21 @@ console.log(
     .join(' ')}`
 );
 const fullFrames = parts.has('redraw') ? sampleFrames(50, 10, 1000, 10000) : '{}';
+// The panel's own conversion and hand-over (frontend/src/panel/columns.ts), bundled for the
+// page, so that new data can also be timed from Grafana's frames as the panel gets them.
+const shellColumns = parts.has('redraw')
+  ? createRequire(path.join(repo, 'frontend', 'package.json'))('esbuild').buildSync({
+      stdin: {
+        contents: "export { handOver, toColumns } from './columns'; export { DEFAULT_OPTIONS } from './types';",
+        resolveDir: path.join(repo, 'frontend', 'src', 'panel'),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'error',
+    }).outputFiles[0].text
+  : '';
 const stripFrames = parts.has('strip') ? sampleFrames(1, 0, 2, 0) : '{}';
 
 const h = await startHarness();
@@ -147,6 +163,7 @@ try {
     '/bench/index.html': ['text/html', BENCH_PAGE],
     '/bench/uPlot.esm.js': ['text/javascript', fs.readFileSync(UPLOT)],
     '/bench/full.json': ['application/json', fullFrames],
+    '/bench/columns.js': ['text/javascript', shellColumns],
     '/bench/strip.json': ['application/json', stripFrames],
   };
   await page.route(`${h.server.url}/bench/**`, (route) => {
@@ -256,6 +273,29 @@ try {
           () => r.draw(),
           () => handOver(r, frames)
         );
+        // New data as the panel takes it: Grafana's frames (plain arrays, null for a gap, as
+        // Grafana decodes an answer) converted to columns by the shell, handed over, painted.
+        const shell = await import('/bench/columns.js');
+        const grafanaFrames = (await (await fetch('/bench/full.json')).json()).frames.map((f) => ({
+          name: f.name,
+          length: (f.fields[0]?.numbers ?? f.fields[0]?.texts ?? []).length,
+          fields: f.fields.map((x) => ({
+            name: x.name,
+            type: x.numbers ? (x.name === 'Time' ? 'time' : 'number') : 'string',
+            values: x.numbers ?? x.texts,
+            labels: Object.fromEntries(x.labels),
+            config: x.link ? { links: [{ title: 'trace', url: x.link }] } : {},
+          })),
+        }));
+        const toColumns = () => shell.toColumns(grafanaFrames, shell.DEFAULT_OPTIONS);
+        const conversion = timed(k, 3, toColumns);
+        const panelData = timed(k, 3, () => {
+          const problem = shell.handOver(r, toColumns());
+          if (problem) {
+            throw new Error(problem);
+          }
+          r.draw();
+        });
         // New-data repaints for the CPU profile taken below (the page's share of them).
         window.repaint = (k) => {
           for (let i = 0; i < k; i++) {
@@ -294,6 +334,8 @@ try {
           data,
           handOverOnly,
           paintOnly,
+          conversion,
+          panelData,
           memoryBefore,
           description: r.describe().slice(0, 60),
         };
@@ -317,6 +359,11 @@ try {
         `everything painted): calls issued ${stats(full.data.issued)}; drawn and rasterised ${stats(full.data.flushed)}; ` +
         `of which the hand-over alone ${stats(full.handOverOnly.issued)}, the paint alone (calls issued, drawn ` +
         `and rasterised after a hand-over) ${stats(full.paintOnly.issued)}, ${stats(full.paintOnly.flushed)}`
+    );
+    console.log(
+      `new data as the panel takes it (${full.panelData.flushed.length} redraws: Grafana's frames, plain arrays, ` +
+        `converted to columns by the shell, handed over, painted): drawn and rasterised ${stats(full.panelData.flushed)}; ` +
+        `of which the shell's conversion ${stats(full.conversion.issued)}`
     );
 
     if (parts.has('profile')) {
