@@ -1,7 +1,7 @@
 // The overview panel (mahavishnu-mcpecosystem-panel) over the real datasource, Prometheus and
-// simulator, with akosha down: screenshots in both themes, narrow, empty and in error; the
-// down service's tile drawn in the theme's critical colour where the renderer's hit-testing
-// puts it; its tooltip carries the backend's reasons.
+// simulator, with akosha down: screenshots in both themes, narrow, empty and in error; a
+// resize; the down service's tile drawn in the theme's critical colour where the renderer's
+// hit-testing puts it; its tooltip carries the backend's reasons.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -250,6 +250,30 @@ describe('the overview panel over the real plugin, akosha down', () => {
       );
     }
     await h.screenshot(page, 'panel-narrow');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('resized: the tiles reflow over the data they have, no query run again, the highlight gone', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h);
+    const described = (await page.textContent(PANEL.description))?.trim();
+    const asked = await page.evaluate(() => window.harness.requests.length);
+    const wide = await findTile(page, 'session-buddy');
+    assert.ok(wide.x > 360, `in a 1000 px panel session-buddy's tile lies right of 360 px: ${JSON.stringify(wide)}`);
+    await page.evaluate(() => window.harness.resize(360, 520));
+    await poll(
+      'the canvas takes the new width',
+      async () => (await page.locator(PANEL.canvas).boundingBox())?.width === 360
+    );
+    await poll('the tooltip goes with the highlight', async () => !(await page.locator(PANEL.tooltip).isVisible()));
+    const narrow = await findTile(page, 'session-buddy');
+    assert.ok(
+      narrow.x < 360 && narrow.y > wide.y,
+      `in 360 px the tile moves under the others: ${JSON.stringify(wide)} -> ${JSON.stringify(narrow)}`
+    );
+    assert.equal(narrow.tip, wide.tip, 'the same tooltip over the same data');
+    assert.equal((await page.textContent(PANEL.description))?.trim(), described);
+    assert.equal(await page.evaluate(() => window.harness.requests.length), asked, 'no query ran again');
     assert.deepEqual(page.errors, []);
   });
 

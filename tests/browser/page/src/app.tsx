@@ -53,6 +53,8 @@ interface HarnessHandle {
   datasource?(uid: string): Promise<DataSourceApi>;
   /** view=panel: runs the panel's queries again, as a dashboard refresh does. */
   refresh?(): Promise<PanelData>;
+  /** view=panel: gives the panel another size, as dragging its corner does (no new queries). */
+  resize?(width: number, height: number): void;
   /** The Grafana theme the page is in. */
   theme?: ReturnType<typeof createTheme>;
   /** @grafana/e2e-selectors of the Grafana release the page is built with. */
@@ -169,6 +171,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
           height={height}
           timeZone={params.get('tz') ?? 'browser'}
           onRefresh={(refresh) => (handle.refresh = refresh)}
+          onResize={(resize) => (handle.resize = resize)}
         />
       )
     );

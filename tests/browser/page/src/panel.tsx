@@ -40,10 +40,27 @@ export interface PanelPageProps {
   timeZone: string;
   /** Called with a function that runs the queries again (the dashboard's refresh). */
   onRefresh: (refresh: () => Promise<PanelData>) => void;
+  /** Called with a function that gives the panel another size (its corner dragged). */
+  onResize: (resize: (width: number, height: number) => void) => void;
 }
 
-export function PanelPage({ plugin, ds, queries, options, width, height, timeZone, onRefresh }: PanelPageProps) {
+export function PanelPage({
+  plugin,
+  ds,
+  queries,
+  options,
+  width,
+  height,
+  timeZone,
+  onRefresh,
+  onResize,
+}: PanelPageProps) {
   const [data, setData] = useState<PanelData>();
+  // A resize does not run the queries again (the width they were asked at stays).
+  const [size, setSize] = useState({ width, height });
+  useEffect(() => {
+    onResize((w, h) => setSize({ width: w, height: h }));
+  }, [onResize]);
   const range = useMemo(() => {
     const to = dateTime();
     return {
@@ -73,14 +90,14 @@ export function PanelPage({ plugin, ds, queries, options, width, height, timeZon
       data-state={data.state}
       data-series={JSON.stringify(data.series.map((f) => f.name))}
       data-annotations={JSON.stringify((data.annotations ?? []).map((f) => f.name))}
-      style={{ width, height }}
+      style={size}
     >
       <PluginPanel
         plugin={plugin}
         data={data}
         options={options}
-        width={width}
-        height={height}
+        width={size.width}
+        height={size.height}
         title="MCP Ecosystem"
         timeZone={timeZone}
       />
@@ -108,6 +125,12 @@ export function PluginPanel({
 }) {
   const eventBus = useMemo(() => new EventBusSrv(), []);
   registerOptionEditors();
+  // The same objects from one render to the next unless they change, as Grafana gives them.
+  const merged = useMemo(() => ({ ...plugin.defaults, ...options }), [plugin, options]);
+  const replaceVariables = useCallback(
+    (v: string, scoped?: any, format?: any) => getTemplateSrv().replace(v, scoped, format),
+    []
+  );
   const Panel = plugin.panel;
   if (!Panel) {
     return null;
@@ -118,7 +141,7 @@ export function PluginPanel({
       data={data}
       timeRange={data.timeRange}
       timeZone={timeZone}
-      options={{ ...plugin.defaults, ...options }}
+      options={merged}
       fieldConfig={{ defaults: {}, overrides: [] }}
       transparent={false}
       width={width}
@@ -128,7 +151,7 @@ export function PluginPanel({
       eventBus={eventBus}
       onOptionsChange={() => {}}
       onFieldConfigChange={() => {}}
-      replaceVariables={(v: string, scoped?: any, format?: any) => getTemplateSrv().replace(v, scoped, format)}
+      replaceVariables={replaceVariables}
       onChangeTimeRange={() => {}}
     />
   );
