@@ -294,6 +294,8 @@ try {
           if (problem) {
             throw new Error(problem);
           }
+          // As the panel's effect: the frames, its size, the draw.
+          r.resize(1920, 1080, 1);
           r.draw();
         });
         // New-data repaints for the CPU profile taken below (the page's share of them).

@@ -253,11 +253,16 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test('resized: the tiles reflow over the data they have, no query run again, the highlight gone', async () => {
+  test('resized: the tiles reflow over the data they have; what was hovered and focused is forgotten', async () => {
     const { h } = ctx;
     const page = await openPanel(h);
     const described = (await page.textContent(PANEL.description))?.trim();
     const asked = await page.evaluate(() => window.harness.requests.length);
+    const announced = () => page.getByTestId('mcp-ecosystem-announce').textContent();
+    await page.locator(PANEL.canvas).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await poll('the second service is focused', async () => (await announced())?.startsWith('mahavishnu:'));
     const wide = await findTile(page, 'session-buddy');
     assert.ok(wide.x > 360, `in a 1000 px panel session-buddy's tile lies right of 360 px: ${JSON.stringify(wide)}`);
     await page.evaluate(() => window.harness.resize(360, 520));
@@ -266,6 +271,8 @@ describe('the overview panel over the real plugin, akosha down', () => {
       async () => (await page.locator(PANEL.canvas).boundingBox())?.width === 360
     );
     await poll('the tooltip goes with the highlight', async () => !(await page.locator(PANEL.tooltip).isVisible()));
+    await page.keyboard.press('ArrowRight');
+    await poll('focus starts again from the first service', async () => (await announced())?.startsWith('akosha:'));
     const narrow = await findTile(page, 'session-buddy');
     assert.ok(
       narrow.x < 360 && narrow.y > wide.y,

@@ -345,8 +345,21 @@ impl Canvas {
     /// Starts a redraw at `dpr` device pixels per CSS pixel; the canvas may have been
     /// resized, which resets its state, so every style is set again.
     pub fn begin(&mut self, dpr: f64) {
+        self.begin_clear(dpr, false);
+    }
+
+    /// [`Canvas::begin`], the canvas cleared first when `clear` (a background that does
+    /// not cover what was drawn before).
+    pub fn begin_clear(&mut self, dpr: f64, clear: bool) {
         self.end_over();
         let js = self.js();
+        if clear {
+            js.set_transform_js(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+            if let Some(canvas) = self.ctx.canvas() {
+                self.ctx
+                    .clear_rect(0.0, 0.0, canvas.width().into(), canvas.height().into());
+            }
+        }
         js.set_transform_js(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         js.set_text_baseline_js(&self.middle);
         js.set_line_join_js(&self.round);

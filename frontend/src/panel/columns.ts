@@ -143,8 +143,13 @@ type Rows = number[] | undefined;
 
 /** A field's values as an indexable list (a Grafana 10 array, or an older vector's copy). */
 function listOf(field: Field): ArrayLike<unknown> {
-  const values = field.values as unknown as { toArray?: () => unknown[] } & ArrayLike<unknown>;
+  const values: ArrayLike<unknown> & { toArray?: () => unknown[] } = field.values;
   return Array.isArray(values) || typeof values.toArray !== 'function' ? values : values.toArray();
+}
+
+/** A frame's row count, 0 unless it is a count. */
+function rowCount(frame: DataFrame): number {
+  return Math.max(0, Math.trunc(frame.length) || 0);
 }
 
 /** The indices 0 to n - 1. */
@@ -219,7 +224,7 @@ function textsOf(frame: DataFrame, name: string): string[] | undefined {
 
 /** The summary's rows in the order the options ask for, cut to the maximum tiles. */
 export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort' | 'maxTiles'>): number[] {
-  const rows = everyRow(frame.length);
+  const rows = everyRow(rowCount(frame));
   const names = textsOf(frame, SERVICE) ?? [];
   const statuses = textsOf(frame, STATUS) ?? [];
   const byName = (a: number, b: number) => (names[a] ?? '').localeCompare(names[b] ?? '');
@@ -254,12 +259,12 @@ export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFra
     } else if (section === 'worst') {
       // The summary's worst rows: kind "tool" feeds the tools, "pool" the pools.
       const kinds = textsOf(frame, WORST_KIND) ?? [];
-      rows = everyRow(frame.length).filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
+      rows = everyRow(rowCount(frame)).filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
     } else if (section && !shown.has(section)) {
       continue;
     }
     const keep = frame.name === FRAMES.exemplar;
-    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, frame.length, keep)) });
+    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep)) });
   }
   return out;
 }

@@ -139,7 +139,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       }
       handed.current = { renderer: r, data, options };
     } else {
-      // New frames clear the highlight; so does a repaint without them (the tooltip goes).
+      // The tooltip goes, and with it the pointer's highlight, as with new frames (a new
+      // size also forgets keyboard focus: the renderer's resize).
       r.leave();
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
