@@ -101,6 +101,8 @@ pub struct Renderer {
     kept: bool,
     theme: Theme,
     frames: Frames,
+    /// The numbers the shell is writing through `numbersBuffer`'s view.
+    numbers: Vec<f64>,
     summary: Result<Summary, Problem>,
     layout: Layout,
     view: View,
@@ -132,6 +134,7 @@ impl Renderer {
             kept: false,
             theme: Theme::of(if dark { Mode::Dark } else { Mode::Light }),
             frames: Frames::new(),
+            numbers: Vec::new(),
             summary: Err(Problem::NoData),
             layout: Layout::default(),
             view: View {
@@ -201,6 +204,27 @@ impl Renderer {
     /// for nulls.
     #[wasm_bindgen(js_name = addNumbers)]
     pub fn add_numbers(&mut self, name: &str, values: Vec<f64>) {
+        self.frames.numbers(name, values);
+    }
+
+    /// `n` numbers in the renderer's memory, NaN until written, for the field
+    /// `addWrittenNumbers` adds next: the shell converts a field's values straight into
+    /// them, so that new data makes no array of its own and no copy of it. The view is
+    /// valid until the next call into the renderer.
+    #[wasm_bindgen(js_name = numbersBuffer)]
+    pub fn numbers_buffer(&mut self, n: usize) -> js_sys::Float64Array {
+        self.numbers.clear();
+        self.numbers.resize(n, f64::NAN);
+        // SAFETY: the view is of `self.numbers`, which nothing touches until the next call
+        // into the renderer, and which no call before `addWrittenNumbers` reallocates.
+        unsafe { js_sys::Float64Array::view(&self.numbers) }
+    }
+
+    /// Adds a number (or time, in ms) field to the last frame: the numbers written through
+    /// the last `numbersBuffer`.
+    #[wasm_bindgen(js_name = addWrittenNumbers)]
+    pub fn add_written_numbers(&mut self, name: &str) {
+        let values = std::mem::take(&mut self.numbers);
         self.frames.numbers(name, values);
     }
 

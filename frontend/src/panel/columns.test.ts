@@ -1,6 +1,15 @@
 import { DataFrame, DataTopic, FieldType, toDataFrame } from '@grafana/data';
 
-import { ColumnSink, handOver, linkTemplate, panelFrames, summaryRows, textColumn, toColumns } from './columns';
+import {
+  ColumnSink,
+  handOver,
+  linkTemplate,
+  numbersOf,
+  panelFrames,
+  summaryRows,
+  textColumn,
+  toColumns,
+} from './columns';
 import { DEFAULT_OPTIONS, PanelOptions } from './types';
 
 const summary = () =>
@@ -44,8 +53,7 @@ describe('frames -> typed columns', () => {
     expect(frame.name).toBe('ecosystemSummary');
     const up = frame.columns.find((c) => c.name === 'up')!;
     expect(up.kind).toBe('numbers');
-    expect(up.kind === 'numbers' && up.values).toBeInstanceOf(Float64Array);
-    expect(up.kind === 'numbers' && Array.from(up.values)).toEqual([1, 0, 1, NaN]);
+    expect(up.kind === 'numbers' && Array.from(numbersOf(up))).toEqual([1, 0, 1, NaN]);
     const service = frame.columns.find((c) => c.name === 'service')!;
     expect(service.kind === 'texts' && decode(service)).toEqual([
       'mahavishnu',
@@ -64,7 +72,7 @@ describe('frames -> typed columns', () => {
       ],
     });
     const [out] = toColumns([frame], options());
-    expect(out.columns.map((c) => c.kind === 'numbers' && Array.from(c.values))).toEqual([
+    expect(out.columns.map((c) => c.kind === 'numbers' && Array.from(numbersOf(c)))).toEqual([
       [1700000000000, 1700000001000],
       [1, 0],
     ]);
@@ -87,8 +95,8 @@ describe('frames -> typed columns', () => {
     } as unknown as DataFrame;
     const [out] = toColumns([frame], options());
     const [v, w, t] = out.columns;
-    expect(v.kind === 'numbers' && Array.from(v.values)).toEqual([1.5, NaN, 2, NaN, 3, NaN]);
-    expect(w.kind === 'numbers' && Array.from(w.values)).toEqual([4, NaN, 5, NaN, NaN, NaN]);
+    expect(v.kind === 'numbers' && Array.from(numbersOf(v))).toEqual([1.5, NaN, 2, NaN, 3, NaN]);
+    expect(w.kind === 'numbers' && Array.from(numbersOf(w))).toEqual([4, NaN, 5, NaN, NaN, NaN]);
     expect(t.kind === 'texts' && decode(t)).toEqual(['a', '', '7', '{"x":1}', '', '']);
   });
 
@@ -198,10 +206,12 @@ describe('frames -> typed columns', () => {
 
   it('hands every column to the renderer in order and returns its word on them', () => {
     const calls: string[] = [];
+    let written = new Float64Array(0);
     const sink: ColumnSink = {
       beginFrames: () => calls.push('begin'),
       addFrame: (n) => calls.push(`frame ${n}`),
-      addNumbers: (n, v) => calls.push(`numbers ${n} ${v.length}`),
+      numbersBuffer: (n) => (written = new Float64Array(n)),
+      addWrittenNumbers: (n) => calls.push(`numbers ${n} ${Array.from(written).join(',')}`),
       addTexts: (n, t, e) => calls.push(`texts ${n} ${e.length} ${t.length}`),
       addKept: (n, rows) => calls.push(`kept ${n} ${rows.join(',')}`),
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
@@ -235,7 +245,7 @@ describe('frames -> typed columns', () => {
     expect(calls).toEqual([
       'begin',
       'frame exemplar',
-      'numbers Time 2',
+      'numbers Time 1,2',
       'kept trace_id abc,def',
       'link https://traces.example/${__value.raw}',
       'kept job abc,def',

@@ -36,7 +36,10 @@ class Recorder {
     this.last = name;
     this.frames[name] = [];
   }
-  addNumbers(name: string) {
+  numbersBuffer(n: number) {
+    return new Float64Array(n);
+  }
+  addWrittenNumbers(name: string) {
     this.frames[this.last].push(name);
   }
   addTexts(name: string) {
