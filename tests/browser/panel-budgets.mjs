@@ -365,7 +365,8 @@ try {
     console.log(
       `new data as the panel takes it (${full.panelData.flushed.length} redraws: Grafana's frames, plain arrays, ` +
         `converted to columns by the shell, handed over, painted): drawn and rasterised ${stats(full.panelData.flushed)}; ` +
-        `of which the shell's conversion ${stats(full.conversion.issued)}`
+        `of which the shell's toColumns ${stats(full.conversion.issued)} (the texts; the numbers are ` +
+        `converted as they are handed over, into the renderer's memory)`
     );
 
     if (parts.has('profile')) {
