@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need and is not there yet: Debian's Prometheus
 # (prometheus, promtool), VictoriaMetrics (the second engine of tests/engines) and
-# binaryen (wasm-opt), Node and npm for the frontend, chromium
-# and the Inter font for the browser tests, the pinned Rust toolchain with its wasm target,
-# the wasm-bindgen CLI of the version Cargo.lock pins, the cross-compiling tools of the
+# Node and npm for the frontend, chromium and the Inter font for the browser tests, the
+# pinned Rust toolchain with its wasm target, the wasm-bindgen CLI of the version
+# Cargo.lock pins, binaryen's wasm-opt (from npm, pinned), the cross-compiling tools of the
 # Magefile's build:backend (zig from PyPI, cargo-zigbuild), Grafana's plugin validator
 # (plugincheck2, for tests/packaging), and Go modules.
 # Safe to run again; it changes nothing that is already in place.
@@ -20,8 +20,6 @@ command -v npm >/dev/null || need_apt+=(npm)
 # The browser tests (tests/browser) drive Debian's chromium; Grafana's UI font is Inter.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -d /usr/share/fonts/opentype/inter ] || need_apt+=(fonts-inter)
-# wasm-opt shrinks the panel renderer's WebAssembly (scripts/build-wasm.sh).
-command -v wasm-opt >/dev/null || need_apt+=(binaryen)
 # build:backend checks each executable with file; zig comes from PyPI through pip.
 command -v file >/dev/null || need_apt+=(file)
 python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
@@ -51,6 +49,18 @@ if [ "$("$tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $bind
   mkdir -p "$tools"
   CARGO_TARGET_DIR="$tools/target-wasm-bindgen-cli" \
     cargo install --quiet --root "$tools" --version "=$bindgen" wasm-bindgen-cli
+fi
+
+# wasm-opt shrinks the panel renderer's WebAssembly (scripts/build-wasm.sh): binaryen's
+# npm build, at the version tools/binaryen's lock pins, installed beside wasm-bindgen (once:
+# again when the lock changes). Debian's binaryen 108 broke the module's externref table.
+if ! cmp -s tools/binaryen/package-lock.json "$tools/binaryen/package-lock.json" ||
+  [ ! -x "$tools/binaryen/node_modules/.bin/wasm-opt" ]; then
+  echo "installing binaryen (npm, tools/binaryen) into $tools/binaryen"
+  rm -rf "$tools/binaryen"
+  mkdir -p "$tools/binaryen"
+  cp tools/binaryen/package.json tools/binaryen/package-lock.json "$tools/binaryen/"
+  (cd "$tools/binaryen" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund >/dev/null)
 fi
 
 # The Magefile's build:backend cross-compiles with cargo-zigbuild, zig as the linker and C
