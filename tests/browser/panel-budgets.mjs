@@ -352,15 +352,16 @@ try {
       clip: { x: 0, y: 0, width: 1920, height: 1080 },
     });
     console.log(
-      `full redraw, 1920 x 1080 at dpr 1 (${full.moving.flushed.length} redraws, pointer moving: the content ` +
+      `redraw with the pointer moving, 1920 x 1080 at dpr 1 (${full.moving.flushed.length} redraws: the content ` +
         `copied back from the renderer's layer, the outlines drawn; "${full.description}…"): ` +
-        `calls issued ${stats(full.moving.issued)}; drawn and rasterised ${stats(full.moving.flushed)} (budget 8 ms)`
+        `calls issued ${stats(full.moving.issued)}; drawn and rasterised ${stats(full.moving.flushed)}`
     );
     console.log(
-      `redraw with new data, the same (${full.data.flushed.length} redraws: frames handed over as typed arrays, ` +
-        `everything painted): calls issued ${stats(full.data.issued)}; drawn and rasterised ${stats(full.data.flushed)}; ` +
-        `of which the hand-over alone ${stats(full.handOverOnly.issued)}, the paint alone (calls issued, drawn ` +
-        `and rasterised after a hand-over) ${stats(full.paintOnly.issued)}, ${stats(full.paintOnly.flushed)}`
+      `full redraw with new data, the same (${full.data.flushed.length} redraws: frames handed over as typed ` +
+        `arrays, everything painted): calls issued ${stats(full.data.issued)}; drawn and rasterised ` +
+        `${stats(full.data.flushed)}; of which the hand-over alone ${stats(full.handOverOnly.issued)}; the paint ` +
+        `alone, after a hand-over: calls issued ${stats(full.paintOnly.issued)}, drawn and rasterised ` +
+        `${stats(full.paintOnly.flushed)} (budget 8 ms, the median drawn and rasterised)`
     );
     console.log(
       `new data as the panel takes it (${full.panelData.flushed.length} redraws: Grafana's frames, plain arrays, ` +
