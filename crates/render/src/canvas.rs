@@ -28,7 +28,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::hint::select_unpredictable;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -523,91 +522,27 @@ impl Canvas {
         }
     }
 
-    /// Fills the path's squares as pixels, pixel-aligned: the canvas fills 10,000 small
-    /// squares in one path several times slower than it blits their pixels. Like the path,
-    /// overlapping squares cover once, in `colour`; over the opaque pixels of a line they
-    /// blend, and the result is marked by an alpha of 254 so that it is covered once too.
+    /// Fills the path's squares as pixels (`Pixels::squares`), in a layer of their own
+    /// when none is open: the canvas fills 10,000 small squares in one path several times
+    /// slower than it blits their pixels.
     fn fill_squares(&mut self, colour: Colour) {
-        // Functions, not closures: these run 80,000 times, and a function is inlined for sure.
-        // `floor` is an instruction, `round` a call.
-        #[inline(always)]
-        fn device(v: f32, dpr: f32) -> i32 {
-            (v * dpr + 0.5).floor() as i32
-        }
-        #[inline(always)]
-        fn clip(v: i32, end: i32) -> usize {
-            v.max(0).min(end) as usize
-        }
-        #[inline(always)]
-        fn mix(over: u32, under: u32, a: u32, shift: u32) -> u32 {
-            let (s, u) = ((over >> shift) & 255, (under >> shift) & 255);
-            ((s * a + u * (255 - a) + 127) / 255) << shift
-        }
         let dpr = self.dpr;
         let opened = self.layer.is_none();
         if opened {
-            let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
-            for p in self.path.chunks_exact(4) {
-                x0 = x0.min(device(p[1] - p[3], dpr));
-                y0 = y0.min(device(p[2] - p[3], dpr));
-                x1 = x1.max(device(p[1] + p[3], dpr));
-                y1 = y1.max(device(p[2] + p[3], dpr));
-            }
+            let (x0, y0, x1, y1) = Pixels::squares_bounds(&self.path, dpr);
             self.open(x0, y0, x1, y1);
         }
-        let Some([x0, y0, w, h]) = self.layer else {
+        let Some([x, y, w, h]) = self.layer else {
             return;
         };
-        let rgba = u32::from_le_bytes([colour.r, colour.g, colour.b, colour.a]);
-        let a = u32::from(colour.a);
-        let blend = |under: u32| {
-            mix(rgba, under, a, 0) | mix(rgba, under, a, 8) | mix(rgba, under, a, 16) | 254 << 24
+        let mut px = Pixels {
+            rgba: &mut self.pixels,
+            x,
+            y,
+            w,
+            h,
         };
-        // Which of the three a pixel under a square is (transparent, a line's, already
-        // blended) is what a predictor cannot learn, and the blend's three divisions cost
-        // more than the rest of a square: every pixel takes its new value by selects, the
-        // blend looked up in a few slots by a hash of the pixel under. The opaque pixels
-        // under squares are a few lines' colours, so after the first of each, every
-        // lookup finds its blend.
-        let mut kept = [(0u32, blend(0)); 64];
-        let slot = |under: u32| (under.wrapping_mul(0x9e37_79b1) >> 26) as usize;
-        let stride = w as usize;
-        let Some(pixels) = self.pixels.get_mut(..stride * h as usize) else {
-            return;
-        };
-        for p in self.path.chunks_exact(4) {
-            let (l, r) = (
-                clip(device(p[1] - p[3], dpr) - x0, w),
-                clip(device(p[1] + p[3], dpr) - x0, w),
-            );
-            let (t, b) = (
-                clip(device(p[2] - p[3], dpr) - y0, h),
-                clip(device(p[2] + p[3], dpr) - y0, h),
-            );
-            if l >= r {
-                continue;
-            }
-            for row in pixels
-                .chunks_exact_mut(stride)
-                .skip(t)
-                .take(b.saturating_sub(t))
-            {
-                for px in &mut row[l..r] {
-                    let under = *px;
-                    let alpha = under >> 24;
-                    // Only opaque pixels are looked up (any other as 0): fewer values
-                    // to share a slot.
-                    let key = if alpha == 255 { under } else { 0 };
-                    let k = &mut kept[slot(key)];
-                    if k.0 != key {
-                        *k = (key, blend(key));
-                    }
-                    let blended = k.1;
-                    let kept_or_new = select_unpredictable(alpha == 254, under, rgba);
-                    *px = select_unpredictable(alpha == 255, blended, kept_or_new);
-                }
-            }
-        }
+        px.squares(&self.path, dpr, colour);
         if opened {
             self.end_pixels();
         }
