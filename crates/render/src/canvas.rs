@@ -341,15 +341,10 @@ impl Canvas {
         }
     }
 
-    /// Starts a redraw at `dpr` device pixels per CSS pixel; the canvas may have been
-    /// resized, which resets its state, so every style is set again.
-    pub fn begin(&mut self, dpr: f64) {
-        self.begin_clear(dpr, false);
-    }
-
-    /// [`Canvas::begin`], the canvas cleared first when `clear` (a background that does
-    /// not cover what was drawn before).
-    pub fn begin_clear(&mut self, dpr: f64, clear: bool) {
+    /// Starts a redraw at `dpr` device pixels per CSS pixel, the canvas cleared first when
+    /// `clear` (a background that does not cover what was drawn before); the canvas may
+    /// have been resized, which resets its state, so every style is set again.
+    pub fn begin(&mut self, dpr: f64, clear: bool) {
         self.end_over();
         let js = self.js();
         if clear {
@@ -574,7 +569,7 @@ impl Canvas {
         let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         let mut c = Canvas::new(ctx);
         c.set_family(&self.family);
-        c.begin(f64::from(dpr));
+        c.begin(f64::from(dpr), false);
         for &(text, dx, dy) in texts {
             c.text(text, dx - left, dy - top, font, colour, Align::Left);
         }

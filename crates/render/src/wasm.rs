@@ -314,7 +314,7 @@ impl Renderer {
         if self.stale {
             // An opaque background covers what was drawn before; another is drawn over a
             // cleared canvas (a resize no longer clears it when the size stays).
-            self.surface.begin_clear(dpr, !opaque);
+            self.surface.begin(dpr, !opaque);
             match &self.summary {
                 Ok(summary) => draw_content(
                     &mut self.surface,
