@@ -313,7 +313,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
       ],
     });
     const description = await page.textContent(PANEL.description);
-    assert.match(description, /No data\. Add an ecosystemSummary query/, description);
+    assert.match(description, /The ecosystemSummary query matched no service\. Check its services filter/, description);
     await h.screenshot(page, 'panel-empty');
     assert.deepEqual(page.errors, []);
   });

@@ -190,6 +190,8 @@ pub struct Summary {
 pub enum Problem {
     /// The panel has no frames.
     NoData,
+    /// The `ecosystemSummary` answer has no service.
+    NoServices,
     /// The frames are not an `ecosystemSummary` answer.
     NotSummary {
         /// Names of the frames found.
@@ -214,6 +216,13 @@ impl fmt::Display for Problem {
             Problem::NoData => write!(
                 f,
                 "No data. Add an {} query of the MCP datasource to this panel.",
+                cols::FRAME
+            ),
+            Problem::NoServices => write!(
+                f,
+                "The {} query matched no service. Check its services filter and the \
+                 dashboard's variables, and that Prometheus scrapes the MCP servers \
+                 (Status > Targets in Prometheus).",
                 cols::FRAME
             ),
             Problem::NotSummary { found } => {
@@ -251,13 +260,15 @@ impl Summary {
     /// of them, not copied (150 lines of 1,000 points are 2.4 MB).
     pub fn from_frames(mut frames: Frames) -> Result<Summary, Problem> {
         let frames = &mut frames.frames;
-        if frames
-            .iter()
-            .all(|f| f.fields.iter().all(|c| c.values.is_empty()))
-        {
+        let empty = |f: &Frame| f.fields.iter().all(|c| c.values.is_empty());
+        let find = |name: &str| frames.iter().find(|f| f.name == name);
+        if find(cols::FRAME).is_some_and(empty) {
+            // Asked and answered, with no row: the query, not the panel, needs a look.
+            return Err(Problem::NoServices);
+        }
+        if frames.iter().all(empty) {
             return Err(Problem::NoData);
         }
-        let find = |name: &str| frames.iter().find(|f| f.name == name);
         let Some(summary) = find(cols::FRAME) else {
             let mut found: Vec<String> = frames.iter().map(|f| f.name.clone()).collect();
             found.retain(|n| !n.is_empty());
@@ -816,6 +827,18 @@ mod tests {
         assert!(Problem::NoData
             .to_string()
             .contains("Add an ecosystemSummary query"));
+        // An answer without a service: the query's filter or the scrape, not a missing query.
+        let mut f = Frames::new();
+        f.frame(cols::FRAME).texts(columns::SERVICE, [""; 0]);
+        f.frame(tool_health::FRAME).texts(columns::SERVICE, ["a"]);
+        let err = Summary::from_frames(f).unwrap_err();
+        assert_eq!(err, Problem::NoServices);
+        let text = err.to_string();
+        assert!(
+            text.contains("ecosystemSummary query matched no service")
+                && text.contains("services filter"),
+            "{text}"
+        );
         assert_eq!(
             Problem::Datasource("bad gateway".into()).to_string(),
             "The datasource answered: bad gateway"
