@@ -20,6 +20,11 @@ pub fn number(out: &mut String, v: f64, decimals: usize) {
         out.push_str(GAP);
         return;
     }
+    if v.is_infinite() {
+        // A quantile in a histogram's +Inf bucket; no thousands to shorten.
+        out.push_str(if v > 0.0 { "∞" } else { "-∞" });
+        return;
+    }
     let (v, suffix) = match v.abs() {
         a if a >= 1e9 => (v / 1e9, "G"),
         a if a >= 1e6 => (v / 1e6, "M"),
@@ -446,6 +451,9 @@ mod tests {
         assert_eq!(with(rate, 0.5), "0.5/s");
         assert_eq!(with(rate, 25_300.0), "25.3k/s");
         assert_eq!(with(rate, -0.0), "0/s");
+        assert_eq!(with(seconds, f64::INFINITY), "∞ s");
+        assert_eq!(with(percent, f64::NEG_INFINITY), "-∞ %");
+        assert_eq!(with(bytes, f64::INFINITY), "∞ GiB");
     }
 
     /// Values where fixed decimals are hard: ties, near ties, both ends of the range,
