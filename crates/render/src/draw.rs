@@ -518,6 +518,7 @@ fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc
         s.text(&sc.text, x + 12.0, y, BODY_BOLD, c, Align::Left);
         x += 12.0 + s.text_width(&sc.text, BODY_BOLD) + 14.0;
     }
+    more(s, r, l.tiles_hidden, " more services", theme, &mut sc.text);
 }
 
 /// The parts of a tile's drawing, each done for every tile before the next: the fills,
@@ -533,7 +534,7 @@ enum TilePass {
     Values,
 }
 
-/// Where a tile's texts go, worked out in the fills' pass for the passes after it.
+/// Where a tile's pill and texts go, worked out before its fills, for the passes after them.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TileParts {
     x: f32,

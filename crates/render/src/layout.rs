@@ -110,10 +110,15 @@ pub struct Layout {
     pub width: f32,
     /// Panel height.
     pub height: f32,
+    /// At most this many tiles, the first services' (the panel's "Maximum tiles"); 0, a
+    /// tile per service. Set before [`Layout::compute`].
+    pub max_tiles: usize,
     /// The counts line.
     pub header: Rect,
-    /// A tile per service, in `Summary::services` order.
+    /// A tile per service shown, in `Summary::services` order.
     pub tiles: Vec<Rect>,
+    /// Services past `max_tiles`: counted in the header, not drawn.
+    pub tiles_hidden: usize,
     /// What the tiles show.
     pub detail: Detail,
     /// Per tile, how many bytes at the start of its service's name another service's name
@@ -181,7 +186,13 @@ impl Layout {
 
         let has_mid = !summary.tools.is_empty() || !summary.pools.is_empty();
         let has_strip = !summary.latency.is_empty() || !summary.exemplars.is_empty();
-        let n = summary.services.len();
+        let all = summary.services.len();
+        let n = if self.max_tiles > 0 {
+            all.min(self.max_tiles)
+        } else {
+            all
+        };
+        self.tiles_hidden = all - n;
         let per_row = (((inner_w + TILE_GAP) / (TILE_W + TILE_GAP)).floor() as usize).max(1);
         let rows = n.div_ceil(per_row).max(1) as f32;
         let want = rows * TILE_H + (rows - 1.0) * TILE_GAP;

@@ -178,6 +178,17 @@ impl Renderer {
         self.drilldown = template.to_string();
     }
 
+    /// At most `n` tiles, the first services' (0: all); the header still counts every
+    /// service, and says how many more there are.
+    #[wasm_bindgen(js_name = setMaxTiles)]
+    pub fn set_max_tiles(&mut self, n: u32) {
+        if self.layout.max_tiles != n as usize {
+            self.layout.max_tiles = n as usize;
+            self.relayout();
+            self.stale = true;
+        }
+    }
+
     /// Sets the time zone the axis and the tooltips read in: `offset(ms)` is how many
     /// minutes it is ahead of UTC at `ms` since the epoch. UTC until set.
     #[wasm_bindgen(js_name = setTimeZone)]

@@ -190,3 +190,56 @@ fn the_tool_grid_names_its_rows_without_what_the_services_share() {
     );
     assert_distinct(&labels);
 }
+
+#[test]
+fn a_maximum_of_tiles_draws_the_first_services_and_counts_every_one() {
+    let summary = fifty();
+    let [ok, warn, critical] = summary.counts();
+    let mut layout = Layout {
+        max_tiles: 5,
+        ..Layout::default()
+    };
+    layout.compute(&summary, 1920.0, 1080.0);
+    assert_eq!((layout.tiles.len(), layout.tiles_hidden), (5, 45));
+    let mut s = TextLog::default();
+    draw_content(
+        &mut s,
+        &layout,
+        &summary,
+        &Theme::dark(),
+        &View::default(),
+        &mut Scratch::default(),
+    );
+    // The header's texts: its counts, and at its right end how many more there are.
+    let header: Vec<&str> = s
+        .texts
+        .iter()
+        .filter(|(_, _, y, _)| *y == layout.header.y + layout.header.h / 2.0)
+        .map(|(t, ..)| t.as_str())
+        .collect();
+    let expected = [
+        "50 services".to_string(),
+        format!("{critical} critical"),
+        format!("{warn} warn"),
+        format!("{ok} ok"),
+        "+45 more services".to_string(),
+    ];
+    assert_eq!(header, expected);
+    let names = names(
+        &layout
+            .tiles
+            .iter()
+            .map(|r| s.inside(*r).map(|(t, f)| (t.to_string(), f)).collect())
+            .collect::<Vec<Tile>>(),
+    );
+    let first: Vec<&str> = summary.services[..5]
+        .iter()
+        .map(|x| x.name.as_str())
+        .collect();
+    assert_eq!(names, first);
+
+    // 0 is every service.
+    layout.max_tiles = 0;
+    layout.compute(&summary, 1920.0, 1080.0);
+    assert_eq!((layout.tiles.len(), layout.tiles_hidden), (50, 0));
+}

@@ -7,6 +7,7 @@ import {
   numbersOf,
   panelFrames,
   summaryRows,
+  tileLimit,
   textColumn,
   toColumns,
 } from './columns';
@@ -134,14 +135,24 @@ describe('frames -> typed columns', () => {
     ).toEqual([]);
   });
 
-  it('sorts the service tiles worst first, then by name, and cuts them to the maximum', () => {
-    expect(summaryRows(summary(), { sort: 'status', maxTiles: 0 })).toEqual([1, 2, 3, 0]);
-    expect(summaryRows(summary(), { sort: 'name', maxTiles: 0 })).toEqual([1, 3, 0, 2]);
-    expect(summaryRows(summary(), { sort: 'query', maxTiles: 0 })).toEqual([0, 1, 2, 3]);
-    expect(summaryRows(summary(), { sort: 'status', maxTiles: 2 })).toEqual([1, 2]);
+  it('sorts the service tiles worst first, then by name, and hands every one over', () => {
+    expect(summaryRows(summary(), { sort: 'status' })).toEqual([1, 2, 3, 0]);
+    expect(summaryRows(summary(), { sort: 'name' })).toEqual([1, 3, 0, 2]);
+    expect(summaryRows(summary(), { sort: 'query' })).toEqual([0, 1, 2, 3]);
+    // The maximum is the renderer's (it counts the services it does not draw).
     const [frame] = toColumns([summary()], options({ maxTiles: 1 }));
     const status = frame.columns.find((c) => c.name === 'status')!;
-    expect(status.kind === 'texts' && decode(status)).toEqual(['critical']);
+    expect(status.kind === 'texts' && decode(status)).toEqual(['critical', 'warn', 'ok', 'ok']);
+  });
+
+  it('reads the maximum of tiles as a whole number, 0 for all', () => {
+    expect(tileLimit({ maxTiles: 12 })).toBe(12);
+    expect(tileLimit({ maxTiles: 2.7 })).toBe(2);
+    expect(tileLimit({ maxTiles: 0 })).toBe(0);
+    expect(tileLimit({ maxTiles: -3 })).toBe(0);
+    expect(tileLimit({ maxTiles: NaN })).toBe(0);
+    expect(tileLimit({ maxTiles: '7' as unknown as number })).toBe(7);
+    expect(tileLimit({ maxTiles: 1e12 })).toBe(0xffff_ffff);
   });
 
   it('leaves out the frames and rows of hidden sections, never the summary', () => {

@@ -249,8 +249,11 @@ function textsOf(frame: DataFrame, name: string): string[] | undefined {
   return f ? Array.from(listOf(f), toText) : undefined;
 }
 
-/** The summary's rows in the order the options ask for, cut to the maximum tiles. */
-export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort' | 'maxTiles'>): number[] {
+/**
+ * The summary's rows in the order the options ask for, every one: the renderer draws the
+ * first `tileLimit` and counts the rest (setMaxTiles).
+ */
+export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort'>): number[] {
   const rows = everyRow(rowCount(frame));
   const names = textsOf(frame, SERVICE) ?? [];
   const statuses = textsOf(frame, STATUS) ?? [];
@@ -260,7 +263,13 @@ export function summaryRows(frame: DataFrame, options: Pick<PanelOptions, 'sort'
   } else if (options.sort === 'status') {
     rows.sort((a, b) => (SEVERITY[statuses[a]] ?? 3) - (SEVERITY[statuses[b]] ?? 3) || byName(a, b));
   }
-  return options.maxTiles > 0 ? rows.slice(0, options.maxTiles) : rows;
+  return rows;
+}
+
+/** The "Maximum tiles" option as the renderer takes it: a whole number, 0 for all. */
+export function tileLimit(options: Pick<PanelOptions, 'maxTiles'>): number {
+  const n = Math.trunc(Number(options.maxTiles));
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 0xffff_ffff) : 0;
 }
 
 /**

@@ -8,7 +8,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, panelFrames, toColumns } from '../columns';
+import { handOver, panelFrames, tileLimit, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { applyTheme } from '../theme';
@@ -124,6 +124,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     r.setMode(theme.isDark);
     applyTheme(r, theme);
     r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
+    r.setMaxTiles(tileLimit(options));
     r.setTimeZone(offset);
     const last = handed.current;
     if (last?.renderer !== r || last.data !== data || last.options !== options) {
