@@ -29,9 +29,8 @@ fn fifty() -> Summary {
 /// The texts drawn inside one tile, with their fonts.
 type Tile = Vec<(String, Font)>;
 
-/// The texts drawn inside each tile, by tile.
-fn drawn_in_tiles(summary: &Summary, width: f32, height: f32) -> (Layout, Vec<Tile>) {
-    let mut layout = Layout::default();
+/// The texts `summary` draws laid out as `layout` (computed at `width` x `height`).
+fn drawn(summary: &Summary, mut layout: Layout, width: f32, height: f32) -> (Layout, TextLog) {
     layout.compute(summary, width, height);
     let mut s = TextLog::default();
     draw_content(
@@ -42,12 +41,23 @@ fn drawn_in_tiles(summary: &Summary, width: f32, height: f32) -> (Layout, Vec<Ti
         &View::default(),
         &mut Scratch::default(),
     );
-    let per_tile = layout
+    (layout, s)
+}
+
+/// The texts drawn inside each tile, by tile.
+fn per_tile(layout: &Layout, s: &TextLog) -> Vec<Tile> {
+    layout
         .tiles
         .iter()
         .map(|r| s.inside(*r).map(|(t, f)| (t.to_string(), f)).collect())
-        .collect();
-    (layout, per_tile)
+        .collect()
+}
+
+/// The texts drawn inside each tile, by tile.
+fn drawn_in_tiles(summary: &Summary, width: f32, height: f32) -> (Layout, Vec<Tile>) {
+    let (layout, s) = drawn(summary, Layout::default(), width, height);
+    let tiles = per_tile(&layout, &s);
+    (layout, tiles)
 }
 
 /// Each tile's name (its text in the name's font).
@@ -150,17 +160,7 @@ fn the_tool_grid_names_its_rows_without_what_the_services_share() {
     // dozen of them with tools (fifty rows are too thin for labels).
     let mut summary = fifty();
     summary.tool_groups.truncate(12);
-    let mut layout = Layout::default();
-    layout.compute(&summary, 720.0, 640.0);
-    let mut s = TextLog::default();
-    draw_content(
-        &mut s,
-        &layout,
-        &summary,
-        &Theme::dark(),
-        &View::default(),
-        &mut Scratch::default(),
-    );
+    let (layout, s) = drawn(&summary, Layout::default(), 720.0, 640.0);
     let mut labels = Vec::new();
     for row in layout.tool_rows.iter().filter(|r| !r.label.is_empty()) {
         let service = &summary.tool_groups[row.group].service;
@@ -195,21 +195,12 @@ fn the_tool_grid_names_its_rows_without_what_the_services_share() {
 fn a_maximum_of_tiles_draws_the_first_services_and_counts_every_one() {
     let summary = fifty();
     let [ok, warn, critical] = summary.counts();
-    let mut layout = Layout {
+    let five = Layout {
         max_tiles: 5,
         ..Layout::default()
     };
-    layout.compute(&summary, 1920.0, 1080.0);
+    let (mut layout, s) = drawn(&summary, five, 1920.0, 1080.0);
     assert_eq!((layout.tiles.len(), layout.tiles_hidden), (5, 45));
-    let mut s = TextLog::default();
-    draw_content(
-        &mut s,
-        &layout,
-        &summary,
-        &Theme::dark(),
-        &View::default(),
-        &mut Scratch::default(),
-    );
     // The header's texts: its counts, and at its right end how many more there are.
     let header: Vec<&str> = s
         .texts
@@ -225,13 +216,7 @@ fn a_maximum_of_tiles_draws_the_first_services_and_counts_every_one() {
         "+45 more services".to_string(),
     ];
     assert_eq!(header, expected);
-    let names = names(
-        &layout
-            .tiles
-            .iter()
-            .map(|r| s.inside(*r).map(|(t, f)| (t.to_string(), f)).collect())
-            .collect::<Vec<Tile>>(),
-    );
+    let names = names(&per_tile(&layout, &s));
     let first: Vec<&str> = summary.services[..5]
         .iter()
         .map(|x| x.name.as_str())
