@@ -156,6 +156,8 @@ pub const TILE_W: f32 = 184.0;
 /// See [`TILE_W`].
 pub const TILE_H: f32 = 104.0;
 const TILE_MAX_W: f32 = 340.0;
+/// The tallest a tool grid's or pool list's row grows.
+const ROW_MAX_H: f32 = 20.0;
 const TILE_GAP: f32 = 6.0;
 /// Left margin of the latency plot, for its value labels.
 pub const AXIS_W: f32 = 48.0;
@@ -219,7 +221,10 @@ impl Layout {
         );
         let (mid, strip) = match (has_mid, has_strip) {
             (true, true) => {
-                let mid_h = (rest.h * 0.55).round();
+                // The tools and pools take at most what their rows fill at their tallest,
+                // the latency strip the rest: a few services' rows leave it room to read.
+                let rows = summary.tool_groups.len().max(summary.pools.len()) as f32;
+                let mid_h = (rest.h * 0.55).min(TITLE_H + rows * ROW_MAX_H).round();
                 (
                     Rect::new(rest.x, rest.y, rest.w, mid_h),
                     Rect::new(rest.x, rest.y + mid_h + GAP, rest.w, rest.h - mid_h - GAP),
@@ -296,7 +301,7 @@ impl Layout {
             .max(1) as f32;
         let shape = |k: usize| {
             let per_col = groups.div_ceil(k);
-            let row_h = (body.h / per_col as f32).clamp(4.0, 20.0).floor();
+            let row_h = (body.h / per_col as f32).clamp(4.0, ROW_MAX_H).floor();
             let col_w = (body.w - (k - 1) as f32 * GAP * 2.0) / k as f32;
             let label_w = if row_h >= 10.0 {
                 (col_w * 0.3).min(130.0)
@@ -358,7 +363,7 @@ impl Layout {
             self.pools_hidden = n;
             return;
         }
-        let row_h = (body.h / n as f32).clamp(12.0, 20.0).floor();
+        let row_h = (body.h / n as f32).clamp(12.0, ROW_MAX_H).floor();
         let visible = ((body.h / row_h).floor() as usize).min(n);
         self.pools_hidden = n - visible;
         let label_w = (body.w * 0.42).min(170.0);
@@ -486,6 +491,20 @@ mod tests {
         for row in &l.pool_rows {
             assert!(inside(&l.pools.body, &row.bar));
         }
+    }
+
+    #[test]
+    fn a_few_services_leave_the_latency_strip_what_their_rows_do_not_fill() {
+        // Three services, their tools and six pools: rows at their tallest fill 120 px.
+        let s = sample::ecosystem(3, 4, 100, 50);
+        let mut l = Layout::default();
+        l.compute(&s, 1400.0, 600.0);
+        let rows = s.tool_groups.len().max(s.pools.len()) as f32;
+        assert_eq!(l.tools.body.h, rows * ROW_MAX_H, "{:?}", l.tools);
+        assert_eq!(l.pools.body.h, rows * ROW_MAX_H, "{:?}", l.pools);
+        assert_eq!((l.tool_groups_hidden, l.pools_hidden), (0, 0));
+        assert_eq!(l.strip.body.bottom(), 600.0 - PAD, "{:?}", l.strip);
+        assert!(l.plot.h >= 250.0, "{:?}", l.plot);
     }
 
     #[test]

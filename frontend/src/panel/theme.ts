@@ -16,7 +16,9 @@ export function themeColours(theme: GrafanaTheme2): Record<string, string> {
     warn: viz('orange'),
     critical: viz('red'),
     noData: theme.colors.text.disabled,
-    exemplar: viz('purple'),
+    // Not a hue: the latency lines are the palette's blues and purple (crates/render's
+    // theme), and the failing exemplars red.
+    exemplar: theme.colors.text.secondary,
   };
 }
 
