@@ -27,7 +27,7 @@ const steps = (...s: Array<[number, string]>) => ({
 });
 
 describe('thresholds legend', () => {
-  it('names the statuses and writes every band value with the field’s one formatter', () => {
+  it('names the statuses and writes every band value with the field’s one formatter, its edge inclusive or not', () => {
     const summary = toDataFrame({
       name: 'ecosystemSummary',
       fields: [
@@ -52,8 +52,9 @@ describe('thresholds legend', () => {
       ],
     });
     expect(thresholdLegend([summary])).toEqual([
-      { field: 'p95 latency', bands: ['ok below 250 ms', 'warn from 250 ms', 'critical from 750 ms'] },
-      { field: 'tool success %', bands: ['critical below 90%', 'warn from 90%', 'ok from 95%'] },
+      // 750 ms itself is warn, 95 % itself warn: the bound just past the edge reads "above".
+      { field: 'p95 latency', bands: ['ok below 250 ms', 'warn from 250 ms', 'critical above 750 ms'] },
+      { field: 'tool success %', bands: ['critical below 90%', 'warn from 90%', 'ok above 95%'] },
     ]);
   });
 

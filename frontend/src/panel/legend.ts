@@ -20,7 +20,7 @@ function statusByColour(summary: DataFrame): Map<string, string> {
   return out;
 }
 
-/** One field's status bands, for instance p95 latency: ok below 250 ms, warn from 250 ms, critical from 750 ms. */
+/** One field's status bands, for instance p95 latency: ok below 250 ms, warn from 250 ms, critical above 750 ms. */
 export interface LegendEntry {
   field: string;
   bands: string[];
@@ -43,12 +43,15 @@ export function thresholdLegend(series: DataFrame[]): LegendEntry[] {
       return [];
     }
     const format = getValueFormat(config.unit ?? 'none');
-    // A bound the backend moved past a band's edge (to make it exclusive) reads as the edge.
-    const value = (v: number) => formattedValueToString(format(Number(v.toPrecision(12)), config.decimals));
+    // A bound the backend moved just past a band's edge makes the edge exclusive (the
+    // band starts above it, the one before ends on it): it reads as the edge, "above".
+    const edge = (v: number) => Number(v.toPrecision(12));
+    const exclusive = (v: number) => edge(v) !== v;
+    const value = (v: number) => formattedValueToString(format(edge(v), config.decimals));
     const name = (s: Threshold) => statuses.get(s.color) ?? s.color;
     const bands = [
-      `${name(steps[0])} below ${value(steps[1].value)}`,
-      ...steps.slice(1).map((s) => `${name(s)} from ${value(s.value)}`),
+      `${name(steps[0])} ${exclusive(steps[1].value) ? 'up to' : 'below'} ${value(steps[1].value)}`,
+      ...steps.slice(1).map((s) => `${name(s)} ${exclusive(s.value) ? 'above' : 'from'} ${value(s.value)}`),
     ];
     return [{ field: field.name, bands }];
   });
