@@ -383,6 +383,19 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.equal(pane.datasource, 'tempo', 'the trace datasource the backend linked');
     assert.equal(pane.queries[0].query, traceId, 'the trace id of the dot clicked');
     await popup.close();
+
+    // From the keyboard: back from nothing is the last target, the latest of the failing
+    // and the slowest exemplars; Enter opens its trace.
+    await page.locator(PANEL.canvas).focus();
+    await page.keyboard.press('ArrowLeft');
+    const focused = await poll('the keyboard reaches an exemplar', async () => {
+      const text = (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim();
+      return text?.startsWith('trace ') && text;
+    });
+    const [keyed] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('Enter')]);
+    const keyedPane = Object.values(JSON.parse(new URL(keyed.url()).searchParams.get('panes')))[0];
+    assert.ok(focused.includes(keyedPane.queries[0].query), `${focused} opens ${keyed.url()}`);
+    await keyed.close();
   });
 
   test("the latency axis reads in the dashboard's time zone, the browser's by default, not UTC", async () => {

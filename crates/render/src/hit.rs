@@ -67,9 +67,46 @@ pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
     Target::None
 }
 
-/// The next target for the keyboard (Tab, or Shift+Tab when `back`): services, then the
-/// tools and pools on screen, wrapping around.
-pub fn next_focus(layout: &Layout, current: Target, back: bool) -> Target {
+/// How many of the slowest exemplars the keyboard reaches, besides every failing one.
+pub const SLOWEST_FOCUSED: usize = 10;
+
+/// The exemplars the keyboard reaches, in time order: every failing one and the
+/// [`SLOWEST_FOCUSED`] slowest, the traces an on-call user opens; none when the strip is
+/// not drawn.
+fn focusable_exemplars(layout: &Layout, summary: &Summary) -> Vec<usize> {
+    let e = &summary.exemplars;
+    if layout.plot.is_empty() {
+        return Vec::new();
+    }
+    let on_plot = |i: usize| e.value[i].is_finite() && e.time[i].is_finite();
+    // The slowest, slowest first, by insertion: a keypress's work, and no sort's code in
+    // the module (each sort is a few KB of it).
+    let mut slowest = [usize::MAX; SLOWEST_FOCUSED];
+    let mut kept = 0;
+    for i in (0..e.len()).filter(|&i| on_plot(i)) {
+        let mut at = kept;
+        while at > 0 && e.value[slowest[at - 1]] < e.value[i] {
+            at -= 1;
+        }
+        if at < SLOWEST_FOCUSED {
+            slowest.copy_within(at..SLOWEST_FOCUSED - 1, at + 1);
+            slowest[at] = i;
+            kept = (kept + 1).min(SLOWEST_FOCUSED);
+        }
+    }
+    let mut out: Vec<usize> = Vec::new();
+    for i in (0..e.len()).filter(|&i| on_plot(i) && (e.failing[i] || slowest[..kept].contains(&i)))
+    {
+        // In time order, by insertion: the exemplars come by series.
+        let at = out.partition_point(|&j| e.time[j] <= e.time[i]);
+        out.insert(at, i);
+    }
+    out
+}
+
+/// The next target for the keyboard (the arrows, or back): services, then the tools and
+/// pools on screen, then the failing and the slowest exemplars, wrapping around.
+pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: bool) -> Target {
     let services = layout.tiles.len();
     let tools: Vec<usize> = layout
         .tool_cells
@@ -79,7 +116,8 @@ pub fn next_focus(layout: &Layout, current: Target, back: bool) -> Target {
         .map(|(i, _)| i)
         .collect();
     let pools = layout.pool_rows.len();
-    let total = services + tools.len() + pools;
+    let exemplars = focusable_exemplars(layout, summary);
+    let total = services + tools.len() + pools + exemplars.len();
     if total == 0 {
         return Target::None;
     }
@@ -87,7 +125,11 @@ pub fn next_focus(layout: &Layout, current: Target, back: bool) -> Target {
         Target::Service(i) => Some(i),
         Target::Tool(t) => tools.iter().position(|&x| x == t).map(|p| services + p),
         Target::Pool(p) => Some(services + tools.len() + p),
-        _ => None,
+        Target::Exemplar(e) => exemplars
+            .iter()
+            .position(|&x| x == e)
+            .map(|p| services + tools.len() + pools + p),
+        Target::None => None,
     };
     let next = match (pos, back) {
         (None, false) => 0,
@@ -99,8 +141,10 @@ pub fn next_focus(layout: &Layout, current: Target, back: bool) -> Target {
         Target::Service(next)
     } else if next < services + tools.len() {
         Target::Tool(tools[next - services])
-    } else {
+    } else if next < services + tools.len() + pools {
         Target::Pool(next - services - tools.len())
+    } else {
+        Target::Exemplar(exemplars[next - services - tools.len() - pools])
     }
 }
 
@@ -336,20 +380,55 @@ mod tests {
     }
 
     #[test]
-    fn tab_walks_services_then_tools_then_pools_and_wraps() {
-        let s = sample::ecosystem(3, 2, 10, 10);
+    fn the_keyboard_walks_services_tools_pools_then_failing_and_slowest_exemplars_and_wraps() {
+        let s = sample::ecosystem(3, 2, 10, 200);
         let mut l = Layout::default();
         l.compute(&s, 1200.0, 800.0);
+        let e = &s.exemplars;
+        let failing = e.failing.iter().filter(|&&f| f).count();
+        assert!(
+            failing > 0 && failing < e.len(),
+            "the sample has some failing"
+        );
         let mut t = Target::None;
         let mut seen = Vec::new();
-        for _ in 0..(3 + s.tools.len() + s.pools.len()) {
-            t = next_focus(&l, t, false);
+        loop {
+            t = next_focus(&l, &s, t, false);
+            if seen.first() == Some(&t) {
+                break;
+            }
             seen.push(t);
         }
+        let (pools, tools) = (s.pools.len(), s.tools.len());
         assert_eq!(seen[0], Target::Service(0));
         assert_eq!(seen[3], Target::Tool(0));
-        assert_eq!(*seen.last().unwrap(), Target::Pool(s.pools.len() - 1));
-        assert_eq!(next_focus(&l, t, false), Target::Service(0));
-        assert_eq!(next_focus(&l, Target::Service(0), true), t);
+        assert_eq!(seen[3 + tools + pools - 1], Target::Pool(pools - 1));
+        let reached: Vec<usize> = seen[3 + tools + pools..]
+            .iter()
+            .map(|t| match t {
+                Target::Exemplar(i) => *i,
+                other => panic!("{other:?} after the pools"),
+            })
+            .collect();
+        // Every failing one, and the slowest, in time order.
+        for (i, _) in e.failing.iter().enumerate().filter(|(_, &f)| f) {
+            assert!(reached.contains(&i), "failing exemplar {i}");
+        }
+        let mut by_value: Vec<usize> = (0..e.len()).collect();
+        by_value.sort_by(|&a, &b| e.value[b].total_cmp(&e.value[a]));
+        let slowest = &by_value[..SLOWEST_FOCUSED];
+        for &i in slowest {
+            assert!(reached.contains(&i), "slow exemplar {i} ({} s)", e.value[i]);
+        }
+        let expected = (0..e.len())
+            .filter(|i| e.failing[*i] || slowest.contains(i))
+            .count();
+        assert_eq!(reached.len(), expected, "each once, nothing else");
+        assert!(reached.windows(2).all(|w| e.time[w[0]] <= e.time[w[1]]));
+        // Back from the first is the last.
+        assert_eq!(
+            next_focus(&l, &s, Target::Service(0), true),
+            *seen.last().unwrap()
+        );
     }
 }

@@ -397,10 +397,13 @@ impl Renderer {
         self.view.hover = Target::None;
     }
 
-    /// Moves keyboard focus to the next (or previous) service, tool or pool.
+    /// Moves keyboard focus to the next (or previous) service, tool, pool or exemplar
+    /// (the failing and the slowest).
     #[wasm_bindgen(js_name = focusNext)]
     pub fn focus_next(&mut self, back: bool) -> Option<HitInfo> {
-        self.view.focus = hit::next_focus(&self.layout, self.view.focus, back);
+        if let Ok(summary) = &self.summary {
+            self.view.focus = hit::next_focus(&self.layout, summary, self.view.focus, back);
+        }
         self.info(self.view.focus)
     }
 
