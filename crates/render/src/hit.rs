@@ -148,6 +148,32 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
     }
 }
 
+/// Where the tooltip of `target` hangs, in CSS pixels from the panel's corner: under the
+/// middle of its tile, cell or bar, at its exemplar's dot; for the keyboard, which has no
+/// pointer to put it by.
+pub fn anchor(layout: &Layout, summary: &Summary, target: Target) -> Option<(f32, f32)> {
+    let under = |r: &crate::layout::Rect| (r.x + r.w / 2.0, r.bottom());
+    match target {
+        Target::None => None,
+        Target::Service(i) => layout.tiles.get(i).map(under),
+        Target::Tool(i) => layout
+            .tool_cells
+            .get(i)
+            .filter(|r| !r.is_empty())
+            .map(under),
+        Target::Pool(p) => layout
+            .pool_rows
+            .iter()
+            .find(|r| r.pool == p)
+            .map(|r| under(&r.bar)),
+        Target::Exemplar(i) => {
+            let scale = Scale::of(summary, layout.plot)?;
+            let e = &summary.exemplars;
+            Some((scale.x(*e.time.get(i)?), scale.y(*e.value.get(i)?)))
+        }
+    }
+}
+
 /// A tooltip and where a click goes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
@@ -425,6 +451,21 @@ mod tests {
             .count();
         assert_eq!(reached.len(), expected, "each once, nothing else");
         assert!(reached.windows(2).all(|w| e.time[w[0]] <= e.time[w[1]]));
+        // Each has a place for its tooltip: within its tile, cell, bar or the plot.
+        for &t in &seen {
+            let (x, y) = anchor(&l, &s, t).expect("an anchor");
+            let within = match t {
+                Target::Service(i) => l.tiles[i],
+                Target::Tool(i) => l.tool_cells[i],
+                Target::Pool(p) => l.pool_rows[p].bar,
+                _ => l.plot,
+            };
+            assert!(
+                x >= within.x && x <= within.right() && y >= within.y && y <= within.bottom(),
+                "{t:?} at ({x}, {y}) outside {within:?}"
+            );
+        }
+        assert_eq!(anchor(&l, &s, Target::None), None);
         // Back from the first is the last.
         assert_eq!(
             next_focus(&l, &s, Target::Service(0), true),

@@ -13,7 +13,7 @@
 //!   [`Problem`] that says which query to add.
 //! - [`Layout::compute`] places tiles, the tool grid, the pool bars and the latency strip;
 //!   [`hit`] and [`next_focus`] find what the pointer or the keyboard is on, [`info`]
-//!   its tooltip and link. Times read in the dashboard's time zone, a [`Zone`] (UTC unless
+//!   its tooltip and link, [`anchor`] where the keyboard's tooltip hangs. Times read in the dashboard's time zone, a [`Zone`] (UTC unless
 //!   the browser's shell hands one over).
 //! - [`draw`] paints on a [`Surface`]: [`Bitmap`] natively (plotters, PNG), the canvas
 //!   in the browser. Latency lines are reduced to min/max per pixel column
@@ -65,7 +65,7 @@ pub use draw::{
     Weight, FONTS,
 };
 pub use format::Zone;
-pub use hit::{hit, info, next_focus, Info, Target};
+pub use hit::{anchor, hit, info, next_focus, Info, Target};
 pub use input::{Field, Frame, Frames, InputError, Kept, Texts, Values};
 pub use layout::{Detail, Layout, Rect, Scale};
 pub use summary::{Exemplars, Pool, Problem, Series, Service, Summary, Tool, ToolGroup};

@@ -50,6 +50,7 @@ pub struct HitInfo {
     kind: &'static str,
     index: usize,
     info: Info,
+    at: (f32, f32),
 }
 
 #[wasm_bindgen]
@@ -84,6 +85,19 @@ impl HitInfo {
     #[wasm_bindgen(getter)]
     pub fn link(&self) -> Option<String> {
         self.info.link.clone()
+    }
+
+    /// Where its tooltip hangs when no pointer says (keyboard focus): CSS pixels from the
+    /// canvas's left edge.
+    #[wasm_bindgen(getter)]
+    pub fn x(&self) -> f32 {
+        self.at.0
+    }
+
+    /// See [`HitInfo::x`]: from the canvas's top edge.
+    #[wasm_bindgen(getter)]
+    pub fn y(&self) -> f32 {
+        self.at.1
     }
 }
 
@@ -465,6 +479,7 @@ impl Renderer {
             kind,
             index,
             info: hit::info(summary, target, &self.drilldown, &self.view.zone)?,
+            at: hit::anchor(&self.layout, summary, target).unwrap_or((0.0, 0.0)),
         })
     }
 }
