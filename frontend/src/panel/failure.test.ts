@@ -9,10 +9,15 @@ describe('when the renderer cannot start', () => {
       "WebAssembly.instantiateStreaming(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive"
     );
     expect(blockedByCsp(chromium)).toBe(true);
-    expect(blockedByCsp(new EvalError('call to WebAssembly.instantiate() blocked by CSP'))).toBe(true);
-    const message = loadFailure(chromium, url);
-    expect(message).toContain("'wasm-unsafe-eval'");
-    expect(message).toContain('content_security_policy_template');
+    // Firefox's words for the same refusal, a CompileError as well.
+    const firefox = new WebAssembly.CompileError('call to WebAssembly.instantiate() blocked by CSP');
+    expect(blockedByCsp(firefox)).toBe(true);
+    expect(blockedByCsp(new EvalError('call to eval() blocked'))).toBe(true);
+    for (const err of [chromium, firefox]) {
+      const message = loadFailure(err, url);
+      expect(message).toContain("'wasm-unsafe-eval'");
+      expect(message).toContain('content_security_policy_template');
+    }
   });
 
   it('names the file and the cause otherwise', () => {

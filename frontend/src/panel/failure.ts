@@ -2,10 +2,14 @@
 
 export const WASM_FILE = 'mcp_render_bg.wasm';
 
-/** A refusal by a Content-Security-Policy, as Chromium and Firefox word it. */
+/**
+ * A refusal by a Content-Security-Policy, as browsers word it: Chromium names the policy and
+ * 'unsafe-eval' (a CompileError), Firefox says "blocked by CSP" (a CompileError too), an
+ * EvalError where a browser throws one.
+ */
 export function blockedByCsp(err: unknown): boolean {
   const text = String((err as Error)?.message ?? err);
-  return err instanceof EvalError || /content.security.policy|unsafe-eval|wasm-eval/i.test(text);
+  return err instanceof EvalError || /content.security.policy|unsafe-eval|wasm-eval|blocked by csp/i.test(text);
 }
 
 /** What the panel says when the renderer cannot start. */
