@@ -382,6 +382,12 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const pane = Object.values(panes)[0];
     assert.equal(pane.datasource, 'tempo', 'the trace datasource the backend linked');
     assert.equal(pane.queries[0].query, traceId, 'the trace id of the dot clicked');
+    // The panel's own range (the harness asks for the last 15 minutes), in ms, not Explore's default.
+    const [from, to] = [Number(pane.range.from), Number(pane.range.to)];
+    assert.ok(
+      Math.abs(to - from - 15 * 60 * 1000) < 1000 && Math.abs(Date.now() - to) < 10 * 60 * 1000,
+      `the panel's time range: ${JSON.stringify(pane.range)}`
+    );
     await popup.close();
 
     // From the keyboard: back from nothing is the last target, the latest of the failing

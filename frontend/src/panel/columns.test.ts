@@ -1,8 +1,18 @@
-import { DataFrame, DataTopic, FieldType, toDataFrame } from '@grafana/data';
+import {
+  DataFrame,
+  DataLink,
+  DataTopic,
+  dateTime,
+  FieldType,
+  GrafanaConfig,
+  locationUtil,
+  toDataFrame,
+} from '@grafana/data';
 
 import {
   ColumnSink,
   handOver,
+  linkRange,
   linkTemplate,
   numbersOf,
   panelFrames,
@@ -175,44 +185,58 @@ describe('frames -> typed columns', () => {
     expect(kind.kind === 'texts' && decode(kind)).toEqual(['tool']);
   });
 
-  it('keeps an external link as set and turns an internal one into its Explore URL', () => {
-    const external = toDataFrame({
-      fields: [
-        {
-          name: 'trace_id',
-          type: FieldType.string,
-          values: ['abc'],
-          config: {
-            links: [{ title: 'trace', url: 'https://traces.example/trace/${__value.raw}', targetBlank: true }],
-          },
-        },
-      ],
+  describe('trace links', () => {
+    const TEMPO = {
+      title: 'trace',
+      url: '',
+      internal: { datasourceUid: 'tempo', datasourceName: 'Tempo', query: { query: '${__value.raw}' } },
+    };
+    /** An exemplar frame whose trace ids link as `link` says. */
+    const traceIds = (link: DataLink) =>
+      toDataFrame({
+        name: 'exemplar',
+        fields: [{ name: 'trace_id', type: FieldType.string, values: ['abc'], config: { links: [link] } }],
+      });
+    const panes = (url: string) =>
+      JSON.parse(decodeURIComponent(url.split('panes=')[1].replace('${__value.raw}', 'abc')));
+    const subPath = (appSubUrl: string) =>
+      locationUtil.initialize({
+        config: { appSubUrl } as GrafanaConfig,
+        getTimeRangeForUrl: () => ({ from: 'now-6h', to: 'now' }),
+        getVariablesUrlParams: () => ({}),
+      });
+    afterEach(() => subPath(''));
+
+    it('keeps an external link as set and turns an internal one into its Explore URL', () => {
+      const external = 'https://traces.example/trace/${__value.raw}';
+      expect(linkTemplate(traceIds({ title: 'trace', url: external, targetBlank: true }).fields[0])).toBe(external);
+      const url = linkTemplate(traceIds(TEMPO).fields[0])!;
+      expect(url.startsWith('/explore?')).toBe(true);
+      expect(url).toContain('${__value.raw}');
+      expect(panes(url).trace.datasource).toBe('tempo');
+      expect(panes(url).trace.queries[0].query).toBe('abc');
     });
-    expect(linkTemplate(external.fields[0])).toBe('https://traces.example/trace/${__value.raw}');
-    const internal = toDataFrame({
-      fields: [
-        {
-          name: 'trace_id',
-          type: FieldType.string,
-          values: ['abc'],
-          config: {
-            links: [
-              {
-                title: 'trace',
-                url: '',
-                internal: { datasourceUid: 'tempo', datasourceName: 'Tempo', query: { query: '${__value.raw}' } },
-              },
-            ],
-          },
-        },
-      ],
+
+    it("opens Explore under Grafana's sub-path, at the panel's time range", () => {
+      subPath('/grafana');
+      const from = dateTime(Date.UTC(2026, 10, 30, 20, 0, 0));
+      const to = dateTime(Date.UTC(2026, 10, 30, 20, 15, 0));
+      const range = linkRange({ from, to, raw: { from: 'now-15m', to: 'now' } });
+      const [frame] = toColumns([traceIds(TEMPO)], options(), range);
+      const url = frame.columns[0].link!;
+      expect(url.startsWith('/grafana/explore?')).toBe(true);
+      expect(panes(url).trace.range).toEqual({ from: String(from.valueOf()), to: String(to.valueOf()) });
+      expect(panes(url).trace.queries[0].query).toBe('abc');
     });
-    const url = linkTemplate(internal.fields[0])!;
-    expect(url.startsWith('/explore?')).toBe(true);
-    expect(url).toContain('${__value.raw}');
-    const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1].replace('${__value.raw}', 'abc')));
-    expect(panes.trace.datasource).toBe('tempo');
-    expect(panes.trace.queries[0].query).toBe('abc');
+
+    it('keeps an external link exactly as the datasource set it, under a sub-path too', () => {
+      subPath('/grafana');
+      const range = linkRange({ from: dateTime(0), to: dateTime(1), raw: { from: 'now-1m', to: 'now' } });
+      for (const url of ['https://traces.example/trace/${__value.raw}', '/trace/${__value.raw}']) {
+        const [frame] = toColumns([traceIds({ title: 'trace', url, targetBlank: true })], options(), range);
+        expect(frame.columns[0].link).toBe(url);
+      }
+    });
   });
 
   it('hands every column to the renderer in order and returns its word on them', () => {

@@ -8,7 +8,7 @@
 // tooltip, a link or the description asks, so new data does not copy 10,000 of them.
 // Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
 // renderer draws exactly what it is handed.
-import { DataFrame, Field, FieldType, PanelData } from '@grafana/data';
+import { DataFrame, Field, FieldType, locationUtil, PanelData, TimeRange } from '@grafana/data';
 
 import { PanelOptions, Section } from './types';
 
@@ -116,12 +116,26 @@ function toText(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** The time range a link to Explore opens at, in ms since the epoch (or Grafana's relative words). */
+export interface LinkRange {
+  from: string;
+  to: string;
+}
+
+/** A panel's time range as an Explore link takes it: absolute, so a link opened later shows the same moment. */
+export function linkRange(range: TimeRange | undefined): LinkRange | undefined {
+  const from = range?.from?.valueOf();
+  const to = range?.to?.valueOf();
+  return Number.isFinite(from) && Number.isFinite(to) ? { from: String(from), to: String(to) } : undefined;
+}
+
 /**
  * The link template of a field's first data link as the renderer expects it:
  * `${__value.raw}` stands for the row's value. An internal link (to a trace datasource)
- * becomes the Explore URL Grafana would open for it.
+ * becomes the Explore URL Grafana would open for it, under Grafana's sub-path (appSubUrl),
+ * at `range`; an external link stays exactly as the datasource set it.
  */
-export function linkTemplate(field: Field): string | undefined {
+export function linkTemplate(field: Field, range?: LinkRange): string | undefined {
   const link = field.config?.links?.[0];
   if (!link) {
     return undefined;
@@ -136,9 +150,12 @@ export function linkTemplate(field: Field): string | undefined {
     const pane = {
       datasource: link.internal.datasourceUid,
       queries: [{ refId: 'A', ...query, datasource: { uid: link.internal.datasourceUid } }],
-      range: { from: 'now-1h', to: 'now' },
+      // The panel's range, as Grafana's own data links take it: every exemplar drawn lies in it.
+      range: range ?? { from: 'now-1h', to: 'now' },
     };
-    const url = `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify({ trace: pane }))}`;
+    const url = locationUtil.assureBaseUrl(
+      `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify({ trace: pane }))}`
+    );
     return url.split(placeholder).join('${__value.raw}');
   }
   return link.url || undefined;
@@ -196,9 +213,9 @@ function writeNumbers(list: ArrayLike<unknown>, rows: Rows, into: Float64Array) 
   }
 }
 
-function column(field: Field, rows: Rows, length: number, keep: boolean): Column {
+function column(field: Field, rows: Rows, length: number, keep: boolean, range?: LinkRange): Column {
   const labels = Object.entries(field.labels ?? {});
-  const link = linkTemplate(field);
+  const link = linkTemplate(field, range);
   const list = listOf(field);
   const n = rows ? rows.length : length;
   switch (field.type) {
@@ -283,8 +300,11 @@ export function panelFrames(data: Pick<PanelData, 'series' | 'annotations'>): Da
   return [...data.series, ...exemplars];
 }
 
-/** The frames the options keep, each as typed columns. */
-export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFrame[] {
+/**
+ * The frames the options keep, each as typed columns; `range` is the panel's time range
+ * (`linkRange`), where links to Explore open.
+ */
+export function toColumns(series: DataFrame[], options: PanelOptions, range?: LinkRange): ColumnFrame[] {
   const shown = new Set<Section>(options.sections);
   const out: ColumnFrame[] = [];
   for (const frame of series) {
@@ -300,7 +320,10 @@ export function toColumns(series: DataFrame[], options: PanelOptions): ColumnFra
       continue;
     }
     const keep = frame.name === FRAMES.exemplar;
-    out.push({ name: frame.name ?? '', columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep)) });
+    out.push({
+      name: frame.name ?? '',
+      columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep, range)),
+    });
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, panelFrames, tileLimit, toColumns } from '../columns';
+import { handOver, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { applyTheme } from '../theme';
@@ -133,7 +133,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
         r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
       } else {
         try {
-          handOver(r, toColumns(panelFrames(data), options));
+          handOver(r, toColumns(panelFrames(data), options, linkRange(data.timeRange ?? data.request?.range)));
         } catch (e) {
           r.setError(String((e as Error)?.message ?? e));
         }
