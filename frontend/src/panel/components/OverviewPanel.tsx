@@ -155,17 +155,25 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   }, [RendererClass, data, options, width, height, legend, theme, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
+  // The media query matches one ratio: after each change it is made again for the new one,
+  // or only the first change would be seen.
   useEffect(() => {
     if (!RendererClass) {
       return;
     }
-    const query = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    let query: MediaQueryList | undefined;
+    const watch = () => {
+      query = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+      query.addEventListener('change', redraw);
+    };
     const redraw = () => {
+      query?.removeEventListener('change', redraw);
       renderer.current?.resize(size.current.width, size.current.height, window.devicePixelRatio || 1);
       renderer.current?.draw();
+      watch();
     };
-    query.addEventListener('change', redraw);
-    return () => query.removeEventListener('change', redraw);
+    watch();
+    return () => query?.removeEventListener('change', redraw);
   }, [RendererClass]);
 
   const at = (e: React.MouseEvent) => {

@@ -1,0 +1,121 @@
+import { act, render } from '@testing-library/react';
+import { dateTime, FieldType, LoadingState, PanelData, PanelProps, toDataFrame } from '@grafana/data';
+import React from 'react';
+
+import { DEFAULT_OPTIONS, PanelOptions } from '../types';
+import { OverviewPanel } from './OverviewPanel';
+
+/** What the panel asked of its renderer, in order. */
+let calls: string[] = [];
+
+// The renderer is WebAssembly in the browser; here a stand-in that records what it is asked.
+class FakeRenderer {
+  error?: string;
+  free() {}
+  setMode() {}
+  setColour() {}
+  setFontFamily() {}
+  setDrilldown() {}
+  setTimeZone() {}
+  setMaxTiles() {}
+  leave() {}
+  draw() {
+    calls.push('draw');
+  }
+  resize(width: number, height: number, dpr: number) {
+    calls.push(`resize ${width}x${height}@${dpr}`);
+  }
+  setError(message: string) {
+    this.error = message;
+    calls.push(`error ${message}`);
+  }
+  beginFrames() {
+    this.error = undefined;
+  }
+  addFrame(name: string) {
+    calls.push(`frame ${name}`);
+  }
+  numbersBuffer(n: number) {
+    return new Float64Array(n);
+  }
+  addWrittenNumbers() {}
+  addTexts() {}
+  addKept() {}
+  addLabel() {}
+  setLink() {}
+  endFrames() {
+    return undefined;
+  }
+  describe() {
+    return this.error ? `The datasource answered: ${this.error}` : 'MCP ecosystem: 1 service';
+  }
+  focusNext() {
+    return undefined;
+  }
+}
+
+jest.mock('../wasm', () => ({
+  loadedRenderer: () => FakeRenderer,
+  loadRenderer: () => Promise.resolve(FakeRenderer),
+}));
+
+const summary = toDataFrame({
+  name: 'ecosystemSummary',
+  refId: 'A',
+  fields: [
+    { name: 'service', type: FieldType.string, values: ['akosha'] },
+    { name: 'status', type: FieldType.string, values: ['ok'] },
+  ],
+});
+
+const range = { from: dateTime(0), to: dateTime(15 * 60 * 1000), raw: { from: 'now-15m', to: 'now' } };
+
+function props(data: Partial<PanelData>, options: Partial<PanelOptions> = {}): PanelProps<PanelOptions> {
+  return {
+    data: { state: LoadingState.Done, series: [], timeRange: range, ...data },
+    width: 600,
+    height: 300,
+    options: { ...DEFAULT_OPTIONS, showThresholds: false, ...options },
+    replaceVariables: (s: string) => s,
+    timeZone: 'utc',
+  } as unknown as PanelProps<PanelOptions>;
+}
+
+beforeEach(() => {
+  calls = [];
+});
+
+describe('the screen’s pixel ratio', () => {
+  it('redraws at every new ratio, not only the first', () => {
+    const queries: Array<{ media: string; listeners: Set<() => void> }> = [];
+    const matchMedia = jest.spyOn(window, 'matchMedia').mockImplementation((media: string) => {
+      const q = { media, listeners: new Set<() => void>() };
+      queries.push(q);
+      return {
+        media,
+        addEventListener: (_: string, f: () => void) => q.listeners.add(f),
+        removeEventListener: (_: string, f: () => void) => q.listeners.delete(f),
+      } as unknown as MediaQueryList;
+    });
+    const ratio = (dpr: number) =>
+      Object.defineProperty(window, 'devicePixelRatio', { value: dpr, configurable: true });
+    /** The screen changes: the query for the old ratio stops matching. */
+    const change = () =>
+      act(() => queries.filter((q) => q.listeners.size > 0).forEach((q) => q.listeners.forEach((f) => f())));
+
+    ratio(1);
+    const { unmount } = render(<OverviewPanel {...props({ series: [summary] })} />);
+    for (const dpr of [2, 3, 1.5]) {
+      ratio(dpr);
+      calls = [];
+      change();
+      expect(calls).toEqual([`resize 600x300@${dpr}`, 'draw']);
+      const watched = queries.filter((q) => q.listeners.size > 0);
+      expect(watched.map((q) => q.media)).toEqual([`(resolution: ${dpr}dppx)`]);
+    }
+    unmount();
+    expect(queries.filter((q) => q.listeners.size > 0)).toEqual([]);
+    matchMedia.mockRestore();
+    ratio(1);
+  });
+});
