@@ -1,12 +1,16 @@
-import { act, render } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { dateTime, FieldType, LoadingState, PanelData, PanelProps, toDataFrame } from '@grafana/data';
+import { locationService } from '@grafana/runtime';
 import React from 'react';
 
+import { selectors } from '../selectors';
 import { DEFAULT_OPTIONS, PanelOptions } from '../types';
 import { OverviewPanel } from './OverviewPanel';
 
 /** What the panel asked of its renderer, in order. */
 let calls: string[] = [];
+/** What the fake renderer answers for the focused thing. */
+let focusedHit: { kind: string; link?: string } | undefined;
 
 // The renderer is WebAssembly in the browser; here a stand-in that records what it is asked.
 class FakeRenderer {
@@ -49,6 +53,9 @@ class FakeRenderer {
   describe() {
     return this.error ? `The datasource answered: ${this.error}` : 'MCP ecosystem: 1 service';
   }
+  focused() {
+    return focusedHit && { index: 0, title: 'focused', text: '', ...focusedHit, free() {} };
+  }
   focusNext() {
     return undefined;
   }
@@ -83,6 +90,41 @@ function props(data: Partial<PanelData>, options: Partial<PanelOptions> = {}): P
 
 beforeEach(() => {
   calls = [];
+  focusedHit = undefined;
+});
+
+describe('keyboard', () => {
+  it('Space opens the focused link as Enter does, and does not scroll the page', () => {
+    const open = jest.spyOn(window, 'open').mockImplementation(() => null);
+    const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
+    render(<OverviewPanel {...props({ series: [summary] })} />);
+    const canvas = screen.getByTestId(selectors.canvas);
+
+    focusedHit = { kind: 'exemplar', link: 'https://traces.example/trace/abc' };
+    expect(fireEvent.keyDown(canvas, { key: ' ' })).toBe(false); // false: the default was prevented
+    expect(open).toHaveBeenCalledWith('https://traces.example/trace/abc', '_blank', 'noopener,noreferrer');
+
+    focusedHit = { kind: 'service', link: '/d/mcp-service?var-service=akosha' };
+    fireEvent.keyDown(canvas, { key: ' ' });
+    fireEvent.keyDown(canvas, { key: 'Enter' });
+    expect(push.mock.calls).toEqual([['/d/mcp-service?var-service=akosha'], ['/d/mcp-service?var-service=akosha']]);
+    open.mockRestore();
+    push.mockRestore();
+  });
+
+  it('two panels on one dashboard each describe their own canvas', () => {
+    render(
+      <>
+        <OverviewPanel {...props({ series: [summary] })} />
+        <OverviewPanel {...props({ series: [summary] })} />
+      </>
+    );
+    const canvases = screen.getAllByTestId(selectors.canvas);
+    const descriptions = screen.getAllByTestId(selectors.description);
+    const ids = canvases.map((c) => c.getAttribute('aria-describedby'));
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).toEqual(descriptions.map((d) => d.id));
+  });
 });
 
 describe('the screen’s pixel ratio', () => {

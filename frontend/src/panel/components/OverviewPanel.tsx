@@ -6,7 +6,7 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
-import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { handOver, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
 import { thresholdLegend } from '../legend';
@@ -84,6 +84,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
   const offset = useMemo(() => utcOffset(timeZone), [timeZone]);
+  // Per panel: two panels on a dashboard each describe their own canvas.
+  const descriptionId = useId();
 
   useEffect(() => {
     if (RendererClass) {
@@ -228,7 +230,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       const hit = take(r.focusNext(moves[e.key]));
       r.draw();
       setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
-    } else if (e.key === 'Enter') {
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      // As a button: Enter or Space follows the link, and Space does not scroll the page.
+      e.preventDefault();
       const hit = take(r.focused());
       if (hit?.link) {
         follow(hit.kind, hit.link);
@@ -253,20 +257,15 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
         style={{ width }}
         tabIndex={0}
         role="img"
-        aria-label="MCP ecosystem overview: arrow keys move between services, tools and pools; Enter opens a link"
-        aria-describedby="mcp-ecosystem-description"
+        aria-label="MCP ecosystem overview: arrow keys move between services, tools and pools; Enter or Space opens a link"
+        aria-describedby={descriptionId}
         data-testid={selectors.canvas}
         onMouseMove={onMove}
         onMouseLeave={onLeave}
         onClick={onClick}
         onKeyDown={onKeyDown}
       />
-      <div
-        id="mcp-ecosystem-description"
-        ref={description}
-        className={styles.hidden}
-        data-testid={selectors.description}
-      />
+      <div id={descriptionId} ref={description} className={styles.hidden} data-testid={selectors.description} />
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
         {announce}
       </div>
