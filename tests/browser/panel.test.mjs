@@ -312,15 +312,46 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test("error: the datasource's error is the panel's message", async () => {
+  test("error: the datasource's error is the panel's message, naming the query", async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
       queries: [{ refId: 'A', queryType: 'ecosystemSummary', rateWindow: 'fortnight' }],
     });
     const description = await page.textContent(PANEL.description);
+    assert.match(description, /^The datasource answered: query A \(ecosystemSummary\) failed: /, description);
     assert.match(description, /rateWindow/, `the backend's error names the field: ${description}`);
     assert.match(description, /fortnight/, `and the value: ${description}`);
     await h.screenshot(page, 'panel-error');
+  });
+
+  test('one failing query: the tiles still draw, and a notice names the query that failed', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      queries: [
+        { refId: 'A', queryType: 'ecosystemSummary' },
+        { refId: 'B', queryType: 'requestLatency', percentiles: [150] },
+      ],
+    });
+    const notice = await page.getByTestId('mcp-ecosystem-notice').textContent();
+    assert.match(notice, /^Query B \(requestLatency\) failed: /, notice);
+    assert.match(notice, /percentile/, `the backend's error names the field: ${notice}`);
+    const description = await page.textContent(PANEL.description);
+    assert.match(description, /akosha/, `the tiles are drawn, not the error: ${description}`);
+    assert.doesNotMatch(description, /The datasource answered/, description);
+    // The canvas takes the height the notice leaves, inside the panel.
+    const panel = await page.locator(PANEL.panel).boundingBox();
+    const canvas = await page.locator(PANEL.canvas).boundingBox();
+    const box = await page.getByTestId('mcp-ecosystem-notice').boundingBox();
+    assert.ok(
+      box.y >= canvas.y + canvas.height - 0.5 && box.y + box.height <= panel.y + panel.height + 0.5,
+      `the notice ${JSON.stringify(box)} lies under the canvas ${JSON.stringify(canvas)}, inside the panel ${JSON.stringify(panel)}`
+    );
+    const { x, y } = await findTile(page, 'akosha');
+    const [critical] = await page.evaluate(() => [window.harness.theme.visualization.getColorByName('red')]);
+    const fill = dominant(await pixelsAround(page, x, y));
+    assert.ok(hueDistance(hue(fill), hue(rgb(critical))) < 20, `akosha's tile is drawn critical: rgb(${fill})`);
+    await h.screenshot(page, 'panel-query-failed');
+    assert.deepEqual(page.errors, []);
   });
 
   test('a click on an exemplar opens its trace as the datasource links it (Tempo here)', async () => {

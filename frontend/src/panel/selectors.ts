@@ -7,4 +7,5 @@ export const selectors = {
   tooltip: 'mcp-ecosystem-tooltip',
   announce: 'mcp-ecosystem-announce',
   failure: 'mcp-ecosystem-failure',
+  notice: 'mcp-ecosystem-notice',
 } as const;

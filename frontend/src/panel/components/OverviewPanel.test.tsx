@@ -1,5 +1,14 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { dateTime, FieldType, LoadingState, PanelData, PanelProps, toDataFrame } from '@grafana/data';
+import {
+  CoreApp,
+  DataQueryRequest,
+  dateTime,
+  FieldType,
+  LoadingState,
+  PanelData,
+  PanelProps,
+  toDataFrame,
+} from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import React from 'react';
 
@@ -77,6 +86,20 @@ const summary = toDataFrame({
 
 const range = { from: dateTime(0), to: dateTime(15 * 60 * 1000), raw: { from: 'now-15m', to: 'now' } };
 
+/** A request of the panel's queries, as Grafana's query runner hands it with the data. */
+const request = (...targets: Array<[string, string]>) =>
+  ({
+    app: CoreApp.Dashboard,
+    requestId: 'test',
+    interval: '15s',
+    intervalMs: 15000,
+    range,
+    scopedVars: {},
+    timezone: 'browser',
+    startTime: 0,
+    targets: targets.map(([refId, queryType]) => ({ refId, queryType })),
+  }) as DataQueryRequest;
+
 function props(data: Partial<PanelData>, options: Partial<PanelOptions> = {}): PanelProps<PanelOptions> {
   return {
     data: { state: LoadingState.Done, series: [], timeRange: range, ...data },
@@ -91,6 +114,67 @@ function props(data: Partial<PanelData>, options: Partial<PanelOptions> = {}): P
 beforeEach(() => {
   calls = [];
   focusedHit = undefined;
+});
+
+describe('one failing query', () => {
+  it("draws the summary that arrived and names the failed query and its type in a notice, in the datasource's words", () => {
+    render(
+      <OverviewPanel
+        {...props({
+          state: LoadingState.Error,
+          series: [summary],
+          errors: [{ refId: 'B', message: 'percentiles: 100 is not between 0 and 100 (exclusive)' }],
+          request: request(['A', 'ecosystemSummary'], ['B', 'requestLatency']),
+        })}
+      />
+    );
+    expect(calls).toContain('frame ecosystemSummary');
+    expect(calls.filter((c) => c.startsWith('error'))).toEqual([]);
+    expect(screen.getByTestId(selectors.notice)).toHaveTextContent(
+      'Query B (requestLatency) failed: percentiles: 100 is not between 0 and 100 (exclusive)'
+    );
+    expect(screen.getByTestId(selectors.description)).toHaveTextContent('MCP ecosystem: 1 service');
+  });
+
+  it('names each of several failed queries, the type left out where the request does not tell it', () => {
+    render(
+      <OverviewPanel
+        {...props({
+          state: LoadingState.Error,
+          series: [summary],
+          errors: [
+            { refId: 'B', message: 'bad gateway' },
+            { refId: 'C', message: 'timeout' },
+          ],
+          request: request(['A', 'ecosystemSummary'], ['B', 'exemplars']),
+        })}
+      />
+    );
+    const notice = screen.getByTestId(selectors.notice);
+    expect(notice).toHaveTextContent("2 of the panel's queries failed");
+    expect(notice).toHaveTextContent('Query B (exemplars) failed: bad gateway');
+    expect(notice).toHaveTextContent('Query C failed: timeout');
+  });
+
+  it("without the summary, the error is the panel's message, naming the query", () => {
+    render(
+      <OverviewPanel
+        {...props({
+          state: LoadingState.Error,
+          errors: [{ refId: 'A', message: 'rateWindow: "fortnight" is not a Prometheus duration' }],
+          request: request(['A', 'ecosystemSummary']),
+        })}
+      />
+    );
+    expect(calls).toContain(
+      'error query A (ecosystemSummary) failed: rateWindow: "fortnight" is not a Prometheus duration'
+    );
+    expect(calls.filter((c) => c.startsWith('frame'))).toEqual([]);
+    expect(screen.queryByTestId(selectors.notice)).toBeNull();
+    expect(screen.getByTestId(selectors.description)).toHaveTextContent(
+      'The datasource answered: query A (ecosystemSummary) failed'
+    );
+  });
 });
 
 describe('keyboard', () => {

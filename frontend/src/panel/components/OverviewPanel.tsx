@@ -3,12 +3,13 @@
 // theme and its time zone from the dashboard, and turns the renderer's hit-testing into
 // tooltips, links and keyboard focus.
 import { css } from '@emotion/css';
-import { GrafanaTheme2, LoadingState, PanelData, PanelProps } from '@grafana/data';
+import { GrafanaTheme2, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { handOver, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
+import { queryFailures } from '../errors';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { applyTheme } from '../theme';
@@ -83,9 +84,10 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   const [announce, setAnnounce] = useState('');
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
-  const offset = useMemo(() => utcOffset(timeZone), [timeZone]);
+  const failures = useMemo(() => queryFailures(data), [data]);
   // Per panel: two panels on a dashboard each describe their own canvas.
   const descriptionId = useId();
+  const offset = useMemo(() => utcOffset(timeZone), [timeZone]);
 
   useEffect(() => {
     if (RendererClass) {
@@ -112,7 +114,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
 
   // A layout effect, and nothing in it goes through React's state: with the renderer loaded,
   // the panel's first draw is in its first frame, with no re-render before it. The legend
-  // wraps to as many lines as the width needs; the canvas takes the height left.
+  // and the notices of failed queries wrap to as many lines as the width needs; the canvas
+  // takes the height left.
   useLayoutEffect(() => {
     const element = canvas.current;
     if (!RendererClass || !element) {
@@ -130,9 +133,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     r.setTimeZone(offset);
     const last = handed.current;
     if (last?.renderer !== r || last.data !== data || last.options !== options) {
-      const errors = data.errors ?? [];
-      if (data.state === LoadingState.Error || errors.length > 0) {
-        r.setError(errors.map((e) => e.message ?? 'the query failed').join('; '));
+      if (failures.message !== undefined) {
+        r.setError(failures.message);
       } else {
         try {
           handOver(r, toColumns(panelFrames(data), options, linkRange(data.timeRange ?? data.request?.range)));
@@ -154,7 +156,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     element.dataset.ready = 'true';
     hovered.current = undefined;
     setTip(undefined);
-  }, [RendererClass, data, options, width, height, legend, theme, replaceVariables, offset]);
+  }, [RendererClass, data, failures, options, width, height, legend, theme, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
   // The media query matches one ratio: after each change it is made again for the new one,
@@ -269,21 +271,42 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
         {announce}
       </div>
-      {legend.length > 0 && (
-        <div ref={legendBox} className={styles.legend} data-testid={selectors.legend}>
-          {legend.map(({ field, bands }) => (
-            <span key={field} className={styles.legendEntry}>
-              {bands.map((band, i) => (
-                <React.Fragment key={band}>
-                  <span className={styles.legendBand}>
-                    {i === 0 ? `${field}: ` : ''}
-                    {band}
-                    {i < bands.length - 1 ? ',' : ''}
-                  </span>{' '}
-                </React.Fragment>
+      {(legend.length > 0 || failures.notices.length > 0) && (
+        <div ref={legendBox}>
+          {failures.notices.length > 0 && (
+            <div className={styles.notices} style={{ maxHeight: Math.floor(height / 2) }}>
+              <Alert
+                severity="warning"
+                title={
+                  failures.notices.length === 1
+                    ? failures.notices[0]
+                    : `${failures.notices.length} of the panel's queries failed`
+                }
+                topSpacing={0}
+                bottomSpacing={0}
+                data-testid={selectors.notice}
+              >
+                {failures.notices.length > 1 && failures.notices.map((notice, i) => <div key={i}>{notice}</div>)}
+              </Alert>
+            </div>
+          )}
+          {legend.length > 0 && (
+            <div className={styles.legend} data-testid={selectors.legend}>
+              {legend.map(({ field, bands }) => (
+                <span key={field} className={styles.legendEntry}>
+                  {bands.map((band, i) => (
+                    <React.Fragment key={band}>
+                      <span className={styles.legendBand}>
+                        {i === 0 ? `${field}: ` : ''}
+                        {band}
+                        {i < bands.length - 1 ? ',' : ''}
+                      </span>{' '}
+                    </React.Fragment>
+                  ))}
+                </span>
               ))}
-            </span>
-          ))}
+            </div>
+          )}
         </div>
       )}
       {tip && (
@@ -327,4 +350,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   legendBand: css({ whiteSpace: 'nowrap' }),
   tooltip: css({ maxWidth: 360, whiteSpace: 'normal' }),
   message: css({ padding: theme.spacing(1) }),
+  // A failed query's notice: the panel's lower half at most, scrolled past that.
+  notices: css({ overflowY: 'auto', paddingTop: theme.spacing(0.5) }),
 });

@@ -57,6 +57,8 @@ export async function runQueries(
       state: errors?.length ? LoadingState.Error : LoadingState.Done,
       ...byTopic(r.data ?? []),
       errors,
+      // As Grafana's query runner, the request goes with its answer (panels read its targets).
+      request,
       timeRange: range,
     };
   } catch (err: any) {
@@ -64,6 +66,7 @@ export async function runQueries(
       state: LoadingState.Error,
       series: [],
       errors: [{ message: err?.data?.message ?? err?.message ?? String(err) }],
+      request,
       timeRange: range,
     };
   }
