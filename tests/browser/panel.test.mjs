@@ -205,18 +205,77 @@ describe('the overview panel over the real plugin, akosha down', () => {
     });
   }
 
-  test('keyboard: arrows move between services, Enter opens the drill-down link with ${service} filled in', async () => {
+  test('keyboard: arrows move between services with their tooltip, Enter or Space opens the drill-down link with ${service} filled in', async () => {
     const { h } = ctx;
-    const page = await openPanel(h, { options: { drilldownUrl: '/d/mcp-service?var-service=${service}' } });
-    await page.locator(PANEL.canvas).focus();
-    await page.keyboard.press('ArrowRight');
-    const announced = await poll('the focused service is announced', async () =>
-      (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim()
-    );
-    assert.match(announced, /^akosha: critical/, `worst first, akosha is focused first: ${announced}`);
-    await page.keyboard.press('Enter');
-    await poll('Enter follows the drill-down link', async () => new URL(page.url()).pathname === '/d/mcp-service');
-    assert.equal(new URL(page.url()).searchParams.get('var-service'), 'akosha');
+    for (const key of ['Enter', 'Space']) {
+      const page = await openPanel(h, { options: { drilldownUrl: '/d/mcp-service?var-service=${service}' } });
+      const canvas = page.locator(PANEL.canvas);
+      // The text alternative is this canvas's own.
+      const describedBy = await canvas.getAttribute('aria-describedby');
+      assert.equal(await page.locator(PANEL.description).getAttribute('id'), describedBy);
+      await canvas.focus();
+      await page.keyboard.press('ArrowRight');
+      const announced = await poll('the focused service is announced', async () =>
+        (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim()
+      );
+      assert.match(announced, /^akosha: critical/, `worst first, akosha is focused first: ${announced}`);
+      // The tooltip shows it too, under akosha's tile (the first, at the top left).
+      const tip = page.locator(PANEL.tooltip);
+      await poll('the focused service has its tooltip', async () => (await tip.textContent())?.startsWith('akosha'));
+      const [tipBox, canvasBox] = [await tip.boundingBox(), await canvas.boundingBox()];
+      assert.ok(
+        tipBox.x < canvasBox.x + canvasBox.width / 2 && tipBox.y < canvasBox.y + canvasBox.height / 2,
+        `the tooltip hangs by the first tile: ${JSON.stringify({ tipBox, canvasBox })}`
+      );
+      const scrolled = await page.evaluate(() => window.scrollY);
+      await page.keyboard.press(key);
+      await poll(`${key} follows the drill-down link`, async () => new URL(page.url()).pathname === '/d/mcp-service');
+      assert.equal(new URL(page.url()).searchParams.get('var-service'), 'akosha');
+      assert.equal(await page.evaluate(() => window.scrollY), scrolled, `${key} does not scroll the page`);
+      await page.context().close();
+    }
+  });
+
+  test('a new devicePixelRatio redraws the canvas at it, every time', async () => {
+    const { h } = ctx;
+    // Headless chromium changes the ratio (CDP's emulation) but tells no media query of
+    // it: the page's queries are recorded, and the one for the old ratio told.
+    const page = await openPanel(h, {
+      width: 600,
+      height: 400,
+      init: () => {
+        window.mediaQueries = [];
+        const matchMedia = window.matchMedia.bind(window);
+        window.matchMedia = (query) => {
+          const list = matchMedia(query);
+          window.mediaQueries.push([query, list]);
+          return list;
+        };
+      },
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const canvas = page.locator(PANEL.canvas);
+    let old = 1;
+    for (const ratio of [2, 3, 1.5]) {
+      await cdp.send('Emulation.setDeviceMetricsOverride', {
+        width: 680,
+        height: 480,
+        deviceScaleFactor: ratio,
+        mobile: false,
+      });
+      await page.evaluate((was) => {
+        for (const [query, list] of window.mediaQueries) {
+          if (query === `(resolution: ${was}dppx)`) {
+            list.dispatchEvent(new Event('change'));
+          }
+        }
+      }, old);
+      await poll(`the canvas is redrawn at ${ratio}x`, async () =>
+        canvas.evaluate((c, r) => c.width === Math.round(600 * r), ratio)
+      );
+      old = ratio;
+    }
+    assert.deepEqual(page.errors, []);
   });
 
   test('narrow: the tiles reflow into a 360 px panel', async () => {

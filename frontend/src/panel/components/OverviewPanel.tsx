@@ -19,13 +19,15 @@ import { utcOffset } from '../zone';
 
 const LEGEND_LINE_HEIGHT = 18;
 
-/** What a tooltip says of a hit, and where a click on it goes. */
+/** What a tooltip says of a hit, where a click on it goes, and where its tooltip hangs without a pointer. */
 interface Hit {
   kind: string;
   index: number;
   title: string;
   text: string;
   link?: string;
+  /** CSS pixels from the canvas's corner. */
+  anchor: [number, number];
 }
 
 /** A hit's tooltip where the pointer is. */
@@ -45,6 +47,7 @@ function take(info: HitInfo | undefined): Hit | undefined {
     title: info.title,
     text: info.text,
     link: info.link ?? undefined,
+    anchor: [info.x, info.y] as [number, number],
   };
   info.free();
   return hit;
@@ -209,6 +212,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     setTip(undefined);
   }, []);
 
+  // The keyboard's tooltip goes with the focus (the pointer's comes back at its next move).
+  const onBlur = useCallback(() => setTip(undefined), []);
+
   const onClick = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
     const r = renderer.current;
     if (!r) {
@@ -232,6 +238,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       const hit = take(r.focusNext(moves[e.key]));
       r.draw();
       setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
+      // The tooltip shows what the keyboard is on, as it shows what the pointer is on.
+      const box = e.currentTarget.getBoundingClientRect();
+      setTip(hit && { ...hit, x: box.left + hit.anchor[0], y: box.top + hit.anchor[1] });
     } else if (e.key === 'Enter' || e.key === ' ') {
       // As a button: Enter or Space follows the link, and Space does not scroll the page.
       e.preventDefault();
@@ -253,19 +262,22 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   }
   return (
     <div className={styles.wrapper} style={{ width, height }} data-testid={selectors.panel}>
+      {/* An application to screen readers, which then leave the arrow keys to the panel. */}
       <canvas
         ref={canvas}
         className={styles.canvas}
         style={{ width }}
         tabIndex={0}
-        role="img"
-        aria-label="MCP ecosystem overview: arrow keys move between services, tools and pools; Enter or Space opens a link"
+        role="application"
+        aria-roledescription="MCP ecosystem overview"
+        aria-label="MCP ecosystem overview: arrow keys move between services, tools, pools and the failing and slowest exemplars; Enter or Space opens a link"
         aria-describedby={descriptionId}
         data-testid={selectors.canvas}
         onMouseMove={onMove}
         onMouseLeave={onLeave}
         onClick={onClick}
         onKeyDown={onKeyDown}
+        onBlur={onBlur}
       />
       <div id={descriptionId} ref={description} className={styles.hidden} data-testid={selectors.description} />
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
