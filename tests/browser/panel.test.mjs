@@ -9,13 +9,13 @@ import { before, describe, test } from 'node:test';
 
 import { api, poll, repo, setScenario, useHarness } from './harness.mjs';
 
-const PANEL = {
-  canvas: '[data-testid="mcp-ecosystem-canvas"]',
-  description: '[data-testid="mcp-ecosystem-description"]',
-  tooltip: '[data-testid="mcp-ecosystem-tooltip"]',
-  panel: '[data-testid="mcp-ecosystem-panel"]',
-  legend: '[data-testid="mcp-ecosystem-legend"]',
-};
+// The panel's test ids (frontend/src/panel/selectors.ts), as selectors.
+const PANEL = Object.fromEntries(
+  ['canvas', 'description', 'tooltip', 'panel', 'legend', 'announce', 'failure', 'notice'].map((id) => [
+    id,
+    `[data-testid="mcp-ecosystem-${id}"]`,
+  ])
+);
 
 /** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
 async function summaryRow(server, service) {
@@ -216,17 +216,20 @@ describe('the overview panel over the real plugin, akosha down', () => {
       await canvas.focus();
       await page.keyboard.press('ArrowRight');
       const announced = await poll('the focused service is announced', async () =>
-        (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim()
+        (await page.locator(PANEL.announce).textContent())?.trim()
       );
       assert.match(announced, /^akosha: critical/, `worst first, akosha is focused first: ${announced}`);
       // The tooltip shows it too, under akosha's tile (the first, at the top left).
       const tip = page.locator(PANEL.tooltip);
       await poll('the focused service has its tooltip', async () => (await tip.textContent())?.startsWith('akosha'));
       const [tipBox, canvasBox] = [await tip.boundingBox(), await canvas.boundingBox()];
+      // Under the first tile (its top 32 px down, 104 px tall), in the canvas's left half.
       assert.ok(
-        tipBox.x < canvasBox.x + canvasBox.width / 2 && tipBox.y < canvasBox.y + canvasBox.height / 2,
-        `the tooltip hangs by the first tile: ${JSON.stringify({ tipBox, canvasBox })}`
+        tipBox.x < canvasBox.x + canvasBox.width / 2 && tipBox.y >= canvasBox.y + 32 + 104,
+        `the tooltip hangs under the first tile: ${JSON.stringify({ tipBox, canvasBox })}`
       );
+      // A page long enough to scroll, which Space would.
+      await page.evaluate(() => (document.body.style.minHeight = '4000px'));
       const scrolled = await page.evaluate(() => window.scrollY);
       await page.keyboard.press(key);
       await poll(`${key} follows the drill-down link`, async () => new URL(page.url()).pathname === '/d/mcp-service');
@@ -316,7 +319,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const page = await openPanel(h);
     const described = (await page.textContent(PANEL.description))?.trim();
     const asked = await page.evaluate(() => window.harness.requests.length);
-    const announced = () => page.getByTestId('mcp-ecosystem-announce').textContent();
+    const announced = () => page.locator(PANEL.announce).textContent();
     await page.locator(PANEL.canvas).focus();
     await page.keyboard.press('ArrowRight');
     await poll('the first service is focused', async () => (await announced())?.startsWith('akosha:'));
@@ -391,7 +394,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
         { refId: 'B', queryType: 'requestLatency', percentiles: [150] },
       ],
     });
-    const notice = await page.getByTestId('mcp-ecosystem-notice').textContent();
+    const notice = await page.locator(PANEL.notice).textContent();
     assert.match(notice, /^Query B \(requestLatency\) failed: /, notice);
     assert.match(notice, /percentile/, `the backend's error names the field: ${notice}`);
     const description = await page.textContent(PANEL.description);
@@ -400,7 +403,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     // The canvas takes the height the notice leaves, inside the panel.
     const panel = await page.locator(PANEL.panel).boundingBox();
     const canvas = await page.locator(PANEL.canvas).boundingBox();
-    const box = await page.getByTestId('mcp-ecosystem-notice').boundingBox();
+    const box = await page.locator(PANEL.notice).boundingBox();
     assert.ok(
       box.y >= canvas.y + canvas.height - 0.5 && box.y + box.height <= panel.y + panel.height + 0.5,
       `the notice ${JSON.stringify(box)} lies under the canvas ${JSON.stringify(canvas)}, inside the panel ${JSON.stringify(panel)}`
@@ -485,7 +488,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     await page.locator(PANEL.canvas).focus();
     await page.keyboard.press('ArrowLeft');
     const focused = await poll('the keyboard reaches an exemplar', async () => {
-      const text = (await page.getByTestId('mcp-ecosystem-announce').textContent())?.trim();
+      const text = (await page.locator(PANEL.announce).textContent())?.trim();
       return text?.startsWith('trace ') && text;
     });
     const [keyed] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('Enter')]);
@@ -594,7 +597,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     await h.screenshot(page, 'panel-dashboard-queries');
     if (process.env.MCP_UPDATE_DOCS_IMG) {
       const file = path.join(repo, 'docs', 'img', 'panel-dark.png');
-      await page.locator('[data-testid="mcp-ecosystem-panel"]').screenshot({ path: file });
+      await page.locator(PANEL.panel).screenshot({ path: file });
     }
     assert.deepEqual(page.errors, []);
   });
@@ -641,7 +644,10 @@ describe('the overview panel over fifty services', () => {
         window.drawnTexts = [];
         const fillText = CanvasRenderingContext2D.prototype.fillText;
         CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-          window.drawnTexts.push(String(text));
+          // The panel's own canvas (the rehearsal draws a small ecosystem off the page).
+          if (this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
+            window.drawnTexts.push(String(text));
+          }
           return fillText.call(this, text, ...rest);
         };
       },
@@ -649,6 +655,9 @@ describe('the overview panel over fifty services', () => {
     const drawn = await page.evaluate(() => window.drawnTexts);
     assert.ok(drawn.includes('50 services'), `the header counts every service: ${drawn.slice(0, 8)}`);
     assert.ok(drawn.includes('+40 more services'), 'and says how many are not drawn');
+    // A tile's pill says its status: ten tiles, ten pills.
+    const pills = drawn.filter((t) => ['OK', 'WARN', 'CRITICAL', 'DOWN'].includes(t));
+    assert.equal(pills.length, 10, `one pill a tile: ${pills}`);
     assert.deepEqual(page.errors, []);
   });
 });
@@ -665,7 +674,7 @@ describe('the overview panel under a Content-Security-Policy that refuses WebAss
       width: 1080,
       height: 540,
     });
-    const failure = page.getByTestId('mcp-ecosystem-failure');
+    const failure = page.locator(PANEL.failure);
     await failure.waitFor({ timeout: 30000 });
     const text = await failure.textContent();
     assert.match(text, /Content-Security-Policy blocks WebAssembly/, text);

@@ -518,7 +518,8 @@ fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc
         s.text(&sc.text, x + 12.0, y, BODY_BOLD, c, Align::Left);
         x += 12.0 + s.text_width(&sc.text, BODY_BOLD) + 14.0;
     }
-    more(s, r, l.tiles_hidden, " more services", theme, &mut sc.text);
+    let nouns = (" more service", " more services");
+    more(s, (r, x), l.tiles_hidden, nouns, theme, &mut sc.text);
 }
 
 /// The parts of a tile's drawing, each done for every tile before the next: the fills,
@@ -863,7 +864,8 @@ fn name_fit(
     None
 }
 
-fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) {
+/// Draws a section's title; returns where it ends.
+fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) -> f32 {
     s.text(
         text,
         r.x,
@@ -872,16 +874,29 @@ fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) {
         theme.text,
         Align::Left,
     );
+    r.x + s.text_width(text, BODY_BOLD)
 }
 
-fn more(s: &mut impl Surface, r: Rect, hidden: usize, noun: &str, theme: &Theme, buf: &mut String) {
+/// Says at `r`'s right end how many `nouns` (one, many) are not shown, where that leaves
+/// room after `after` (the end of what `r` already says).
+fn more(
+    s: &mut impl Surface,
+    (r, after): (Rect, f32),
+    hidden: usize,
+    (one, many): (&str, &str),
+    theme: &Theme,
+    buf: &mut String,
+) {
     if hidden == 0 {
         return;
     }
     buf.clear();
     buf.push('+');
     format::number(buf, hidden as f64, 0);
-    buf.push_str(noun);
+    buf.push_str(if hidden == 1 { one } else { many });
+    if r.right() - s.text_width(buf, SMALL) < after + 8.0 {
+        return;
+    }
     s.text(
         buf,
         r.right(),
@@ -903,12 +918,12 @@ fn tools(
     if l.tools.body.is_empty() {
         return;
     }
-    title(s, l.tools.title, "Tool success, worst first", theme);
+    let after = title(s, l.tools.title, "Tool success, worst first", theme);
     more(
         s,
-        l.tools.title,
+        (l.tools.title, after),
         l.tool_groups_hidden,
-        " more services",
+        (" more service", " more services"),
         theme,
         &mut sc.text,
     );
@@ -1045,12 +1060,12 @@ fn pools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
     if l.pools.body.is_empty() {
         return;
     }
-    title(s, l.pools.title, "Pools, worst first", theme);
+    let after = title(s, l.pools.title, "Pools, worst first", theme);
     more(
         s,
-        l.pools.title,
+        (l.pools.title, after),
         l.pools_hidden,
-        " more pools",
+        (" more pool", " more pools"),
         theme,
         &mut sc.text,
     );
@@ -1147,8 +1162,7 @@ fn strip(
     let Some(scale) = Scale::of(summary, l.plot) else {
         return;
     };
-    title(s, l.strip.title, "Request latency", theme);
-    let mut x = l.strip.title.x + s.text_width("Request latency", BODY_BOLD) + 16.0;
+    let mut x = title(s, l.strip.title, "Request latency", theme) + 16.0;
     let y = l.strip.title.y + l.strip.title.h / 2.0;
     for (label, p) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
         s.fill_rect(Rect::new(x, y - 1.0, 14.0, 2.0), theme.percentile(p));

@@ -67,39 +67,51 @@ pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
     Target::None
 }
 
-/// How many of the slowest exemplars the keyboard reaches, besides every failing one.
-pub const SLOWEST_FOCUSED: usize = 10;
+/// How many of the slowest exemplars, and of the latest failing ones, the keyboard reaches.
+pub const EXEMPLARS_FOCUSED: usize = 10;
 
-/// The exemplars the keyboard reaches, in time order: every failing one and the
-/// [`SLOWEST_FOCUSED`] slowest, the traces an on-call user opens; none when the strip is
-/// not drawn.
+/// The `N` of `keep` where `key` is greatest, greatest first, and how many there are, by
+/// insertion: a keypress's work over the exemplars, with no sort's code in the module (a
+/// few KB each).
+fn greatest<const N: usize>(
+    keep: impl Iterator<Item = usize>,
+    key: impl Fn(usize) -> f64,
+) -> ([usize; N], usize) {
+    let (mut top, mut kept) = ([usize::MAX; N], 0);
+    for i in keep {
+        let mut at = kept;
+        while at > 0 && key(top[at - 1]) < key(i) {
+            at -= 1;
+        }
+        if at < N {
+            top.copy_within(at..N - 1, at + 1);
+            top[at] = i;
+            kept = (kept + 1).min(N);
+        }
+    }
+    (top, kept)
+}
+
+/// The exemplars the keyboard reaches, in time order: the [`EXEMPLARS_FOCUSED`] slowest and
+/// as many of the latest failing ones, the traces an on-call user opens; none when the
+/// strip is not drawn.
 fn focusable_exemplars(layout: &Layout, summary: &Summary) -> Vec<usize> {
     let e = &summary.exemplars;
-    if layout.plot.is_empty() {
+    if Scale::of(summary, layout.plot).is_none() {
         return Vec::new();
     }
     let on_plot = |i: usize| e.value[i].is_finite() && e.time[i].is_finite();
-    // The slowest, slowest first, by insertion: a keypress's work, and no sort's code in
-    // the module (each sort is a few KB of it).
-    let mut slowest = [usize::MAX; SLOWEST_FOCUSED];
-    let mut kept = 0;
-    for i in (0..e.len()).filter(|&i| on_plot(i)) {
-        let mut at = kept;
-        while at > 0 && e.value[slowest[at - 1]] < e.value[i] {
-            at -= 1;
+    let all = (0..e.len()).filter(|&i| on_plot(i));
+    let (slowest, n) = greatest::<EXEMPLARS_FOCUSED>(all.clone(), |i| e.value[i]);
+    let failing = all.filter(|&i| e.failing[i]);
+    let (latest, m) = greatest::<EXEMPLARS_FOCUSED>(failing, |i| e.time[i]);
+    let mut out: Vec<usize> = Vec::with_capacity(n + m);
+    for &i in slowest[..n].iter().chain(&latest[..m]) {
+        if !out.contains(&i) {
+            // In time order: the exemplars come by series.
+            let at = out.partition_point(|&j| e.time[j] <= e.time[i]);
+            out.insert(at, i);
         }
-        if at < SLOWEST_FOCUSED {
-            slowest.copy_within(at..SLOWEST_FOCUSED - 1, at + 1);
-            slowest[at] = i;
-            kept = (kept + 1).min(SLOWEST_FOCUSED);
-        }
-    }
-    let mut out: Vec<usize> = Vec::new();
-    for i in (0..e.len()).filter(|&i| on_plot(i) && (e.failing[i] || slowest[..kept].contains(&i)))
-    {
-        // In time order, by insertion: the exemplars come by series.
-        let at = out.partition_point(|&j| e.time[j] <= e.time[i]);
-        out.insert(at, i);
     }
     out
 }
@@ -116,6 +128,7 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
         .map(|(i, _)| i)
         .collect();
     let pools = layout.pool_rows.len();
+    let pool = |row: usize| Target::Pool(layout.pool_rows[row].pool);
     let exemplars = focusable_exemplars(layout, summary);
     let total = services + tools.len() + pools + exemplars.len();
     if total == 0 {
@@ -124,7 +137,11 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
     let pos = match current {
         Target::Service(i) => Some(i),
         Target::Tool(t) => tools.iter().position(|&x| x == t).map(|p| services + p),
-        Target::Pool(p) => Some(services + tools.len() + p),
+        Target::Pool(p) => layout
+            .pool_rows
+            .iter()
+            .position(|r| r.pool == p)
+            .map(|row| services + tools.len() + row),
         Target::Exemplar(e) => exemplars
             .iter()
             .position(|&x| x == e)
@@ -142,7 +159,7 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
     } else if next < services + tools.len() {
         Target::Tool(tools[next - services])
     } else if next < services + tools.len() + pools {
-        Target::Pool(next - services - tools.len())
+        pool(next - services - tools.len())
     } else {
         Target::Exemplar(exemplars[next - services - tools.len() - pools])
     }
@@ -406,15 +423,16 @@ mod tests {
     }
 
     #[test]
-    fn the_keyboard_walks_services_tools_pools_then_failing_and_slowest_exemplars_and_wraps() {
-        let s = sample::ecosystem(3, 2, 10, 200);
+    fn the_keyboard_walks_services_tools_pools_then_the_slowest_and_latest_failing_exemplars_and_wraps(
+    ) {
+        let s = sample::ecosystem(3, 2, 10, 2_000);
         let mut l = Layout::default();
         l.compute(&s, 1200.0, 800.0);
         let e = &s.exemplars;
         let failing = e.failing.iter().filter(|&&f| f).count();
         assert!(
-            failing > 0 && failing < e.len(),
-            "the sample has some failing"
+            failing > EXEMPLARS_FOCUSED && failing < e.len(),
+            "the sample has more failing than the keyboard reaches: {failing}"
         );
         let mut t = Target::None;
         let mut seen = Vec::new();
@@ -436,20 +454,21 @@ mod tests {
                 other => panic!("{other:?} after the pools"),
             })
             .collect();
-        // Every failing one, and the slowest, in time order.
-        for (i, _) in e.failing.iter().enumerate().filter(|(_, &f)| f) {
-            assert!(reached.contains(&i), "failing exemplar {i}");
-        }
-        let mut by_value: Vec<usize> = (0..e.len()).collect();
-        by_value.sort_by(|&a, &b| e.value[b].total_cmp(&e.value[a]));
-        let slowest = &by_value[..SLOWEST_FOCUSED];
-        for &i in slowest {
-            assert!(reached.contains(&i), "slow exemplar {i} ({} s)", e.value[i]);
-        }
-        let expected = (0..e.len())
-            .filter(|i| e.failing[*i] || slowest.contains(i))
-            .count();
-        assert_eq!(reached.len(), expected, "each once, nothing else");
+        // The slowest and the latest failing ones, each once, in time order.
+        let top = |keep: &dyn Fn(usize) -> bool, key: &dyn Fn(usize) -> f64| {
+            let mut by: Vec<usize> = (0..e.len()).filter(|&i| keep(i)).collect();
+            by.sort_by(|&a, &b| key(b).total_cmp(&key(a)));
+            by.truncate(EXEMPLARS_FOCUSED);
+            by
+        };
+        let slowest = top(&|_| true, &|i| e.value[i]);
+        let latest_failing = top(&|i| e.failing[i], &|i| e.time[i]);
+        let mut expected: Vec<usize> = slowest.iter().chain(&latest_failing).copied().collect();
+        expected.sort_unstable();
+        expected.dedup();
+        let mut got = reached.clone();
+        got.sort_unstable();
+        assert_eq!(got, expected);
         assert!(reached.windows(2).all(|w| e.time[w[0]] <= e.time[w[1]]));
         // Each has a place for its tooltip: within its tile, cell, bar or the plot.
         for &t in &seen {

@@ -121,8 +121,8 @@ pub struct Layout {
     pub tiles_hidden: usize,
     /// What the tiles show.
     pub detail: Detail,
-    /// Per tile, how many bytes at the start of its service's name another service's name
-    /// starts with too, in whole segments (`mcp-server-` of `mcp-server-04` beside
+    /// Per service (0 past the tiles), how many bytes at the start of its name another
+    /// tile's service's name starts with too, in whole segments (`mcp-server-` of `mcp-server-04` beside
     /// `mcp-server-05`): what a tile too narrow for the whole name leaves out first.
     pub shared_prefix: Vec<usize>,
     /// The tool grid.
@@ -266,9 +266,10 @@ impl Layout {
     /// Every pair of names compared (sorting them would cost the module more code than
     /// the comparisons cost time, on new data only).
     fn shared_prefixes(&mut self, summary: &Summary) {
-        let services = &summary.services;
         self.shared_prefix.clear();
-        self.shared_prefix.resize(services.len(), 0);
+        self.shared_prefix.resize(summary.services.len(), 0);
+        // The services with a tile: a name is shortened only beside the names shown.
+        let services = &summary.services[..self.tiles.len().min(summary.services.len())];
         for (i, a) in services.iter().enumerate() {
             for (j, b) in services.iter().enumerate().skip(i + 1) {
                 let shared = segment_prefix(&a.name, &b.name);

@@ -206,7 +206,8 @@ impl Theme {
                 Colour::hex(0x5794f2),
                 Colour::hex(0xb877d9),
             ],
-            exemplar: Colour::hex(0xccccdc).alpha(0.55),
+            // The secondary text's, as the shell sets it from Grafana's theme.
+            exemplar: Colour::hex(0xccccdc).alpha(0.65),
         }
     }
 
@@ -229,7 +230,7 @@ impl Theme {
                 Colour::hex(0x1f60c4),
                 Colour::hex(0x8f3bb8),
             ],
-            exemplar: Colour::hex(0x24292e).alpha(0.5),
+            exemplar: Colour::hex(0x24292e).alpha(0.75),
         }
     }
 

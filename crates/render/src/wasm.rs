@@ -50,7 +50,7 @@ pub struct HitInfo {
     kind: &'static str,
     index: usize,
     info: Info,
-    at: (f32, f32),
+    at: Option<(f32, f32)>,
 }
 
 #[wasm_bindgen]
@@ -88,16 +88,16 @@ impl HitInfo {
     }
 
     /// Where its tooltip hangs when no pointer says (keyboard focus): CSS pixels from the
-    /// canvas's left edge.
+    /// canvas's left edge; none when it is not drawn.
     #[wasm_bindgen(getter)]
-    pub fn x(&self) -> f32 {
-        self.at.0
+    pub fn x(&self) -> Option<f32> {
+        self.at.map(|(x, _)| x)
     }
 
     /// See [`HitInfo::x`]: from the canvas's top edge.
     #[wasm_bindgen(getter)]
-    pub fn y(&self) -> f32 {
-        self.at.1
+    pub fn y(&self) -> Option<f32> {
+        self.at.map(|(_, y)| y)
     }
 }
 
@@ -199,6 +199,9 @@ impl Renderer {
         if self.layout.max_tiles != n as usize {
             self.layout.max_tiles = n as usize;
             self.relayout();
+            // As a new size: what was pointed at may have no tile now.
+            self.view.hover = Target::None;
+            self.view.focus = Target::None;
             self.stale = true;
         }
     }
@@ -479,7 +482,7 @@ impl Renderer {
             kind,
             index,
             info: hit::info(summary, target, &self.drilldown, &self.view.zone)?,
-            at: hit::anchor(&self.layout, summary, target).unwrap_or((0.0, 0.0)),
+            at: hit::anchor(&self.layout, summary, target),
         })
     }
 }

@@ -223,6 +223,26 @@ fn a_maximum_of_tiles_draws_the_first_services_and_counts_every_one() {
         .collect();
     assert_eq!(names, first);
 
+    // One more reads as one; in a panel too narrow for it beside the counts, it is left out.
+    let four = |width: f32| {
+        let mut summary = fifty();
+        summary.services.truncate(5);
+        let limit = Layout {
+            max_tiles: 4,
+            ..Layout::default()
+        };
+        let (layout, s) = drawn(&summary, limit, width, 600.0);
+        let more: Vec<String> = s
+            .texts
+            .iter()
+            .filter(|(t, ..)| t.starts_with('+') && t.contains(" more service"))
+            .map(|(t, ..)| t.clone())
+            .collect();
+        (layout.tiles_hidden, more)
+    };
+    assert_eq!(four(1200.0), (1, vec!["+1 more service".to_string()]));
+    assert_eq!(four(300.0), (1, vec![]));
+
     // 0 is every service.
     layout.max_tiles = 0;
     layout.compute(&summary, 1920.0, 1080.0);

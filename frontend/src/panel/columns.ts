@@ -6,8 +6,9 @@
 // The exemplars' trace ids (the exemplar frame's linked text) stay on this side: the
 // renderer draws none of them, and reads one through the array it is handed only when a
 // tooltip, a link or the description asks, so new data does not copy 10,000 of them.
-// Options that choose rows or frames (sections, sort, maximum tiles) apply here, so the
-// renderer draws exactly what it is handed.
+// Options that choose rows or frames (sections, sort) apply here, so the renderer draws
+// what it is handed; the maximum of tiles is the renderer's, which counts the services it
+// does not draw.
 import { DataFrame, Field, FieldType, locationUtil, PanelData, TimeRange } from '@grafana/data';
 
 import { PanelOptions, Section } from './types';

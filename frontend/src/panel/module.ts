@@ -31,7 +31,7 @@ export const plugin = new PanelPlugin<PanelOptions>(OverviewPanel).setPanelOptio
     .addNumberInput({
       path: 'maxTiles',
       name: 'Maximum tiles',
-      description: 'Show at most this many services (0: all)',
+      description: 'Draw at most this many service tiles (0: all); the header still counts every service',
       defaultValue: DEFAULT_OPTIONS.maxTiles,
       settings: { min: 0, integer: true },
     })

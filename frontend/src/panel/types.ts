@@ -14,7 +14,7 @@ export type SortOrder = 'status' | 'name' | 'query';
 export interface PanelOptions {
   sections: Section[];
   sort: SortOrder;
-  /** At most this many service tiles (the worst first when sorted by status); 0 = all. */
+  /** At most this many service tiles drawn (the worst first when sorted by status), every service counted; 0 = all. */
   maxTiles: number;
   /** Where a click on a service tile goes; `${service}` stands for the service's name. */
   drilldownUrl: string;

@@ -26,8 +26,8 @@ interface Hit {
   title: string;
   text: string;
   link?: string;
-  /** CSS pixels from the canvas's corner. */
-  anchor: [number, number];
+  /** CSS pixels from the canvas's corner; none when it is not drawn. */
+  anchor?: [number, number];
 }
 
 /** A hit's tooltip where the pointer is. */
@@ -47,7 +47,7 @@ function take(info: HitInfo | undefined): Hit | undefined {
     title: info.title,
     text: info.text,
     link: info.link ?? undefined,
-    anchor: [info.x, info.y] as [number, number],
+    anchor: info.x !== undefined && info.y !== undefined ? ([info.x, info.y] as [number, number]) : undefined,
   };
   info.free();
   return hit;
@@ -240,7 +240,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
       // The tooltip shows what the keyboard is on, as it shows what the pointer is on.
       const box = e.currentTarget.getBoundingClientRect();
-      setTip(hit && { ...hit, x: box.left + hit.anchor[0], y: box.top + hit.anchor[1] });
+      setTip(hit?.anchor && { ...hit, x: box.left + hit.anchor[0], y: box.top + hit.anchor[1] });
     } else if (e.key === 'Enter' || e.key === ' ') {
       // As a button: Enter or Space follows the link, and Space does not scroll the page.
       e.preventDefault();
