@@ -117,7 +117,7 @@ fn focusable_exemplars(layout: &Layout, summary: &Summary) -> Vec<usize> {
 }
 
 /// The next target for the keyboard (the arrows, or back): services, then the tools and
-/// pools on screen, then the failing and the slowest exemplars, wrapping around.
+/// pools on screen, then the slowest and the latest failing exemplars, wrapping around.
 pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: bool) -> Target {
     let services = layout.tiles.len();
     let tools: Vec<usize> = layout

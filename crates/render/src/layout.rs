@@ -122,8 +122,9 @@ pub struct Layout {
     /// What the tiles show.
     pub detail: Detail,
     /// Per service (0 past the tiles), how many bytes at the start of its name another
-    /// tile's service's name starts with too, in whole segments (`mcp-server-` of `mcp-server-04` beside
-    /// `mcp-server-05`): what a tile too narrow for the whole name leaves out first.
+    /// tile's service's name starts with too, in whole segments (`mcp-server-` of
+    /// `mcp-server-04` beside `mcp-server-05`): what a tile too narrow for the whole name
+    /// leaves out first.
     pub shared_prefix: Vec<usize>,
     /// The tool grid.
     pub tools: Section,

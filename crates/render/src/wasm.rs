@@ -415,7 +415,7 @@ impl Renderer {
     }
 
     /// Moves keyboard focus to the next (or previous) service, tool, pool or exemplar
-    /// (the failing and the slowest).
+    /// (the slowest and the latest failing).
     #[wasm_bindgen(js_name = focusNext)]
     pub fn focus_next(&mut self, back: bool) -> Option<HitInfo> {
         if let Ok(summary) = &self.summary {
