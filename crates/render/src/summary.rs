@@ -519,7 +519,7 @@ fn tools_of_health(frame: &Frame) -> Result<Vec<Tool>, Problem> {
     let calls = numbers(frame, tool_health::CALLS)?;
     let p95 = numbers(frame, tool_health::P95)?;
     let (statuses, reasons) = verdicts(frame)?;
-    Ok((0..names.len())
+    let tools = (0..names.len())
         .map(|i| Tool {
             service: services.get(i).to_string(),
             name: names.get(i).to_string(),
@@ -529,7 +529,21 @@ fn tools_of_health(frame: &Frame) -> Result<Vec<Tool>, Problem> {
             status: statuses[i],
             reasons: reasons[i].clone(),
         })
-        .collect())
+        .collect();
+    Ok(judged(frame, tools))
+}
+
+/// `tools` as judged: by the default tool success band when `frame` has no status column;
+/// otherwise by the datasource, whose verdict stands (it leaves tools with too few calls
+/// ok, and its bands carry the datasource's overrides).
+fn judged(frame: &Frame, mut tools: Vec<Tool>) -> Vec<Tool> {
+    if frame.field(columns::STATUS).is_none() {
+        let band = Thresholds::default().tool_success_percent;
+        for t in &mut tools {
+            t.status = band.status(t.success);
+        }
+    }
+    tools
 }
 
 fn worst_rows<'a>(
@@ -550,7 +564,7 @@ fn tools_of_worst(frame: &Frame) -> Result<Vec<Tool>, Problem> {
     let (rows, services, names) = worst_rows(frame, worst::TOOL)?;
     let success = numbers(frame, worst::SUCCESS)?;
     let (statuses, reasons) = verdicts(frame)?;
-    Ok(rows
+    let tools = rows
         .map(|i| Tool {
             service: services.get(i).to_string(),
             name: names.get(i).to_string(),
@@ -560,7 +574,8 @@ fn tools_of_worst(frame: &Frame) -> Result<Vec<Tool>, Problem> {
             status: statuses[i],
             reasons: reasons[i].clone(),
         })
-        .collect())
+        .collect();
+    Ok(judged(frame, tools))
 }
 
 fn pools_of_capacity(frame: &Frame) -> Result<Vec<Pool>, Problem> {
@@ -601,21 +616,14 @@ fn pools_of_worst(frame: &Frame) -> Result<Vec<Pool>, Problem> {
 }
 
 /// Groups tools by service: the service whose worst tool is worst first, each service's
-/// tools worst first (no calls, NaN, last). A tool without a status column is judged by
-/// the default tool success band.
+/// tools worst first (no calls, NaN, last).
 fn group_tools(mut tools: Vec<Tool>) -> (Vec<ToolGroup>, Vec<Tool>) {
-    let band = Thresholds::default().tool_success_percent;
     let worse = |a: f64, b: f64| match (a.is_nan(), b.is_nan()) {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Greater,
         (false, true) => Ordering::Less,
         _ => a.total_cmp(&b),
     };
-    for t in &mut tools {
-        if t.status == Status::Ok && t.reasons.is_empty() {
-            t.status = band.status(t.success);
-        }
-    }
     tools.sort_by(|a, b| {
         a.service
             .cmp(&b.service)
@@ -887,6 +895,36 @@ mod tests {
             "judged by the default band"
         );
         assert_eq!(s.tools[2].status, Status::Warn);
+    }
+
+    #[test]
+    fn a_tool_the_datasource_judged_keeps_its_verdict() {
+        // The datasource leaves a tool with too few calls ok, and judges by the bands its
+        // settings override: 93 % is ok here, and 97 % critical.
+        let mut f = summary_frames();
+        f.frame(tool_health::FRAME)
+            .texts(columns::SERVICE, ["a", "a", "a"])
+            .texts(tool_health::TOOL, ["quiet", "strict", "fine"])
+            .numbers(tool_health::SUCCESS, vec![93.0, 97.0, 100.0])
+            .texts(columns::STATUS, ["ok", "critical", "ok"])
+            .texts(
+                columns::REASONS,
+                ["", "strict at 97 % success, under 99 %", ""],
+            );
+        let s = Summary::from_frames(f).unwrap();
+        let verdicts: Vec<(&str, Status)> = s
+            .tools
+            .iter()
+            .map(|t| (t.name.as_str(), t.status))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("strict", Status::Critical),
+                ("quiet", Status::Ok),
+                ("fine", Status::Ok)
+            ]
+        );
     }
 
     #[test]
