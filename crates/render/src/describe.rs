@@ -14,10 +14,11 @@ const NAMED: usize = 10;
 pub fn describe(s: &Summary) -> String {
     let mut out = String::new();
     let [ok, warn, critical] = s.counts();
+    let n = s.services.len();
     let _ = write!(
         out,
-        "MCP ecosystem: {} services, {critical} critical, {warn} warn, {ok} ok.",
-        s.services.len()
+        "MCP ecosystem: {n} {}, {critical} critical, {warn} warn, {ok} ok.",
+        format::noun(n, ("service", "services"))
     );
     for status in [Status::Critical, Status::Warn] {
         let bad: Vec<_> = s.services.iter().filter(|x| x.status == status).collect();
@@ -66,7 +67,9 @@ pub fn describe(s: &Summary) -> String {
     let e = &s.exemplars;
     if !e.is_empty() {
         let failed = e.failing.iter().filter(|&&f| f).count();
-        let _ = write!(out, " {} exemplars, {failed} of failed requests", e.len());
+        let n = e.len();
+        let noun = format::noun(n, ("exemplar", "exemplars"));
+        let _ = write!(out, " {n} {noun}, {failed} of failed requests");
         let slowest = (0..e.len())
             .filter(|&i| e.value[i].is_finite())
             .max_by(|&a, &b| e.value[a].total_cmp(&e.value[b]));
@@ -116,5 +119,12 @@ mod tests {
         assert!(text.contains("mahavishnu/io"), "{text}");
         assert!(text.contains("200 exemplars"), "{text}");
         assert!(text.contains("the slowest took"), "{text}");
+    }
+
+    #[test]
+    fn one_service_and_one_exemplar_are_singular() {
+        let text = describe(&sample::ecosystem(1, 2, 10, 1));
+        assert!(text.starts_with("MCP ecosystem: 1 service, "), "{text}");
+        assert!(text.contains(" 1 exemplar, "), "{text}");
     }
 }

@@ -492,11 +492,10 @@ fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc
     let [ok, warn, critical] = summary.counts();
     sc.text.clear();
     format::number(&mut sc.text, summary.services.len() as f64, 0);
-    sc.text.push_str(if summary.services.len() == 1 {
-        " service"
-    } else {
-        " services"
-    });
+    sc.text.push_str(format::noun(
+        summary.services.len(),
+        (" service", " services"),
+    ));
     s.text(&sc.text, r.x, y, NAME, theme.text, Align::Left);
     let mut x = r.x + s.text_width(&sc.text, NAME) + 16.0;
     for (n, word, status) in [
@@ -893,7 +892,7 @@ fn more(
     buf.clear();
     buf.push('+');
     format::number(buf, hidden as f64, 0);
-    buf.push_str(if hidden == 1 { one } else { many });
+    buf.push_str(format::noun(hidden, (one, many)));
     if r.right() - s.text_width(buf, SMALL) < after + 8.0 {
         return;
     }

@@ -13,6 +13,15 @@ use std::fmt::{self, Write};
 
 const GAP: &str = "–";
 
+/// The noun for `n` things: `one` for 1, else `many` ("1 service", "0 services").
+pub fn noun<'a>(n: usize, (one, many): (&'a str, &'a str)) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// Appends `v` with at most `decimals` decimals, trailing zeros dropped, and thousands
 /// shortened (`1.2k`, `3.4M`).
 pub fn number(out: &mut String, v: f64, decimals: usize) {
