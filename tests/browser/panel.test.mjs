@@ -239,6 +239,49 @@ describe('the overview panel over the real plugin, akosha down', () => {
     }
   });
 
+  test("keyboard focus: kept over a refresh, with its tooltip's new values; its outline goes with the panel's focus", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h);
+    const canvas = page.locator(PANEL.canvas);
+    const announced = async () => (await page.locator(PANEL.announce).textContent())?.trim();
+    const tip = () => page.locator(PANEL.tooltip).textContent({ timeout: 1000 });
+    const hash = () =>
+      page.evaluate((sel) => {
+        const c = document.querySelector(sel);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let x = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          x = (Math.imul(x, 31) + d[i] + (d[i + 1] << 8) + (d[i + 2] << 16)) | 0;
+        }
+        return x;
+      }, PANEL.canvas);
+    await page.mouse.move(0, 0);
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight');
+    await poll('the first service is focused', async () => (await announced())?.startsWith('akosha:'));
+    await page.keyboard.press('ArrowRight');
+    // Any service but the first (the order is the simulator's moment's).
+    const second = await poll('focus moves on to the second service', async () => {
+      const now = await announced();
+      return now && !now.startsWith('akosha:') && now.slice(0, now.indexOf(':'));
+    });
+    const asked = await page.evaluate(() => window.harness.requests.length);
+    await page.evaluate(() => window.harness.refresh());
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.ok((await page.evaluate(() => window.harness.requests.length)) > asked, 'the queries ran again');
+    assert.ok((await tip())?.startsWith(`${second}:`), `after the refresh the tooltip is still ${second}'s`);
+    // The renderer's focus, not only the tooltip: back and forth comes back to it.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowRight');
+    await poll(`focus is back on ${second}`, async () => (await announced())?.startsWith(`${second}:`));
+    const focused = await hash();
+    await page.evaluate(() => document.activeElement.blur());
+    await poll('the tooltip goes with the focus', async () => !(await page.locator(PANEL.tooltip).isVisible()));
+    await poll('the focus outline goes with the focus', async () => (await hash()) !== focused);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('a new devicePixelRatio redraws the canvas at it, every time', async () => {
     const { h } = ctx;
     // Headless chromium changes the ratio (CDP's emulation) but tells no media query of
@@ -314,7 +357,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test('resized: the tiles reflow over the data they have; what was hovered and focused is forgotten', async () => {
+  test("resized: the tiles reflow over the data they have; the pointer's highlight is forgotten, the keyboard's focus kept", async () => {
     const { h } = ctx;
     const page = await openPanel(h);
     const described = (await page.textContent(PANEL.description))?.trim();
@@ -326,9 +369,9 @@ describe('the overview panel over the real plugin, akosha down', () => {
     // Which service comes second depends on the simulator's moment (worst first): any but
     // the first.
     await page.keyboard.press('ArrowRight');
-    await poll('focus moves on to the second service', async () => {
+    const second = await poll('focus moves on to the second service', async () => {
       const now = (await announced())?.trim();
-      return now && !now.startsWith('akosha:');
+      return now && !now.startsWith('akosha:') && now.slice(0, now.indexOf(':'));
     });
     // The first row's third tile or later (which service that is depends on the simulator's
     // moment): in 360 px, at most two tiles a row, it moves down.
@@ -338,14 +381,27 @@ describe('the overview panel over the real plugin, akosha down', () => {
       (tip, x) => x > 700 && /^[^:]+: (ok|warn|critical)/.test(tip)
     );
     const service = wide.tip.slice(0, wide.tip.indexOf(':'));
+    // The pointer leaves (over the canvas, its tooltip would be the one shown).
+    await page.mouse.move(0, 0);
     await page.evaluate(() => window.harness.resize(360, 520));
     await poll(
       'the canvas takes the new width',
       async () => (await page.locator(PANEL.canvas).boundingBox())?.width === 360
     );
-    await poll('the tooltip goes with the highlight', async () => !(await page.locator(PANEL.tooltip).isVisible()));
-    await page.keyboard.press('ArrowRight');
-    await poll('focus starts again from the first service', async () => (await announced())?.startsWith('akosha:'));
+    // The pointer's tooltip goes with its highlight; the keyboard's comes back, where the
+    // focused tile now is.
+    await poll(`the tooltip is the focused ${second}'s`, async () =>
+      (
+        await page
+          .locator(PANEL.tooltip)
+          .textContent({ timeout: 1000 })
+          .catch(() => '')
+      )?.startsWith(`${second}:`)
+    );
+    await page.keyboard.press('ArrowLeft');
+    await poll('focus goes back from the second service to the first', async () =>
+      (await announced())?.startsWith('akosha:')
+    );
     const narrow = await findTile(page, service);
     assert.ok(
       narrow.x < 360 && narrow.y > wide.y,

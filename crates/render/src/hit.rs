@@ -165,6 +165,70 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
     }
 }
 
+/// A target by what it is rather than where: the same service, tool, pool or trace in new
+/// frames or a new layout, whose indices are not the old ones.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Named {
+    /// A service.
+    Service(String),
+    /// A tool: its service and name.
+    Tool(String, String),
+    /// A pool: its service and name.
+    Pool(String, String),
+    /// An exemplar: its trace id.
+    Exemplar(String),
+}
+
+/// What `target` is, by name.
+pub fn named(summary: &Summary, target: Target) -> Option<Named> {
+    match target {
+        Target::None => None,
+        Target::Service(i) => Some(Named::Service(summary.services.get(i)?.name.clone())),
+        Target::Tool(i) => {
+            let t = summary.tools.get(i)?;
+            Some(Named::Tool(t.service.clone(), t.name.clone()))
+        }
+        Target::Pool(i) => {
+            let p = summary.pools.get(i)?;
+            Some(Named::Pool(p.service.clone(), p.name.clone()))
+        }
+        Target::Exemplar(i) => (i < summary.exemplars.len())
+            .then(|| Named::Exemplar(summary.exemplars.trace_id.text(i).into_owned())),
+    }
+}
+
+/// Where the keyboard reaches `named` now: `Target::None` when it is gone or not shown.
+pub fn refind(layout: &Layout, summary: &Summary, named: &Named) -> Target {
+    let found = match named {
+        Named::Service(name) => summary
+            .services
+            .iter()
+            .position(|s| &s.name == name)
+            .map(Target::Service),
+        Named::Tool(service, name) => summary
+            .tools
+            .iter()
+            .position(|t| &t.service == service && &t.name == name)
+            .map(Target::Tool),
+        Named::Pool(service, name) => summary
+            .pools
+            .iter()
+            .position(|p| &p.service == service && &p.name == name)
+            .map(Target::Pool),
+        // Among those the keyboard reaches (a few): trace ids may be read from the shell.
+        Named::Exemplar(id) => {
+            let trace = &summary.exemplars.trace_id;
+            return focusable_exemplars(layout, summary)
+                .into_iter()
+                .find(|&i| trace.text(i) == id.as_str())
+                .map_or(Target::None, Target::Exemplar);
+        }
+    };
+    found
+        .filter(|&t| anchor(layout, summary, t).is_some())
+        .unwrap_or(Target::None)
+}
+
 /// Where the tooltip of `target` hangs, in CSS pixels from the panel's corner: under the
 /// middle of its tile, cell or bar, at its exemplar's dot; for the keyboard, which has no
 /// pointer to put it by.
@@ -490,5 +554,43 @@ mod tests {
             next_focus(&l, &s, Target::Service(0), true),
             *seen.last().unwrap()
         );
+    }
+
+    #[test]
+    fn new_frames_and_layouts_find_the_focused_thing_again_by_name() {
+        let s = sample::ecosystem(6, 3, 10, 2_000);
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        // Everything the keyboard reaches, named, is found where it is.
+        let mut t = next_focus(&l, &s, Target::None, false);
+        let first = t;
+        loop {
+            let name = named(&s, t).expect("a name");
+            assert_eq!(refind(&l, &s, &name), t, "{name:?}");
+            t = next_focus(&l, &s, t, false);
+            if t == first {
+                break;
+            }
+        }
+        // In frames that list the services and tools in another order: the same ones.
+        let mut moved = s.clone();
+        moved.services.reverse();
+        moved.tools.reverse();
+        let mut ml = Layout::default();
+        ml.compute(&moved, 1200.0, 800.0);
+        let service = named(&s, Target::Service(0)).unwrap();
+        assert_eq!(
+            refind(&ml, &moved, &service),
+            Target::Service(s.services.len() - 1)
+        );
+        let tool = named(&s, Target::Tool(0)).unwrap();
+        let found = refind(&ml, &moved, &tool);
+        assert_eq!(named(&moved, found), Some(tool));
+        // Not shown (past the tiles' limit) or gone: nothing.
+        ml.max_tiles = 2;
+        ml.compute(&moved, 1200.0, 800.0);
+        assert_eq!(refind(&ml, &moved, &service), Target::None);
+        let gone = Named::Pool("nobody".into(), "gpu".into());
+        assert_eq!(refind(&l, &s, &gone), Target::None);
     }
 }

@@ -65,7 +65,7 @@ pub use draw::{
     Weight, FONTS,
 };
 pub use format::Zone;
-pub use hit::{anchor, hit, info, next_focus, Info, Target};
+pub use hit::{anchor, hit, info, named, next_focus, refind, Info, Named, Target};
 pub use input::{Field, Frame, Frames, InputError, Kept, Texts, Values};
 pub use layout::{Detail, Layout, Rect, Scale};
 pub use summary::{Exemplars, Pool, Problem, Series, Service, Summary, Tool, ToolGroup};

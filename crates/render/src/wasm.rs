@@ -197,11 +197,12 @@ impl Renderer {
     #[wasm_bindgen(js_name = setMaxTiles)]
     pub fn set_max_tiles(&mut self, n: u32) {
         if self.layout.max_tiles != n as usize {
+            let focused = self.focused_name();
             self.layout.max_tiles = n as usize;
             self.relayout();
             // As a new size: what was pointed at may have no tile now.
             self.view.hover = Target::None;
-            self.view.focus = Target::None;
+            self.refocus(focused);
             self.stale = true;
         }
     }
@@ -290,11 +291,13 @@ impl Renderer {
     /// panel then shows that message).
     #[wasm_bindgen(js_name = endFrames)]
     pub fn end_frames(&mut self) -> Option<String> {
+        let focused = self.focused_name();
         self.summary = Summary::from_frames(std::mem::take(&mut self.frames));
         self.view.hover = Target::None;
-        self.view.focus = Target::None;
         self.stale = true;
         self.relayout();
+        // A refresh keeps the keyboard where it was: on the same service, tool, pool or trace.
+        self.refocus(focused);
         self.summary.as_ref().err().map(Problem::to_string)
     }
 
@@ -302,6 +305,8 @@ impl Renderer {
     #[wasm_bindgen(js_name = setError)]
     pub fn set_error(&mut self, message: &str) {
         self.summary = Err(Problem::Datasource(message.to_string()));
+        self.view.hover = Target::None;
+        self.view.focus = Target::None;
         self.stale = true;
     }
 
@@ -309,11 +314,11 @@ impl Renderer {
     pub fn resize(&mut self, width: f64, height: f64, dpr: f64) {
         let dpr = if dpr > 0.0 { dpr } else { 1.0 };
         let size = (width.max(0.0) as f32, height.max(0.0) as f32, dpr as f32);
+        let focused = self.focused_name();
         if size != (self.width, self.height, self.view.dpr) {
-            // The things laid out move: what was highlighted or focused is forgotten, as new
-            // frames forget it.
+            // The things laid out move: what was highlighted is forgotten, as new frames
+            // forget it; the keyboard's focus is found again after the layout.
             self.view.hover = Target::None;
-            self.view.focus = Target::None;
         }
         (self.width, self.height, self.view.dpr) = size;
         // Setting a canvas's size clears it and drops its pixels even when the size is the
@@ -333,6 +338,7 @@ impl Renderer {
         }
         self.stale = true;
         self.relayout();
+        self.refocus(focused);
     }
 
     /// Redraws: the content when it changed since the last draw, then the outlines.
@@ -424,7 +430,12 @@ impl Renderer {
         self.info(self.view.focus)
     }
 
-    /// The focused thing, for Enter.
+    /// Clears keyboard focus (the panel lost it): its outline goes at the next `draw`.
+    pub fn blur(&mut self) {
+        self.view.focus = Target::None;
+    }
+
+    /// The focused thing, for Enter, and for its tooltip after new frames.
     pub fn focused(&self) -> Option<HitInfo> {
         self.info(self.view.focus)
     }
@@ -461,6 +472,20 @@ impl Renderer {
             );
         }
         self.surface.end_over();
+    }
+
+    /// What the keyboard is on, by name, to find again after new frames or a new layout.
+    fn focused_name(&self) -> Option<hit::Named> {
+        let summary = self.summary.as_ref().ok()?;
+        hit::named(summary, self.view.focus)
+    }
+
+    /// Focuses `named` where it is now (nothing when it is gone or not shown).
+    fn refocus(&mut self, named: Option<hit::Named>) {
+        self.view.focus = match (&self.summary, named) {
+            (Ok(summary), Some(named)) => hit::refind(&self.layout, summary, &named),
+            _ => Target::None,
+        };
     }
 
     fn relayout(&mut self) {

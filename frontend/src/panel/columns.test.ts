@@ -12,6 +12,7 @@ import {
 import {
   ColumnSink,
   handOver,
+  linkDestination,
   linkRange,
   linkTemplate,
   numbersOf,
@@ -227,6 +228,20 @@ describe('frames -> typed columns', () => {
       expect(url.startsWith('/grafana/explore?')).toBe(true);
       expect(panes(url).trace.range).toEqual({ from: String(from.valueOf()), to: String(to.valueOf()) });
       expect(panes(url).trace.queries[0].query).toBe('abc');
+    });
+
+    it("follows a drill-down link into Grafana in place, under Grafana's sub-path once", () => {
+      subPath('/grafana');
+      const here = window.location.origin;
+      expect(linkDestination('service', '/grafana/d/mcp?var-service=a')).toEqual({ inPlace: '/d/mcp?var-service=a' });
+      expect(linkDestination('service', '/d/mcp')).toEqual({ inPlace: '/d/mcp' });
+      expect(linkDestination('service', 'd/mcp')).toEqual({ inPlace: '/d/mcp' });
+      expect(linkDestination('service', `${here}/grafana/d/mcp`)).toEqual({ inPlace: '/d/mcp' });
+      expect(linkDestination('service', 'https://wiki.example/mcp')).toEqual({ newTab: 'https://wiki.example/mcp' });
+      expect(linkDestination('service', '//wiki.example/mcp')).toEqual({ newTab: '//wiki.example/mcp' });
+      expect(linkDestination('exemplar', '/grafana/explore?x')).toEqual({ newTab: '/grafana/explore?x' });
+      subPath('');
+      expect(linkDestination('service', `${here}/d/mcp`)).toEqual({ inPlace: '/d/mcp' });
     });
 
     it('keeps an external link exactly as the datasource set it, under a sub-path too', () => {

@@ -163,6 +163,20 @@ export function linkTemplate(field: Field, range?: LinkRange): string | undefine
 }
 
 /**
+ * Where a link the panel follows goes. An exemplar's trace, and any link outside Grafana,
+ * opens in a new tab exactly as set; a link into Grafana (the drill-down link as a path,
+ * with Grafana's sub-path or without, or as a full URL of this Grafana) opens in place,
+ * as a path under the sub-path, which Grafana's history adds.
+ */
+export function linkDestination(kind: string, link: string): { newTab: string } | { inPlace: string } {
+  const path = locationUtil.stripBaseFromUrl(link);
+  if (kind === 'exemplar' || /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(path)) {
+    return { newTab: link };
+  }
+  return { inPlace: path.startsWith('/') ? path : `/${path}` };
+}
+
+/**
  * The rows a frame hands over: every row in order (`undefined`), or those the options
  * chose, in their order.
  */

@@ -8,7 +8,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
+import { handOver, linkDestination, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
 import { queryFailures } from '../errors';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
@@ -53,6 +53,15 @@ function take(info: HitInfo | undefined): Hit | undefined {
   return hit;
 }
 
+/** The tooltip of what the keyboard is on, hung where the pointer's would be. */
+function keyboardTip(hit: Hit | undefined, canvas: HTMLCanvasElement): Tip | undefined {
+  if (!hit?.anchor) {
+    return undefined;
+  }
+  const box = canvas.getBoundingClientRect();
+  return { ...hit, x: box.left + hit.anchor[0], y: box.top + hit.anchor[1] };
+}
+
 /** `${service}` survives dashboard variables (a dashboard may have one of that name). */
 function drilldownTemplate(url: string, replaceVariables: PanelProps['replaceVariables']): string {
   const placeholder = '__MCP_SERVICE__';
@@ -60,10 +69,11 @@ function drilldownTemplate(url: string, replaceVariables: PanelProps['replaceVar
 }
 
 function follow(kind: string, link: string) {
-  if (kind === 'exemplar' || /^[a-z][a-z0-9+.-]*:/i.test(link)) {
-    window.open(link, '_blank', 'noopener,noreferrer');
+  const to = linkDestination(kind, link);
+  if ('newTab' in to) {
+    window.open(to.newTab, '_blank', 'noopener,noreferrer');
   } else {
-    locationService.push(link);
+    locationService.push(to.inPlace);
   }
 }
 
@@ -147,8 +157,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       }
       handed.current = { renderer: r, data, options };
     } else {
-      // The tooltip goes, and with it the pointer's highlight, as with new frames (a new
-      // size also forgets keyboard focus: the renderer's resize).
+      // The pointer's tooltip goes, and with it its highlight, as with new frames.
       r.leave();
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
@@ -158,7 +167,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     }
     element.dataset.ready = 'true';
     hovered.current = undefined;
-    setTip(undefined);
+    // The keyboard stays on what it was on (the renderer finds it again by name), and its
+    // tooltip shows the new values.
+    setTip(document.activeElement === element ? keyboardTip(take(r.focused()), element) : undefined);
   }, [RendererClass, data, failures, options, width, height, legend, theme, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
@@ -212,8 +223,13 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     setTip(undefined);
   }, []);
 
-  // The keyboard's tooltip goes with the focus (the pointer's comes back at its next move).
-  const onBlur = useCallback(() => setTip(undefined), []);
+  // The keyboard's outline and tooltip go with the focus (the pointer's come back at its
+  // next move).
+  const onBlur = useCallback(() => {
+    renderer.current?.blur();
+    renderer.current?.draw();
+    setTip(undefined);
+  }, []);
 
   const onClick = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
     const r = renderer.current;
@@ -238,9 +254,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       const hit = take(r.focusNext(moves[e.key]));
       r.draw();
       setAnnounce(hit ? `${hit.title}. ${hit.text}` : '');
-      // The tooltip shows what the keyboard is on, as it shows what the pointer is on.
-      const box = e.currentTarget.getBoundingClientRect();
-      setTip(hit?.anchor && { ...hit, x: box.left + hit.anchor[0], y: box.top + hit.anchor[1] });
+      setTip(keyboardTip(hit, e.currentTarget));
     } else if (e.key === 'Enter' || e.key === ' ') {
       // As a button: Enter or Space follows the link, and Space does not scroll the page.
       e.preventDefault();
