@@ -227,8 +227,8 @@ impl Theme {
             no_data: Colour::hex(0x8e8e8e),
             percentiles: [
                 Colour::hex(0x5794f2),
-                Colour::hex(0x1f60c4),
-                Colour::hex(0x8f3bb8),
+                Colour::hex(0x3274d9),
+                Colour::hex(0xa352cc),
             ],
             exemplar: Colour::hex(0x24292e).alpha(0.75),
         }
@@ -262,12 +262,15 @@ impl Theme {
             "critical" => &mut self.critical,
             "noData" => &mut self.no_data,
             "exemplar" => &mut self.exemplar,
+            "p50" => &mut self.percentiles[0],
+            "p95" => &mut self.percentiles[1],
+            "p99" => &mut self.percentiles[2],
             _ => {
                 return Err(ThemeError {
                     name: name.to_string(),
                     value: css.to_string(),
                     reason: "unknown colour; use background, surface, text, textWeak, border, \
-                             focus, ok, warn, critical, noData or exemplar",
+                             focus, ok, warn, critical, noData, exemplar, p50, p95 or p99",
                 })
             }
         };

@@ -13,4 +13,11 @@ describe('themeColours', () => {
     expect(exemplar).not.toBe(critical);
     expect(exemplar).toBe(theme.colors.text.secondary);
   });
+
+  it.each([true, false])("draws the latency lines in the theme's blues and purple (dark: %s)", (isDark) => {
+    const theme = createTheme({ colors: { mode: isDark ? 'dark' : 'light' } });
+    const viz = (name: string) => theme.visualization.getColorByName(name);
+    const { p50, p95, p99 } = themeColours(theme);
+    expect([p50, p95, p99]).toEqual([viz('light-blue'), viz('blue'), viz('purple')]);
+  });
 });

@@ -16,8 +16,11 @@ export function themeColours(theme: GrafanaTheme2): Record<string, string> {
     warn: viz('orange'),
     critical: viz('red'),
     noData: theme.colors.text.disabled,
-    // Not a hue: the latency lines are the palette's blues and purple (crates/render's
-    // theme), and the failing exemplars red.
+    p50: viz('light-blue'),
+    p95: viz('blue'),
+    p99: viz('purple'),
+    // Not a hue: the latency lines are the palette's blues and purple, and the failing
+    // exemplars red.
     exemplar: theme.colors.text.secondary,
   };
 }
