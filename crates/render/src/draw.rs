@@ -47,10 +47,6 @@ const SMALL: Font = Font {
     size: 11.0,
     weight: Weight::Regular,
 };
-const BODY: Font = Font {
-    size: 12.0,
-    weight: Weight::Regular,
-};
 const BODY_BOLD: Font = Font {
     size: 12.0,
     weight: Weight::Bold,
@@ -65,7 +61,7 @@ const PILL: Font = Font {
 };
 
 /// Every font the panel draws in: a backend may load them before its first draw.
-pub const FONTS: [Font; 5] = [SMALL, BODY, BODY_BOLD, NAME, PILL];
+pub const FONTS: [Font; 4] = [SMALL, BODY_BOLD, NAME, PILL];
 
 /// Horizontal text alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,32 +398,12 @@ pub fn draw_highlights(
     }
 }
 
-/// Paints a message on an empty panel: no data, not a summary, the datasource's error.
-pub fn draw_message(s: &mut impl Surface, width: f32, height: f32, theme: &Theme, message: &str) {
+/// Paints a panel without a summary (no data, not a summary, the datasource's error): its
+/// background alone. The shell shows the [`Problem`](crate::Problem)'s message over it as
+/// the page's text, which wraps inside any word, can be selected and is read by screen
+/// readers as it is.
+pub fn draw_background(s: &mut impl Surface, width: f32, height: f32, theme: &Theme) {
     s.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
-    let max_w = (width * 0.8).clamp(40.0, 640.0);
-    let mut lines: Vec<String> = Vec::new();
-    for word in message.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if s.text_width(&format!("{l} {word}"), BODY) <= max_w => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    let line_h = 18.0;
-    let top = (height - line_h * lines.len() as f32) / 2.0 + line_h / 2.0;
-    for (i, l) in lines.iter().enumerate() {
-        s.text(
-            l,
-            width / 2.0,
-            top + i as f32 * line_h,
-            BODY,
-            theme.text,
-            Align::Center,
-        );
-    }
 }
 
 /// Draws `text` cut with an ellipsis to `max_w`.

@@ -10,7 +10,8 @@
 //! - [`Summary::from_frames`] reads the `ecosystemSummary` frames (and `toolHealth`,
 //!   `poolCapacity`, `requestLatency` and exemplar frames when present) by the column
 //!   names of [`mcp_model::columns`], the names the backend writes; anything else is a
-//!   [`Problem`] that says which query to add.
+//!   [`Problem`] that says which query to add: the panel's message, which the shell shows
+//!   as text over the background [`draw_background`] paints.
 //! - [`Layout::compute`] places tiles, the tool grid, the pool bars and the latency strip;
 //!   [`hit`] and [`next_focus`] find what the pointer or the keyboard is on, [`info`]
 //!   its tooltip and link, [`anchor`] where the keyboard's tooltip hangs. Times read in the dashboard's time zone, a [`Zone`] (UTC unless
@@ -61,8 +62,8 @@ mod wasm;
 pub use bitmap::Bitmap;
 pub use describe::describe;
 pub use draw::{
-    draw, draw_content, draw_highlights, draw_message, Align, Font, Pixels, Scratch, Surface, View,
-    Weight, FONTS,
+    draw, draw_background, draw_content, draw_highlights, Align, Font, Pixels, Scratch, Surface,
+    View, Weight, FONTS,
 };
 pub use format::Zone;
 pub use hit::{anchor, hit, info, named, next_focus, refind, Info, Named, Target};

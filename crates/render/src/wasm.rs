@@ -1,7 +1,9 @@
 //! The JavaScript API (wasm-bindgen): a `Renderer` bound to a canvas. The panel shell
 //! hands over each frame's fields as typed arrays, then calls `draw`, `resize`, `hover`,
 //! `hit` and `focusNext`; tooltips and links come back as `HitInfo` (for the pointer,
-//! only when `hover` says it is on something else).
+//! only when `hover` says it is on something else). Without a summary the canvas holds
+//! the background alone, and `problem` is what the panel says instead, which the shell
+//! shows as the page's text.
 //!
 //! Everything but the hover and focus outlines (the content) is painted only when the
 //! frames, the size, the theme or the font changed, and kept on a second canvas, not in the
@@ -14,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::canvas::{css_font, new_canvas, Canvas};
-use crate::draw::{draw_content, draw_highlights, draw_message, Scratch, View, FONTS};
+use crate::draw::{draw_background, draw_content, draw_highlights, Scratch, View, FONTS};
 use crate::format::Zone;
 use crate::hit::{self, Info, Target};
 use crate::input::{Frames, Kept, Texts, Values};
@@ -288,8 +290,8 @@ impl Renderer {
         self.frames.link(url);
     }
 
-    /// Reads the frames handed over; returns what is wrong with them, if anything (the
-    /// panel then shows that message).
+    /// Reads the frames handed over; returns what is wrong with them, if anything (as
+    /// `problem` then does).
     #[wasm_bindgen(js_name = endFrames)]
     pub fn end_frames(&mut self) -> Option<String> {
         let focused = self.focused_name();
@@ -309,6 +311,14 @@ impl Renderer {
         self.view.hover = Target::None;
         self.view.focus = Target::None;
         self.stale = true;
+    }
+
+    /// What the panel says instead of the overview (no data, not a summary, no service, the
+    /// datasource's error), if anything: the shell shows it as text, over the canvas's
+    /// background (`draw` paints nothing else then).
+    #[wasm_bindgen(getter)]
+    pub fn problem(&self) -> Option<String> {
+        self.summary.as_ref().err().map(Problem::to_string)
     }
 
     /// Sizes the canvas to `width` x `height` CSS pixels at `dpr`.
@@ -359,13 +369,8 @@ impl Renderer {
                     &self.view,
                     &mut self.scratch,
                 ),
-                Err(problem) => draw_message(
-                    &mut self.surface,
-                    self.width,
-                    self.height,
-                    &self.theme,
-                    &problem.to_string(),
-                ),
+                // The shell shows the message (`problem`) as text over the background.
+                Err(_) => draw_background(&mut self.surface, self.width, self.height, &self.theme),
             }
             self.stale = false;
             self.kept = false;
