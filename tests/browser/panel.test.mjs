@@ -11,7 +11,7 @@ import { api, poll, repo, setScenario, useHarness } from './harness.mjs';
 
 // The panel's test ids (frontend/src/panel/selectors.ts), as selectors.
 const PANEL = Object.fromEntries(
-  ['canvas', 'description', 'tooltip', 'panel', 'legend', 'announce', 'failure', 'notice'].map((id) => [
+  ['canvas', 'description', 'tooltip', 'panel', 'legend', 'announce', 'failure', 'notice', 'message'].map((id) => [
     id,
     `[data-testid="mcp-ecosystem-${id}"]`,
   ])
@@ -73,8 +73,55 @@ async function openPanel(
   await page.waitForSelector(`${PANEL.canvas}[data-ready="true"]`, {
     timeout: 30000,
   });
-  await poll('the panel describes what it drew', async () => (await page.textContent(PANEL.description))?.trim());
+  await poll(
+    'the panel describes what it drew, or says why it drew nothing',
+    async () =>
+      (await page.textContent(PANEL.description))?.trim() ||
+      (
+        await page
+          .locator(PANEL.message)
+          .textContent({ timeout: 50 })
+          .catch(() => '')
+      )?.trim()
+  );
   return page;
+}
+
+/**
+ * The panel's message in place of the overview: the page's text, every line of it inside the
+ * panel (a long word broken inside it), the canvas under it out of screen readers' way.
+ */
+async function panelMessage(page) {
+  const message = page.locator(PANEL.message);
+  const text = (await message.textContent())?.trim();
+  const panel = await page.locator(PANEL.panel).boundingBox();
+  // Each line box of the text, as the browser laid it out.
+  const lines = await message.evaluate((e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return [...range.getClientRects()].map((r) => ({ left: r.left, right: r.right }));
+  });
+  assert.ok(lines.length > 0, 'the message is laid out');
+  for (const l of lines) {
+    assert.ok(
+      l.left >= panel.x - 0.5 && l.right <= panel.x + panel.width + 0.5,
+      `a line of the message ${JSON.stringify(l)} lies inside the panel ${JSON.stringify(panel)}: ${text}`
+    );
+  }
+  const canvas = page.locator(PANEL.canvas);
+  assert.equal(await canvas.getAttribute('aria-hidden'), 'true', 'the canvas under the message is hidden');
+  assert.equal(await canvas.getAttribute('tabindex'), '-1', 'and out of the tab order');
+  assert.equal((await page.textContent(PANEL.description))?.trim(), '', 'the message is not said twice');
+  // The text can be selected (and so copied).
+  const selected = await message.evaluate((e) => {
+    const selection = window.getSelection();
+    selection.selectAllChildren(e);
+    const text = selection.toString();
+    selection.removeAllRanges();
+    return text;
+  });
+  assert.equal(selected.trim(), text, 'the message can be selected');
+  return { text, lines };
 }
 
 /** Hovers over the canvas, coarse to fine, until the tooltip names `service`; returns the point. */
@@ -424,8 +471,8 @@ describe('the overview panel over the real plugin, akosha down', () => {
         },
       ],
     });
-    const description = await page.textContent(PANEL.description);
-    assert.match(description, /The ecosystemSummary query matched no service\. Check its services filter/, description);
+    const { text } = await panelMessage(page);
+    assert.match(text, /The ecosystemSummary query matched no service\. Check its services filter/, text);
     await h.screenshot(page, 'panel-empty');
     assert.deepEqual(page.errors, []);
   });
@@ -435,11 +482,40 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const page = await openPanel(h, {
       queries: [{ refId: 'A', queryType: 'ecosystemSummary', rateWindow: 'fortnight' }],
     });
-    const description = await page.textContent(PANEL.description);
-    assert.match(description, /^The datasource answered: query A \(ecosystemSummary\) failed: /, description);
-    assert.match(description, /rateWindow/, `the backend's error names the field: ${description}`);
-    assert.match(description, /fortnight/, `and the value: ${description}`);
+    const { text } = await panelMessage(page);
+    assert.match(text, /^The datasource answered: query A \(ecosystemSummary\) failed: /, text);
+    assert.match(text, /rateWindow/, `the backend's error names the field: ${text}`);
+    assert.match(text, /fortnight/, `and the value: ${text}`);
     await h.screenshot(page, 'panel-error');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('narrow error: a long unbroken word in the message breaks inside the 300 px panel', async () => {
+    const { h } = ctx;
+    const word = `https://prometheus.example.internal:9090/api/v1/${'query_range'.repeat(6)}`;
+    const page = await openPanel(h, {
+      width: 300,
+      height: 260,
+      queries: [{ refId: 'A', queryType: 'ecosystemSummary', rateWindow: word }],
+    });
+    const { text, lines } = await panelMessage(page);
+    assert.ok(text.includes(word), `the value is whole in the text: ${text}`);
+    assert.ok(lines.length >= 4, `the message takes several lines: ${JSON.stringify(lines)}`);
+    await h.screenshot(page, 'panel-error-narrow');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('not a summary: frames of another query say which query to add', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { queries: [{ refId: 'A', queryType: 'toolHealth' }] });
+    const { text } = await panelMessage(page);
+    assert.match(
+      text,
+      /^These frames \(.*\) are not an ecosystemSummary answer\. Add a query of type ecosystemSummary/,
+      text
+    );
+    await h.screenshot(page, 'panel-not-summary');
+    assert.deepEqual(page.errors, []);
   });
 
   test('one failing query: the tiles still draw, and a notice names the query that failed', async () => {
@@ -456,6 +532,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const description = await page.textContent(PANEL.description);
     assert.match(description, /akosha/, `the tiles are drawn, not the error: ${description}`);
     assert.doesNotMatch(description, /The datasource answered/, description);
+    assert.equal(await page.locator(PANEL.message).count(), 0, 'no message over the tiles');
     // The canvas takes the height the notice leaves, inside the panel.
     const panel = await page.locator(PANEL.panel).boundingBox();
     const canvas = await page.locator(PANEL.canvas).boundingBox();

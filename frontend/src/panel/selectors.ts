@@ -7,5 +7,6 @@ export const selectors = {
   tooltip: 'mcp-ecosystem-tooltip',
   announce: 'mcp-ecosystem-announce',
   failure: 'mcp-ecosystem-failure',
+  message: 'mcp-ecosystem-message',
   notice: 'mcp-ecosystem-notice',
 } as const;

@@ -1,7 +1,9 @@
 // The panel's component: hands the query's frames to the renderer as typed columns, sizes
 // the canvas to the panel and the screen's pixel ratio, takes its colours from Grafana's
 // theme and its time zone from the dashboard, and turns the renderer's hit-testing into
-// tooltips, links and keyboard focus.
+// tooltips, links and keyboard focus. What the panel says instead of the overview (the
+// renderer's problem with the frames, or why the renderer cannot start) is the page's text,
+// in one message box: it wraps inside long words, can be selected and is read as it is.
 import { css } from '@emotion/css';
 import { GrafanaTheme2, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -93,6 +95,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   // The Renderer class: at hand when the .wasm was loaded before this panel mounted.
   const [RendererClass, setRendererClass] = useState(loadedRenderer);
   const [failure, setFailure] = useState<string>();
+  // The renderer's message in place of the overview (no data, the datasource's error...).
+  const [problem, setProblem] = useState<string>();
   const [tip, setTip] = useState<Tip>();
   const [announce, setAnnounce] = useState('');
 
@@ -162,8 +166,12 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
     r.draw();
+    // With a problem the canvas holds the background alone: the message is the text over it,
+    // read as it is, and the canvas has nothing to describe.
+    const said = r.problem ?? undefined;
+    setProblem(said);
     if (description.current) {
-      description.current.textContent = r.describe();
+      description.current.textContent = said === undefined ? r.describe() : '';
     }
     element.dataset.ready = 'true';
     hovered.current = undefined;
@@ -267,32 +275,39 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
 
   if (failure) {
     return (
-      <div className={styles.message} data-testid={selectors.failure}>
-        <Alert severity="error" title="The MCP Ecosystem panel cannot start">
-          {failure}
-        </Alert>
+      <div className={styles.wrapper} style={{ width, height }}>
+        <Message testId={selectors.failure}>
+          <Alert className={styles.alert} severity="error" title="The MCP Ecosystem panel cannot start">
+            {failure}
+          </Alert>
+        </Message>
       </div>
     );
   }
   return (
     <div className={styles.wrapper} style={{ width, height }} data-testid={selectors.panel}>
-      {/* An application to screen readers, which then leave the arrow keys to the panel. */}
-      <canvas
-        ref={canvas}
-        className={styles.canvas}
-        style={{ width }}
-        tabIndex={0}
-        role="application"
-        aria-roledescription="MCP ecosystem overview"
-        aria-label="MCP ecosystem overview: arrow keys move between services, tools, pools and the failing and slowest exemplars; Enter or Space opens a link"
-        aria-describedby={descriptionId}
-        data-testid={selectors.canvas}
-        onMouseMove={onMove}
-        onMouseLeave={onLeave}
-        onClick={onClick}
-        onKeyDown={onKeyDown}
-        onBlur={onBlur}
-      />
+      <div className={styles.stage}>
+        {/* An application to screen readers, which then leave the arrow keys to the panel; with
+            a message instead of the overview, nothing to them (the message is the text). */}
+        <canvas
+          ref={canvas}
+          className={styles.canvas}
+          style={{ width }}
+          tabIndex={problem === undefined ? 0 : -1}
+          role="application"
+          aria-roledescription="MCP ecosystem overview"
+          aria-label="MCP ecosystem overview: arrow keys move between services, tools, pools and the failing and slowest exemplars; Enter or Space opens a link"
+          aria-describedby={problem === undefined ? descriptionId : undefined}
+          aria-hidden={problem === undefined ? undefined : true}
+          data-testid={selectors.canvas}
+          onMouseMove={onMove}
+          onMouseLeave={onLeave}
+          onClick={onClick}
+          onKeyDown={onKeyDown}
+          onBlur={onBlur}
+        />
+        {problem !== undefined && <Message testId={selectors.message}>{problem}</Message>}
+      </div>
       <div id={descriptionId} ref={description} className={styles.hidden} data-testid={selectors.description} />
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
         {announce}
@@ -351,8 +366,23 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   );
 }
 
+/**
+ * What the panel says instead of the overview, over the panel's (or the canvas's) whole
+ * box: centred, every line inside the width (a long URL breaks inside the word), scrolled
+ * when taller than the box.
+ */
+function Message({ testId, children }: { testId: string; children: React.ReactNode }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.message} data-testid={testId}>
+      <div className={styles.messageText}>{children}</div>
+    </div>
+  );
+}
+
 const getStyles = (theme: GrafanaTheme2) => ({
   wrapper: css({ position: 'relative', overflow: 'hidden' }),
+  stage: css({ position: 'relative' }),
   canvas: css({
     display: 'block',
     '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
@@ -375,7 +405,22 @@ const getStyles = (theme: GrafanaTheme2) => ({
   legendEntry: css({ marginRight: theme.spacing(2) }),
   legendBand: css({ whiteSpace: 'nowrap' }),
   tooltip: css({ maxWidth: 360, whiteSpace: 'normal' }),
-  message: css({ padding: theme.spacing(1) }),
+  // A flex box whose child takes `margin: auto`: centred while it fits, scrolled from its
+  // top when it does not (centring by align-items would cut its top off).
+  message: css({
+    position: 'absolute',
+    inset: 0,
+    display: 'flex',
+    overflow: 'auto',
+    padding: theme.spacing(1),
+    color: theme.colors.text.secondary,
+    textAlign: 'center',
+    overflowWrap: 'anywhere',
+    userSelect: 'text',
+  }),
+  messageText: css({ margin: 'auto', maxWidth: '100%' }),
+  // An alert's lines read from the left, as Grafana's own.
+  alert: css({ textAlign: 'left' }),
   // A failed query's notice: the panel's lower half at most, scrolled past that.
   notices: css({ overflowY: 'auto', paddingTop: theme.spacing(0.5) }),
 });
