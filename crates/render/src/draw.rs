@@ -6,13 +6,13 @@
 use std::hint::select_unpredictable;
 use std::rc::Rc;
 
-use mcp_model::{Status, Thresholds};
+use mcp_model::Status;
 
 use crate::decimate::{self, Column};
 use crate::format::{self, Clock, Zone};
 use crate::hit::Target;
 use crate::layout::{Detail, Layout, Rect, Scale};
-use crate::summary::{Service, Summary};
+use crate::summary::{Bands, Service, StatusBand, Summary};
 use crate::theme::{Colour, Theme};
 
 /// Font weight.
@@ -527,12 +527,13 @@ pub(crate) struct TileParts {
 }
 
 fn tiles(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc: &mut Scratch) {
-    let t = Thresholds::default();
+    // The thresholds the answer carries, overrides included: the legend's bands.
+    let t = &summary.bands;
     let tiles = || summary.services.iter().zip(&l.tiles).zip(&l.shared_prefix);
     let mut parts = std::mem::take(&mut sc.tiles);
     parts.clear();
     for ((svc, r), &shared) in tiles() {
-        parts.push(tile_parts(s, *r, svc, shared, l.detail, &t, sc));
+        parts.push(tile_parts(s, *r, svc, shared, l.detail, t, sc));
     }
     // The fills by pass, backgrounds then status bars and pills: tiles come worst first,
     // so a fill style changes a few times a repaint rather than three times a tile
@@ -571,7 +572,7 @@ fn tiles(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
         use TilePass::*;
         for pass in [Pills, Names, Labels, Reasons, Values] {
             for (((svc, r), &shared), p) in tiles().zip(&parts) {
-                tile_texts(s, pass, *r, svc, shared, p, theme, &t, sc);
+                tile_texts(s, pass, *r, svc, shared, p, theme, t, sc);
             }
         }
     }
@@ -590,23 +591,23 @@ fn status_word(svc: &Service) -> &'static str {
     }
 }
 
-type Cell = (
+type Cell<'a> = (
     &'static str,
     fn(&mut String, f64),
     f64,
-    Option<mcp_model::Band>,
+    Option<&'a StatusBand>,
 );
 
-fn cells(svc: &Service, t: &Thresholds) -> [Cell; 8] {
+fn cells<'a>(svc: &Service, t: &'a Bands) -> [Cell<'a>; 8] {
     [
         ("req", format::rate, svc.request_rate, None),
         ("5xx", format::percent, svc.error_percent, None),
-        ("p95", format::seconds, svc.p95, Some(t.p95_latency_seconds)),
+        ("p95", format::seconds, svc.p95, Some(&t.p95)),
         (
             "tools",
             format::percent,
             svc.tool_success,
-            Some(t.tool_success_percent),
+            Some(&t.tool_success),
         ),
         ("workers", |o, v| format::number(o, v, 1), svc.workers, None),
         (
@@ -615,8 +616,8 @@ fn cells(svc: &Service, t: &Thresholds) -> [Cell; 8] {
             svc.sessions,
             None,
         ),
-        ("CPU", format::percent, svc.cpu, Some(t.cpu_percent)),
-        ("mem", format::bytes, svc.memory, Some(t.memory_bytes)),
+        ("CPU", format::percent, svc.cpu, Some(&t.cpu)),
+        ("mem", format::bytes, svc.memory, Some(&t.memory)),
     ]
 }
 
@@ -628,7 +629,7 @@ fn tile_parts(
     svc: &Service,
     shared: usize,
     detail: Detail,
-    t: &Thresholds,
+    t: &Bands,
     sc: &mut Scratch,
 ) -> TileParts {
     if detail == Detail::Minimal {
@@ -699,7 +700,7 @@ fn tile_texts(
     shared: usize,
     p: &TileParts,
     theme: &Theme,
-    t: &Thresholds,
+    t: &Bands,
     sc: &mut Scratch,
 ) {
     let status = theme.status(svc.status);
@@ -1701,6 +1702,90 @@ mod tests {
             drawn(&wide, "sessions"),
             3,
             "wide tiles show two columns of values"
+        );
+    }
+
+    /// The texts drawn, each with its colour.
+    #[derive(Default)]
+    struct ColouredTexts {
+        log: sample::TextLog,
+        texts: Vec<(String, Colour)>,
+    }
+
+    impl Surface for ColouredTexts {
+        fn fill_rect(&mut self, _: Rect, _: Colour) {}
+        fn stroke_rect(&mut self, _: Rect, _: Colour, _: f32) {}
+        fn begin_path(&mut self) {}
+        fn move_to(&mut self, _: f32, _: f32) {}
+        fn line_to(&mut self, _: f32, _: f32) {}
+        fn circle(&mut self, _: f32, _: f32, _: f32) {}
+        fn square(&mut self, _: f32, _: f32, _: f32) {}
+        fn pixels(&mut self) -> Option<Pixels<'_>> {
+            None
+        }
+        fn stroke(&mut self, _: Colour, _: f32) {}
+        fn fill(&mut self, _: Colour) {}
+        fn text(&mut self, text: &str, _: f32, _: f32, _: Font, colour: Colour, _: Align) {
+            self.texts.push((text.to_string(), colour));
+        }
+        fn text_width(&mut self, text: &str, font: Font) -> f32 {
+            self.log.text_width(text, font)
+        }
+    }
+
+    #[test]
+    fn tile_values_take_the_colour_of_the_thresholds_the_answer_carries() {
+        // p95 overridden to warn from 250 ms: 200 ms is ok, where the default band (warn
+        // from 100 ms) would call it warn.
+        let mut f = crate::input::Frames::new();
+        f.frame(mcp_model::columns::summary::FRAME)
+            .texts(mcp_model::columns::SERVICE, ["akosha"])
+            .numbers(mcp_model::columns::summary::UP, vec![1.0])
+            .numbers(mcp_model::columns::summary::P95, vec![0.2])
+            .steps(
+                crate::input::Steps::new(
+                    vec![0.25, 0.750_000_000_000_01],
+                    ["ok", "warn", "critical"],
+                )
+                .unwrap(),
+            )
+            .numbers(mcp_model::columns::summary::CPU, vec![60.0])
+            .texts(mcp_model::columns::STATUS, ["ok"]);
+        let theme = Theme::of(Mode::Dark);
+        let colour_of = |summary: &Summary, text: &str| {
+            let mut layout = Layout::default();
+            layout.compute(summary, 800.0, 400.0);
+            let mut s = ColouredTexts::default();
+            draw_content(
+                &mut s,
+                &layout,
+                summary,
+                &theme,
+                &View::default(),
+                &mut Scratch::default(),
+            );
+            s.texts
+                .iter()
+                .find(|(t, _)| t == text)
+                .map(|(_, c)| *c)
+                .unwrap_or_else(|| panic!("{text} drawn: {:?}", s.texts))
+        };
+        let mut summary = Summary::from_frames(f).unwrap();
+        assert_eq!(
+            colour_of(&summary, "200 ms"),
+            theme.text,
+            "ok by the override"
+        );
+        assert_eq!(
+            colour_of(&summary, "60 %"),
+            theme.warn,
+            "a field without steps is judged by the default band"
+        );
+        summary.bands = crate::summary::Bands::default();
+        assert_eq!(
+            colour_of(&summary, "200 ms"),
+            theme.warn,
+            "warn by the default"
         );
     }
 

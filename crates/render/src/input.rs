@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use mcp_model::Status;
+
 /// A text column: `offsets[i]..offsets[i + 1]` are the bytes of row `i`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Texts {
@@ -208,6 +210,8 @@ pub struct Field {
     /// URL template of the field's first data link, `${__value.raw}` standing for the
     /// row's value, as Grafana resolved the link the backend set.
     pub link: Option<String>,
+    /// The statuses of the field's threshold steps, when its field config has them.
+    pub steps: Option<Steps>,
 }
 
 impl Field {
@@ -269,6 +273,7 @@ impl Frames {
                 labels: Vec::new(),
                 values,
                 link: None,
+                steps: None,
             });
         }
         self
@@ -309,8 +314,74 @@ impl Frames {
         self
     }
 
+    /// Sets the threshold steps of the last field.
+    pub fn steps(&mut self, steps: Steps) -> &mut Frames {
+        if let Some(field) = self.last_field() {
+            field.steps = Some(steps);
+        }
+        self
+    }
+
     fn last_field(&mut self) -> Option<&mut Field> {
         self.frames.last_mut()?.fields.last_mut()
+    }
+}
+
+/// A field's threshold steps as the statuses their colours stand for, as the shell reads
+/// them from the field config (frontend/src/panel/thresholds.ts, the reading the thresholds
+/// legend shows): the first status below the first bound, each next one from its bound on
+/// (Grafana's own colouring: a value on a bound takes the step that starts there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Steps {
+    bounds: Vec<f64>,
+    statuses: Vec<Status>,
+}
+
+impl Steps {
+    /// Steps from the bounds of every step after the first, ascending, and the status words
+    /// of every step (`ok`, `warn`, `critical`), one more than the bounds.
+    pub fn new<S: AsRef<str>>(
+        bounds: Vec<f64>,
+        words: impl IntoIterator<Item = S>,
+    ) -> Result<Steps, InputError> {
+        let bad = |reason: String| InputError { reason };
+        let statuses = words
+            .into_iter()
+            .map(|w| {
+                let w = w.as_ref();
+                Status::from_word(w)
+                    .ok_or_else(|| bad(format!("step status {w:?} is not ok, warn or critical")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if statuses.len() != bounds.len() + 1 {
+            return Err(bad(format!(
+                "{} step statuses for {} bounds: one more status than bounds expected",
+                statuses.len(),
+                bounds.len()
+            )));
+        }
+        if let Some(i) = bounds.iter().position(|b| b.is_nan()) {
+            return Err(bad(format!("step bound {i} is not a number")));
+        }
+        if let Some(i) = bounds.windows(2).position(|w| w[1] < w[0]) {
+            return Err(bad(format!(
+                "step bound {} is {}, below the one before it ({})",
+                i + 1,
+                bounds[i + 1],
+                bounds[i]
+            )));
+        }
+        Ok(Steps { bounds, statuses })
+    }
+
+    /// The status of `value`: that of the last step whose bound it reaches; NaN (no data)
+    /// is ok, as there is nothing to act on.
+    pub fn status(&self, value: f64) -> Status {
+        if value.is_nan() {
+            return Status::Ok;
+        }
+        let i = self.bounds.partition_point(|&b| b <= value);
+        self.statuses.get(i).copied().unwrap_or(Status::Ok)
     }
 }
 
@@ -361,5 +432,29 @@ mod tests {
         assert_eq!(err("é", vec![2]), "text ends at 2 but the text is 1 long");
         assert_eq!(err("éa", vec![1]), "text ends at 1 but the text is 2 long");
         assert_eq!(err("😀", vec![1, 2]), "text end 1 splits a character");
+    }
+
+    #[test]
+    fn steps_give_the_status_of_the_step_a_value_reaches() {
+        // p95 with warn overridden to 250 ms, critical past 750 ms, as the backend writes it.
+        let p95 = Steps::new(vec![0.25, 0.750_000_000_000_01], ["ok", "warn", "critical"]).unwrap();
+        assert_eq!(p95.status(0.2), Status::Ok);
+        assert_eq!(p95.status(0.25), Status::Warn);
+        assert_eq!(p95.status(0.75), Status::Warn);
+        assert_eq!(p95.status(0.8), Status::Critical);
+        assert_eq!(p95.status(f64::NAN), Status::Ok);
+        let err = |b: Vec<f64>, w: &[&str]| Steps::new(b, w.iter()).unwrap_err().reason;
+        assert_eq!(
+            err(vec![1.0], &["ok", "meh"]),
+            "step status \"meh\" is not ok, warn or critical"
+        );
+        assert_eq!(
+            err(vec![1.0], &["ok"]),
+            "1 step statuses for 1 bounds: one more status than bounds expected"
+        );
+        assert_eq!(
+            err(vec![2.0, 1.0], &["ok", "warn", "critical"]),
+            "step bound 1 is 1, below the one before it (2)"
+        );
     }
 }

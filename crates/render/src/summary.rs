@@ -9,10 +9,10 @@ use std::rc::Rc;
 use mcp_model::columns::{
     self, exemplar, latency, pool_capacity, summary as cols, tool_health, worst,
 };
-use mcp_model::{Status, Thresholds};
+use mcp_model::{Band, Status, Thresholds};
 
 use crate::format;
-use crate::input::{Field, Frame, Frames, Texts, Values};
+use crate::input::{Field, Frame, Frames, Steps, Texts, Values};
 use crate::text;
 
 /// One service: a row of the summary table.
@@ -163,6 +163,69 @@ impl Exemplars {
     }
 }
 
+/// How a value is judged: by the threshold steps its field carries (the datasource's
+/// thresholds, overrides included), else by the default band.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusBand {
+    /// The steps of the field's config.
+    Steps(Steps),
+    /// A default band, for a field that carries no steps.
+    Band(Band),
+}
+
+impl StatusBand {
+    /// The status of `value`; NaN (no data) is ok.
+    pub fn status(&self, value: f64) -> Status {
+        match self {
+            StatusBand::Steps(s) => s.status(value),
+            StatusBand::Band(b) => b.status(value),
+        }
+    }
+
+    /// The steps of `frame`'s field `name`, else `default`.
+    fn of(frame: Option<&Frame>, name: &str, default: Band) -> StatusBand {
+        match frame
+            .and_then(|f| f.field(name))
+            .and_then(|f| f.steps.clone())
+        {
+            Some(steps) => StatusBand::Steps(steps),
+            None => StatusBand::Band(default),
+        }
+    }
+}
+
+/// What a tile's values are coloured by: the summary's thresholds, as its fields carry them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bands {
+    /// p95 latency, seconds.
+    pub p95: StatusBand,
+    /// Tool success, percent.
+    pub tool_success: StatusBand,
+    /// CPU, percent.
+    pub cpu: StatusBand,
+    /// Memory, bytes.
+    pub memory: StatusBand,
+}
+
+impl Bands {
+    /// The bands `summary`'s fields carry, a field without steps judged by the default.
+    fn of(summary: Option<&Frame>) -> Bands {
+        let t = Thresholds::default();
+        Bands {
+            p95: StatusBand::of(summary, cols::P95, t.p95_latency_seconds),
+            tool_success: StatusBand::of(summary, cols::TOOL_SUCCESS, t.tool_success_percent),
+            cpu: StatusBand::of(summary, cols::CPU, t.cpu_percent),
+            memory: StatusBand::of(summary, cols::MEMORY, t.memory_bytes),
+        }
+    }
+}
+
+impl Default for Bands {
+    fn default() -> Bands {
+        Bands::of(None)
+    }
+}
+
 /// Everything the panel draws.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
@@ -183,6 +246,8 @@ pub struct Summary {
     pub time_range: (f64, f64),
     /// Highest latency drawn, seconds.
     pub latency_max: f64,
+    /// What the tiles' values are coloured by.
+    pub bands: Bands,
 }
 
 /// Why there is nothing to draw, and what to do about it.
@@ -277,6 +342,7 @@ impl Summary {
         };
         let mut out = Summary {
             services: services(summary)?,
+            bands: Bands::of(Some(summary)),
             ..Summary::default()
         };
         let worst = find(worst::FRAME);
@@ -530,15 +596,17 @@ fn tools_of_health(frame: &Frame) -> Result<Vec<Tool>, Problem> {
             reasons: reasons[i].clone(),
         })
         .collect();
-    Ok(judged(frame, tools))
+    Ok(judged(frame, tool_health::SUCCESS, tools))
 }
 
-/// `tools` as judged: by the default tool success band when `frame` has no status column;
-/// otherwise by the datasource, whose verdict stands (it leaves tools with too few calls
-/// ok, and its bands carry the datasource's overrides).
-fn judged(frame: &Frame, mut tools: Vec<Tool>) -> Vec<Tool> {
+/// `tools` as judged: when `frame` has no status column, by the threshold steps its
+/// `success` field carries (the datasource's, overrides included), else by the default tool
+/// success band; otherwise by the datasource, whose verdict stands (it leaves tools with
+/// too few calls ok, and its bands carry the datasource's overrides).
+fn judged(frame: &Frame, success: &str, mut tools: Vec<Tool>) -> Vec<Tool> {
     if frame.field(columns::STATUS).is_none() {
-        let band = Thresholds::default().tool_success_percent;
+        let default = Thresholds::default().tool_success_percent;
+        let band = StatusBand::of(Some(frame), success, default);
         for t in &mut tools {
             t.status = band.status(t.success);
         }
@@ -575,7 +643,7 @@ fn tools_of_worst(frame: &Frame) -> Result<Vec<Tool>, Problem> {
             reasons: reasons[i].clone(),
         })
         .collect();
-    Ok(judged(frame, tools))
+    Ok(judged(frame, worst::SUCCESS, tools))
 }
 
 fn pools_of_capacity(frame: &Frame) -> Result<Vec<Pool>, Problem> {
@@ -925,6 +993,43 @@ mod tests {
                 ("fine", Status::Ok)
             ]
         );
+    }
+
+    #[test]
+    fn values_are_judged_by_the_steps_their_fields_carry_else_by_the_default() {
+        let steps = |bounds: Vec<f64>, words: [&str; 3]| Steps::new(bounds, words).unwrap();
+        let mut f = summary_frames();
+        // p95 overridden to warn from 250 ms (the backend's critical bound just past 750 ms).
+        f.frames[0].fields[2].steps = Some(steps(
+            vec![0.25, 0.750_000_000_000_01],
+            ["ok", "warn", "critical"],
+        ));
+        // Tool success overridden to warn at 80 % and below, critical under 50 %; the
+        // toolHealth frame has no status column, so its tools are judged here.
+        f.frame(tool_health::FRAME)
+            .texts(columns::SERVICE, ["a", "a"])
+            .texts(tool_health::TOOL, ["x", "y"])
+            .numbers(tool_health::SUCCESS, vec![85.0, 70.0])
+            .steps(steps(
+                vec![50.0, 80.000_000_000_01],
+                ["critical", "warn", "ok"],
+            ));
+        let s = Summary::from_frames(f).unwrap();
+        assert_eq!(s.bands.p95.status(0.2), Status::Ok, "by the override");
+        assert_eq!(s.bands.p95.status(0.3), Status::Warn);
+        assert_eq!(
+            Thresholds::default().p95_latency_seconds.status(0.2),
+            Status::Warn,
+            "where the default band says warn"
+        );
+        assert_eq!(
+            s.bands.cpu,
+            StatusBand::Band(Thresholds::default().cpu_percent),
+            "a field without steps: the default"
+        );
+        let status = |name: &str| s.tools.iter().find(|t| t.name == name).map(|t| t.status);
+        assert_eq!(status("x"), Some(Status::Ok), "85 % is ok above 80 %");
+        assert_eq!(status("y"), Some(Status::Warn));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::canvas::{css_font, new_canvas, Canvas};
 use crate::draw::{draw_background, draw_content, draw_highlights, Scratch, View, FONTS};
 use crate::format::Zone;
 use crate::hit::{self, Info, Target};
-use crate::input::{Frames, Kept, Texts, Values};
+use crate::input::{Frames, Kept, Steps, Texts, Values};
 use crate::layout::Layout;
 use crate::summary::{Problem, Summary};
 use crate::theme::{Mode, Theme};
@@ -288,6 +288,17 @@ impl Renderer {
     #[wasm_bindgen(js_name = setLink)]
     pub fn set_link(&mut self, url: &str) {
         self.frames.link(url);
+    }
+
+    /// Sets the last field's threshold steps: the bounds of every step after the first
+    /// (`Float64Array`, ascending) and every step's status, `ok`, `warn` or `critical`,
+    /// separated by spaces (one more than the bounds), as the shell reads the field config.
+    #[wasm_bindgen(js_name = setSteps)]
+    pub fn set_steps(&mut self, bounds: Vec<f64>, statuses: &str) -> Result<(), JsError> {
+        let steps = Steps::new(bounds, statuses.split(' '))
+            .map_err(|e| JsError::new(&format!("threshold steps: {e}")))?;
+        self.frames.steps(steps);
+        Ok(())
     }
 
     /// Reads the frames handed over; returns what is wrong with them, if anything (as
