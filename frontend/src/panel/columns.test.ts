@@ -6,6 +6,8 @@ import {
   FieldType,
   GrafanaConfig,
   locationUtil,
+  MappingType,
+  ThresholdsMode,
   toDataFrame,
 } from '@grafana/data';
 
@@ -266,6 +268,7 @@ describe('frames -> typed columns', () => {
       addKept: (n, rows) => calls.push(`kept ${n} ${rows.join(',')}`),
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
       setLink: (u) => calls.push(`link ${u}`),
+      setSteps: (b, st) => calls.push(`steps ${Array.from(b).join(',')} ${st}`),
       endFrames: () => 'No data. Add an ecosystemSummary query of the MCP datasource to this panel.',
     };
     const problem = handOver(sink, toColumns([worst()], options()));
@@ -303,6 +306,67 @@ describe('frames -> typed columns', () => {
       'frame worst',
       'texts service 2 6',
       'link /d/x',
+    ]);
+  });
+
+  it('hands a number field’s threshold steps over as statuses, overrides included, a colour of the user’s not at all', () => {
+    const calls: string[] = [];
+    const sink: ColumnSink = {
+      beginFrames: () => undefined,
+      addFrame: (n) => calls.push(`frame ${n}`),
+      numbersBuffer: (n) => new Float64Array(n),
+      addWrittenNumbers: (n) => calls.push(`numbers ${n}`),
+      addTexts: (n) => calls.push(`texts ${n}`),
+      addKept: (n) => calls.push(`kept ${n}`),
+      addLabel: () => undefined,
+      setLink: () => undefined,
+      setSteps: (b, st) => calls.push(`steps ${Array.from(b).join(',')} ${st}`),
+      endFrames: () => undefined,
+    };
+    const steps = (...s: Array<[number, string]>) => ({
+      mode: ThresholdsMode.Absolute,
+      steps: s.map(([value, color]) => ({ value, color })),
+    });
+    const frame = toDataFrame({
+      name: 'ecosystemSummary',
+      fields: [
+        {
+          name: 'status',
+          type: FieldType.string,
+          values: ['ok'],
+          config: {
+            mappings: [
+              {
+                type: MappingType.ValueToText,
+                options: { ok: { color: 'green' }, warn: { color: 'orange' }, critical: { color: 'red' } },
+              },
+            ],
+          },
+        },
+        // p95 overridden to warn from 250 ms.
+        {
+          name: 'p95 latency',
+          type: FieldType.number,
+          values: [0.2],
+          config: { thresholds: steps([-Infinity, 'green'], [0.25, 'orange'], [0.75000000000001, 'red']) },
+        },
+        {
+          name: 'CPU %',
+          type: FieldType.number,
+          values: [5],
+          config: { thresholds: steps([-Infinity, 'green'], [70, 'purple']) },
+        },
+        { name: 'up', type: FieldType.number, values: [1] },
+      ],
+    });
+    handOver(sink, toColumns([frame], options()));
+    expect(calls).toEqual([
+      'frame ecosystemSummary',
+      'texts status',
+      'numbers p95 latency',
+      'steps 0.25,0.75000000000001 ok warn critical',
+      'numbers CPU %',
+      'numbers up',
     ]);
   });
 });

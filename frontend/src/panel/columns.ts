@@ -6,11 +6,14 @@
 // The exemplars' trace ids (the exemplar frame's linked text) stay on this side: the
 // renderer draws none of them, and reads one through the array it is handed only when a
 // tooltip, a link or the description asks, so new data does not copy 10,000 of them.
+// A number field's threshold steps go with it, as the statuses their colours stand for
+// (thresholds.ts, the legend's reading): the renderer colours values by them.
 // Options that choose rows or frames (sections, sort) apply here, so the renderer draws
 // what it is handed; the maximum of tiles is the renderer's, which counts the services it
 // does not draw.
 import { DataFrame, Field, FieldType, locationUtil, PanelData, TimeRange } from '@grafana/data';
 
+import { rendererSteps, statusByColour, statusSteps } from './thresholds';
 import { PanelOptions, Section } from './types';
 
 /** Frame and column names the backend writes (crates/model/src/columns.rs). */
@@ -50,6 +53,8 @@ export interface NumberColumn {
   write(into: Float64Array): void;
   labels: Array<[string, string]>;
   link?: string;
+  /** The field's threshold steps: the bounds after the first step and every step's status (`setSteps`). */
+  steps?: { bounds: Float64Array; statuses: string };
 }
 
 /** A text column the renderer is handed as the array itself, not copied into its memory. */
@@ -79,6 +84,8 @@ export interface ColumnSink {
   addKept(name: string, rows: string[]): void;
   addLabel(key: string, value: string): void;
   setLink(url: string): void;
+  /** The last field's threshold steps: the bounds after the first step, every step's status separated by spaces. */
+  setSteps(bounds: Float64Array, statuses: string): void;
   endFrames(): string | undefined;
 }
 
@@ -228,7 +235,14 @@ function writeNumbers(list: ArrayLike<unknown>, rows: Rows, into: Float64Array) 
   }
 }
 
-function column(field: Field, rows: Rows, length: number, keep: boolean, range?: LinkRange): Column {
+function column(
+  field: Field,
+  rows: Rows,
+  length: number,
+  keep: boolean,
+  statuses: Map<string, string>,
+  range?: LinkRange
+): Column {
   const labels = Object.entries(field.labels ?? {});
   const link = linkTemplate(field, range);
   const list = listOf(field);
@@ -244,6 +258,7 @@ function column(field: Field, rows: Rows, length: number, keep: boolean, range?:
         write: (into) => writeNumbers(list, rows, into),
         labels,
         link,
+        steps: rendererSteps(statusSteps(field, statuses)),
       };
     default:
       const texts = new Array<string>(n);
@@ -335,9 +350,10 @@ export function toColumns(series: DataFrame[], options: PanelOptions, range?: Li
       continue;
     }
     const keep = frame.name === FRAMES.exemplar;
+    const statuses = statusByColour(frame);
     out.push({
       name: frame.name ?? '',
-      columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep, range)),
+      columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep, statuses, range)),
     });
   }
   return out;
@@ -360,6 +376,9 @@ export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | unde
       c.labels.forEach(([k, v]) => sink.addLabel(k, v));
       if (c.link) {
         sink.setLink(c.link);
+      }
+      if (c.kind === 'numbers' && c.steps) {
+        sink.setSteps(c.steps.bounds, c.steps.statuses);
       }
     }
   }

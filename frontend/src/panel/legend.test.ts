@@ -78,4 +78,49 @@ describe('thresholds legend', () => {
     expect(thresholdLegend([])).toEqual([]);
     expect(thresholdLegend([toDataFrame({ name: 'ecosystemSummary', fields: [] })])).toEqual([]);
   });
+
+  it('lists the active workers band, which judges each pool, from the worst frame’s per-pool workers', () => {
+    const summary = toDataFrame({
+      name: 'ecosystemSummary',
+      fields: [
+        statusField,
+        // A service's total over its pools: no band judges it.
+        { name: 'active workers', type: FieldType.number, values: [9] },
+      ],
+    });
+    const worst = (critical: number, warn: number) =>
+      toDataFrame({
+        name: 'worst',
+        fields: [
+          { name: 'kind', type: FieldType.string, values: ['pool'] },
+          {
+            name: 'success %',
+            type: FieldType.number,
+            values: [null],
+            config: {
+              unit: 'percent',
+              thresholds: steps([-Infinity, 'red'], [90, 'orange'], [95.00000000000001, 'green']),
+            },
+          },
+          {
+            name: 'active workers',
+            type: FieldType.number,
+            values: [1],
+            // As the backend writes an inverted band: ok just past the warn bound.
+            config: {
+              unit: 'none',
+              thresholds: steps([-Infinity, 'red'], [critical, 'orange'], [warn + warn * 2e-16, 'green']),
+            },
+          },
+          statusField,
+        ],
+      });
+    expect(thresholdLegend([summary, worst(1, 2)])).toEqual([
+      { field: 'active workers per pool', bands: ['critical below 1', 'warn from 1', 'ok above 2'] },
+    ]);
+    // A datasource's override.
+    expect(thresholdLegend([summary, worst(2, 4)])).toEqual([
+      { field: 'active workers per pool', bands: ['critical below 2', 'warn from 2', 'ok above 4'] },
+    ]);
+  });
 });

@@ -1,24 +1,15 @@
-import { DataFrame, FieldConfig, formattedValueToString, getValueFormat, MappingType, Threshold } from '@grafana/data';
+import { DataFrame, Field, FieldConfig, formattedValueToString, getValueFormat } from '@grafana/data';
 
 import { FRAMES } from './columns';
+import { StatusStep, statusByColour, statusSteps } from './thresholds';
 
-const STATUS = 'status';
-
-/** The status each threshold colour stands for: the summary's status field maps them (the backend's one word on it). */
-function statusByColour(summary: DataFrame): Map<string, string> {
-  const out = new Map<string, string>();
-  const config: FieldConfig = summary.fields.find((f) => f.name === STATUS)?.config ?? {};
-  for (const mapping of config.mappings ?? []) {
-    if (mapping.type === MappingType.ValueToText) {
-      for (const [status, result] of Object.entries(mapping.options)) {
-        if (result.color) {
-          out.set(result.color, status);
-        }
-      }
-    }
-  }
-  return out;
-}
+/** The worst frame's per-pool workers (crates/model/src/columns.rs, worst::WORKERS). */
+const WORST_WORKERS = 'active workers';
+/**
+ * Its name in the legend: services are judged by the workers of each of their pools, and
+ * the summary's "active workers" is a service's total, which no band judges.
+ */
+const WORKERS_PER_POOL = 'active workers per pool';
 
 /** One field's status bands, for instance p95 latency: ok below 250 ms, warn from 250 ms, critical above 750 ms. */
 export interface LegendEntry {
@@ -27,8 +18,9 @@ export interface LegendEntry {
 }
 
 /**
- * The status bands of every field with thresholds, from the summary's field config: the statuses
- * by name, every band value through the field's one formatter.
+ * The status bands of every field with thresholds, from the summary's field config, then the
+ * active workers band, which judges each pool, from the worst frame's per-pool workers: the
+ * statuses by name, every band value through the field's one formatter.
  */
 export function thresholdLegend(series: DataFrame[]): LegendEntry[] {
   const summary = series.find((f) => f.name === FRAMES.summary);
@@ -36,23 +28,30 @@ export function thresholdLegend(series: DataFrame[]): LegendEntry[] {
     return [];
   }
   const statuses = statusByColour(summary);
-  return summary.fields.flatMap((field) => {
-    const config: FieldConfig = field.config ?? {};
-    const steps: Threshold[] = config.thresholds?.steps ?? [];
-    if (steps.length < 2) {
-      return [];
-    }
-    const format = getValueFormat(config.unit ?? 'none');
-    // A bound the backend moved just past a band's edge makes the edge exclusive (the
-    // band starts above it, the one before ends on it): it reads as the edge, "above".
-    const edge = (v: number) => Number(v.toPrecision(12));
-    const exclusive = (v: number) => edge(v) !== v;
-    const value = (v: number) => formattedValueToString(format(edge(v), config.decimals));
-    const name = (s: Threshold) => statuses.get(s.color) ?? s.color;
-    const bands = [
-      `${name(steps[0])} ${exclusive(steps[1].value) ? 'up to' : 'below'} ${value(steps[1].value)}`,
-      ...steps.slice(1).map((s) => `${name(s)} ${exclusive(s.value) ? 'above' : 'from'} ${value(s.value)}`),
-    ];
-    return [{ field: field.name, bands }];
-  });
+  const entries = summary.fields.flatMap((field) => entry(field.name, field, statusSteps(field, statuses)));
+  const worst = series.find((f) => f.name === FRAMES.worst);
+  const workers = worst?.fields.find((f) => f.name === WORST_WORKERS);
+  if (worst && workers) {
+    entries.push(...entry(WORKERS_PER_POOL, workers, statusSteps(workers, statusByColour(worst))));
+  }
+  return entries;
+}
+
+function entry(name: string, field: Field, steps: StatusStep[]): LegendEntry[] {
+  if (steps.length < 2) {
+    return [];
+  }
+  const config: FieldConfig = field.config ?? {};
+  const format = getValueFormat(config.unit ?? 'none');
+  // A bound the backend moved just past a band's edge makes the edge exclusive (the
+  // band starts above it, the one before ends on it): it reads as the edge, "above".
+  const edge = (v: number) => Number(v.toPrecision(12));
+  const exclusive = (v: number) => edge(v) !== v;
+  const value = (v: number) => formattedValueToString(format(edge(v), config.decimals));
+  const status = (s: StatusStep) => s.status ?? s.colour;
+  const bands = [
+    `${status(steps[0])} ${exclusive(steps[1].value) ? 'up to' : 'below'} ${value(steps[1].value)}`,
+    ...steps.slice(1).map((s) => `${status(s)} ${exclusive(s.value) ? 'above' : 'from'} ${value(s.value)}`),
+  ];
+  return [{ field: name, bands }];
 }

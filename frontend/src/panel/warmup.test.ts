@@ -50,6 +50,7 @@ class Recorder {
   }
   addLabel() {}
   setLink() {}
+  setSteps() {}
   endFrames() {
     this.call('endFrames');
     return undefined;
