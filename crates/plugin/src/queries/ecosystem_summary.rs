@@ -635,6 +635,54 @@ mod tests {
         assert_eq!(worst.fields[2].values.len(), 1, "only deploy is ranked");
     }
 
+    /// The thresholds legend reads the active workers band from the worst frame: its workers
+    /// are per pool, as the band judges them; the summary's are a service's total, which no
+    /// band judges, so they carry none.
+    #[test]
+    fn the_workers_band_with_its_override_is_on_the_per_pool_workers_only() {
+        let mut t = Thresholds::default();
+        t.active_workers = Band {
+            warn: 4.0,
+            critical: 2.0,
+            direction: mcp_model::Direction::LowerIsWorse,
+        };
+        let steps = |f: &Frame, name: &str| {
+            let field = f.fields.iter().find(|x| x.name == name);
+            field
+                .and_then(|x| x.config.as_ref())
+                .and_then(|c| c.thresholds.as_ref())
+                .map(|c| {
+                    c.steps
+                        .iter()
+                        .map(|s| (s.value, s.color.clone()))
+                        .collect::<Vec<_>>()
+                })
+        };
+        let worst = worst_frame(
+            &t,
+            &ents(&[]),
+            &ents(&[("a", "gpu", 1.0)]),
+            String::new(),
+            5,
+        );
+        assert_eq!(
+            steps(&worst, worst::WORKERS),
+            Some(vec![
+                (None, "red".to_string()),
+                (Some(2.0), "orange".to_string()),
+                (Some(4.0f64.next_up()), "green".to_string()),
+            ])
+        );
+        let table = summary_table(&t);
+        let fetched = Fetched {
+            rows: Vec::new(),
+            notices: Vec::new(),
+            executed: String::new(),
+        };
+        let summary = table.frame(summary::FRAME, fetched, Vec::new());
+        assert_eq!(steps(&summary, summary::WORKERS), None);
+    }
+
     #[test]
     fn calls_are_successes_plus_failures_and_nan_is_left_out() {
         let ok = [
