@@ -640,11 +640,13 @@ mod tests {
     /// band judges, so they carry none.
     #[test]
     fn the_workers_band_with_its_override_is_on_the_per_pool_workers_only() {
-        let mut t = Thresholds::default();
-        t.active_workers = Band {
-            warn: 4.0,
-            critical: 2.0,
-            direction: mcp_model::Direction::LowerIsWorse,
+        let t = Thresholds {
+            active_workers: Band {
+                warn: 4.0,
+                critical: 2.0,
+                direction: mcp_model::Direction::LowerIsWorse,
+            },
+            ..Thresholds::default()
         };
         let steps = |f: &Frame, name: &str| {
             let field = f.fields.iter().find(|x| x.name == name);
