@@ -364,11 +364,14 @@ impl Steps {
             return Err(bad(format!("step bound {i} is not a number")));
         }
         if let Some(i) = bounds.windows(2).position(|w| w[1] < w[0]) {
+            // The crate's own number format: core's float formatting would be a tenth of
+            // the module.
+            let (mut at, mut before) = (String::new(), String::new());
+            crate::format::number(&mut at, bounds[i + 1], 6);
+            crate::format::number(&mut before, bounds[i], 6);
             return Err(bad(format!(
-                "step bound {} is {}, below the one before it ({})",
-                i + 1,
-                bounds[i + 1],
-                bounds[i]
+                "step bound {} is {at}, below the one before it ({before})",
+                i + 1
             )));
         }
         Ok(Steps { bounds, statuses })
