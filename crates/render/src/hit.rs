@@ -175,8 +175,16 @@ pub enum Named {
     Tool(String, String),
     /// A pool: its service and name.
     Pool(String, String),
-    /// An exemplar: its trace id.
-    Exemplar(String),
+    /// An exemplar: its trace id, time and value (a trace may have several exemplars, and
+    /// an answer without trace ids gives them all the same empty one).
+    Exemplar {
+        /// Trace id.
+        trace: String,
+        /// Ms since the epoch.
+        time: f64,
+        /// Seconds.
+        value: f64,
+    },
 }
 
 /// What `target` is, by name.
@@ -192,8 +200,14 @@ pub fn named(summary: &Summary, target: Target) -> Option<Named> {
             let p = summary.pools.get(i)?;
             Some(Named::Pool(p.service.clone(), p.name.clone()))
         }
-        Target::Exemplar(i) => (i < summary.exemplars.len())
-            .then(|| Named::Exemplar(summary.exemplars.trace_id.text(i).into_owned())),
+        Target::Exemplar(i) => {
+            let e = &summary.exemplars;
+            Some(Named::Exemplar {
+                time: *e.time.get(i)?,
+                value: *e.value.get(i)?,
+                trace: e.trace_id.text(i).into_owned(),
+            })
+        }
     }
 }
 
@@ -216,11 +230,15 @@ pub fn refind(layout: &Layout, summary: &Summary, named: &Named) -> Target {
             .position(|p| &p.service == service && &p.name == name)
             .map(Target::Pool),
         // Among those the keyboard reaches (a few): trace ids may be read from the shell.
-        Named::Exemplar(id) => {
-            let trace = &summary.exemplars.trace_id;
+        Named::Exemplar { trace, time, value } => {
+            let e = &summary.exemplars;
             return focusable_exemplars(layout, summary)
                 .into_iter()
-                .find(|&i| trace.text(i) == id.as_str())
+                .find(|&i| {
+                    e.time.get(i) == Some(time)
+                        && e.value.get(i) == Some(value)
+                        && e.trace_id.text(i) == trace.as_str()
+                })
                 .map_or(Target::None, Target::Exemplar);
         }
     };
@@ -592,5 +610,14 @@ mod tests {
         assert_eq!(refind(&ml, &moved, &service), Target::None);
         let gone = Named::Pool("nobody".into(), "gpu".into());
         assert_eq!(refind(&l, &s, &gone), Target::None);
+        // Exemplars without trace ids (all named ""): each found again, not the first.
+        let mut anonymous = s.clone();
+        anonymous.exemplars.trace_id = Default::default();
+        let reached = focusable_exemplars(&l, &anonymous);
+        assert!(reached.len() > 2, "{reached:?}");
+        for &i in &reached {
+            let name = named(&anonymous, Target::Exemplar(i)).unwrap();
+            assert_eq!(refind(&l, &anonymous, &name), Target::Exemplar(i));
+        }
     }
 }
