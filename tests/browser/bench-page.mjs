@@ -63,9 +63,9 @@ export function installHandOver() {
         }
       }
     }
-    const problem = r.endFrames();
-    if (problem) {
-      throw new Error(problem);
+    r.endFrames();
+    if (r.problem) {
+      throw new Error(r.problem);
     }
   };
 }

@@ -67,9 +67,11 @@ pub use draw::{
 };
 pub use format::Zone;
 pub use hit::{anchor, hit, info, named, next_focus, refind, Info, Named, Target};
-pub use input::{Field, Frame, Frames, InputError, Kept, Texts, Values};
+pub use input::{Field, Frame, Frames, InputError, Kept, Steps, Texts, Values};
 pub use layout::{Detail, Layout, Rect, Scale};
-pub use summary::{Exemplars, Pool, Problem, Series, Service, Summary, Tool, ToolGroup};
+pub use summary::{
+    Bands, Exemplars, Pool, Problem, Series, Service, StatusBand, Summary, Tool, ToolGroup,
+};
 pub use theme::{Colour, Mode, Theme, ThemeError};
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{HitInfo, Renderer};

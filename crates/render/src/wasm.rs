@@ -301,10 +301,10 @@ impl Renderer {
         Ok(())
     }
 
-    /// Reads the frames handed over; returns what is wrong with them, if anything (as
-    /// `problem` then does).
+    /// Reads the frames handed over (what is wrong with them, if anything, is then the
+    /// `problem`).
     #[wasm_bindgen(js_name = endFrames)]
-    pub fn end_frames(&mut self) -> Option<String> {
+    pub fn end_frames(&mut self) {
         let focused = self.focused_name();
         self.summary = Summary::from_frames(std::mem::take(&mut self.frames));
         self.view.hover = Target::None;
@@ -312,7 +312,6 @@ impl Renderer {
         self.relayout();
         // A refresh keeps the keyboard where it was: on the same service, tool, pool or trace.
         self.refocus(focused);
-        self.summary.as_ref().err().map(Problem::to_string)
     }
 
     /// Shows the datasource's error instead of data.

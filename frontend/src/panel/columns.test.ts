@@ -238,6 +238,7 @@ describe('frames -> typed columns', () => {
       expect(linkDestination('service', '/grafana/d/mcp?var-service=a')).toEqual({ inPlace: '/d/mcp?var-service=a' });
       expect(linkDestination('service', '/d/mcp')).toEqual({ inPlace: '/d/mcp' });
       expect(linkDestination('service', 'd/mcp')).toEqual({ inPlace: '/d/mcp' });
+      expect(linkDestination('service', '?var-service=a')).toEqual({ inPlace: '?var-service=a' });
       expect(linkDestination('service', `${here}/grafana/d/mcp`)).toEqual({ inPlace: '/d/mcp' });
       expect(linkDestination('service', 'https://wiki.example/mcp')).toEqual({ newTab: 'https://wiki.example/mcp' });
       expect(linkDestination('service', '//wiki.example/mcp')).toEqual({ newTab: '//wiki.example/mcp' });
@@ -256,7 +257,7 @@ describe('frames -> typed columns', () => {
     });
   });
 
-  it('hands every column to the renderer in order and returns its word on them', () => {
+  it('hands every column to the renderer in order, then ends the frames', () => {
     const calls: string[] = [];
     let written = new Float64Array(0);
     const sink: ColumnSink = {
@@ -269,11 +270,17 @@ describe('frames -> typed columns', () => {
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
       setLink: (u) => calls.push(`link ${u}`),
       setSteps: (b, st) => calls.push(`steps ${Array.from(b).join(',')} ${st}`),
-      endFrames: () => 'No data. Add an ecosystemSummary query of the MCP datasource to this panel.',
+      endFrames: () => calls.push('end'),
     };
-    const problem = handOver(sink, toColumns([worst()], options()));
-    expect(calls).toEqual(['begin', 'frame worst', 'texts service 2 16', 'texts kind 2 8', 'texts tool or pool 2 13']);
-    expect(problem).toContain('Add an ecosystemSummary query');
+    handOver(sink, toColumns([worst()], options()));
+    expect(calls).toEqual([
+      'begin',
+      'frame worst',
+      'texts service 2 16',
+      'texts kind 2 8',
+      'texts tool or pool 2 13',
+      'end',
+    ]);
 
     // The exemplars' trace ids and services are handed over as the rows themselves, kept on
     // this side; their status, read for every row, is copied in.
@@ -306,6 +313,7 @@ describe('frames -> typed columns', () => {
       'frame worst',
       'texts service 2 6',
       'link /d/x',
+      'end',
     ]);
   });
 
@@ -359,7 +367,20 @@ describe('frames -> typed columns', () => {
         { name: 'up', type: FieldType.number, values: [1] },
       ],
     });
-    handOver(sink, toColumns([frame], options()));
+    // A tool table without its status column (hidden by a transformation): its colours read
+    // as the summary's.
+    const tools = toDataFrame({
+      name: 'toolHealth',
+      fields: [
+        {
+          name: 'success %',
+          type: FieldType.number,
+          values: [85],
+          config: { thresholds: steps([-Infinity, 'red'], [50, 'orange'], [80.00000000000001, 'green']) },
+        },
+      ],
+    });
+    handOver(sink, toColumns([frame, tools], options()));
     expect(calls).toEqual([
       'frame ecosystemSummary',
       'texts status',
@@ -367,6 +388,9 @@ describe('frames -> typed columns', () => {
       'steps 0.25,0.75000000000001 ok warn critical',
       'numbers CPU %',
       'numbers up',
+      'frame toolHealth',
+      'numbers success %',
+      'steps 50,80.00000000000001 critical warn ok',
     ]);
   });
 });

@@ -13,7 +13,7 @@
 // does not draw.
 import { DataFrame, Field, FieldType, locationUtil, PanelData, TimeRange } from '@grafana/data';
 
-import { rendererSteps, statusByColour, statusSteps } from './thresholds';
+import { rendererSteps, STATUS, statusByColour, statusSteps } from './thresholds';
 import { PanelOptions, Section } from './types';
 
 /** Frame and column names the backend writes (crates/model/src/columns.rs). */
@@ -25,7 +25,6 @@ export const FRAMES = {
   exemplar: 'exemplar',
 } as const;
 const SERVICE = 'service';
-const STATUS = 'status';
 const WORST_KIND = 'kind';
 // The exemplar frame's texts the renderer reads for every row (to mark the failing ones);
 // the others (trace ids, services) are read only by a tooltip or a click and stay on this
@@ -86,7 +85,7 @@ export interface ColumnSink {
   setLink(url: string): void;
   /** The last field's threshold steps: the bounds after the first step, every step's status separated by spaces. */
   setSteps(bounds: Float64Array, statuses: string): void;
-  endFrames(): string | undefined;
+  endFrames(): void;
 }
 
 /** Text rows joined, with each row's end in UTF-16 code units (a JavaScript string's length). */
@@ -172,15 +171,17 @@ export function linkTemplate(field: Field, range?: LinkRange): string | undefine
 /**
  * Where a link the panel follows goes. An exemplar's trace, and any link outside Grafana,
  * opens in a new tab exactly as set; a link into Grafana (the drill-down link as a path,
- * with Grafana's sub-path or without, or as a full URL of this Grafana) opens in place,
- * as a path under the sub-path, which Grafana's history adds.
+ * with Grafana's sub-path or without, as a full URL of this Grafana, or a query alone for
+ * the dashboard it is on) opens in place, as a path under the sub-path, which Grafana's
+ * history adds.
  */
 export function linkDestination(kind: string, link: string): { newTab: string } | { inPlace: string } {
   const path = locationUtil.stripBaseFromUrl(link);
   if (kind === 'exemplar' || /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(path)) {
     return { newTab: link };
   }
-  return { inPlace: path.startsWith('/') ? path : `/${path}` };
+  // A path from the root as it is; a query or a fragment alone stays on the page it is on.
+  return { inPlace: /^[/?#]/.test(path) ? path : `/${path}` };
 }
 
 /**
@@ -337,6 +338,10 @@ export function panelFrames(data: Pick<PanelData, 'series' | 'annotations'>): Da
 export function toColumns(series: DataFrame[], options: PanelOptions, range?: LinkRange): ColumnFrame[] {
   const shown = new Set<Section>(options.sections);
   const out: ColumnFrame[] = [];
+  // A frame without a status field (a table whose status column a transformation hid)
+  // reads its threshold colours as the summary's, which the backend maps the same.
+  const summary = series.find((f) => f.name === FRAMES.summary);
+  const answered = summary ? statusByColour(summary) : new Map<string, string>();
   for (const frame of series) {
     const section = sectionOf(frame);
     let rows: Rows;
@@ -350,7 +355,8 @@ export function toColumns(series: DataFrame[], options: PanelOptions, range?: Li
       continue;
     }
     const keep = frame.name === FRAMES.exemplar;
-    const statuses = statusByColour(frame);
+    const own = statusByColour(frame);
+    const statuses = own.size > 0 ? own : answered;
     out.push({
       name: frame.name ?? '',
       columns: frame.fields.map((f) => column(f, rows, rowCount(frame), keep, statuses, range)),
@@ -359,8 +365,8 @@ export function toColumns(series: DataFrame[], options: PanelOptions, range?: Li
   return out;
 }
 
-/** Hands the columns to the renderer; returns its word on them (a problem to show), if any. */
-export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | undefined {
+/** Hands the columns to the renderer (what it makes of them is then its `problem`). */
+export function handOver(sink: ColumnSink, frames: ColumnFrame[]) {
   sink.beginFrames();
   for (const frame of frames) {
     sink.addFrame(frame.name);
@@ -382,5 +388,5 @@ export function handOver(sink: ColumnSink, frames: ColumnFrame[]): string | unde
       }
     }
   }
-  return sink.endFrames() ?? undefined;
+  sink.endFrames();
 }

@@ -2,7 +2,8 @@
 // legend (legend.ts) and for the renderer, which colours values by them (columns.ts).
 import { DataFrame, Field, FieldConfig, MappingType, Threshold } from '@grafana/data';
 
-const STATUS = 'status';
+/** The field of the backend's one word on each row, whose value mappings colour it. */
+export const STATUS = 'status';
 
 /** One threshold step: where it starts (the first, from minus infinity), its colour, and the status it stands for. */
 export interface StatusStep {

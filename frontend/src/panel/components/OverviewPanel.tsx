@@ -129,10 +129,11 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     []
   );
 
-  // A layout effect, and nothing in it goes through React's state: with the renderer loaded,
-  // the panel's first draw is in its first frame, with no re-render before it. The legend
-  // and the notices of failed queries wrap to as many lines as the width needs; the canvas
-  // takes the height left.
+  // A layout effect, and its drawing goes through no React state: with the renderer loaded,
+  // the panel's first draw is in its first frame, with no re-render before it. The two states
+  // it sets after drawing (the renderer's problem, the keyboard's tooltip) are not among its
+  // dependencies, so it does not run again for them. The legend and the notices of failed
+  // queries wrap to as many lines as the width needs; the canvas takes the height left.
   useLayoutEffect(() => {
     const element = canvas.current;
     if (!RendererClass || !element) {
