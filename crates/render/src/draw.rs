@@ -1689,7 +1689,7 @@ mod tests {
         let cut: Vec<_> = narrow
             .texts
             .iter()
-            .filter(|(t, _, _, f)| *f == BODY_BOLD && t.ends_with('…'))
+            .filter(|(t, _, _, f, _)| *f == BODY_BOLD && t.ends_with('…'))
             .collect();
         assert!(cut.is_empty(), "values cut at 360 x 500 px: {cut:?}");
         // (p95 is also the strip's legend.)
@@ -1703,34 +1703,6 @@ mod tests {
             3,
             "wide tiles show two columns of values"
         );
-    }
-
-    /// The texts drawn, each with its colour.
-    #[derive(Default)]
-    struct ColouredTexts {
-        log: sample::TextLog,
-        texts: Vec<(String, Colour)>,
-    }
-
-    impl Surface for ColouredTexts {
-        fn fill_rect(&mut self, _: Rect, _: Colour) {}
-        fn stroke_rect(&mut self, _: Rect, _: Colour, _: f32) {}
-        fn begin_path(&mut self) {}
-        fn move_to(&mut self, _: f32, _: f32) {}
-        fn line_to(&mut self, _: f32, _: f32) {}
-        fn circle(&mut self, _: f32, _: f32, _: f32) {}
-        fn square(&mut self, _: f32, _: f32, _: f32) {}
-        fn pixels(&mut self) -> Option<Pixels<'_>> {
-            None
-        }
-        fn stroke(&mut self, _: Colour, _: f32) {}
-        fn fill(&mut self, _: Colour) {}
-        fn text(&mut self, text: &str, _: f32, _: f32, _: Font, colour: Colour, _: Align) {
-            self.texts.push((text.to_string(), colour));
-        }
-        fn text_width(&mut self, text: &str, font: Font) -> f32 {
-            self.log.text_width(text, font)
-        }
     }
 
     #[test]
@@ -1755,7 +1727,7 @@ mod tests {
         let colour_of = |summary: &Summary, text: &str| {
             let mut layout = Layout::default();
             layout.compute(summary, 800.0, 400.0);
-            let mut s = ColouredTexts::default();
+            let mut s = sample::TextLog::default();
             draw_content(
                 &mut s,
                 &layout,
@@ -1766,8 +1738,8 @@ mod tests {
             );
             s.texts
                 .iter()
-                .find(|(t, _)| t == text)
-                .map(|(_, c)| *c)
+                .find(|d| d.0 == text)
+                .map(|d| d.4)
                 .unwrap_or_else(|| panic!("{text} drawn: {:?}", s.texts))
         };
         let mut summary = Summary::from_frames(f).unwrap();
@@ -2272,7 +2244,7 @@ mod tests {
             let row = layout.plot.bottom() + 9.0;
             s.texts
                 .into_iter()
-                .filter(|(_, _, y, _)| *y == row)
+                .filter(|(_, _, y, ..)| *y == row)
                 .map(|(t, ..)| t)
                 .collect::<Vec<_>>()
         };

@@ -407,8 +407,8 @@ impl crate::Surface for Tally {
 /// character (Inter's bold digits and lower case are a little narrower).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct TextLog {
-    /// `(text, x, y, font)` in the order drawn.
-    pub texts: Vec<(String, f32, f32, crate::Font)>,
+    /// `(text, x, y, font, colour)` in the order drawn.
+    pub texts: Vec<(String, f32, f32, crate::Font, crate::Colour)>,
 }
 
 impl TextLog {
@@ -416,8 +416,8 @@ impl TextLog {
     pub fn inside(&self, r: crate::Rect) -> impl Iterator<Item = (&str, crate::Font)> {
         self.texts
             .iter()
-            .filter(move |(_, x, y, _)| r.contains(*x, *y))
-            .map(|(t, _, _, f)| (t.as_str(), *f))
+            .filter(move |(_, x, y, ..)| r.contains(*x, *y))
+            .map(|(t, _, _, f, _)| (t.as_str(), *f))
     }
 }
 
@@ -440,10 +440,10 @@ impl crate::Surface for TextLog {
         x: f32,
         y: f32,
         font: crate::Font,
-        _: crate::Colour,
+        colour: crate::Colour,
         _: crate::Align,
     ) {
-        self.texts.push((text.to_string(), x, y, font));
+        self.texts.push((text.to_string(), x, y, font, colour));
     }
     fn text_width(&mut self, text: &str, font: crate::Font) -> f32 {
         text.chars().count() as f32 * font.size * 0.6

@@ -205,7 +205,7 @@ fn a_maximum_of_tiles_draws_the_first_services_and_counts_every_one() {
     let header: Vec<&str> = s
         .texts
         .iter()
-        .filter(|(_, _, y, _)| *y == layout.header.y + layout.header.h / 2.0)
+        .filter(|(_, _, y, ..)| *y == layout.header.y + layout.header.h / 2.0)
         .map(|(t, ..)| t.as_str())
         .collect();
     let expected = [
