@@ -18,6 +18,7 @@
 package grafanaapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,10 @@ type Options struct {
 	// ContentSecurityPolicy, when set, is sent with the harness page, as Grafana sends its
 	// content_security_policy_template.
 	ContentSecurityPolicy string
+	// AppSubURL is the path the server is served under (e.g. /grafana), as Grafana's
+	// appSubUrl: the harness page's <base> names it, as Grafana's index page does. The
+	// routes stay those of the package doc: the caller strips it (http.StripPrefix).
+	AppSubURL string
 	// Now is the clock for relative time ranges ("now-1h"); nil means time.Now.
 	Now func() time.Time
 }
@@ -552,7 +557,30 @@ func (s *Server) harnessFile(w http.ResponseWriter, r *http.Request) {
 	if s.opts.ContentSecurityPolicy != "" {
 		w.Header().Set("Content-Security-Policy", s.opts.ContentSecurityPolicy)
 	}
+	if f == "index.html" && s.opts.AppSubURL != "" {
+		s.indexUnder(w)
+		return
+	}
 	serveUnder(w, r, s.opts.HarnessDir, f)
+}
+
+// indexUnder serves the harness page with its <base> under AppSubURL, where Grafana's
+// index page has it ([[.AppSubUrl]]/): the page's relative URLs resolve below it.
+func (s *Server) indexUnder(w http.ResponseWriter) {
+	const root = `<base href="/" />`
+	b, err := os.ReadFile(filepath.Join(s.opts.HarnessDir, "index.html"))
+	if err != nil {
+		apiError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if !bytes.Contains(b, []byte(root)) {
+		apiError(w, http.StatusInternalServerError, "the harness page has no "+root+" to put the sub-path in")
+		return
+	}
+	b = bytes.Replace(b, []byte(root), []byte(`<base href="`+s.opts.AppSubURL+`/" />`), 1)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
 }
 
 // serveUnder serves one file below dir, never outside it; .wasm as application/wasm, as

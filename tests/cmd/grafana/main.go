@@ -14,8 +14,9 @@
 // built plugins; default <repo>/dist), -harness (the built harness page; default
 // <repo>/tests/browser/page/dist, the page built against the 10.4 packages), -scenario (the simulator's starting scenario),
 // -extra-servers (simulated servers beyond the three named ones), -csp (a
-// Content-Security-Policy header for the harness page), -stdin (stop when stdin closes;
-// default true).
+// Content-Security-Policy header for the harness page), -sub-path (serve everything under
+// this path, e.g. /grafana, as Grafana with serve_from_sub_path; the ready line's url then
+// ends with it), -stdin (stop when stdin closes; default true).
 // Binaries: MCP_PLUGIN_BINARY, MCP_SIMULATOR_BINARY, as for the Go end-to-end tests.
 package main
 
@@ -59,7 +60,12 @@ func run() error {
 	fonts := flag.String("fonts", "/usr/share/fonts/opentype/inter", "Inter's font files (Debian's fonts-inter)")
 	dist := flag.String("dist", "", "the built plugins, dist/<plugin id>/ (default: <repo>/dist)")
 	harness := flag.String("harness", "", "the built harness page (default: <repo>/tests/browser/page/dist)")
+	subPath := flag.String("sub-path", "", "serve everything under this path (e.g. /grafana), as Grafana with serve_from_sub_path")
 	flag.Parse()
+	*subPath = strings.TrimSuffix(*subPath, "/")
+	if *subPath != "" && !strings.HasPrefix(*subPath, "/") {
+		return fmt.Errorf("-sub-path %q: give a path from the root, e.g. /grafana", *subPath)
+	}
 	if *repo == "" {
 		root, err := testkit.RepoRoot()
 		if err != nil {
@@ -103,17 +109,22 @@ func run() error {
 		DashboardsDir: filepath.Join(*repo, "provisioning", "dashboards"),
 
 		ContentSecurityPolicy: *csp,
+		AppSubURL:             *subPath,
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: laterGrafanaPaths(srv), ReadHeaderTimeout: 10 * time.Second}
+	handler := laterGrafanaPaths(srv)
+	if *subPath != "" {
+		handler = underSubPath(*subPath, handler)
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
 
 	ready, err := json.Marshal(map[string]any{
-		"url":              "http://" + l.Addr().String(),
+		"url":              "http://" + l.Addr().String() + *subPath,
 		"prometheus":       eco.Prom.URL,
 		"simulatorControl": eco.Sim.Control,
 		"pid":              os.Getpid(),
@@ -173,4 +184,13 @@ func laterGrafanaPaths(next http.Handler) http.Handler {
 		r2.URL.RawPath = ""
 		next.ServeHTTP(w, r2)
 	})
+}
+
+// underSubPath serves next under sub, as Grafana does with serve_from_sub_path: next sees
+// the paths without sub, and a request outside it is a 404, so that a page's root-relative
+// URL shows up as a failure.
+func underSubPath(sub string, next http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(sub+"/", http.StripPrefix(sub, next))
+	return mux
 }
