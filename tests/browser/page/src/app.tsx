@@ -17,6 +17,7 @@ import {
   formattedValueToString,
   PanelPlugin,
   LoadingState,
+  locationUtil,
   PanelData,
   ThemeContext,
 } from '@grafana/data';
@@ -81,6 +82,13 @@ export async function start({ theme, params, datasources }: StartOptions) {
   templateSrv.setVariables(variablesFromParams(params));
   setBackendSrv(backendSrv as any);
   setTemplateSrv(templateSrv);
+  // As Grafana's app does before any plugin loads: links are read and made under its
+  // sub-path (config.appSubUrl); a link's range is the panel view's, with no variables.
+  locationUtil.initialize({
+    config,
+    getTimeRangeForUrl: () => ({ from: 'now-15m', to: 'now' }),
+    getVariablesUrlParams: () => ({}),
+  });
 
   // Grafana's shell (theme, global styles) is up before a plugin loads, as in Grafana.
   const grafanaTheme = createTheme({ colors: { mode: theme } });
@@ -96,7 +104,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
   root.render(shell(null));
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-  const metaJson = await (await fetch(`/public/plugins/${pluginId}/plugin.json`)).json();
+  const metaJson = await (await fetch(`public/plugins/${pluginId}/plugin.json`)).json();
   const meta = {
     ...metaJson,
     baseUrl: `public/plugins/${pluginId}`,

@@ -39,7 +39,8 @@ export class HarnessBackendSrv implements Partial<BackendSrv> {
         headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
       }
       const started = performance.now();
-      fetch(url, { method, headers, body, signal: abort.signal })
+      // Relative to the page's base, Grafana's sub-path, as Grafana's backendSrv fetches.
+      fetch(url.slice(1), { method, headers, body, signal: abort.signal })
         .then(async (res) => {
           const text = await res.text();
           let data: any = text;

@@ -10,7 +10,10 @@ declare const __GRAFANA_VERSION__: string;
 async function boot() {
   const params = new URLSearchParams(window.location.search);
   const theme = params.get('theme') === 'dark' ? 'dark' : 'light';
-  const datasources: HarnessDatasource[] = await (await fetch('/api/datasources')).json();
+  // Grafana's sub-path (root_url's path, served with serve_from_sub_path), from the page's
+  // <base> as Grafana's index page writes it: '' at the root, '/grafana' under /grafana/.
+  const appSubUrl = new URL(document.baseURI).pathname.replace(/\/$/, '');
+  const datasources: HarnessDatasource[] = await (await fetch('api/datasources')).json();
   const byName: Record<string, unknown> = {};
   for (const ds of datasources) {
     byName[ds.name] = { uid: ds.uid, type: ds.type, name: ds.name, isDefault: ds.isDefault };
@@ -18,8 +21,8 @@ async function boot() {
   const defaultDs = datasources.find((ds) => ds.isDefault);
   (window as any).grafanaBootData = {
     settings: {
-      appUrl: window.location.origin + '/',
-      appSubUrl: '',
+      appUrl: `${window.location.origin}${appSubUrl}/`,
+      appSubUrl,
       buildInfo: {
         version: __GRAFANA_VERSION__,
         commit: '',

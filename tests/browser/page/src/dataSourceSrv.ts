@@ -59,7 +59,7 @@ export class HarnessDataSourceSrv implements DataSourceSrv {
   }
 
   async reload(): Promise<void> {
-    const list: HarnessDatasource[] = await (await fetch('/api/datasources')).json();
+    const list: HarnessDatasource[] = await (await fetch('api/datasources')).json();
     this.setDatasources(list);
   }
 

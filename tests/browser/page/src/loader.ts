@@ -113,7 +113,7 @@ export async function importPlugin(id: string): Promise<any> {
   const globalDefine = w.define;
   w.define = w.__grafana_amd_define;
   try {
-    // Relative to the page's base ("/"), as Grafana resolves plugin paths.
+    // Relative to the page's base ("/", or Grafana's sub-path), as Grafana resolves plugin paths.
     return await systemJS().import(`./public/plugins/${id}/module.js`);
   } finally {
     w.define = globalDefine;
