@@ -63,10 +63,14 @@ export async function poll(what, check, timeoutMs = 30000, intervalMs = 100) {
   }
 }
 
-/** Answers a test provokes on purpose (a failing query, a health ERROR) and the favicon. */
-function expectedFailures(r) {
+/**
+ * Answers a test provokes on purpose (a failing query, a health ERROR) and the favicon; a
+ * request outside the server's sub-path is never one.
+ */
+function expectedFailures(r, subPath) {
   const u = new URL(r.url());
-  return u.pathname === '/favicon.ico' || u.pathname === '/api/ds/query' || u.pathname.endsWith('/health');
+  const api = u.pathname.startsWith(`${subPath}/`) ? u.pathname.slice(subPath.length) : '';
+  return u.pathname === '/favicon.ico' || api === '/api/ds/query' || api.endsWith('/health');
 }
 
 /** The Go server binary: MCP_GRAFANA_BINARY, else built now from tests/cmd/grafana. */
@@ -79,8 +83,11 @@ function serverBinary() {
   return out;
 }
 
-/** Starts the Go server and waits for its ready line. */
-export async function startServer({ scenario, extraServers, csp } = {}) {
+/**
+ * Starts the Go server and waits for its ready line; under `subPath` (e.g. '/grafana') it
+ * serves everything there, as Grafana with serve_from_sub_path, and its url ends with it.
+ */
+export async function startServer({ scenario, extraServers, csp, subPath = '' } = {}) {
   const args = ['-repo', repo, '-harness', HARNESS_PAGE];
   if (process.env.MCP_DIST) {
     args.push('-dist', process.env.MCP_DIST);
@@ -93,6 +100,9 @@ export async function startServer({ scenario, extraServers, csp } = {}) {
   }
   if (csp) {
     args.push('-csp', csp);
+  }
+  if (subPath) {
+    args.push('-sub-path', subPath);
   }
   const child = spawn(serverBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let logs = '';
@@ -110,6 +120,7 @@ export async function startServer({ scenario, extraServers, csp } = {}) {
   ]);
   return {
     ...ready,
+    subPath,
     pid: child.pid,
     logs: () => logs,
     async stop() {
@@ -142,6 +153,7 @@ export async function startHarness(opts = {}) {
     /**
      * Opens /harness/?view=..&uid=..&theme=.. and waits until the plugin is mounted; the
      * browser in `timezoneId` (the machine's by default), `init` run in the page before its own scripts.
+     * The page's errors are in `page.errors`, the URLs it requested in `page.requests`.
      */
     async open({
       view = 'query',
@@ -159,6 +171,8 @@ export async function startHarness(opts = {}) {
         await page.addInitScript(init);
       }
       const errors = [];
+      const requests = [];
+      page.on('request', (r) => requests.push(r.url()));
       page.on('pageerror', (e) => errors.push(String(e)));
       // A failed request is named by its URL below, not by chromium's console line.
       page.on(
@@ -169,10 +183,11 @@ export async function startHarness(opts = {}) {
         'response',
         (r) =>
           r.status() >= 400 &&
-          !expectedFailures(r) &&
+          !expectedFailures(r, server.subPath) &&
           errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`)
       );
       page.errors = errors;
+      page.requests = requests;
       pages.push(page);
       const q = new URLSearchParams({ view, theme, ...(uid ? { uid } : {}), ...extra });
       await page.goto(`${server.url}/harness/?${q}`);

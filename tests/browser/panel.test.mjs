@@ -823,3 +823,40 @@ describe('the overview panel under a Content-Security-Policy that refuses WebAss
     );
   });
 });
+
+describe('the overview panel under a sub-path, as Grafana with serve_from_sub_path', () => {
+  // Everything under /grafana/: a request outside it is a 404, which the page's errors list.
+  const ctx = useHarness({ scenario: 'service-down', subPath: '/grafana' });
+
+  test('module.js and the .wasm come from /grafana/public/plugins/, a tile click lands under /grafana once', async () => {
+    const { h } = ctx;
+    const plugin = '/grafana/public/plugins/mahavishnu-mcpecosystem-panel/';
+    const root = new URL('/public/plugins/mahavishnu-mcpecosystem-panel/module.js', h.server.url);
+    assert.equal((await fetch(root)).status, 404, 'nothing is served outside the sub-path');
+    await poll(
+      'the backend judges akosha critical',
+      async () => (await summaryRow(h.server, 'akosha'))?.status === 'critical',
+      90000,
+      1000
+    );
+    const page = await openPanel(h, { options: { drilldownUrl: '/d/abc/services?var-service=${service}' } });
+    assert.deepEqual(page.errors, [], 'no request outside the sub-path');
+    const requested = page.requests.map((u) => new URL(u).pathname);
+    assert.ok(requested.includes(`${plugin}module.js`), `module.js under the sub-path: ${requested}`);
+    assert.ok(requested.includes(`${plugin}mcp_render_bg.wasm`), `the .wasm under the sub-path: ${requested}`);
+    const { x, y, tip } = await findTile(page, 'akosha');
+    assert.match(tip, /critical/, `the tooltip says akosha is critical: ${tip}`);
+
+    const box = await page.locator(PANEL.canvas).boundingBox();
+    await page.mouse.click(box.x + x, box.y + y);
+    await poll(
+      'the click follows the drill-down link',
+      async () => new URL(page.url()).pathname !== '/grafana/harness/'
+    );
+    const to = new URL(page.url());
+    assert.equal(to.pathname, '/grafana/d/abc/services', `the sub-path once: ${page.url()}`);
+    assert.equal(to.searchParams.get('var-service'), 'akosha');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
