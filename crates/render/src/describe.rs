@@ -76,7 +76,7 @@ pub fn describe(s: &Summary) -> String {
         if let Some(i) = slowest {
             out.push_str("; the slowest took ");
             format::seconds(&mut out, e.value[i]);
-            let _ = write!(out, ", trace {}", e.trace_id.text(i));
+            let _ = write!(out, ", trace {}", e.trace_id(i));
         }
         out.push('.');
     }

@@ -205,7 +205,7 @@ pub fn named(summary: &Summary, target: Target) -> Option<Named> {
             Some(Named::Exemplar {
                 time: *e.time.get(i)?,
                 value: *e.value.get(i)?,
-                trace: e.trace_id.text(i).into_owned(),
+                trace: e.trace_id(i).into_owned(),
             })
         }
     }
@@ -237,7 +237,7 @@ pub fn refind(layout: &Layout, summary: &Summary, named: &Named) -> Target {
                 .find(|&i| {
                     e.time.get(i) == Some(time)
                         && e.value.get(i) == Some(value)
-                        && e.trace_id.text(i) == trace.as_str()
+                        && e.trace_id(i) == trace.as_str()
                 })
                 .map_or(Target::None, Target::Exemplar);
         }
@@ -373,8 +373,8 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> 
             if i >= e.len() {
                 return None;
             }
-            out.title = format!("trace {}", e.trace_id.text(i));
-            let service = e.service.text(i);
+            out.title = format!("trace {}", e.trace_id(i));
+            let service = e.service(i);
             if !service.is_empty() {
                 out.lines.push(format!("service {service}"));
             }
@@ -466,7 +466,7 @@ mod tests {
 
         let f = s.exemplars.failing.iter().position(|&f| f).unwrap();
         let i = info(&s, Target::Exemplar(f), "", &utc).unwrap();
-        assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id.text(f)));
+        assert_eq!(i.title, format!("trace {}", s.exemplars.trace_id(f)));
         assert!(i.lines.contains(&"failed request".to_string()));
         let at = |i: &Info| i.lines.iter().find(|l| l.starts_with("at ")).cloned();
         let mut want = String::from("at ");
@@ -488,13 +488,7 @@ mod tests {
         );
         assert_eq!(
             i.link.as_deref(),
-            Some(
-                format!(
-                    "https://tempo.example/trace/{}",
-                    s.exemplars.trace_id.text(f)
-                )
-                .as_str()
-            )
+            Some(format!("https://tempo.example/trace/{}", s.exemplars.trace_id(f)).as_str())
         );
         assert!(info(&s, Target::Tool(0), "", &utc)
             .unwrap()
@@ -502,6 +496,27 @@ mod tests {
             .contains(" / "));
         assert!(info(&s, Target::Pool(999), "", &utc).is_none());
         assert_eq!(url_encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+
+    #[test]
+    fn every_exemplar_frame_is_pointed_at_reached_and_linked() {
+        let s = Summary::from_frames(crate::summary::tests::two_exemplar_frames()).unwrap();
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let e = &s.exemplars;
+        let (x, y) = (scale.x(e.time[2]), scale.y(e.value[2]));
+        assert_eq!(hit(&l, &s, x, y), Target::Exemplar(2));
+        assert_eq!(focusable_exemplars(&l, &s), [0, 1, 2]);
+        let i = info(&s, Target::Exemplar(2), "", &Zone::default()).unwrap();
+        assert_eq!(i.title, "trace b1");
+        assert!(i.lines.contains(&"service mahavishnu".to_string()));
+        assert!(i.lines.contains(&"failed request".to_string()));
+        assert_eq!(i.link.as_deref(), Some("http://jaeger/b/b1"));
+        let i = info(&s, Target::Exemplar(1), "", &Zone::default()).unwrap();
+        assert_eq!(i.link.as_deref(), Some("http://tempo/a/a2"));
+        let name = named(&s, Target::Exemplar(2)).unwrap();
+        assert_eq!(refind(&l, &s, &name), Target::Exemplar(2));
     }
 
     #[test]
@@ -612,7 +627,7 @@ mod tests {
         assert_eq!(refind(&l, &s, &gone), Target::None);
         // Exemplars without trace ids (all named ""): each found again, not the first.
         let mut anonymous = s.clone();
-        anonymous.exemplars.trace_id = Default::default();
+        anonymous.exemplars = anonymous.exemplars.without_trace_ids();
         let reached = focusable_exemplars(&l, &anonymous);
         assert!(reached.len() > 2, "{reached:?}");
         for &i in &reached {

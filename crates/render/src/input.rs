@@ -66,9 +66,9 @@ impl Texts {
         Ok(Texts { offsets, bytes })
     }
 
-    /// Rows.
+    /// Rows (none for the default column, which has no offsets).
     pub fn len(&self) -> usize {
-        self.offsets.len() - 1
+        self.offsets.len().saturating_sub(1)
     }
 
     /// No rows.

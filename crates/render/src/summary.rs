@@ -2,6 +2,7 @@
 //! `poolCapacity`, `requestLatency` and exemplar frames) say, read from typed columns by
 //! the names the backend writes them under ([`mcp_model::columns`]).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
@@ -124,21 +125,34 @@ pub struct Series {
     pub value: Vec<f64>,
 }
 
-/// Exemplars: a sampled request each, with its trace.
+/// Exemplars: a sampled request each, with its trace. Every exemplar frame of the answer
+/// (an `exemplars` query's, a `requestLatency`'s or a `toolHealth`'s with exemplars on, the
+/// HTTP and the tool ones), one after the other: the numbers in one column each, the texts
+/// and the link of each frame as it came.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Exemplars {
     /// Times, ms since the epoch.
     pub time: Vec<f64>,
     /// Durations, seconds.
     pub value: Vec<f64>,
-    /// Trace ids, handed over or kept by the shell.
-    pub trace_id: Values,
-    /// Services (`job`), handed over or kept by the shell; empty when the frame has none.
-    pub service: Values,
     /// Whether the exemplar's series counts failed calls.
     pub failing: Vec<bool>,
+    /// The texts of each frame, the first frame's first.
+    pub(crate) frames: Vec<ExemplarTexts>,
+}
+
+/// The texts of one exemplar frame: its trace ids and services, handed over or kept by the
+/// shell, and its trace link.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ExemplarTexts {
+    /// The index of the frame's first exemplar in [`Exemplars`].
+    start: usize,
+    /// Trace ids.
+    trace_id: Values,
+    /// Services (`job`); empty when the frame has none.
+    service: Values,
     /// The trace id field's link template (`${__value.raw}` is the trace id).
-    pub link: Option<String>,
+    link: Option<String>,
 }
 
 impl Exemplars {
@@ -152,14 +166,69 @@ impl Exemplars {
         self.time.is_empty()
     }
 
-    /// The trace link of exemplar `i`, the template with the trace id put in.
+    /// The frame exemplar `i` came in, and its row there; none past the end.
+    fn texts(&self, i: usize) -> Option<(&ExemplarTexts, usize)> {
+        if i >= self.len() {
+            return None;
+        }
+        let k = self
+            .frames
+            .partition_point(|f| f.start <= i)
+            .checked_sub(1)?;
+        let f = &self.frames[k];
+        Some((f, i - f.start))
+    }
+
+    /// The trace id of exemplar `i` (empty when it has none).
+    pub fn trace_id(&self, i: usize) -> Cow<'_, str> {
+        self.texts(i)
+            .map_or(Cow::Borrowed(""), |(f, row)| f.trace_id.text(row))
+    }
+
+    /// The service of exemplar `i` (empty when its frame names none).
+    pub fn service(&self, i: usize) -> Cow<'_, str> {
+        self.texts(i)
+            .map_or(Cow::Borrowed(""), |(f, row)| f.service.text(row))
+    }
+
+    /// The trace link of exemplar `i`, its frame's template with the trace id put in.
     pub fn link_of(&self, i: usize) -> Option<String> {
-        let template = self.link.as_ref()?;
+        let (f, row) = self.texts(i)?;
+        let template = f.link.as_ref()?;
         Some(text::replace(
             template,
             "${__value.raw}",
-            &self.trace_id.text(i),
+            &f.trace_id.text(row),
         ))
+    }
+
+    /// Adds the exemplars of one more frame after those there: its numbers moved when it is
+    /// the first with any, else copied after the others' (once per answer).
+    fn push(&mut self, mut more: Exemplars) {
+        let start = self.len();
+        if more.is_empty() {
+            return;
+        }
+        if start == 0 {
+            *self = more;
+            return;
+        }
+        for f in &mut more.frames {
+            f.start += start;
+        }
+        self.time.append(&mut more.time);
+        self.value.append(&mut more.value);
+        self.failing.append(&mut more.failing);
+        self.frames.append(&mut more.frames);
+    }
+
+    /// Forgets the trace ids (a test's exemplars without them).
+    #[cfg(test)]
+    pub(crate) fn without_trace_ids(mut self) -> Exemplars {
+        for f in &mut self.frames {
+            f.trace_id = Values::default();
+        }
+        self
     }
 }
 
@@ -368,7 +437,9 @@ impl Summary {
         let mut times = Vec::new();
         for frame in frames.iter_mut() {
             if frame.name == exemplar::FRAME {
-                out.exemplars = exemplars(frame)?;
+                // Every exemplar frame: an exemplars query beside a requestLatency's, the
+                // HTTP ones beside the tools'.
+                out.exemplars.push(exemplars(frame)?);
             } else if let Some(series) = latency_series(frame, &mut times)? {
                 out.latency.push(series);
             }
@@ -840,17 +911,20 @@ fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
         .map(|i| exemplar::is_failing(opt(&status, i), opt(&error_type, i)))
         .collect();
     Ok(Exemplars {
-        service,
-        link,
         time,
         value,
-        trace_id,
         failing,
+        frames: vec![ExemplarTexts {
+            start: 0,
+            trace_id,
+            service,
+            link,
+        }],
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn summary_frames() -> Frames {
@@ -1082,6 +1156,79 @@ mod tests {
         assert_eq!(s.latency_max, 0.9);
     }
 
+    /// An `exemplars` query's frame (trace ids kept by the shell) and a `requestLatency`'s
+    /// with exemplars on (handed over, another trace link), as the panel gets them both.
+    pub(crate) fn two_exemplar_frames() -> Frames {
+        let mut f = summary_frames();
+        f.frame(exemplar::FRAME)
+            .numbers(columns::TIME, vec![1500.0, 2500.0])
+            .numbers(columns::VALUE, vec![0.2, 0.9])
+            .kept(latency::JOB_LABEL, vec!["akosha".into(), "akosha".into()])
+            .texts(exemplar::STATUS_LABEL, ["200", "503"])
+            .kept("trace_id", vec!["a1".into(), "a2".into()])
+            .link("http://tempo/a/${__value.raw}");
+        f.frame(exemplar::FRAME)
+            .numbers(columns::TIME, vec![3500.0])
+            .numbers(columns::VALUE, vec![1.4])
+            .texts(latency::JOB_LABEL, ["mahavishnu"])
+            .texts(exemplar::ERROR_TYPE_LABEL, ["timeout"])
+            .texts("traceID", ["b1"])
+            .link("http://jaeger/b/${__value.raw}");
+        f
+    }
+
+    #[test]
+    fn every_exemplar_frame_is_kept_one_after_the_other() {
+        let s = Summary::from_frames(two_exemplar_frames()).unwrap();
+        let e = &s.exemplars;
+        assert_eq!(e.len(), 3);
+        assert_eq!(e.time, vec![1500.0, 2500.0, 3500.0]);
+        assert_eq!(e.failing, vec![false, true, true]);
+        let each = |f: &dyn Fn(usize) -> String| (0..4).map(f).collect::<Vec<_>>();
+        assert_eq!(each(&|i| e.trace_id(i).into()), ["a1", "a2", "b1", ""]);
+        assert_eq!(
+            each(&|i| e.service(i).into()),
+            ["akosha", "akosha", "mahavishnu", ""]
+        );
+        assert_eq!(
+            each(&|i| e.link_of(i).unwrap_or_default()),
+            [
+                "http://tempo/a/a1",
+                "http://tempo/a/a2",
+                "http://jaeger/b/b1",
+                ""
+            ]
+        );
+        assert_eq!(s.time_range, (1500.0, 3500.0), "the second frame's too");
+        assert_eq!(s.latency_max, 1.4);
+        let text = crate::describe(&s);
+        assert!(
+            text.contains("3 exemplars, 2 of failed requests; the slowest took 1.4 s, trace b1"),
+            "{text}"
+        );
+        // A frame without a row between them takes no place.
+        let mut f = two_exemplar_frames();
+        let empty = f.frames[1].clone();
+        f.frames.insert(
+            1,
+            Frame {
+                fields: empty
+                    .fields
+                    .into_iter()
+                    .map(|c| Field {
+                        values: match c.values {
+                            Values::Numbers(_) => Values::Numbers(Vec::new()),
+                            _ => Values::Texts(Texts::default()),
+                        },
+                        ..c
+                    })
+                    .collect(),
+                ..empty
+            },
+        );
+        assert_eq!(Summary::from_frames(f).unwrap().exemplars, s.exemplars);
+    }
+
     #[test]
     fn lines_of_the_same_times_share_one_column() {
         let mut f = summary_frames();
@@ -1144,15 +1291,14 @@ mod tests {
             Summary::from_frames(f).unwrap()
         };
         let (kept, handed) = (exemplars(true), exemplars(false));
-        assert!(matches!(kept.exemplars.trace_id, Values::Kept(_)));
-        assert!(matches!(kept.exemplars.service, Values::Kept(_)));
-        assert_eq!(kept.exemplars.service.text(1), "mahavishnu");
-        assert_eq!(
-            kept.exemplars.service.text(1),
-            handed.exemplars.service.text(1)
-        );
-        assert_eq!(kept.exemplars.trace_id.text(1), "t2");
-        assert_eq!(kept.exemplars.trace_id.text(2), "");
+        let texts = |s: &Summary| s.exemplars.frames[0].clone();
+        assert!(matches!(texts(&kept).trace_id, Values::Kept(_)));
+        assert!(matches!(texts(&kept).service, Values::Kept(_)));
+        assert!(matches!(texts(&handed).service, Values::Texts(_)));
+        assert_eq!(kept.exemplars.service(1), "mahavishnu");
+        assert_eq!(kept.exemplars.service(1), handed.exemplars.service(1));
+        assert_eq!(kept.exemplars.trace_id(1), "t2");
+        assert_eq!(kept.exemplars.trace_id(2), "");
         assert_eq!(
             kept.exemplars.link_of(1).as_deref(),
             Some("http://tempo/trace/t2")

@@ -63,9 +63,10 @@ impl HitInfo {
         self.kind.to_string()
     }
 
-    /// For a service or an exemplar, its row in the `ecosystemSummary` or exemplar frame
-    /// (so the shell can resolve Grafana's own links for it); for a tool or a pool, its
-    /// place in the renderer's worst-first order.
+    /// For a service, its row in the `ecosystemSummary` frame (so the shell can resolve
+    /// Grafana's own links for it); for an exemplar, its place among every exemplar frame's,
+    /// one frame after the other; for a tool or a pool, its place in the renderer's
+    /// worst-first order.
     #[wasm_bindgen(getter)]
     pub fn index(&self) -> usize {
         self.index
