@@ -549,6 +549,29 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('poolCapacity in its default format: a notice says to set it to Table, its series stay out of the strip', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      queries: [
+        { refId: 'A', queryType: 'ecosystemSummary' },
+        { refId: 'C', queryType: 'poolCapacity' },
+      ],
+      options: { sections: ['tools', 'pools', 'latency', 'exemplars'] },
+    });
+    const notice = await page.locator(PANEL.notice).textContent();
+    assert.equal(
+      notice.trim(),
+      'Query C (poolCapacity) returns time series: set its format to Table for the pools section'
+    );
+    // The plugin's own answer: the pools' series, no poolCapacity table.
+    const series = await page.getByTestId('harness-panel').evaluate((e) => JSON.parse(e.dataset.series));
+    assert.ok(!series.includes('poolCapacity') && series.length > 2, JSON.stringify(series));
+    const description = await page.textContent(PANEL.description);
+    assert.match(description, /^MCP ecosystem: 3 services/, `the tiles are drawn: ${description}`);
+    assert.equal(await page.locator(PANEL.message).count(), 0, 'no message over the tiles');
+    assert.deepEqual(page.errors, []);
+  });
+
   test('a click on an exemplar opens its trace as the datasource links it (Tempo here)', async () => {
     const { h } = ctx;
     const page = await openPanel(h, {

@@ -320,15 +320,53 @@ export function tileLimit(options: Pick<PanelOptions, 'maxTiles'>): number {
   return Number.isFinite(n) && n > 0 ? Math.min(n, 0xffff_ffff) : 0;
 }
 
+/** The query types whose table the panel reads: the frame that table is, and the section it feeds. */
+const TABLE_QUERIES: Record<string, { frame: string; section: Section }> = {
+  poolCapacity: { frame: FRAMES.poolCapacity, section: 'pools' },
+  toolHealth: { frame: FRAMES.toolHealth, section: 'tools' },
+};
+
+/** A query whose table the panel reads that answered time series instead. */
+export interface SeriesForTable {
+  refId: string;
+  queryType: string;
+  /** The section its table feeds. */
+  section: Section;
+}
+
+/**
+ * The queries of a type whose table the panel reads (poolCapacity, toolHealth) that
+ * answered time series (poolCapacity's default format, or toolHealth's Format set so): told
+ * by the request's queryType for a refId whose frames are there and none of them that table.
+ */
+export function seriesForTables(data: Pick<PanelData, 'series' | 'request'>): SeriesForTable[] {
+  const out: SeriesForTable[] = [];
+  for (const target of data.request?.targets ?? []) {
+    const table = TABLE_QUERIES[target.queryType ?? ''];
+    const frames = table && !target.hide ? data.series.filter((f) => f.refId === target.refId) : [];
+    if (frames.length > 0 && !frames.some((f) => f.name === table.frame)) {
+      out.push({ refId: target.refId, queryType: target.queryType ?? '', section: table.section });
+    }
+  }
+  return out;
+}
+
 /**
  * The frames the panel draws: its series, then the exemplar frames among its annotations.
  * The backend marks exemplars meta.dataTopic "annotations", so Grafana's query runner hands
  * them to panels in `annotations` (where time series panels take them); a table-format
- * exemplars query leaves them in `series`.
+ * exemplars query leaves them in `series`. The time series of a query whose table the panel
+ * reads (`seriesForTables`, which the panel's notice names) are left out: they are neither
+ * its tools or pools nor its latency.
  */
-export function panelFrames(data: Pick<PanelData, 'series' | 'annotations'>): DataFrame[] {
+export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
+  const notTables = new Set(seriesForTables(data).map((q) => q.refId));
+  const series =
+    notTables.size > 0
+      ? data.series.filter((f) => f.name === FRAMES.exemplar || f.refId === undefined || !notTables.has(f.refId))
+      : data.series;
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
-  return [...data.series, ...exemplars];
+  return [...series, ...exemplars];
 }
 
 /**

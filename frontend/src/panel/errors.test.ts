@@ -1,6 +1,16 @@
-import { DataQueryRequest, FieldType, LoadingState, toDataFrame } from '@grafana/data';
+import {
+  DataFrameJSON,
+  DataQueryRequest,
+  DataTopic,
+  dataFrameFromJSON,
+  FieldType,
+  LoadingState,
+  toDataFrame,
+} from '@grafana/data';
 
+import { panelFrames, toColumns } from './columns';
 import { queryFailures } from './errors';
+import { DEFAULT_OPTIONS } from './types';
 
 const summary = toDataFrame({
   name: 'ecosystemSummary',
@@ -31,6 +41,7 @@ describe("the panel's words on failed queries", () => {
         'Query D failed: bad gateway',
         'A query failed: the request timed out',
       ],
+      title: "3 of the panel's queries failed",
     });
   });
 
@@ -49,5 +60,133 @@ describe("the panel's words on failed queries", () => {
   it('says nothing when every query answered', () => {
     expect(queryFailures({ state: LoadingState.Done, series: [summary], errors: [] })).toEqual({ notices: [] });
     expect(queryFailures({ state: LoadingState.Done, series: [] })).toEqual({ notices: [] });
+  });
+});
+
+/**
+ * A series as the plugin answers a time series query (crates/plugin/src/queries/timeseries.rs):
+ * a `timeseries-multi` frame named by its legend, Time and Value, the labels on the value.
+ */
+function series(refId: string, name: string, labels: Record<string, string>, unit: string): DataFrameJSON {
+  return {
+    schema: {
+      name,
+      refId,
+      meta: { type: 'timeseries-multi', typeVersion: [0, 1], executedQueryString: 'Expr: x\nStep: 15s' } as never,
+      fields: [
+        { name: 'Time', type: FieldType.time, config: { interval: 15000 } },
+        { name: 'Value', type: FieldType.number, labels, config: { unit, displayNameFromDS: name } },
+      ],
+    },
+    data: {
+      values: [
+        [1700000000000, 1700000015000],
+        [3, 0],
+      ],
+    },
+  };
+}
+
+/** A table as the plugin answers it (crates/plugin/src/queries/table.rs): a frame named by its query type. */
+function table(name: string, refId: string, fields: Array<[string, FieldType, unknown[]]>): DataFrameJSON {
+  return {
+    schema: { name, refId, fields: fields.map(([n, type]) => ({ name: n, type })) },
+    data: { values: fields.map(([, , values]) => values) },
+  };
+}
+
+/** The frames of a panel's answer as Grafana decodes the plugin's, each with its query's refId. */
+const decoded = (frames: DataFrameJSON[]) => frames.map((f) => dataFrameFromJSON(f));
+
+describe('a query whose table the panel reads, answering time series', () => {
+  const summaryJSON = table('ecosystemSummary', 'A', [
+    ['service', FieldType.string, ['mahavishnu']],
+    ['status', FieldType.string, ['ok']],
+  ]);
+  const targets = [
+    { refId: 'A', queryType: 'ecosystemSummary' },
+    { refId: 'B', queryType: 'requestLatency' },
+    { refId: 'C', queryType: 'poolCapacity' },
+    { refId: 'D', queryType: 'toolHealth', format: 'timeseries', exemplars: true },
+  ];
+  const answer = (frames: DataFrameJSON[], annotations: DataFrameJSON[] = []) => ({
+    state: LoadingState.Done,
+    series: decoded(frames),
+    annotations: decoded(annotations),
+    request: { targets } as unknown as DataQueryRequest,
+  });
+  const latency = series('B', 'mahavishnu p95', { job: 'mahavishnu', percentile: '95' }, 's');
+  const pools = [
+    series('C', 'mahavishnu gpu', { job: 'mahavishnu', pool_type: 'gpu' }, 'none'),
+    series('C', 'mahavishnu io', { job: 'mahavishnu', pool_type: 'io' }, 'none'),
+  ];
+  const tools = series('D', 'mahavishnu deploy', { job: 'mahavishnu', tool_name: 'deploy' }, 'percent');
+  // toolHealth's exemplars, beside its lines: Grafana hands them over among the annotations.
+  const toolExemplars: DataFrameJSON = {
+    schema: {
+      name: 'exemplar',
+      refId: 'D',
+      meta: { dataTopic: DataTopic.Annotations, custom: { resultType: 'exemplar' } },
+      fields: [
+        { name: 'Time', type: FieldType.time },
+        { name: 'Value', type: FieldType.number },
+        { name: 'trace_id', type: FieldType.string },
+      ],
+    },
+    data: { values: [[1700000000000], [0.4], ['abc']] },
+  };
+
+  it('names each such query by refId and type, and says to set its format to Table', () => {
+    const failures = queryFailures(answer([summaryJSON, latency, ...pools, tools], [toolExemplars]));
+    expect(failures).toEqual({
+      notices: [
+        'Query C (poolCapacity) returns time series: set its format to Table for the pools section',
+        'Query D (toolHealth) returns time series: set its format to Table for the tools section',
+      ],
+      title: "2 of the panel's queries need a look",
+    });
+    const one = queryFailures(answer([summaryJSON, ...pools]));
+    expect(one.title).toBe('Query C (poolCapacity) returns time series: set its format to Table for the pools section');
+  });
+
+  it('leaves their series out of the latency strip, and keeps their exemplars and the latency lines', () => {
+    const frames = panelFrames(answer([summaryJSON, latency, ...pools, tools], [toolExemplars]));
+    expect(frames.map((f) => [f.refId, f.name])).toEqual([
+      ['A', 'ecosystemSummary'],
+      ['B', 'mahavishnu p95'],
+      ['D', 'exemplar'],
+    ]);
+    expect(toColumns(frames, DEFAULT_OPTIONS).map((f) => f.name)).toEqual([
+      'ecosystemSummary',
+      'mahavishnu p95',
+      'exemplar',
+    ]);
+  });
+
+  it('says nothing of a table answer, an empty one, or a query that failed', () => {
+    const pools = table('poolCapacity', 'C', [
+      ['service', FieldType.string, ['mahavishnu']],
+      ['pool', FieldType.string, ['gpu']],
+      ['workers', FieldType.number, [3]],
+    ]);
+    expect(queryFailures(answer([summaryJSON, pools]))).toEqual({ notices: [] });
+    expect(panelFrames(answer([summaryJSON, pools])).map((f) => f.name)).toEqual(['ecosystemSummary', 'poolCapacity']);
+    // A time series query that matched nothing answers one empty frame: still time series.
+    const empty: DataFrameJSON = {
+      schema: {
+        name: '',
+        refId: 'C',
+        fields: [
+          { name: 'Time', type: FieldType.time },
+          { name: 'Value', type: FieldType.number },
+        ],
+      },
+      data: { values: [[], []] },
+    };
+    expect(queryFailures(answer([summaryJSON, empty])).notices).toEqual([
+      'Query C (poolCapacity) returns time series: set its format to Table for the pools section',
+    ]);
+    const failed = { ...answer([summaryJSON]), errors: [{ refId: 'C', message: 'bad gateway' }] };
+    expect(queryFailures(failed).notices).toEqual(['Query C (poolCapacity) failed: bad gateway']);
   });
 });

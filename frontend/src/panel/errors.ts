@@ -1,32 +1,35 @@
-// What the panel says of its queries' errors. One failing query blanks nothing that arrived:
+// What the panel says of its queries' answers. One failing query blanks nothing that arrived:
 // with the summary there, the panel draws it and names each failed query in a notice; only
-// without the summary is the error the panel's message.
+// without the summary is the error the panel's message. A query whose table the panel reads
+// but which answered time series is named in a notice too, with the setting that fixes it.
 import { DataQueryError, LoadingState, PanelData } from '@grafana/data';
 
-import { FRAMES, panelFrames } from './columns';
+import { FRAMES, panelFrames, seriesForTables } from './columns';
 
 export interface QueryFailures {
   /** The panel's message in place of the drawing: the summary did not arrive. */
   message?: string;
-  /** One line per failed query, shown beside what was drawn. */
+  /** One line per failed query (or query to fix), shown beside what was drawn. */
   notices: string[];
+  /** The notices' title: the notice itself when there is one, else how many there are and of what. */
+  title?: string;
 }
 
 type Answer = Pick<PanelData, 'state' | 'series' | 'annotations' | 'errors' | 'request'>;
 
 /** "query B (requestLatency)": the refId, and the query's type when the request tells it. */
-function queryName(error: DataQueryError, data: Answer): string {
-  if (!error.refId) {
+function queryName(refId: string | undefined, data: Answer): string {
+  if (!refId) {
     return 'a query';
   }
-  const target = data.request?.targets?.find((t) => t.refId === error.refId);
-  return target?.queryType ? `query ${error.refId} (${target.queryType})` : `query ${error.refId}`;
+  const target = data.request?.targets?.find((t) => t.refId === refId);
+  return target?.queryType ? `query ${refId} (${target.queryType})` : `query ${refId}`;
 }
 
 /** "query B (requestLatency) failed: <the datasource's words, as they came>". */
 export function queryFailure(error: DataQueryError, data: Answer): string {
   const text = error.message ?? error.data?.message ?? 'no message';
-  return `${queryName(error, data)} failed: ${text}`;
+  return `${queryName(error.refId, data)} failed: ${text}`;
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -34,11 +37,24 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** Whether the panel draws what arrived, with notices, or shows the error as its message. */
 export function queryFailures(data: Answer): QueryFailures {
   const failures = (data.errors ?? []).map((e) => queryFailure(e, data));
-  if (panelFrames(data).some((f) => f.name === FRAMES.summary)) {
-    return { notices: failures.map(capital) };
-  }
-  if (failures.length > 0 || data.state === LoadingState.Error) {
+  const formats = seriesForTables(data).map(
+    (q) => `${queryName(q.refId, data)} returns time series: set its format to Table for the ${q.section} section`
+  );
+  if (
+    !panelFrames(data).some((f) => f.name === FRAMES.summary) &&
+    (failures.length > 0 || data.state === LoadingState.Error)
+  ) {
     return { message: failures.join('; ') || 'the query failed', notices: [] };
   }
-  return { notices: [] };
+  const notices = [...failures, ...formats].map(capital);
+  if (notices.length === 0) {
+    return { notices };
+  }
+  const title =
+    notices.length === 1
+      ? notices[0]
+      : formats.length === 0
+        ? `${notices.length} of the panel's queries failed`
+        : `${notices.length} of the panel's queries need a look`;
+  return { notices, title };
 }

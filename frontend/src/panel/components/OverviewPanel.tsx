@@ -319,11 +319,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
             <div className={styles.notices} style={{ maxHeight: Math.floor(height / 2) }}>
               <Alert
                 severity="warning"
-                title={
-                  failures.notices.length === 1
-                    ? failures.notices[0]
-                    : `${failures.notices.length} of the panel's queries failed`
-                }
+                title={failures.title ?? ''}
                 topSpacing={0}
                 bottomSpacing={0}
                 data-testid={selectors.notice}
