@@ -572,6 +572,27 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('two ecosystemSummary answers: the services of both, one answered twice drawn once, named in a notice', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, {
+      queries: [
+        { refId: 'A', queryType: 'ecosystemSummary', services: ['akosha', 'mahavishnu'] },
+        { refId: 'B', queryType: 'ecosystemSummary', services: ['mahavishnu', 'session-buddy'] },
+      ],
+    });
+    const notice = await page.locator(PANEL.notice).textContent();
+    assert.equal(
+      notice.trim(),
+      'Answered by more than one ecosystemSummary query, drawn once from the first: mahavishnu'
+    );
+    const description = await page.textContent(PANEL.description);
+    assert.match(description, /^MCP ecosystem: 3 services/, description);
+    for (const service of ['akosha', 'mahavishnu', 'session-buddy']) {
+      await findTile(page, service);
+    }
+    assert.deepEqual(page.errors, []);
+  });
+
   test('a click on an exemplar opens its trace as the datasource links it (Tempo here)', async () => {
     const { h } = ctx;
     const page = await openPanel(h, {

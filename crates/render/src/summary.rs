@@ -403,6 +403,8 @@ impl Summary {
         if frames.iter().all(empty) {
             return Err(Problem::NoData);
         }
+        // One summary and one worst frame: the shell hands several answers' over as one
+        // (frontend/src/panel/columns.ts, oneSummary), sorted together.
         let Some(summary) = find(cols::FRAME) else {
             let mut found: Vec<String> = frames.iter().map(|f| f.name.clone()).collect();
             found.retain(|n| !n.is_empty());

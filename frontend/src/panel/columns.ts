@@ -352,12 +352,92 @@ export function seriesForTables(data: Pick<PanelData, 'series' | 'request'>): Se
 }
 
 /**
+ * The services more than one ecosystemSummary answer names (a Mixed panel over two MCP
+ * datasources, or one summary query twice), each once, in the order they come.
+ */
+export function repeatedServices(series: DataFrame[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const frame of series.filter((f) => f.name === FRAMES.summary)) {
+    const names = textsOf(frame, SERVICE) ?? [];
+    names.filter((n) => seen.has(n)).forEach((n) => repeated.add(n));
+    names.forEach((n) => seen.add(n));
+  }
+  return [...repeated];
+}
+
+/**
+ * The rows of `parts` one after the other, as one frame: the first frame's name, meta and
+ * refId, each field's config (its thresholds) from the first frame that has it, a gap where
+ * a frame lacks the field.
+ */
+function concatRows(parts: Array<{ frame: DataFrame; rows: number[] }>): DataFrame {
+  const fields = new Map<string, Field>();
+  parts.forEach(({ frame }) => frame.fields.forEach((f) => fields.has(f.name) || fields.set(f.name, f)));
+  return {
+    ...parts[0].frame,
+    length: parts.reduce((n, p) => n + p.rows.length, 0),
+    fields: [...fields.values()].map(({ state, ...field }) => ({
+      ...field,
+      values: parts.flatMap(({ frame, rows }) => {
+        const f = frame.fields.find((x) => x.name === field.name);
+        const list = f ? listOf(f) : [];
+        return rows.map((i) => list[i] ?? null);
+      }),
+    })),
+  };
+}
+
+/**
+ * Every ecosystemSummary answer as one frame, and every worst frame as one, so that the
+ * sort, the tile limit, the header's counts and the description see the services of them
+ * all (a Mixed panel over two MCP datasources). The panel tells services apart by name (the
+ * keyboard's focus, the drill-down link, the tool grid's rows), so a service a later answer
+ * names again is drawn once, from the first answer, and so are its worst rows; the notice
+ * names it (`repeatedServices`). The values are coloured by the first answer's thresholds.
+ */
+function oneSummary(series: DataFrame[]): DataFrame[] {
+  const summaries = series.filter((f) => f.name === FRAMES.summary);
+  if (summaries.length < 2) {
+    return series;
+  }
+  // Per summary query (refId), the services an earlier one named.
+  const seen = new Set<string>();
+  const dropped = new Map<string | undefined, Set<string>>();
+  const summaryParts = summaries.map((frame) => {
+    const names = textsOf(frame, SERVICE) ?? [];
+    const again = new Set(names.filter((n) => seen.has(n)));
+    names.forEach((n) => seen.add(n));
+    dropped.set(frame.refId, again);
+    return { frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(names[i])) };
+  });
+  const worstParts = series
+    .filter((f) => f.name === FRAMES.worst)
+    .map((frame) => {
+      const again = dropped.get(frame.refId);
+      const services = textsOf(frame, SERVICE) ?? [];
+      return { frame, rows: everyRow(rowCount(frame)).filter((i) => !again?.has(services[i])) };
+    });
+  const merged = new Map<DataFrame, DataFrame>([
+    [summaries[0], concatRows(summaryParts)],
+    ...(worstParts.length > 0 ? [[worstParts[0].frame, concatRows(worstParts)] as const] : []),
+  ]);
+  return series.flatMap((f) => {
+    const one = merged.get(f);
+    if (one) {
+      return [one];
+    }
+    return f.name === FRAMES.summary || f.name === FRAMES.worst ? [] : [f];
+  });
+}
+
+/**
  * The frames the panel draws: its series, then the exemplar frames among its annotations.
  * The backend marks exemplars meta.dataTopic "annotations", so Grafana's query runner hands
  * them to panels in `annotations` (where time series panels take them); a table-format
  * exemplars query leaves them in `series`. The time series of a query whose table the panel
  * reads (`seriesForTables`, which the panel's notice names) are left out: they are neither
- * its tools or pools nor its latency.
+ * its tools or pools nor its latency. Several ecosystemSummary answers are one (`oneSummary`).
  */
 export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
   const notTables = new Set(seriesForTables(data).map((q) => q.refId));
@@ -366,7 +446,7 @@ export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 're
       ? data.series.filter((f) => f.name === FRAMES.exemplar || f.refId === undefined || !notTables.has(f.refId))
       : data.series;
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
-  return [...series, ...exemplars];
+  return [...oneSummary(series), ...exemplars];
 }
 
 /**

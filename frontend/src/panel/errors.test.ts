@@ -8,7 +8,7 @@ import {
   toDataFrame,
 } from '@grafana/data';
 
-import { panelFrames, toColumns } from './columns';
+import { Column, ColumnFrame, numbersOf, panelFrames, toColumns } from './columns';
 import { queryFailures } from './errors';
 import { DEFAULT_OPTIONS } from './types';
 
@@ -94,6 +94,10 @@ function table(name: string, refId: string, fields: Array<[string, FieldType, un
     data: { values: fields.map(([, , values]) => values) },
   };
 }
+
+/** A text column's rows. */
+const decodeTexts = (c: { text: string; ends: Uint32Array }) =>
+  Array.from(c.ends, (end, i) => c.text.slice(i === 0 ? 0 : c.ends[i - 1], end));
 
 /** The frames of a panel's answer as Grafana decodes the plugin's, each with its query's refId. */
 const decoded = (frames: DataFrameJSON[]) => frames.map((f) => dataFrameFromJSON(f));
@@ -188,5 +192,67 @@ describe('a query whose table the panel reads, answering time series', () => {
     ]);
     const failed = { ...answer([summaryJSON]), errors: [{ refId: 'C', message: 'bad gateway' }] };
     expect(queryFailures(failed).notices).toEqual(['Query C (poolCapacity) failed: bad gateway']);
+  });
+});
+
+describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)', () => {
+  const summaryOf = (refId: string, services: string[], statuses: string[], p95: number[]) =>
+    table('ecosystemSummary', refId, [
+      ['service', FieldType.string, services],
+      ['status', FieldType.string, statuses],
+      ['p95 latency', FieldType.number, p95],
+    ]);
+  const worstOf = (refId: string, rows: Array<[string, string, string]>) =>
+    table('worst', refId, [
+      ['kind', FieldType.string, rows.map((r) => r[0])],
+      ['service', FieldType.string, rows.map((r) => r[1])],
+      ['tool or pool', FieldType.string, rows.map((r) => r[2])],
+    ]);
+  const frames = decoded([
+    summaryOf('A', ['mahavishnu', 'akosha'], ['ok', 'warn'], [0.05, 0.3]),
+    worstOf('A', [['tool', 'akosha', 'search']]),
+    summaryOf('B', ['crackerjack', 'akosha', 'session-buddy'], ['ok', 'ok', 'critical'], [0.01, 0.02, 0.9]),
+    worstOf('B', [
+      ['tool', 'akosha', 'search'],
+      ['pool', 'session-buddy', 'io'],
+    ]),
+  ]);
+  const data = {
+    state: LoadingState.Done,
+    series: frames,
+    request: {
+      targets: [
+        { refId: 'A', queryType: 'ecosystemSummary' },
+        { refId: 'B', queryType: 'ecosystemSummary' },
+      ],
+    } as DataQueryRequest,
+  };
+  const texts = (c: Column | undefined) => (c?.kind === 'texts' ? decodeTexts(c) : c);
+
+  it('draws the services of both, sorted together, a service named twice once from the first', () => {
+    const out = toColumns(panelFrames(data), DEFAULT_OPTIONS);
+    expect(out.map((f) => f.name)).toEqual(['ecosystemSummary', 'worst']);
+    const [summary, worst] = out;
+    const column = (f: ColumnFrame, name: string) => f.columns.find((c) => c.name === name);
+    expect(texts(column(summary, 'service'))).toEqual(['session-buddy', 'akosha', 'crackerjack', 'mahavishnu']);
+    expect(texts(column(summary, 'status'))).toEqual(['critical', 'warn', 'ok', 'ok']);
+    const p95 = column(summary, 'p95 latency');
+    expect(p95?.kind === 'numbers' && Array.from(numbersOf(p95))).toEqual([0.9, 0.3, 0.01, 0.05]);
+    // akosha's worst rows from the first answer only.
+    expect(texts(column(worst, 'service'))).toEqual(['akosha', 'session-buddy']);
+    expect(texts(column(worst, 'tool or pool'))).toEqual(['search', 'io']);
+  });
+
+  it('names the services answered twice in a notice, the first three and how many more', () => {
+    expect(queryFailures(data)).toEqual({
+      notices: ['Answered by more than one ecosystemSummary query, drawn once from the first: akosha'],
+      title: 'Answered by more than one ecosystemSummary query, drawn once from the first: akosha',
+    });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const twice = { ...data, series: decoded([summaryOf('A', names, [], []), summaryOf('B', names, [], [])]) };
+    expect(queryFailures(twice).notices).toEqual([
+      'Answered by more than one ecosystemSummary query, drawn once from the first: a, b, c and 2 more',
+    ]);
+    expect(toColumns(panelFrames(twice), DEFAULT_OPTIONS).map((f) => texts(f.columns[0]))).toEqual([names]);
   });
 });

@@ -4,7 +4,7 @@
 // but which answered time series is named in a notice too, with the setting that fixes it.
 import { DataQueryError, LoadingState, PanelData } from '@grafana/data';
 
-import { FRAMES, panelFrames, seriesForTables } from './columns';
+import { FRAMES, panelFrames, repeatedServices, seriesForTables } from './columns';
 
 export interface QueryFailures {
   /** The panel's message in place of the drawing: the summary did not arrive. */
@@ -34,26 +34,40 @@ export function queryFailure(error: DataQueryError, data: Answer): string {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** How many services a notice names before it counts the rest. */
+const NAMED = 3;
+
+/** "akosha, mahavishnu, crackerjack and 2 more". */
+function someOf(names: string[]): string {
+  const shown = names.slice(0, NAMED).join(', ');
+  return names.length > NAMED ? `${shown} and ${names.length - NAMED} more` : shown;
+}
+
 /** Whether the panel draws what arrived, with notices, or shows the error as its message. */
 export function queryFailures(data: Answer): QueryFailures {
   const failures = (data.errors ?? []).map((e) => queryFailure(e, data));
-  const formats = seriesForTables(data).map(
-    (q) => `${queryName(q.refId, data)} returns time series: set its format to Table for the ${q.section} section`
-  );
   if (
     !panelFrames(data).some((f) => f.name === FRAMES.summary) &&
     (failures.length > 0 || data.state === LoadingState.Error)
   ) {
     return { message: failures.join('; ') || 'the query failed', notices: [] };
   }
-  const notices = [...failures, ...formats].map(capital);
+  // What to fix beside the failures: a table answered as time series, services answered twice.
+  const fixes = seriesForTables(data).map(
+    (q) => `${queryName(q.refId, data)} returns time series: set its format to Table for the ${q.section} section`
+  );
+  const repeated = repeatedServices(data.series);
+  if (repeated.length > 0) {
+    fixes.push(`answered by more than one ecosystemSummary query, drawn once from the first: ${someOf(repeated)}`);
+  }
+  const notices = [...failures, ...fixes].map(capital);
   if (notices.length === 0) {
     return { notices };
   }
   const title =
     notices.length === 1
       ? notices[0]
-      : formats.length === 0
+      : fixes.length === 0
         ? `${notices.length} of the panel's queries failed`
         : `${notices.length} of the panel's queries need a look`;
   return { notices, title };
