@@ -511,7 +511,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const { text } = await panelMessage(page);
     assert.match(
       text,
-      /^These frames \(.*\) are not an ecosystemSummary answer\. Add a query of type ecosystemSummary/,
+      /^This frame \(toolHealth\) is not an ecosystemSummary answer\. Add a query of type ecosystemSummary/,
       text
     );
     await h.screenshot(page, 'panel-not-summary');

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
 use mcp_model::columns::{
@@ -319,6 +319,9 @@ pub struct Summary {
     pub bands: Bands,
 }
 
+/// How many frame names the "not a summary" message names before it counts the rest.
+const FRAMES_NAMED: usize = 3;
+
 /// Why there is nothing to draw, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
@@ -360,14 +363,19 @@ impl fmt::Display for Problem {
                 cols::FRAME
             ),
             Problem::NotSummary { found } => {
-                let found = if found.is_empty() {
+                let mut names = if found.is_empty() {
                     "without names".to_string()
                 } else {
-                    found.join(", ")
+                    found[..found.len().min(FRAMES_NAMED)].join(", ")
                 };
+                if found.len() > FRAMES_NAMED {
+                    let _ = write!(names, " and {} more", found.len() - FRAMES_NAMED);
+                }
+                let these = format::noun(found.len(), ("This frame", "These frames"));
+                let are = format::noun(found.len(), ("is", "are"));
                 write!(
                     f,
-                    "These frames ({found}) are not an {s} answer. Add a query of type {s} \
+                    "{these} ({names}) {are} not an {s} answer. Add a query of type {s} \
                      (MCP datasource) to this panel; toolHealth, poolCapacity, \
                      requestLatency and exemplars queries add detail to it.",
                     s = cols::FRAME
@@ -406,9 +414,13 @@ impl Summary {
         // One summary and one worst frame: the shell hands several answers' over as one
         // (frontend/src/panel/columns.ts, oneSummary), sorted together.
         let Some(summary) = find(cols::FRAME) else {
-            let mut found: Vec<String> = frames.iter().map(|f| f.name.clone()).collect();
-            found.retain(|n| !n.is_empty());
-            found.dedup();
+            // Each name once: requestLatency over 50 services is 150 frames of 50 names.
+            let mut found: Vec<String> = Vec::new();
+            for f in frames.iter() {
+                if !f.name.is_empty() && !found.contains(&f.name) {
+                    found.push(f.name.clone());
+                }
+            }
             return Err(Problem::NotSummary { found });
         };
         let mut out = Summary {
@@ -929,7 +941,7 @@ fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
 pub(crate) mod tests {
     use super::*;
 
-    fn summary_frames() -> Frames {
+    pub(crate) fn summary_frames() -> Frames {
         let mut f = Frames::new();
         f.frame(cols::FRAME)
             .texts(columns::SERVICE, ["akosha", "mahavishnu"])
@@ -969,7 +981,20 @@ pub(crate) mod tests {
         );
         let text = err.to_string();
         assert!(
-            text.contains("(toolHealth) are not an ecosystemSummary answer"),
+            text.starts_with("This frame (toolHealth) is not an ecosystemSummary answer"),
+            "{text}"
+        );
+        // requestLatency over 50 services: 150 frames, each name once, the first three named.
+        let mut f = Frames::new();
+        for i in 0..150 {
+            let name = format!("s{} p95", i % 50);
+            f.frame(&name).numbers(columns::VALUE, vec![0.1]);
+        }
+        let text = Summary::from_frames(f).unwrap_err().to_string();
+        assert!(
+            text.starts_with(
+                "These frames (s0 p95, s1 p95, s2 p95 and 47 more) are not an ecosystemSummary"
+            ),
             "{text}"
         );
         assert!(
