@@ -11,7 +11,7 @@
 
 use std::fmt::{self, Write};
 
-const GAP: &str = "–";
+pub(crate) const GAP: &str = "–";
 
 /// The noun for `n` things: `one` for 1, else `many` ("1 service", "0 services").
 pub fn noun<'a>(n: usize, (one, many): (&'a str, &'a str)) -> &'a str {

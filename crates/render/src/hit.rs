@@ -313,11 +313,14 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> 
                 format::percent(o, s.error_percent);
             });
             line(&mut out, "p95 latency ", &|o| format::seconds(o, s.p95));
+            // Without calls known (a down service), the success alone: "tool success –".
             line(&mut out, "tool success ", &|o| {
                 format::percent(o, s.tool_success);
-                o.push_str(" of ");
-                format::rate(o, s.tool_calls);
-                o.push_str(" calls");
+                if !s.tool_calls.is_nan() {
+                    o.push_str(" of ");
+                    format::rate(o, s.tool_calls);
+                    o.push_str(" calls");
+                }
             });
             line(&mut out, "active workers ", &|o| {
                 format::number(o, s.workers, 1);
@@ -496,6 +499,25 @@ mod tests {
             .contains(" / "));
         assert!(info(&s, Target::Pool(999), "", &utc).is_none());
         assert_eq!(url_encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+
+    #[test]
+    fn a_service_without_tool_values_says_its_tool_success_is_unknown() {
+        let s = Summary::from_frames(crate::summary::tests::summary_frames()).unwrap();
+        let utc = Zone::default();
+        let down = info(&s, Target::Service(0), "", &utc).unwrap();
+        let gap = format!("tool success {}", format::GAP);
+        assert!(down.lines.contains(&gap), "{:?}", down.lines);
+        let mut up = s.clone();
+        up.services[0].tool_success = 97.5;
+        up.services[0].tool_calls = 12.0;
+        let up = info(&up, Target::Service(0), "", &utc).unwrap();
+        let line = up
+            .lines
+            .iter()
+            .find(|l| l.starts_with("tool success "))
+            .unwrap();
+        assert!(line.ends_with(" calls") && line.contains("97.5"), "{line}");
     }
 
     #[test]
