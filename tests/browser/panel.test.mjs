@@ -404,6 +404,30 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('short and narrow: in 360 x 200 px the legend scrolls in a third of the height, the canvas keeps the rest', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { width: 360, height: 200 });
+    const canvas = await page.locator(PANEL.canvas).boundingBox();
+    const legend = page.locator(PANEL.legend);
+    const box = await legend.boundingBox();
+    assert.ok(canvas.height >= (200 * 2) / 3, `the canvas keeps two thirds of 200 px: ${JSON.stringify(canvas)}`);
+    assert.ok(
+      box.y >= canvas.y + canvas.height - 0.5 && box.y + box.height <= canvas.y + 200 + 0.5,
+      `the legend ${JSON.stringify(box)} lies under the canvas ${JSON.stringify(canvas)}, inside the panel`
+    );
+    // Its bands wrap to more lines than its third shows: it scrolls to the last.
+    const scroll = () => legend.evaluate((e) => ({ top: e.scrollTop, height: e.scrollHeight, shown: e.clientHeight }));
+    const before = await scroll();
+    assert.ok(before.height > before.shown, `the legend is taller than its box: ${JSON.stringify(before)}`);
+    await legend.evaluate((e) => e.scrollTo(0, e.scrollHeight));
+    assert.ok((await scroll()).top > 0, 'and scrolls');
+    // The tiles are there to point at, not only the header.
+    const { tip } = await findTile(page, 'akosha');
+    assert.match(tip, /critical/);
+    await h.screenshot(page, 'panel-short-narrow');
+    assert.deepEqual(page.errors, []);
+  });
+
   test("resized: the tiles reflow over the data they have; the pointer's highlight is forgotten, the keyboard's focus kept", async () => {
     const { h } = ctx;
     const page = await openPanel(h);

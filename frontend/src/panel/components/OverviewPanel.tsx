@@ -133,7 +133,8 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   // the panel's first draw is in its first frame, with no re-render before it. The two states
   // it sets after drawing (the renderer's problem, the keyboard's tooltip) are not among its
   // dependencies, so it does not run again for them. The legend and the notices of failed
-  // queries wrap to as many lines as the width needs; the canvas takes the height left.
+  // queries wrap to as many lines as the width needs, up to their share of the height
+  // (scrolled past it); the canvas takes the height left.
   useLayoutEffect(() => {
     const element = canvas.current;
     if (!RendererClass || !element) {
@@ -314,7 +315,11 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
         {announce}
       </div>
       {(legend.length > 0 || failures.notices.length > 0) && (
-        <div ref={legendBox}>
+        <div
+          ref={legendBox}
+          className={styles.under}
+          style={{ maxHeight: Math.floor(failures.notices.length > 0 ? height / 2 : height / 3) }}
+        >
           {failures.notices.length > 0 && (
             <div className={styles.notices} style={{ maxHeight: Math.floor(height / 2) }}>
               <Alert
@@ -329,7 +334,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
             </div>
           )}
           {legend.length > 0 && (
-            <div className={styles.legend} data-testid={selectors.legend}>
+            <div className={styles.legend} style={{ maxHeight: Math.floor(height / 3) }} data-testid={selectors.legend}>
               {legend.map(({ field, bands }) => (
                 <span key={field} className={styles.legendEntry}>
                   {bands.map((band, i) => (
@@ -392,7 +397,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     clipPath: 'inset(50%)',
     whiteSpace: 'nowrap',
   }),
+  // Under the canvas: the notices and the legend, together at most a third of the panel's
+  // height (half with a notice), each shrinking to its share and scrolling past it, so the
+  // canvas keeps the rest however many lines they wrap to.
+  under: css({ display: 'flex', flexDirection: 'column' }),
   legend: css({
+    flex: '0 1 auto',
+    minHeight: 0,
+    overflowY: 'auto',
     padding: '2px 0',
     lineHeight: `${LEGEND_LINE_HEIGHT}px`,
     fontSize: theme.typography.bodySmall.fontSize,
@@ -419,5 +431,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   // An alert's lines read from the left, as Grafana's own.
   alert: css({ textAlign: 'left' }),
   // A failed query's notice: the panel's lower half at most, scrolled past that.
-  notices: css({ overflowY: 'auto', paddingTop: theme.spacing(0.5) }),
+  notices: css({ flex: '0 1 auto', minHeight: 0, overflowY: 'auto', paddingTop: theme.spacing(0.5) }),
 });
