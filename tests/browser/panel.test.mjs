@@ -286,6 +286,42 @@ describe('the overview panel over the real plugin, akosha down', () => {
     }
   });
 
+  test('a Ctrl-click or a middle click on a tile opens its drill-down link in a new tab, the panel staying; a click in place', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { options: { drilldownUrl: '/d/mcp-service?var-service=${service}' } });
+    const { x, y } = await findTile(page, 'akosha');
+    const box = await page.locator(PANEL.canvas).boundingBox();
+    const at = [box.x + x, box.y + y];
+    const where = page.url();
+    for (const [how, click] of [
+      [
+        'Ctrl',
+        async () => {
+          await page.keyboard.down('Control');
+          await page.mouse.click(...at);
+          await page.keyboard.up('Control');
+        },
+      ],
+      ['the middle button', () => page.mouse.click(...at, { button: 'middle' })],
+    ]) {
+      const [opened] = await Promise.all([page.context().waitForEvent('page', { timeout: 10000 }), click()]);
+      await opened.waitForURL(/\/d\/mcp-service/);
+      const url = new URL(opened.url());
+      assert.equal(url.pathname, '/d/mcp-service', `${how} opens the drill-down link: ${opened.url()}`);
+      assert.equal(url.searchParams.get('var-service'), 'akosha');
+      assert.equal(page.url(), where, `with ${how} the panel's page stays where it was`);
+      await opened.close();
+    }
+    // A plain click follows the link in place, and opens no page.
+    let pages = 0;
+    page.context().on('page', () => pages++);
+    await page.mouse.click(...at);
+    await poll('a click follows the link in place', async () => new URL(page.url()).pathname === '/d/mcp-service');
+    assert.equal(pages, 0, 'a plain click opens no page');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("keyboard focus: kept over a refresh, with its tooltip's new values; its outline goes with the panel's focus", async () => {
     const { h } = ctx;
     const page = await openPanel(h);

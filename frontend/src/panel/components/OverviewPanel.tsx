@@ -5,7 +5,7 @@
 // renderer's problem with the frames, or why the renderer cannot start) is the page's text,
 // in one message box: it wraps inside long words, can be selected and is read as it is.
 import { css } from '@emotion/css';
-import { GrafanaTheme2, PanelData, PanelProps } from '@grafana/data';
+import { GrafanaTheme2, locationUtil, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -70,12 +70,30 @@ function drilldownTemplate(url: string, replaceVariables: PanelProps['replaceVar
   return replaceVariables(url.split('${service}').join(placeholder)).split(placeholder).join('${service}');
 }
 
-function follow(kind: string, link: string) {
+/**
+ * Opens a hit's link: in a new tab when asked (`newTab`) or when it leaves Grafana, else in
+ * place, as Grafana's router goes.
+ */
+function follow(kind: string, link: string, newTab: boolean) {
   const to = linkDestination(kind, link);
   if ('newTab' in to) {
     window.open(to.newTab, '_blank', 'noopener,noreferrer');
+  } else if (newTab) {
+    window.open(locationUtil.assureBaseUrl(to.inPlace), '_blank', 'noopener,noreferrer');
   } else {
     locationService.push(to.inPlace);
+  }
+}
+
+/** Ctrl or Cmd (or Shift) held asks for a new tab, as over one of Grafana's link anchors. */
+const wantsNewTab = (e: React.MouseEvent | React.KeyboardEvent) => e.ctrlKey || e.metaKey || e.shiftKey;
+
+/** Follows the link of what is under the pointer, if anything. */
+function followAt(r: Renderer | undefined, e: React.MouseEvent<HTMLElement>, newTab: boolean) {
+  const box = e.currentTarget.getBoundingClientRect();
+  const hit = take(r?.hit(e.clientX - box.left, e.clientY - box.top));
+  if (hit?.link) {
+    follow(hit.kind, hit.link, newTab);
   }
 }
 
@@ -241,15 +259,17 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     setTip(undefined);
   }, []);
 
-  const onClick = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
-    const r = renderer.current;
-    if (!r) {
-      return;
-    }
-    const [x, y] = at(e);
-    const hit = take(r.hit(x, y));
-    if (hit?.link) {
-      follow(hit.kind, hit.link);
+  // A click follows the link; with Ctrl, Cmd or Shift, or with the middle button, in a
+  // new tab, as Grafana's own links do.
+  const onClick = useCallback(
+    (e: React.MouseEvent<HTMLCanvasElement>) => followAt(renderer.current, e, wantsNewTab(e)),
+    []
+  );
+
+  const onAuxClick = useCallback((e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (e.button === 1) {
+      e.preventDefault();
+      followAt(renderer.current, e, true);
     }
   }, []);
 
@@ -270,7 +290,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       e.preventDefault();
       const hit = take(r.focused());
       if (hit?.link) {
-        follow(hit.kind, hit.link);
+        follow(hit.kind, hit.link, wantsNewTab(e));
       }
     }
   }, []);
@@ -305,6 +325,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
           onMouseMove={onMove}
           onMouseLeave={onLeave}
           onClick={onClick}
+          onAuxClick={onAuxClick}
           onKeyDown={onKeyDown}
           onBlur={onBlur}
         />
