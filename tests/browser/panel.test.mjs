@@ -365,6 +365,29 @@ describe('the overview panel over the real plugin, akosha down', () => {
     await page.context().close();
   });
 
+  test("the pointer's tooltip: kept over a refresh, for the same service, with the new values", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h);
+    // akosha, down, stays the first tile, worst first, whatever the simulator's moment.
+    await findTile(page, 'akosha');
+    const asked = await page.evaluate(() => window.harness.requests.length);
+    // The refresh's new frames, handed to the panel and drawn.
+    const drawn = await page.evaluate(async () => {
+      const data = await window.harness.refresh();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return data.state;
+    });
+    assert.equal(drawn, 'Done');
+    assert.ok((await page.evaluate(() => window.harness.requests.length)) > asked, 'the queries ran again');
+    const tip = await page
+      .locator(PANEL.tooltip)
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+    assert.ok(tip.startsWith('akosha:'), `after the refresh the pointer's tooltip is still akosha's: "${tip}"`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('a new devicePixelRatio redraws the canvas at it, every time', async () => {
     const { h } = ctx;
     // Headless chromium changes the ratio (CDP's emulation) but tells no media query of

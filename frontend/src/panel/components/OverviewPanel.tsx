@@ -110,6 +110,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   const handed = useRef<{ renderer: Renderer; data: PanelData; options: PanelOptions }>();
   // What the pointer is on, read from the renderer only when that changes.
   const hovered = useRef<Hit>();
+  // Where the pointer is (client pixels) while it is over the canvas: a refresh hovers there
+  // again, so a pointer resting on a tile keeps its tooltip, with the new values.
+  const pointer = useRef({ over: false, x: 0, y: 0 });
   // The Renderer class: at hand when the .wasm was loaded before this panel mounted.
   const [RendererClass, setRendererClass] = useState(loadedRenderer);
   const [failure, setFailure] = useState<string>();
@@ -181,10 +184,18 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       }
       handed.current = { renderer: r, data, options };
     } else {
-      // The pointer's tooltip goes, and with it its highlight, as with new frames.
+      // The pointer's highlight goes, as with new frames, to be found again where it is.
       r.leave();
     }
     r.resize(width, canvasHeight, window.devicePixelRatio || 1);
+    hovered.current = undefined;
+    const resting = pointer.current;
+    if (resting.over) {
+      const box = element.getBoundingClientRect();
+      r.hover(resting.x - box.left, resting.y - box.top);
+      hovered.current = take(r.hovered());
+      element.style.cursor = hovered.current?.link ? 'pointer' : 'default';
+    }
     r.draw();
     // With a problem the canvas holds the background alone: the message is the text over it,
     // read as it is, and the canvas has nothing to describe.
@@ -194,10 +205,12 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
       description.current.textContent = said === undefined ? r.describe() : '';
     }
     element.dataset.ready = 'true';
-    hovered.current = undefined;
-    // The keyboard stays on what it was on (the renderer finds it again by name), and its
-    // tooltip shows the new values.
-    setTip(document.activeElement === element ? keyboardTip(take(r.focused()), element) : undefined);
+    // The keyboard stays on what it was on (the renderer finds it again by name), the
+    // pointer's highlight on what is under it; the tooltip shows the new values, the
+    // keyboard's first.
+    const keyed = document.activeElement === element ? keyboardTip(take(r.focused()), element) : undefined;
+    const pointed = resting.over && hovered.current ? { ...hovered.current, x: resting.x, y: resting.y } : undefined;
+    setTip(keyed ?? pointed);
   }, [RendererClass, data, failures, options, width, height, legend, theme, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
@@ -232,6 +245,11 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     if (!r) {
       return;
     }
+    // Written in place: a move makes no object for it.
+    const p = pointer.current;
+    p.over = true;
+    p.x = e.clientX;
+    p.y = e.clientY;
     const [x, y] = at(e);
     if (r.hover(x, y)) {
       // The highlight moved: redraw and read the new tooltip (a move within the same
@@ -245,6 +263,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
   }, []);
 
   const onLeave = useCallback(() => {
+    pointer.current.over = false;
     hovered.current = undefined;
     renderer.current?.leave();
     renderer.current?.draw();
