@@ -48,9 +48,12 @@ async function summaryRow(server, service) {
  */
 async function openPanel(
   h,
-  { theme = 'light', width = 1000, height = 460, queries, options, tz, timezoneId, init } = {}
+  { theme = 'light', width = 1000, height = 460, queries, options, tz, timezoneId, init, transparent } = {}
 ) {
   const extra = { width: String(width), height: String(height) };
+  if (transparent) {
+    extra.transparent = 'true';
+  }
   if (queries) {
     extra.queries = JSON.stringify(queries);
   }
@@ -166,6 +169,54 @@ async function pixelsAround(page, x, y, radius = 6) {
     },
     { sel: PANEL.canvas, x, y, radius }
   );
+}
+
+/** The screen's pixel at (x, y) of the page, as [r, g, b]: what the page shows there. */
+async function screenPixel(page, x, y) {
+  const png = await page.screenshot({ clip: { x, y, width: 1, height: 1 } });
+  return page.evaluate(async (data) => {
+    const image = await createImageBitmap(await (await fetch(`data:image/png;base64,${data}`)).blob());
+    const c = document.createElement('canvas');
+    c.width = c.height = 1;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(image, 0, 0);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  }, png.toString('base64'));
+}
+
+/** The canvas's pixels, for comparing one draw with another. */
+const canvasPixels = (page) =>
+  page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    return {
+      w: c.width,
+      dpr: c.width / c.clientWidth,
+      data: [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data],
+    };
+  }, PANEL.canvas);
+
+/** The box, in CSS pixels, around every pixel that differs between two of `canvasPixels`. */
+function changed(a, b) {
+  let box;
+  for (let i = 0; i < a.data.length; i += 4) {
+    if (
+      a.data[i] !== b.data[i] ||
+      a.data[i + 1] !== b.data[i + 1] ||
+      a.data[i + 2] !== b.data[i + 2] ||
+      a.data[i + 3] !== b.data[i + 3]
+    ) {
+      const [x, y] = [((i / 4) % a.w) / a.dpr, Math.floor(i / 4 / a.w) / a.dpr];
+      box = box
+        ? {
+            left: Math.min(box.left, x),
+            right: Math.max(box.right, x),
+            top: Math.min(box.top, y),
+            bottom: Math.max(box.bottom, y),
+          }
+        : { left: x, right: x, top: y, bottom: y };
+    }
+  }
+  return box;
 }
 
 const rgb = (hex) => {
@@ -384,6 +435,41 @@ describe('the overview panel over the real plugin, akosha down', () => {
       .textContent({ timeout: 1000 })
       .catch(() => '');
     assert.ok(tip.startsWith('akosha:'), `after the refresh the pointer's tooltip is still akosha's: "${tip}"`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("transparent: the page's background shows through the panel, and a hover's outline goes with the next", async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { theme: 'dark', transparent: true });
+    const canvas = await page.locator(PANEL.canvas).boundingBox();
+    const [pageColour, panel] = await page.evaluate(() => [
+      getComputedStyle(document.body).backgroundColor,
+      window.harness.theme.colors.background.primary,
+    ]);
+    const background = pageColour.match(/\d+/g).slice(0, 3).map(Number);
+    assert.notDeepEqual(background, rgb(panel), "the page's background is not the panel's");
+    // The header's right end, where nothing is drawn.
+    const empty = await screenPixel(page, canvas.x + canvas.width - 3, canvas.y + 3);
+    assert.deepEqual(empty, background, `the page's background rgb(${background}) shows through: rgb(${empty})`);
+
+    // A hover's outline, then another's: the first goes, as over an opaque background.
+    const before = await canvasPixels(page);
+    const first = await findTile(page, 'akosha');
+    const second = await findTile(page, 'mahavishnu');
+    const box = changed(before, await canvasPixels(page));
+    const inside = (p) => box && p.x >= box.left && p.x <= box.right && p.y >= box.top && p.y <= box.bottom;
+    assert.ok(inside(second), `mahavishnu's tile is outlined: ${JSON.stringify(box)}`);
+    assert.ok(
+      !inside(first),
+      `akosha's outline is gone: what changed ${JSON.stringify(box)} takes in ${JSON.stringify(first)}`
+    );
+    await page.mouse.move(0, 0);
+    await poll(
+      'the pointer gone, no outline remains',
+      async () => changed(before, await canvasPixels(page)) === undefined
+    );
+    await h.screenshot(page, 'panel-transparent');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

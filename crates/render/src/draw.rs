@@ -325,6 +325,10 @@ pub struct View {
     pub dpr: f32,
     /// The time zone the axis reads in (UTC unless set).
     pub zone: Zone,
+    /// The panel's background is the page's (Grafana's "Transparent background"): it is not
+    /// painted, and what shows through is taken to be `Theme::background`, which faint
+    /// colours are blended over.
+    pub transparent: bool,
 }
 
 /// Buffers reused from one redraw to the next.
@@ -374,13 +378,15 @@ pub fn draw_content(
     view: &View,
     scratch: &mut Scratch,
 ) {
-    s.fill_rect(
-        Rect::new(0.0, 0.0, layout.width, layout.height),
-        theme.background,
-    );
+    if !view.transparent {
+        s.fill_rect(
+            Rect::new(0.0, 0.0, layout.width, layout.height),
+            theme.background,
+        );
+    }
     header(s, layout, summary, theme, scratch);
     tiles(s, layout, summary, theme, scratch);
-    tools(s, layout, summary, theme, view.dpr, scratch);
+    tools(s, layout, summary, theme, view, scratch);
     pools(s, layout, summary, theme, scratch);
     strip(s, layout, summary, theme, view, scratch);
 }
@@ -399,11 +405,13 @@ pub fn draw_highlights(
 }
 
 /// Paints a panel without a summary (no data, not a summary, the datasource's error): its
-/// background alone. The shell shows the [`Problem`](crate::Problem)'s message over it as
-/// the page's text, which wraps inside any word, can be selected and is read by screen
-/// readers as it is.
-pub fn draw_background(s: &mut impl Surface, width: f32, height: f32, theme: &Theme) {
-    s.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+/// background alone (nothing when transparent). The shell shows the
+/// [`Problem`](crate::Problem)'s message over it as the page's text, which wraps inside any
+/// word, can be selected and is read by screen readers as it is.
+pub fn draw_background(s: &mut impl Surface, width: f32, height: f32, theme: &Theme, view: &View) {
+    if !view.transparent {
+        s.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+    }
 }
 
 /// Draws `text` cut with an ellipsis to `max_w`.
@@ -888,7 +896,7 @@ fn tools(
     l: &Layout,
     summary: &Summary,
     theme: &Theme,
-    dpr: f32,
+    view: &View,
     sc: &mut Scratch,
 ) {
     if l.tools.body.is_empty() {
@@ -923,7 +931,7 @@ fn tools(
         l,
         summary,
         theme,
-        dpr,
+        view,
         &colour,
         (&mut sc.runs, &mut sc.gaps),
     );
@@ -959,19 +967,20 @@ fn tools(
 /// to a rounding at their antialiased sides: a gap is the background there, and where two
 /// rows' gaps meet, between the rows, the background already is. Only rows on whole
 /// device pixels are filled so: a row's edge half covered would be blended twice, by the
-/// run and by the gap over it.
+/// run and by the gap over it. Over a transparent background, which cannot be filled back,
+/// each cell is filled alone.
 fn cell_fills(
     s: &mut impl Surface,
     l: &Layout,
     summary: &Summary,
     theme: &Theme,
-    dpr: f32,
+    view: &View,
     colour: &impl Fn(&crate::summary::Tool) -> Colour,
     (runs, gaps): (&mut Vec<(Rect, Colour)>, &mut Vec<Rect>),
 ) {
     runs.clear();
     gaps.clear();
-    let dpr = if dpr > 0.0 { dpr } else { 1.0 };
+    let dpr = if view.dpr > 0.0 { view.dpr } else { 1.0 };
     for row in &l.tool_rows {
         let Some(g) = summary.tool_groups.get(row.group) else {
             continue;
@@ -979,9 +988,10 @@ fn cell_fills(
         let cells = l.tool_cells.get(g.start..g.end).unwrap_or_default();
         let tools = summary.tools.get(g.start..g.end).unwrap_or_default();
         let device_whole = |v: f32| (v * dpr).fract() == 0.0;
-        let whole = cells
-            .first()
-            .is_some_and(|c| device_whole(c.y) && device_whole(c.bottom()));
+        let whole = !view.transparent
+            && cells
+                .first()
+                .is_some_and(|c| device_whole(c.y) && device_whole(c.bottom()));
         // The run so far: its left, top, right and bottom, and its colour.
         let mut run: Option<([f32; 4], Colour)> = None;
         for (&cell, tool) in cells.iter().zip(tools).filter(|(c, _)| !c.is_empty()) {
@@ -2085,6 +2095,24 @@ mod tests {
 
     #[test]
     fn tool_cells_filled_by_runs_show_each_cell_in_its_colour_and_the_gaps_between() {
+        let (s, theme) = tool_cells_drawn(false);
+        assert!(s.px.contains(&theme.background));
+    }
+
+    #[test]
+    fn over_a_transparent_background_nothing_paints_the_background_not_even_the_tool_gaps() {
+        let (s, theme) = tool_cells_drawn(true);
+        assert!(
+            !s.px.contains(&theme.background),
+            "the background colour painted over a transparent panel"
+        );
+    }
+
+    /// The panel drawn by [`Fills`] over pixels nothing painted, with the tool cells and the
+    /// gaps between them checked: each cell in its colour, each gap the background, or
+    /// untouched over a transparent one.
+    fn tool_cells_drawn(transparent: bool) -> (Fills, Theme) {
+        let blank = Colour::hex(0).alpha(0.0);
         let mut summary = sample::ecosystem(50, 10, 10, 0);
         // Runs of each colour, broken by other colours and by cells with no data.
         for (i, tool) in summary.tools.iter_mut().enumerate() {
@@ -2100,10 +2128,11 @@ mod tests {
         let mut s = Fills {
             log: sample::TextLog::default(),
             w,
-            px: vec![Colour::hex(0); w * h],
+            px: vec![blank; w * h],
         };
         let view = View {
             dpr: 1.0,
+            transparent,
             ..View::default()
         };
         draw_content(
@@ -2142,13 +2171,18 @@ mod tests {
                     None if layout.tool_rows.iter().any(|r| r.label.contains(cx, cy)) => continue,
                     None => {
                         in_gaps += 1;
-                        theme.background
+                        if transparent {
+                            blank
+                        } else {
+                            theme.background
+                        }
                     }
                 };
                 assert_eq!(s.px[y * w + x], want, "pixel ({x}, {y})");
             }
         }
         assert!(in_cells > 0 && in_gaps > 0);
+        (s, theme)
     }
 
     #[test]

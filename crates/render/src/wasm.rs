@@ -183,6 +183,17 @@ impl Renderer {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
+    /// Paints no background when `transparent` (Grafana's "Transparent background"): the
+    /// canvas is cleared and the page shows through; `background` is then the colour that
+    /// shows through, which faint colours are blended over.
+    #[wasm_bindgen(js_name = setTransparent)]
+    pub fn set_transparent(&mut self, transparent: bool) {
+        if self.view.transparent != transparent {
+            self.view.transparent = transparent;
+            self.stale = true;
+        }
+    }
+
     /// Sets the font family (Grafana's `theme.typography.fontFamily`).
     #[wasm_bindgen(js_name = setFontFamily)]
     pub fn set_font_family(&mut self, family: &str) {
@@ -366,7 +377,7 @@ impl Renderer {
     /// Redraws: the content when it changed since the last draw, then the outlines.
     pub fn draw(&mut self) {
         let dpr = f64::from(self.view.dpr);
-        let opaque = self.theme.background.a == u8::MAX;
+        let opaque = !self.view.transparent && self.theme.background.a == u8::MAX;
         if self.stale {
             // An opaque background covers what was drawn before; another is drawn over a
             // cleared canvas (a resize no longer clears it when the size stays).
@@ -381,7 +392,13 @@ impl Renderer {
                     &mut self.scratch,
                 ),
                 // The shell shows the message (`problem`) as text over the background.
-                Err(_) => draw_background(&mut self.surface, self.width, self.height, &self.theme),
+                Err(_) => draw_background(
+                    &mut self.surface,
+                    self.width,
+                    self.height,
+                    &self.theme,
+                    &self.view,
+                ),
             }
             self.stale = false;
             self.kept = false;

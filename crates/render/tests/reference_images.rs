@@ -80,7 +80,7 @@ fn a_panel_without_a_summary_is_its_background_alone() {
     // the datasource's error wraps inside the word there, and can be selected and read.
     let theme = Theme::dark();
     let mut bitmap = Bitmap::new(300.0, 200.0, 1.0);
-    draw_background(&mut bitmap, 300.0, 200.0, &theme);
+    draw_background(&mut bitmap, 300.0, 200.0, &theme, &View::default());
     let other = (0..300)
         .flat_map(|x| (0..200).map(move |y| (x, y)))
         .filter(|&(x, y)| !near(bitmap.pixel(x, y), theme.background))

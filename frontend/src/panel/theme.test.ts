@@ -14,6 +14,12 @@ describe('themeColours', () => {
     expect(exemplar).toBe(theme.colors.text.secondary);
   });
 
+  it.each([true, false])("a transparent panel's background is the dashboard's (dark: %s)", (isDark) => {
+    const theme = createTheme({ colors: { mode: isDark ? 'dark' : 'light' } });
+    expect(themeColours(theme).background).toBe(theme.colors.background.primary);
+    expect(themeColours(theme, true).background).toBe(theme.colors.background.canvas);
+  });
+
   it.each([true, false])("draws the latency lines in the theme's blues and purple (dark: %s)", (isDark) => {
     const theme = createTheme({ colors: { mode: isDark ? 'dark' : 'light' } });
     const viz = (name: string) => theme.visualization.getColorByName(name);

@@ -2,11 +2,14 @@
 import { GrafanaTheme2 } from '@grafana/data';
 import type { Renderer } from 'mcp-render';
 
-/** Colours of Grafana's theme, by the renderer's names for them. */
-export function themeColours(theme: GrafanaTheme2): Record<string, string> {
+/**
+ * Colours of Grafana's theme, by the renderer's names for them. A transparent panel's
+ * background is the dashboard's, which shows through it.
+ */
+export function themeColours(theme: GrafanaTheme2, transparent = false): Record<string, string> {
   const viz = (name: string) => theme.visualization.getColorByName(name);
   return {
-    background: theme.colors.background.primary,
+    background: transparent ? theme.colors.background.canvas : theme.colors.background.primary,
     surface: theme.colors.background.secondary,
     text: theme.colors.text.primary,
     textWeak: theme.colors.text.secondary,
@@ -25,9 +28,16 @@ export function themeColours(theme: GrafanaTheme2): Record<string, string> {
   };
 }
 
-/** Gives `r` Grafana's colours (one it cannot read keeps its default) and font family. */
-export function applyTheme(r: Pick<Renderer, 'setColour' | 'setFontFamily'>, theme: GrafanaTheme2) {
-  for (const [name, value] of Object.entries(themeColours(theme))) {
+/**
+ * Gives `r` Grafana's colours (one it cannot read keeps its default) and font family; a
+ * transparent panel's (`Renderer.setTransparent`) background colour is the dashboard's.
+ */
+export function applyTheme(
+  r: Pick<Renderer, 'setColour' | 'setFontFamily'>,
+  theme: GrafanaTheme2,
+  transparent = false
+) {
+  for (const [name, value] of Object.entries(themeColours(theme, transparent))) {
     try {
       r.setColour(name, value);
     } catch {

@@ -97,7 +97,15 @@ function followAt(r: Renderer | undefined, e: React.MouseEvent<HTMLElement>, new
   }
 }
 
-export function OverviewPanel({ data, width, height, options, replaceVariables, timeZone }: PanelProps<PanelOptions>) {
+export function OverviewPanel({
+  data,
+  width,
+  height,
+  options,
+  replaceVariables,
+  timeZone,
+  transparent,
+}: PanelProps<PanelOptions>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -167,7 +175,9 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     element.style.height = `${canvasHeight}px`;
     size.current = { width, height: canvasHeight };
     r.setMode(theme.isDark);
-    applyTheme(r, theme);
+    // Grafana's "Transparent background": the dashboard shows through the canvas.
+    r.setTransparent(Boolean(transparent));
+    applyTheme(r, theme, Boolean(transparent));
     r.setDrilldown(drilldownTemplate(options.drilldownUrl ?? '', replaceVariables));
     r.setMaxTiles(tileLimit(options));
     r.setTimeZone(offset);
@@ -211,7 +221,7 @@ export function OverviewPanel({ data, width, height, options, replaceVariables, 
     const keyed = document.activeElement === element ? keyboardTip(take(r.focused()), element) : undefined;
     const pointed = resting.over && hovered.current ? { ...hovered.current, x: resting.x, y: resting.y } : undefined;
     setTip(keyed ?? pointed);
-  }, [RendererClass, data, failures, options, width, height, legend, theme, replaceVariables, offset]);
+  }, [RendererClass, data, failures, options, width, height, legend, theme, transparent, replaceVariables, offset]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
   // The media query matches one ratio: after each change it is made again for the new one,

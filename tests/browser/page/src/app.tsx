@@ -178,6 +178,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
           width={width}
           height={height}
           timeZone={params.get('tz') ?? 'browser'}
+          transparent={params.get('transparent') === 'true'}
           onRefresh={(refresh) => (handle.refresh = refresh)}
           onResize={(resize) => (handle.resize = resize)}
         />

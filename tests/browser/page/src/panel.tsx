@@ -4,6 +4,7 @@
 // URL: /harness/?view=panel&panel=<panel plugin id>&uid=<datasource uid>&width=..&height=..
 //      &queries=<JSON array of queries>&options=<JSON of options over the plugin's defaults>
 //      &tz=<the dashboard's time zone: browser (default), utc or an IANA name>
+//      &transparent=true (the panel's "Transparent background")
 import {
   DataQuery,
   DataSourceApi,
@@ -38,6 +39,8 @@ export interface PanelPageProps {
   height: number;
   /** The dashboard's time zone. */
   timeZone: string;
+  /** The panel's "Transparent background". */
+  transparent?: boolean;
   /** Called with a function that runs the queries again (the dashboard's refresh). */
   onRefresh: (refresh: () => Promise<PanelData>) => void;
   /** Called with a function that gives the panel another size (its corner dragged). */
@@ -52,6 +55,7 @@ export function PanelPage({
   width,
   height,
   timeZone,
+  transparent,
   onRefresh,
   onResize,
 }: PanelPageProps) {
@@ -100,6 +104,7 @@ export function PanelPage({
         height={size.height}
         title="MCP Ecosystem"
         timeZone={timeZone}
+        transparent={transparent}
       />
     </div>
   );
@@ -114,6 +119,7 @@ export function PluginPanel({
   height,
   title,
   timeZone = 'browser',
+  transparent = false,
 }: {
   plugin: PanelPlugin<any, any>;
   data: PanelData;
@@ -122,6 +128,7 @@ export function PluginPanel({
   height: number;
   title: string;
   timeZone?: string;
+  transparent?: boolean;
 }) {
   const eventBus = useMemo(() => new EventBusSrv(), []);
   registerOptionEditors();
@@ -143,7 +150,7 @@ export function PluginPanel({
       timeZone={timeZone}
       options={merged}
       fieldConfig={{ defaults: {}, overrides: [] }}
-      transparent={false}
+      transparent={transparent}
       width={width}
       height={height}
       renderCounter={0}
