@@ -948,6 +948,56 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('the pointer on a latency line names its service and percentile, with its value and time', async () => {
+    const { h } = ctx;
+    // Prometheus answers requestLatency once it has scraped the simulator a few times (a
+    // minute or more after the harness starts; the tests before this one waited for it): the
+    // panel is opened again until the pointer finds a line.
+    let page;
+    const found = await poll(
+      'the pointer finds a latency line',
+      async () => {
+        await page?.context().close();
+        page = await openPanel(h, {
+          theme: 'dark',
+          height: 520,
+          queries: [
+            { refId: 'A', queryType: 'ecosystemSummary' },
+            { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95, 99] },
+          ],
+        });
+        // The lines lie in the strip at the bottom: the canvas is hovered from its bottom up.
+        return page.evaluate(
+          async ({ canvasSel, tipSel }) => {
+            const canvas = document.querySelector(canvasSel);
+            const box = canvas.getBoundingClientRect();
+            for (let y = box.height - 4; y > box.height / 2; y -= 5) {
+              for (let x = 4; x < box.width; x += 8) {
+                canvas.dispatchEvent(
+                  new MouseEvent('mousemove', { clientX: box.left + x, clientY: box.top + y, bubbles: true })
+                );
+                await new Promise((r) => setTimeout(r, 0));
+                const tip = document.querySelector(tipSel)?.textContent ?? '';
+                if (/^(mahavishnu|akosha|session-buddy) p(50|95|99)latency /.test(tip)) {
+                  return { x, y, tip };
+                }
+              }
+            }
+            return undefined;
+          },
+          { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip }
+        );
+      },
+      150000,
+      2000
+    );
+    // The value in the crate's duration format, the time in the tooltips' full format.
+    assert.match(found.tip, /latency [\d.]+ (ms|s)at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, found.tip);
+    await h.screenshot(page, 'panel-latency-line-hover');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('the .wasm comes from the plugin’s public path as application/wasm', async () => {
     const res = await fetch(`${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`);
     assert.equal(res.status, 200);

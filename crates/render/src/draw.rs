@@ -400,7 +400,7 @@ pub fn draw_highlights(
     view: &View,
 ) {
     for (target, width) in [(view.hover, 1.0), (view.focus, 2.0)] {
-        outline(s, layout, summary, target, theme.focus, width);
+        outline(s, layout, summary, target, theme, width);
     }
 }
 
@@ -1215,7 +1215,7 @@ fn strip(
     // raster of the strokes cost more than the rest of the panel.
     let crowded = summary.latency.len() > 18;
     let alpha = if crowded { 0.35 } else { 1.0 };
-    let colour = |series: &crate::summary::Series| theme.percentile(series.percentile).alpha(alpha);
+    let colour = |series: &crate::summary::Series| line_colour(theme, summary, series).alpha(alpha);
     if crowded {
         s.begin_pixels(plot.inset(-3.0));
     }
@@ -1298,6 +1298,11 @@ fn strip(
             s.fill(colour);
         }
     }
+}
+
+/// The colour of a latency line.
+fn line_colour(theme: &Theme, _summary: &Summary, series: &crate::summary::Series) -> Colour {
+    theme.percentile(series.percentile)
 }
 
 /// `series` decimated into `columns`: per pixel column of the plot, its samples' extremes.
@@ -1559,9 +1564,10 @@ fn outline(
     l: &Layout,
     summary: &Summary,
     target: Target,
-    colour: Colour,
+    theme: &Theme,
     width: f32,
 ) {
+    let colour = theme.focus;
     let r = match target {
         Target::None => return,
         Target::Service(i) => l.tiles.get(i).copied(),
@@ -1575,6 +1581,24 @@ fn outline(
             ) {
                 let (x, y) = (scale.x(*t), scale.y(*v));
                 s.stroke_rect(Rect::new(x - 6.0, y - 6.0, 12.0, 12.0), colour, width);
+            }
+            return;
+        }
+        Target::Line { series, sample } => {
+            // A dot in the line's own colour (at full strength, where many lines are drawn
+            // faint) on a ring of the background, at the sample the tooltip reads.
+            if let (Some(scale), Some(line)) =
+                (Scale::of(summary, l.plot), summary.latency.get(series))
+            {
+                if let (Some(t), Some(v)) = (line.time.get(sample), line.value.get(sample)) {
+                    let (x, y) = (scale.x(*t), scale.y(*v));
+                    s.begin_path();
+                    s.circle(x, y, 4.5);
+                    s.fill(theme.background);
+                    s.begin_path();
+                    s.circle(x, y, 3.0);
+                    s.fill(line_colour(theme, summary, line));
+                }
             }
             return;
         }
@@ -2301,5 +2325,47 @@ mod tests {
         let mut one = summary.clone();
         one.time_range = (scale.t1, scale.t1);
         assert_eq!(axis(&one, Zone::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_hovered_line_is_marked_at_its_sample_in_its_colour() {
+        let mut summary = sample::ecosystem(3, 0, 200, 0);
+        // A flat line: 2 px above the point, the line itself is not drawn.
+        let k = 4;
+        summary.latency[k].value.iter_mut().for_each(|v| *v = 0.03);
+        let mut layout = Layout::default();
+        layout.compute(&summary, 900.0, 500.0);
+        let scale = Scale::of(&summary, layout.plot).unwrap();
+        let sample = 120;
+        let (x, y) = (scale.x(summary.latency[k].time[sample]), scale.y(0.03));
+        let theme = Theme::dark();
+        let paint = |hover: Target| {
+            let mut b = crate::Bitmap::new(900.0, 500.0, 1.0);
+            let view = View {
+                dpr: 1.0,
+                hover,
+                ..View::default()
+            };
+            draw(
+                &mut b,
+                &layout,
+                &summary,
+                &theme,
+                &view,
+                &mut Scratch::default(),
+            );
+            b.pixel((x + 0.5) as u32, (y - 2.0) as u32)
+        };
+        let target = crate::hit::hit(&layout, &summary, x, y - 1.0);
+        assert_eq!(target, Target::Line { series: k, sample });
+        let want = line_colour(&theme, &summary, &summary.latency[k]);
+        let close = |c: Colour| {
+            [(c.r, want.r), (c.g, want.g), (c.b, want.b)]
+                .iter()
+                .all(|&(a, b)| a.abs_diff(b) <= 24)
+        };
+        let (marked, plain) = (paint(target), paint(Target::None));
+        assert!(close(marked), "{marked:?}, want {want:?}");
+        assert!(!close(plain), "{plain:?}: no mark without the pointer");
     }
 }

@@ -54,6 +54,12 @@ pub fn number(out: &mut String, v: f64, decimals: usize) {
     out.push_str(suffix);
 }
 
+/// Appends percentile `p` as a latency line's label: `p95`, `p99.9`.
+pub fn percentile(out: &mut String, p: f64) {
+    out.push('p');
+    number(out, p, 3);
+}
+
 /// Appends `v` with `decimals` decimals (at most [`MAX_DECIMALS`]) as `format!("{v:.decimals$}")`
 /// writes it: every digit of the binary value exact, a tie rounded to even, `-` for every
 /// negative value (`-0.0` too), `inf`, `-inf` and `NaN`.

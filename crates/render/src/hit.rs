@@ -1,6 +1,7 @@
 //! What is under the pointer or the keyboard focus, and what its tooltip and link say.
 
 use std::fmt::Write;
+use std::rc::Rc;
 
 use crate::format::{self, Clock, Zone};
 use crate::layout::{Layout, Scale};
@@ -21,10 +22,21 @@ pub enum Target {
     Pool(usize),
     /// An exemplar dot: index into `Summary::exemplars`.
     Exemplar(usize),
+    /// A latency line (not reached by the keyboard): `series` an index into
+    /// `Summary::latency`, `sample` its sample nearest the pointer's time.
+    Line {
+        /// Index into `Summary::latency`.
+        series: usize,
+        /// Index into the series' times and values.
+        sample: usize,
+    },
 }
 
 /// How close (CSS pixels) the pointer must come to an exemplar's dot.
 pub const EXEMPLAR_RADIUS: f32 = 6.0;
+
+/// How close (CSS pixels, vertically) the pointer must come to a latency line.
+pub const LINE_RADIUS: f32 = 4.0;
 
 /// The target at `(x, y)`; allocates nothing.
 pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
@@ -63,8 +75,53 @@ pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
                 return Target::Exemplar(i);
             }
         }
+        if let Some((series, sample)) = line_at(summary, &scale, x, y) {
+            return Target::Line { series, sample };
+        }
     }
     Target::None
+}
+
+/// The latency line nearest `(x, y)` vertically, within [`LINE_RADIUS`], and its sample
+/// nearest the pointer's time. A line's value at that time is read between its samples on
+/// either side, as it is drawn: a gap (NaN) on either side, or a side outside the scale's
+/// times (clipped), is no line there. The lines of one range query share their times: one
+/// binary search serves them all, and a pointer near no line costs a few steps per line.
+fn line_at(summary: &Summary, scale: &Scale, x: f32, y: f32) -> Option<(usize, usize)> {
+    if !scale.plot.contains(x, y) {
+        return None;
+    }
+    let t = scale.time(x);
+    let mut best = (LINE_RADIUS, None);
+    let mut searched: Option<(&Rc<[f64]>, usize)> = None;
+    for (k, s) in summary.latency.iter().enumerate() {
+        let at = match searched {
+            Some((times, at)) if Rc::ptr_eq(times, &s.time) => at,
+            _ => {
+                let at = s.time.partition_point(|&u| u < t);
+                searched = Some((&s.time, at));
+                at
+            }
+        };
+        let n = s.time.len().min(s.value.len());
+        let inside = |i: usize| s.time[i] >= scale.t0 && s.time[i] <= scale.t1;
+        let (v, sample) = if at < n && s.time[at] == t {
+            (s.value[at], at)
+        } else if at > 0 && at < n && inside(at - 1) && inside(at) {
+            let (ta, tb) = (s.time[at - 1], s.time[at]);
+            let (va, vb) = (s.value[at - 1], s.value[at]);
+            let near = if t - ta <= tb - t { at - 1 } else { at };
+            (va + (vb - va) * ((t - ta) / (tb - ta)), near)
+        } else {
+            continue;
+        };
+        // NaN on either side makes `v` NaN, which is no nearer than anything.
+        let d = (scale.y(v) - y).abs();
+        if v.is_finite() && d <= best.0 {
+            best = (d, Some((k, sample)));
+        }
+    }
+    best.1
 }
 
 /// How many of the slowest exemplars, and of the latest failing ones, the keyboard reaches.
@@ -146,7 +203,7 @@ pub fn next_focus(layout: &Layout, summary: &Summary, current: Target, back: boo
             .iter()
             .position(|&x| x == e)
             .map(|p| services + tools.len() + pools + p),
-        Target::None => None,
+        Target::None | Target::Line { .. } => None,
     };
     let next = match (pos, back) {
         (None, false) => 0,
@@ -190,7 +247,8 @@ pub enum Named {
 /// What `target` is, by name.
 pub fn named(summary: &Summary, target: Target) -> Option<Named> {
     match target {
-        Target::None => None,
+        // The keyboard does not reach lines.
+        Target::None | Target::Line { .. } => None,
         Target::Service(i) => Some(Named::Service(summary.services.get(i)?.name.clone())),
         Target::Tool(i) => {
             let t = summary.tools.get(i)?;
@@ -248,8 +306,8 @@ pub fn refind(layout: &Layout, summary: &Summary, named: &Named) -> Target {
 }
 
 /// Where the tooltip of `target` hangs, in CSS pixels from the panel's corner: under the
-/// middle of its tile, cell or bar, at its exemplar's dot; for the keyboard, which has no
-/// pointer to put it by.
+/// middle of its tile, cell or bar, at its exemplar's dot or line's sample; for the
+/// keyboard, which has no pointer to put it by.
 pub fn anchor(layout: &Layout, summary: &Summary, target: Target) -> Option<(f32, f32)> {
     let under = |r: &crate::layout::Rect| (r.x + r.w / 2.0, r.bottom());
     match target {
@@ -269,6 +327,14 @@ pub fn anchor(layout: &Layout, summary: &Summary, target: Target) -> Option<(f32
             let scale = Scale::of(summary, layout.plot)?;
             let e = &summary.exemplars;
             Some((scale.x(*e.time.get(i)?), scale.y(*e.value.get(i)?)))
+        }
+        Target::Line { series, sample } => {
+            let scale = Scale::of(summary, layout.plot)?;
+            let s = summary.latency.get(series)?;
+            Some((
+                scale.x(*s.time.get(sample)?),
+                scale.y(*s.value.get(sample)?),
+            ))
         }
     }
 }
@@ -390,6 +456,17 @@ pub fn info(summary: &Summary, target: Target, drilldown: &str, zone: &Zone) -> 
             }
             out.link = e.link_of(i);
         }
+        Target::Line { series, sample } => {
+            let s = summary.latency.get(series)?;
+            let (t, v) = (*s.time.get(sample)?, *s.value.get(sample)?);
+            if !s.service.is_empty() {
+                out.title.push_str(&s.service);
+                out.title.push(' ');
+            }
+            format::percentile(&mut out.title, s.percentile);
+            line(&mut out, "latency ", &|o| format::seconds(o, v));
+            line(&mut out, "at ", &|o| format::time(o, t, zone, Clock::Full));
+        }
     }
     Some(out)
 }
@@ -436,6 +513,125 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(hit(&l, &s, 1.0, 1.0), Target::None);
+    }
+
+    /// A plot 1000 x 100 px from 0 to 10 s and 0 to 1 s of latency: three lines of one
+    /// range query (a sample a second), `a` at 200 ms, `b` at 300 ms, `c` at 600 ms with a
+    /// gap at 5 s.
+    fn lines() -> (Layout, Summary) {
+        let time: Rc<[f64]> = (0..=10).map(|i| f64::from(i) * 1000.0).collect();
+        let line = |service: &str, p: f64, v: f64| crate::summary::Series {
+            service: service.into(),
+            percentile: p,
+            time: Rc::clone(&time),
+            value: (0..=10)
+                .map(|i| if v > 0.5 && i == 5 { f64::NAN } else { v })
+                .collect(),
+        };
+        let summary = Summary {
+            latency: vec![
+                line("a", 50.0, 0.2),
+                line("b", 99.9, 0.3),
+                line("c", 95.0, 0.6),
+            ],
+            time_range: (0.0, 10_000.0),
+            latency_max: 0.9,
+            ..Summary::default()
+        };
+        let layout = Layout {
+            plot: crate::layout::Rect::new(50.0, 20.0, 1000.0, 100.0),
+            ..Layout::default()
+        };
+        (layout, summary)
+    }
+
+    #[test]
+    fn the_pointer_finds_the_latency_line_nearest_it_at_its_time() {
+        let (l, mut s) = lines();
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let (x, y) = (scale.x(2_600.0), scale.y(0.3));
+        // `b` 2 px above, `a` 8 px below: `b`, at its sample nearest the pointer's time.
+        assert_eq!(
+            hit(&l, &s, x, y + 2.0),
+            Target::Line {
+                series: 1,
+                sample: 3
+            }
+        );
+        assert_eq!(
+            hit(&l, &s, x, y + 7.0),
+            Target::Line {
+                series: 0,
+                sample: 3
+            },
+            "`a`, 3 px away, is nearer than `b`, 7 px"
+        );
+        // Halfway between the lines, 10 px apart, more than a few pixels from either.
+        assert_eq!(hit(&l, &s, x, y + 5.0), Target::None);
+        assert_eq!(hit(&l, &s, x, scale.y(0.45)), Target::None);
+        // Outside the plot: nothing, even level with a line.
+        assert_eq!(hit(&l, &s, l.plot.x - 2.0, y), Target::None);
+        // Between two samples the line is read where it is drawn: a line rising from
+        // 0.3 to 0.5 s is at 0.4 s halfway.
+        let mut rising = s.latency[1].value.clone();
+        rising[8] = 0.5;
+        s.latency[1].value = rising;
+        let mid = (scale.x(7_500.0), scale.y(0.4));
+        assert!(matches!(
+            hit(&l, &s, mid.0, mid.1),
+            Target::Line { series: 1, .. }
+        ));
+
+        let line = Target::Line {
+            series: 1,
+            sample: 3,
+        };
+        let utc = Zone::default();
+        let i = info(&s, line, "", &utc).unwrap();
+        assert_eq!(i.title, "b p99.9");
+        let mut at = String::from("at ");
+        format::time(&mut at, 3_000.0, &utc, Clock::Full);
+        assert_eq!(i.lines, ["latency 300 ms".to_string(), at]);
+        assert_eq!(i.link, None);
+        assert_eq!(anchor(&l, &s, line), Some((scale.x(3_000.0), y)));
+        // Not the keyboard's: no name to find again, and the keyboard starts afresh.
+        assert_eq!(named(&s, line), None);
+        assert_eq!(next_focus(&l, &s, line, false), Target::None);
+    }
+
+    #[test]
+    fn exemplar_dots_go_before_the_lines_under_them() {
+        let (l, mut s) = lines();
+        s.exemplars = crate::summary::Exemplars {
+            time: vec![4_000.0],
+            value: vec![0.3],
+            failing: vec![false],
+            ..Default::default()
+        };
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let (x, y) = (scale.x(4_000.0), scale.y(0.3));
+        assert_eq!(hit(&l, &s, x + 1.0, y), Target::Exemplar(0));
+        // Away from the dot, the line again.
+        let x = scale.x(6_000.0);
+        assert!(matches!(hit(&l, &s, x, y), Target::Line { series: 1, .. }));
+    }
+
+    #[test]
+    fn a_gap_in_a_line_is_not_hit() {
+        let (l, s) = lines();
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let y = scale.y(0.6);
+        // `c` has no value at 5 s: nothing from 4 s to 6 s, where it is not drawn.
+        for t in [4_200.0, 5_000.0, 5_800.0] {
+            assert_eq!(hit(&l, &s, scale.x(t), y), Target::None, "at {t} ms");
+        }
+        assert_eq!(
+            hit(&l, &s, scale.x(3_900.0), y),
+            Target::Line {
+                series: 2,
+                sample: 4
+            }
+        );
     }
 
     #[test]

@@ -647,6 +647,11 @@ impl Scale {
         self.plot.x + ((t - self.t0) / (self.t1 - self.t0)) as f32 * self.plot.w
     }
 
+    /// The time at `x`: the inverse of [`Scale::x`].
+    pub fn time(&self, x: f32) -> f64 {
+        self.t0 + f64::from((x - self.plot.x) / self.plot.w) * (self.t1 - self.t0)
+    }
+
     /// y of value `v`, clamped to the plot.
     pub fn y(&self, v: f64) -> f32 {
         let f = (v / self.top).clamp(0.0, 1.0) as f32;

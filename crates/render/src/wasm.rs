@@ -57,7 +57,7 @@ pub struct HitInfo {
 
 #[wasm_bindgen]
 impl HitInfo {
-    /// `service`, `tool`, `pool` or `exemplar`.
+    /// `service`, `tool`, `pool`, `exemplar` or `line` (a latency line, for the pointer only).
     #[wasm_bindgen(getter)]
     pub fn kind(&self) -> String {
         self.kind.to_string()
@@ -66,7 +66,8 @@ impl HitInfo {
     /// For a service, its row in the `ecosystemSummary` frame (so the shell can resolve
     /// Grafana's own links for it); for an exemplar, its place among every exemplar frame's,
     /// one frame after the other; for a tool or a pool, its place in the renderer's
-    /// worst-first order.
+    /// worst-first order; for a line, its place in the renderer's order of lines (by
+    /// service, then percentile).
     #[wasm_bindgen(getter)]
     pub fn index(&self) -> usize {
         self.index
@@ -536,6 +537,7 @@ impl Renderer {
             Target::Tool(i) => ("tool", i),
             Target::Pool(i) => ("pool", i),
             Target::Exemplar(i) => ("exemplar", i),
+            Target::Line { series, .. } => ("line", series),
         };
         Some(HitInfo {
             kind,

@@ -1,10 +1,11 @@
-//! A steady redraw (same data, same size, the pointer moving) allocates nothing.
+//! A steady redraw (same data, same size, the pointer moving over tiles, the plot and a
+//! latency line) allocates nothing.
 
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use mcp_render::sample::{self, Tally};
-use mcp_render::{draw, hit, Layout, Scratch, Theme, View, Zone};
+use mcp_render::{draw, hit, Layout, Scale, Scratch, Target, Theme, View, Zone};
 
 struct Counting;
 
@@ -49,8 +50,17 @@ fn redraws_after_the_first_allocate_nothing() {
     draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
     let first = surface.clone();
 
+    // A point on a latency line, away from the exemplars' dots: its marker is drawn too.
+    let scale = Scale::of(&summary, layout.plot).expect("a latency strip");
+    let line = &summary.latency[7];
+    let on_line = (0..line.time.len())
+        .step_by(97)
+        .map(|i| (scale.x(line.time[i]), scale.y(line.value[i])))
+        .find(|&(x, y)| matches!(hit(&layout, &summary, x, y), Target::Line { .. }))
+        .expect("a point of the line no dot covers");
+
     COUNTING.store(true, Ordering::SeqCst);
-    for (x, y) in [(40.0, 60.0), (900.0, 700.0), (1500.0, 1000.0)] {
+    for (x, y) in [(40.0, 60.0), (900.0, 700.0), (1500.0, 1000.0), on_line] {
         view.hover = hit(&layout, &summary, x, y);
         surface.reset();
         draw(&mut surface, &layout, &summary, &theme, &view, &mut scratch);
