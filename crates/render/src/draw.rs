@@ -1150,10 +1150,17 @@ fn strip(
     };
     let mut x = title(s, l.strip.title, "Request latency", theme) + 16.0;
     let y = l.strip.title.y + l.strip.title.h / 2.0;
-    for (label, p) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
-        s.fill_rect(Rect::new(x, y - 1.0, 14.0, 2.0), theme.percentile(p));
-        s.text(label, x + 18.0, y, SMALL, theme.text_weak, Align::Left);
-        x += 18.0 + s.text_width(label, SMALL) + 12.0;
+    // The percentiles the lines are of, as the query asked for them.
+    let count = summary.percentiles.len();
+    for (rank, &p) in summary.percentiles.iter().enumerate() {
+        sc.text.clear();
+        format::percentile(&mut sc.text, p);
+        s.fill_rect(
+            Rect::new(x, y - 1.0, 14.0, 2.0),
+            theme.percentile(rank, count),
+        );
+        s.text(&sc.text, x + 18.0, y, SMALL, theme.text_weak, Align::Left);
+        x += 18.0 + s.text_width(&sc.text, SMALL) + 12.0;
     }
     if !summary.exemplars.is_empty() {
         s.begin_path();
@@ -1300,9 +1307,14 @@ fn strip(
     }
 }
 
-/// The colour of a latency line.
-fn line_colour(theme: &Theme, _summary: &Summary, series: &crate::summary::Series) -> Colour {
-    theme.percentile(series.percentile)
+/// The colour of a latency line: by its percentile's rank among the lines'.
+fn line_colour(theme: &Theme, summary: &Summary, series: &crate::summary::Series) -> Colour {
+    let all = &summary.percentiles;
+    let rank = all
+        .iter()
+        .position(|&p| p == series.percentile)
+        .unwrap_or(0);
+    theme.percentile(rank, all.len())
 }
 
 /// `series` decimated into `columns`: per pixel column of the plot, its samples' extremes.
@@ -2367,5 +2379,52 @@ mod tests {
         let (marked, plain) = (paint(target), paint(Target::None));
         assert!(close(marked), "{marked:?}, want {want:?}");
         assert!(!close(plain), "{plain:?}: no mark without the pointer");
+    }
+
+    #[test]
+    fn the_legend_and_colours_follow_the_percentiles_the_query_asked_for() {
+        use mcp_model::columns::{self, latency};
+        let mut f = sample::frames(2, 0, 0, 0);
+        for job in ["akosha", "mahavishnu"] {
+            for p in ["99.9", "90"] {
+                f.frame(&format!("{job} p{p}"))
+                    .numbers(columns::TIME, vec![1000.0, 2000.0])
+                    .numbers(columns::VALUE, vec![0.1, 0.2])
+                    .label(latency::JOB_LABEL, job)
+                    .label(latency::PERCENTILE_LABEL, p);
+            }
+        }
+        let summary = Summary::from_frames(f).unwrap();
+        assert_eq!(summary.percentiles, [90.0, 99.9]);
+        let mut layout = Layout::default();
+        layout.compute(&summary, 900.0, 500.0);
+        let theme = Theme::dark();
+        let mut log = sample::TextLog::default();
+        draw_content(
+            &mut log,
+            &layout,
+            &summary,
+            &theme,
+            &View::default(),
+            &mut Scratch::default(),
+        );
+        let title = layout.strip.title.y + layout.strip.title.h / 2.0;
+        let legend: Vec<String> = log
+            .texts
+            .into_iter()
+            .filter(|(_, _, y, ..)| *y == title)
+            .map(|(t, ..)| t)
+            .collect();
+        assert_eq!(legend, ["Request latency", "p90", "p99.9"]);
+        // The lowest in the first colour, the highest in the last (not p95's).
+        for line in &summary.latency {
+            let want = if line.percentile == 90.0 { 0 } else { 2 };
+            assert_eq!(
+                line_colour(&theme, &summary, line),
+                theme.percentiles[want],
+                "p{}",
+                line.percentile
+            );
+        }
     }
 }

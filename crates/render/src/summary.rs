@@ -309,6 +309,9 @@ pub struct Summary {
     pub pools: Vec<Pool>,
     /// Latency lines.
     pub latency: Vec<Series>,
+    /// The percentiles of the latency lines, each once, ascending: the strip's legend, and
+    /// each line's colour by its rank among them.
+    pub percentiles: Vec<f64>,
     /// Exemplars.
     pub exemplars: Exemplars,
     /// Time span of the latency lines and exemplars, ms (NaN when there are none).
@@ -463,6 +466,14 @@ impl Summary {
                 .cmp(&b.service)
                 .then(a.percentile.total_cmp(&b.percentile))
         });
+        for line in &out.latency {
+            // A few percentiles: each put in its place, as the lines come.
+            let p = line.percentile;
+            let at = out.percentiles.partition_point(|&q| q < p);
+            if out.percentiles.get(at) != Some(&p) {
+                out.percentiles.insert(at, p);
+            }
+        }
         out.measure();
         Ok(out)
     }
@@ -1174,6 +1185,7 @@ pub(crate) mod tests {
         let s = Summary::from_frames(f).unwrap();
         assert_eq!(s.latency.len(), 1);
         assert_eq!(s.latency[0].percentile, 95.0);
+        assert_eq!(s.percentiles, [95.0]);
         assert_eq!(s.exemplars.failing, vec![false, true]);
         assert_eq!(
             s.exemplars.link_of(1).as_deref(),

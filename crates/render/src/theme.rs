@@ -180,7 +180,8 @@ pub struct Theme {
     pub critical: Colour,
     /// No value to judge.
     pub no_data: Colour,
-    /// Latency lines of p50, p95 and p99 and above.
+    /// Latency lines, by their percentile's rank among those drawn (see
+    /// [`Theme::percentile`]); named `p50`, `p95` and `p99` after the default percentiles.
     pub percentiles: [Colour; 3],
     /// Exemplars of calls that did not fail.
     pub exemplar: Colour,
@@ -296,12 +297,17 @@ impl Theme {
         }
     }
 
-    /// The colour of a latency line of percentile `p` (50, 95, 99, ...).
-    pub fn percentile(&self, p: f64) -> Colour {
-        match p {
-            p if p < 90.0 => self.percentiles[0],
-            p if p < 99.0 => self.percentiles[1],
-            _ => self.percentiles[2],
+    /// The colour of the latency lines of the `rank`th lowest of `count` percentiles drawn:
+    /// the lowest takes the first colour, the highest the last, any between the middle one
+    /// (p50, p95 and p99, the default, take one each; p90 and p99.9 the first and the last,
+    /// the two furthest apart). A percentile alone takes the middle colour, as p95 alone
+    /// does.
+    pub fn percentile(&self, rank: usize, count: usize) -> Colour {
+        match rank {
+            _ if count < 2 => self.percentiles[1],
+            0 => self.percentiles[0],
+            r if r + 1 >= count => self.percentiles[2],
+            _ => self.percentiles[1],
         }
     }
 
@@ -405,6 +411,21 @@ mod tests {
         assert_eq!(dark.judged(band, 92.0), dark.warn);
         assert_eq!(dark.judged(band, 40.0), dark.critical);
         assert_eq!(dark.judged(band, f64::NAN), dark.no_data);
+    }
+
+    #[test]
+    fn percentiles_take_colours_by_their_rank_among_those_drawn() {
+        let t = Theme::dark();
+        let [low, mid, high] = t.percentiles;
+        let of = |count: usize| {
+            (0..count)
+                .map(|r| t.percentile(r, count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of(1), [mid]);
+        assert_eq!(of(2), [low, high]);
+        assert_eq!(of(3), [low, mid, high]);
+        assert_eq!(of(5), [low, mid, mid, mid, high]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ export function themeColours(theme: GrafanaTheme2, transparent = false): Record<
     warn: viz('orange'),
     critical: viz('red'),
     noData: theme.colors.text.disabled,
+    // The lowest percentile drawn, those between and the highest (p50, p95, p99 by default).
     p50: viz('light-blue'),
     p95: viz('blue'),
     p99: viz('purple'),
