@@ -896,7 +896,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
         2000
       );
       const now = Date.now();
-      // The right-hand label is the data's last time: a moment ago.
+      // The right-hand label is the panel's range's end: a moment ago.
       const last = labels.reduce((a, b) => (b.x > a.x ? b : a)).text.replace(/^\d\d\/\d\d /, '');
       const [hh, mm] = last.split(':').map(Number);
       const shown = hh * 60 + mm;
@@ -905,6 +905,14 @@ describe('the overview panel over the real plugin, akosha down', () => {
         `${tz ?? 'the browser default'}: the axis ends at ${last}, now in ${zone} (${JSON.stringify(labels)})`
       );
       assert.ok(apart(shown, minuteOfDay(now, 'UTC')) > 60, `not UTC: ${last}`);
+      // The left-hand label is the panel's range's start (the harness asks for the last 15
+      // minutes), not the data's first time (Prometheus has scraped for a minute or two).
+      const first = labels.reduce((a, b) => (b.x < a.x ? b : a)).text.replace(/^\d\d\/\d\d /, '');
+      const [fh, fm] = first.split(':').map(Number);
+      assert.ok(
+        apart(fh * 60 + fm, minuteOfDay(now - 15 * 60 * 1000, zone)) <= 3,
+        `${tz ?? 'the browser default'}: the axis starts at ${first}, 15 minutes ago in ${zone} (${JSON.stringify(labels)})`
+      );
       assert.deepEqual(page.errors, []);
       await page.context().close();
     }

@@ -1286,7 +1286,7 @@ fn strip(
             s.begin_path();
         }
         for i in 0..e.len() {
-            if e.failing[i] == failing && e.value[i].is_finite() {
+            if e.failing[i] == failing && e.value[i].is_finite() && scale.shows(e.time[i]) {
                 let (x, y) = (scale.x(e.time[i]), scale.y(e.value[i]));
                 if as_pixels {
                     if let Some(mut px) = s.pixels() {
@@ -1591,6 +1591,9 @@ fn outline(
                 summary.exemplars.time.get(i),
                 summary.exemplars.value.get(i),
             ) {
+                if !scale.shows(*t) {
+                    return;
+                }
                 let (x, y) = (scale.x(*t), scale.y(*v));
                 s.stroke_rect(Rect::new(x - 6.0, y - 6.0, 12.0, 12.0), colour, width);
             }

@@ -388,7 +388,7 @@ pub enum Clock {
 impl Clock {
     /// What axis labels `step` ms apart over `span` ms show, much as Grafana's time axis
     /// chooses: the seconds when they are under five minutes apart (under one, two would
-    /// read the same; the labels sit at the data's first and last times, not on whole
+    /// read the same; the labels sit at the strip's first and last times, not on whole
     /// minutes, and cut to the minute they would misstate a short spacing), the date when
     /// the range is a day or longer.
     pub fn for_axis(step: f64, span: f64) -> Clock {

@@ -67,7 +67,7 @@ pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
             for i in 0..e.len() {
                 let (dx, dy) = (scale.x(e.time[i]) - x, scale.y(e.value[i]) - y);
                 let d = dx * dx + dy * dy;
-                if d <= best.0 {
+                if d <= best.0 && scale.shows(e.time[i]) {
                     best = (d, Some(i));
                 }
             }
@@ -154,10 +154,10 @@ fn greatest<const N: usize>(
 /// strip is not drawn.
 fn focusable_exemplars(layout: &Layout, summary: &Summary) -> Vec<usize> {
     let e = &summary.exemplars;
-    if Scale::of(summary, layout.plot).is_none() {
+    let Some(scale) = Scale::of(summary, layout.plot) else {
         return Vec::new();
-    }
-    let on_plot = |i: usize| e.value[i].is_finite() && e.time[i].is_finite();
+    };
+    let on_plot = |i: usize| e.value[i].is_finite() && scale.shows(e.time[i]);
     let all = (0..e.len()).filter(|&i| on_plot(i));
     let (slowest, n) = greatest::<EXEMPLARS_FOCUSED>(all.clone(), |i| e.value[i]);
     let failing = all.filter(|&i| e.failing[i]);
@@ -326,7 +326,8 @@ pub fn anchor(layout: &Layout, summary: &Summary, target: Target) -> Option<(f32
         Target::Exemplar(i) => {
             let scale = Scale::of(summary, layout.plot)?;
             let e = &summary.exemplars;
-            Some((scale.x(*e.time.get(i)?), scale.y(*e.value.get(i)?)))
+            let t = *e.time.get(i).filter(|&&t| scale.shows(t))?;
+            Some((scale.x(t), scale.y(*e.value.get(i)?)))
         }
         Target::Line { series, sample } => {
             let scale = Scale::of(summary, layout.plot)?;
@@ -614,6 +615,31 @@ mod tests {
         // Away from the dot, the line again.
         let x = scale.x(6_000.0);
         assert!(matches!(hit(&l, &s, x, y), Target::Line { series: 1, .. }));
+    }
+
+    #[test]
+    fn exemplars_and_samples_outside_the_dashboards_range_are_not_hit_or_focused() {
+        let start = sample::START_MS;
+        let mut frames = sample::frames(3, 2, 600, 400);
+        frames.time_range(start + 1_800_000.0, start + 4_800_000.0);
+        let s = Summary::from_frames(frames).unwrap();
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        let scale = Scale::of(&s, l.plot).unwrap();
+        let e = &s.exemplars;
+        let outside = (0..e.len()).find(|&i| !scale.shows(e.time[i])).unwrap();
+        assert_eq!(anchor(&l, &s, Target::Exemplar(outside)), None);
+        let reached = focusable_exemplars(&l, &s);
+        assert!(!reached.is_empty());
+        assert!(
+            reached.iter().all(|&i| scale.shows(e.time[i])),
+            "{reached:?}"
+        );
+        // The right part of the plot, past the data's end, has nothing under the pointer.
+        let empty = l.plot.x + l.plot.w * 0.8;
+        for y in (l.plot.y as i32..l.plot.bottom() as i32).step_by(2) {
+            assert_eq!(hit(&l, &s, empty, y as f32), Target::None, "at y {y}");
+        }
     }
 
     #[test]

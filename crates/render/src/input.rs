@@ -245,6 +245,9 @@ impl Frame {
 pub struct Frames {
     /// The frames in order.
     pub frames: Vec<Frame>,
+    /// The dashboard's time range the frames answer, ms since the epoch: the latency
+    /// strip's time axis (none: the strip spans its data).
+    pub range: Option<(f64, f64)>,
 }
 
 impl Frames {
@@ -311,6 +314,12 @@ impl Frames {
         if let Some(field) = self.last_field() {
             field.link = Some(url.to_string());
         }
+        self
+    }
+
+    /// Sets the dashboard's time range the frames answer, ms since the epoch.
+    pub fn time_range(&mut self, from: f64, to: f64) -> &mut Frames {
+        self.range = Some((from, to));
         self
     }
 

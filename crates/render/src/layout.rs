@@ -630,7 +630,8 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The scale of `summary`'s latency data on `plot`; `None` without data.
+    /// The scale of `summary`'s latency data on `plot`, over its `time_range` (the
+    /// dashboard's, or the data's); `None` without data.
     pub fn of(summary: &Summary, plot: Rect) -> Option<Scale> {
         let (t0, t1) = summary.time_range;
         let no_data = summary.latency.is_empty() && summary.exemplars.is_empty();
@@ -645,6 +646,11 @@ impl Scale {
     /// x of time `t`.
     pub fn x(&self, t: f64) -> f32 {
         self.plot.x + ((t - self.t0) / (self.t1 - self.t0)) as f32 * self.plot.w
+    }
+
+    /// Whether time `t` is shown: samples and exemplars outside are clipped.
+    pub fn shows(&self, t: f64) -> bool {
+        t >= self.t0 && t <= self.t1
     }
 
     /// The time at `x`: the inverse of [`Scale::x`].
@@ -675,6 +681,58 @@ pub fn nice_top(v: f64) -> f64 {
 #[cfg(test)]
 mod scale_tests {
     use super::*;
+    use crate::sample::{self, START_MS};
+
+    const MINUTE: f64 = 60_000.0;
+
+    #[test]
+    fn the_strip_spans_the_dashboards_time_range_not_its_data() {
+        // An hour of data from START_MS; the dashboard asks for 30 to 80 minutes in: the
+        // series stopped 20 minutes before the range's end.
+        let (from, to) = (START_MS + 30.0 * MINUTE, START_MS + 80.0 * MINUTE);
+        let mut frames = sample::frames(3, 0, 600, 300);
+        frames.time_range(from, to);
+        let s = Summary::from_frames(frames).unwrap();
+        assert_eq!(s.time_range, (from, to));
+        let mut l = Layout::default();
+        l.compute(&s, 1000.0, 500.0);
+        let sc = Scale::of(&s, l.plot).unwrap();
+        assert_eq!((sc.t0, sc.t1), (from, to));
+        assert_eq!(sc.x(from), l.plot.x);
+        // The last sample three fifths of the way: the right two fifths are empty.
+        let last = *s.latency[0].time.last().unwrap();
+        let at = (sc.x(last) - l.plot.x) / l.plot.w;
+        assert!((at - 0.6).abs() < 0.01, "{at}");
+        assert!(!sc.shows(START_MS) && sc.shows(last) && !sc.shows(to + 1.0));
+        // The top is the highest latency inside the range (service 0's spike, at 62 % of
+        // the hour, is in it; the samples before 30 minutes are not looked at).
+        let inside = |t: f64| t >= from && t <= to;
+        let max_inside = s
+            .latency
+            .iter()
+            .flat_map(|l| l.time.iter().zip(&l.value))
+            .filter(|(t, v)| inside(**t) && v.is_finite())
+            .map(|(_, v)| *v)
+            .chain(
+                s.exemplars
+                    .time
+                    .iter()
+                    .zip(&s.exemplars.value)
+                    .filter(|(t, _)| inside(**t))
+                    .map(|(_, v)| *v),
+            )
+            .fold(0.0, f64::max);
+        assert_eq!(s.latency_max, max_inside);
+
+        // Without a range, or with an empty one, the strip spans its data.
+        for range in [None, Some((to, from)), Some((f64::NAN, to))] {
+            let mut frames = sample::frames(3, 0, 600, 0);
+            frames.range = range;
+            let s = Summary::from_frames(frames).unwrap();
+            assert_eq!(s.time_range.0, START_MS, "{range:?}");
+            assert_eq!(s.time_range.1, last, "{range:?}");
+        }
+    }
 
     #[test]
     fn tops_are_round_and_the_scale_maps_ends_to_edges() {

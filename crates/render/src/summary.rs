@@ -314,9 +314,10 @@ pub struct Summary {
     pub percentiles: Vec<f64>,
     /// Exemplars.
     pub exemplars: Exemplars,
-    /// Time span of the latency lines and exemplars, ms (NaN when there are none).
+    /// The latency strip's time span, ms: the dashboard's time range when the frames came
+    /// with one, else the span of the latency lines and exemplars (NaN when there are none).
     pub time_range: (f64, f64),
-    /// Highest latency drawn, seconds.
+    /// Highest latency drawn (within `time_range`), seconds.
     pub latency_max: f64,
     /// What the tiles' values are coloured by.
     pub bands: Bands,
@@ -404,6 +405,7 @@ impl Summary {
     /// Reads the frames of a panel's answer; the latency lines and exemplars are moved out
     /// of them, not copied (150 lines of 1,000 points are 2.4 MB).
     pub fn from_frames(mut frames: Frames) -> Result<Summary, Problem> {
+        let range = frames.range;
         let frames = &mut frames.frames;
         let empty = |f: &Frame| f.fields.iter().all(|c| c.values.is_empty());
         let find = |name: &str| frames.iter().find(|f| f.name == name);
@@ -474,7 +476,7 @@ impl Summary {
                 out.percentiles.insert(at, p);
             }
         }
-        out.measure();
+        out.measure(range);
         Ok(out)
     }
 
@@ -487,7 +489,9 @@ impl Summary {
         c
     }
 
-    fn measure(&mut self) {
+    /// The strip's time span (`range` when it is one) and the highest latency in it.
+    fn measure(&mut self, range: Option<(f64, f64)>) {
+        let range = range.filter(|(from, to)| from.is_finite() && to.is_finite() && from < to);
         let (mut lo, mut hi, mut max) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
         let mut see = |t: &[f64], v: &[f64]| {
             if let (Some(a), Some(b)) = (t.first(), t.last()) {
@@ -502,20 +506,39 @@ impl Summary {
             }
         };
         for s in &self.latency {
-            see(&s.time, &s.value);
+            let n = s.time.len().min(s.value.len());
+            let (t, v) = (&s.time[..n], &s.value[..n]);
+            match range {
+                // The samples inside, found by their times (ascending).
+                Some((from, to)) => {
+                    let start = t.partition_point(|&x| x < from);
+                    let end = t.partition_point(|&x| x <= to).max(start);
+                    see(&t[start..end], &v[start..end]);
+                }
+                None => see(t, v),
+            }
         }
         let e = &self.exemplars;
-        let (elo, ehi) = e
-            .time
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |a, t| {
-                (a.0.min(*t), a.1.max(*t))
-            });
-        see(&[elo, ehi][..usize::from(!e.is_empty()) * 2], &e.value);
-        self.time_range = if lo <= hi {
-            (lo, hi)
-        } else {
-            (f64::NAN, f64::NAN)
+        if range.is_none() {
+            let (elo, ehi) = e
+                .time
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |a, t| {
+                    (a.0.min(*t), a.1.max(*t))
+                });
+            see(&[elo, ehi][..usize::from(!e.is_empty()) * 2], &[]);
+        }
+        // The exemplars come in no order of time: each inside the range is looked at.
+        let inside = |t: f64| range.is_none_or(|(from, to)| t >= from && t <= to);
+        for (&t, &v) in e.time.iter().zip(&e.value) {
+            if v > max && v.is_finite() && inside(t) {
+                max = v;
+            }
+        }
+        self.time_range = match range {
+            Some(range) => range,
+            None if lo <= hi => (lo, hi),
+            None => (f64::NAN, f64::NAN),
         };
         self.latency_max = max;
     }

@@ -239,6 +239,14 @@ impl Renderer {
         self.frames = Frames::new();
     }
 
+    /// Sets the dashboard's time range the frames answer (`data.timeRange`, ms since the
+    /// epoch), between `beginFrames` and `endFrames`: the latency strip's time axis, its
+    /// lines and exemplars clipped to it. Without one the strip spans its data.
+    #[wasm_bindgen(js_name = setTimeRange)]
+    pub fn set_time_range(&mut self, from: f64, to: f64) {
+        self.frames.time_range(from, to);
+    }
+
     /// Starts a frame called `name`.
     #[wasm_bindgen(js_name = addFrame)]
     pub fn add_frame(&mut self, name: &str) {

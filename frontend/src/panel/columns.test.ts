@@ -16,6 +16,7 @@ import {
   handOver,
   linkDestination,
   linkRange,
+  rangeMs,
   linkTemplate,
   numbersOf,
   panelFrames,
@@ -270,6 +271,7 @@ describe('frames -> typed columns', () => {
       addLabel: (k, v) => calls.push(`label ${k}=${v}`),
       setLink: (u) => calls.push(`link ${u}`),
       setSteps: (b, st) => calls.push(`steps ${Array.from(b).join(',')} ${st}`),
+      setTimeRange: (from, to) => calls.push(`range ${from} ${to}`),
       endFrames: () => calls.push('end'),
     };
     handOver(sink, toColumns([worst()], options()));
@@ -317,6 +319,28 @@ describe('frames -> typed columns', () => {
     ]);
   });
 
+  it("hands the panel's time range over first, in ms, and none when the panel has none", () => {
+    const calls: string[] = [];
+    const sink: ColumnSink = {
+      beginFrames: () => calls.push('begin'),
+      addFrame: (n) => calls.push(`frame ${n}`),
+      numbersBuffer: (n) => new Float64Array(n),
+      addWrittenNumbers: () => undefined,
+      addTexts: () => undefined,
+      addKept: () => undefined,
+      addLabel: () => undefined,
+      setLink: () => undefined,
+      setSteps: () => undefined,
+      setTimeRange: (from, to) => calls.push(`range ${from} ${to}`),
+      endFrames: () => calls.push('end'),
+    };
+    const range = rangeMs({ from: dateTime(1000), to: dateTime(901000), raw: { from: 'now-15m', to: 'now' } });
+    handOver(sink, toColumns([worst()], options()), range);
+    expect(calls).toEqual(['begin', 'range 1000 901000', 'frame worst', 'end']);
+    calls.length = 0;
+    handOver(sink, toColumns([worst()], options()), rangeMs(undefined));
+    expect(calls).toEqual(['begin', 'frame worst', 'end']);
+  });
   it('hands a number field’s threshold steps over as statuses, overrides included, a colour of the user’s not at all', () => {
     const calls: string[] = [];
     const sink: ColumnSink = {
@@ -329,6 +353,7 @@ describe('frames -> typed columns', () => {
       addLabel: () => undefined,
       setLink: () => undefined,
       setSteps: (b, st) => calls.push(`steps ${Array.from(b).join(',')} ${st}`),
+      setTimeRange: () => undefined,
       endFrames: () => undefined,
     };
     const steps = (...s: Array<[number, string]>) => ({

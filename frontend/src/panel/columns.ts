@@ -85,6 +85,8 @@ export interface ColumnSink {
   setLink(url: string): void;
   /** The last field's threshold steps: the bounds after the first step, every step's status separated by spaces. */
   setSteps(bounds: Float64Array, statuses: string): void;
+  /** The dashboard's time range the frames answer, ms since the epoch: the latency strip's axis. */
+  setTimeRange(from: number, to: number): void;
   endFrames(): void;
 }
 
@@ -129,11 +131,19 @@ export interface LinkRange {
   to: string;
 }
 
-/** A panel's time range as an Explore link takes it: absolute, so a link opened later shows the same moment. */
-export function linkRange(range: TimeRange | undefined): LinkRange | undefined {
+/** A panel's time range in ms since the epoch, when it has one. */
+export function rangeMs(range: TimeRange | undefined): { from: number; to: number } | undefined {
   const from = range?.from?.valueOf();
   const to = range?.to?.valueOf();
-  return Number.isFinite(from) && Number.isFinite(to) ? { from: String(from), to: String(to) } : undefined;
+  return typeof from === 'number' && typeof to === 'number' && Number.isFinite(from) && Number.isFinite(to)
+    ? { from, to }
+    : undefined;
+}
+
+/** A panel's time range as an Explore link takes it: absolute, so a link opened later shows the same moment. */
+export function linkRange(range: TimeRange | undefined): LinkRange | undefined {
+  const ms = rangeMs(range);
+  return ms && { from: String(ms.from), to: String(ms.to) };
 }
 
 /**
@@ -483,9 +493,15 @@ export function toColumns(series: DataFrame[], options: PanelOptions, range?: Li
   return out;
 }
 
-/** Hands the columns to the renderer (what it makes of them is then its `problem`). */
-export function handOver(sink: ColumnSink, frames: ColumnFrame[]) {
+/**
+ * Hands the columns to the renderer (what it makes of them is then its `problem`), with the
+ * panel's time range (`rangeMs`), which the latency strip spans; without one it spans its data.
+ */
+export function handOver(sink: ColumnSink, frames: ColumnFrame[], range?: { from: number; to: number }) {
   sink.beginFrames();
+  if (range) {
+    sink.setTimeRange(range.from, range.to);
+  }
   for (const frame of frames) {
     sink.addFrame(frame.name);
     for (const c of frame.columns) {

@@ -10,7 +10,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, linkDestination, linkRange, panelFrames, tileLimit, toColumns } from '../columns';
+import { handOver, linkDestination, linkRange, panelFrames, rangeMs, tileLimit, toColumns } from '../columns';
 import { queryFailures } from '../errors';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
@@ -187,7 +187,8 @@ export function OverviewPanel({
         r.setError(failures.message);
       } else {
         try {
-          handOver(r, toColumns(panelFrames(data), options, linkRange(data.timeRange ?? data.request?.range)));
+          const range = data.timeRange ?? data.request?.range;
+          handOver(r, toColumns(panelFrames(data), options, linkRange(range)), rangeMs(range));
         } catch (e) {
           r.setError(String((e as Error)?.message ?? e));
         }
