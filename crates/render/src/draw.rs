@@ -400,7 +400,7 @@ pub fn draw_highlights(
     view: &View,
 ) {
     for (target, width) in [(view.hover, 1.0), (view.focus, 2.0)] {
-        outline(s, layout, summary, target, theme, width);
+        outline(s, layout, summary, target, theme, view, width);
     }
 }
 
@@ -1577,6 +1577,7 @@ fn outline(
     summary: &Summary,
     target: Target,
     theme: &Theme,
+    view: &View,
     width: f32,
 ) {
     let colour = theme.focus;
@@ -1601,15 +1602,18 @@ fn outline(
         }
         Target::Line { series, sample } => {
             // A dot in the line's own colour (at full strength, where many lines are drawn
-            // faint) on a ring of the background, at the sample the tooltip reads.
+            // faint) on a ring of the background (none over a transparent one), at the
+            // sample the tooltip reads.
             if let (Some(scale), Some(line)) =
                 (Scale::of(summary, l.plot), summary.latency.get(series))
             {
                 if let (Some(t), Some(v)) = (line.time.get(sample), line.value.get(sample)) {
                     let (x, y) = (scale.x(*t), scale.y(*v));
-                    s.begin_path();
-                    s.circle(x, y, 4.5);
-                    s.fill(theme.background);
+                    if !view.transparent {
+                        s.begin_path();
+                        s.circle(x, y, 4.5);
+                        s.fill(theme.background);
+                    }
                     s.begin_path();
                     s.circle(x, y, 3.0);
                     s.fill(line_colour(theme, summary, line));
@@ -2354,11 +2358,12 @@ mod tests {
         let sample = 120;
         let (x, y) = (scale.x(summary.latency[k].time[sample]), scale.y(0.03));
         let theme = Theme::dark();
-        let paint = |hover: Target| {
+        let paint_at = |hover: Target, transparent: bool, dy: f32| {
             let mut b = crate::Bitmap::new(900.0, 500.0, 1.0);
             let view = View {
                 dpr: 1.0,
                 hover,
+                transparent,
                 ..View::default()
             };
             draw(
@@ -2369,8 +2374,9 @@ mod tests {
                 &view,
                 &mut Scratch::default(),
             );
-            b.pixel((x + 0.5) as u32, (y - 2.0) as u32)
+            b.pixel((x + 0.5) as u32, (y + dy) as u32)
         };
+        let paint = |hover: Target| paint_at(hover, false, -2.0);
         let target = crate::hit::hit(&layout, &summary, x, y - 1.0);
         assert_eq!(target, Target::Line { series: k, sample });
         let want = line_colour(&theme, &summary, &summary.latency[k]);
@@ -2382,6 +2388,10 @@ mod tests {
         let (marked, plain) = (paint(target), paint(Target::None));
         assert!(close(marked), "{marked:?}, want {want:?}");
         assert!(!close(plain), "{plain:?}: no mark without the pointer");
+        // Over a transparent panel the dot has no ring of the background colour.
+        assert!(close(paint_at(target, true, -2.0)));
+        assert_ne!(paint_at(target, true, -4.0), theme.background);
+        assert_eq!(paint_at(target, false, -4.0), theme.background);
     }
 
     #[test]
