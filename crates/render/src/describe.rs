@@ -64,6 +64,7 @@ pub fn describe(s: &Summary) -> String {
         }
         more(&mut out, exhausted.len());
     }
+    latest_latency(&mut out, s);
     let e = &s.exemplars;
     if !e.is_empty() {
         let failed = e.failing.iter().filter(|&&f| f).count();
@@ -81,6 +82,47 @@ pub fn describe(s: &Summary) -> String {
         out.push('.');
     }
     out
+}
+
+/// The strip in words: for each percentile, the highest of the lines' latest values inside
+/// the strip's time span, and whose it is.
+fn latest_latency(out: &mut String, s: &Summary) {
+    let (from, to) = s.time_range;
+    // Without a span (NaN), every sample is inside.
+    let inside = |t: f64| (from.is_nan() || t >= from) && (to.is_nan() || t <= to);
+    let latest = |line: &crate::summary::Series| {
+        line.time
+            .iter()
+            .zip(&line.value)
+            .rev()
+            .find(|(&t, v)| v.is_finite() && inside(t))
+            .map(|(_, v)| *v)
+    };
+    let mut said = false;
+    for &p in &s.percentiles {
+        let highest = s
+            .latency
+            .iter()
+            .filter(|l| l.percentile == p)
+            .filter_map(|l| latest(l).map(|v| (v, l)))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((v, line)) = highest else {
+            continue;
+        };
+        out.push_str(if said {
+            ", "
+        } else {
+            " Request latency, latest: "
+        });
+        said = true;
+        format::percentile(out, p);
+        out.push(' ');
+        format::seconds(out, v);
+        let _ = write!(out, " ({})", line.service);
+    }
+    if said {
+        out.push('.');
+    }
 }
 
 fn more(out: &mut String, n: usize) {
@@ -119,6 +161,37 @@ mod tests {
         assert!(text.contains("mahavishnu/io"), "{text}");
         assert!(text.contains("200 exemplars"), "{text}");
         assert!(text.contains("the slowest took"), "{text}");
+    }
+
+    #[test]
+    fn the_text_gives_each_percentiles_highest_latest_latency_and_whose_it_is() {
+        let mut s = sample::ecosystem(3, 2, 10, 0);
+        let time: std::rc::Rc<[f64]> = vec![1_000.0, 2_000.0, 3_000.0].into();
+        let line = |service: &str, percentile: f64, value: Vec<f64>| crate::summary::Series {
+            service: service.to_owned(),
+            percentile,
+            time: time.clone(),
+            value,
+        };
+        s.latency = vec![
+            line("akosha", 95.0, vec![0.9, 0.2, f64::NAN]),
+            line("mahavishnu", 95.0, vec![0.1, 0.3, 0.25]),
+            line("akosha", 99.0, vec![0.5, 0.5, 2.0]),
+        ];
+        s.percentiles = vec![95.0, 99.0];
+        s.time_range = (0.0, 3_000.0);
+        let text = describe(&s);
+        // akosha's p95 ends in a gap: its latest is 200 ms, under mahavishnu's 250.
+        assert!(
+            text.contains(" Request latency, latest: p95 250 ms (mahavishnu), p99 2 s (akosha)."),
+            "{text}"
+        );
+        // A sample after the strip's span is not its latest.
+        s.time_range = (0.0, 2_500.0);
+        let text = describe(&s);
+        assert!(text.contains("p99 500 ms (akosha)"), "{text}");
+        s.latency.clear();
+        assert!(!describe(&s).contains("Request latency"));
     }
 
     #[test]
