@@ -573,7 +573,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test("resized: the tiles reflow over the data they have; the pointer's highlight is forgotten, the keyboard's focus kept", async () => {
+  test("resized: the tiles reflow over the data they have; the keyboard's focus is kept, with its tooltip", async () => {
     const { h } = ctx;
     const page = await openPanel(h);
     const described = (await page.textContent(PANEL.description))?.trim();
@@ -604,8 +604,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
       'the canvas takes the new width',
       async () => (await page.locator(PANEL.canvas).boundingBox())?.width === 360
     );
-    // The pointer's tooltip goes with its highlight; the keyboard's comes back, where the
-    // focused tile now is.
+    // With the pointer gone, the keyboard's tooltip comes back, where the focused tile now is.
     await poll(`the tooltip is the focused ${second}'s`, async () =>
       (
         await page
