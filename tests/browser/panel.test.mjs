@@ -48,9 +48,12 @@ async function summaryRow(server, service) {
  */
 async function openPanel(
   h,
-  { theme = 'light', width = 1000, height = 460, queries, options, tz, timezoneId, init, transparent } = {}
+  { theme = 'light', width = 1000, height = 460, queries, options, tz, timezoneId, init, transparent, from } = {}
 ) {
   const extra = { width: String(width), height: String(height) };
+  if (from) {
+    extra.from = from;
+  }
   if (transparent) {
     extra.transparent = 'true';
   }
@@ -250,8 +253,12 @@ function dominant(pixels) {
 
 describe('the overview panel over the real plugin, akosha down', () => {
   const ctx = useHarness({ scenario: 'service-down' });
+  // The time range from the simulator's start (its history is that long), so that the
+  // latency lines fill the strip rather than its last minute or two of 15.
+  const sinceStart = () => `now-${Math.ceil((Date.now() - ctx.started) / 1000) + 5}s`;
 
   before(async () => {
+    ctx.started = Date.now();
     await setScenario(ctx.h.server, 'service-down', {
       akosha: 'down',
       mahavishnu: 'up',
@@ -933,7 +940,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
       'the panel is handed latency lines and exemplars',
       async () => {
         await page?.context().close();
-        page = await openPanel(h, { theme: 'dark', width: 1000, height: 560, queries, options });
+        page = await openPanel(h, { theme: 'dark', width: 1000, height: 560, queries, options, from: sinceStart() });
         const frames = await page.getByTestId('harness-panel').evaluate((e) => ({
           series: JSON.parse(e.dataset.series),
           annotations: JSON.parse(e.dataset.annotations),
@@ -968,6 +975,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
         page = await openPanel(h, {
           theme: 'dark',
           height: 520,
+          from: sinceStart(),
           queries: [
             { refId: 'A', queryType: 'ecosystemSummary' },
             { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95, 99] },

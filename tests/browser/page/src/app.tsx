@@ -179,6 +179,7 @@ export async function start({ theme, params, datasources }: StartOptions) {
           height={height}
           timeZone={params.get('tz') ?? 'browser'}
           transparent={params.get('transparent') === 'true'}
+          from={params.get('from') ?? undefined}
           onRefresh={(refresh) => (handle.refresh = refresh)}
           onResize={(resize) => (handle.resize = resize)}
         />

@@ -10,8 +10,6 @@
 // URL: /harness/?view=dashboard&dashboard=<uid>&uid=<datasource uid>&width=..[&from=now-1h&to=now]
 import {
   DataFrame,
-  dateMath,
-  dateTime,
   FieldConfigSource,
   FieldDisplay,
   getFieldDisplayValues,
@@ -32,7 +30,7 @@ import { HarnessDataSourceSrv } from './dataSourceSrv';
 import { applyFieldConfig, panelFieldConfig } from './fields';
 import { importPlugin } from './loader';
 import { PluginPanel } from './panel';
-import { runQueries } from './queries';
+import { runQueries, timeRange } from './queries';
 import type { HarnessVariable } from './templateSrv';
 
 /** Grafana's dashboard grid: 24 columns, 30 px rows, 8 px between cells. */
@@ -75,12 +73,6 @@ function allPanels(panels: DashboardPanelJson[]): DashboardPanelJson[] {
   return panels
     .flatMap((p) => [p, ...(p.panels ?? [])])
     .sort((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x);
-}
-
-function timeRange(raw: { from: string; to: string }): TimeRange {
-  const from = dateMath.parse(raw.from) ?? dateTime();
-  const to = dateMath.parse(raw.to, true) ?? dateTime();
-  return { from, to, raw };
 }
 
 export function DashboardPage({

@@ -5,19 +5,12 @@
 //      &queries=<JSON array of queries>&options=<JSON of options over the plugin's defaults>
 //      &tz=<the dashboard's time zone: browser (default), utc or an IANA name>
 //      &transparent=true (the panel's "Transparent background")
-import {
-  DataQuery,
-  DataSourceApi,
-  dateTime,
-  EventBusSrv,
-  PanelData,
-  PanelPlugin,
-  standardEditorsRegistry,
-} from '@grafana/data';
+//      &from=<the time range's start, e.g. now-90s; now-15m by default>
+import { DataQuery, DataSourceApi, EventBusSrv, PanelData, PanelPlugin, standardEditorsRegistry } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 
-import { runQueries } from './queries';
+import { runQueries, timeRange } from './queries';
 
 // Grafana registers its option editors at start-up (from its own, AGPL, code); a panel's
 // option builder looks each up by id. The harness draws no options pane: ids suffice.
@@ -41,6 +34,8 @@ export interface PanelPageProps {
   timeZone: string;
   /** The panel's "Transparent background". */
   transparent?: boolean;
+  /** The time range's start (to now): now-15m unless given. */
+  from?: string;
   /** Called with a function that runs the queries again (the dashboard's refresh). */
   onRefresh: (refresh: () => Promise<PanelData>) => void;
   /** Called with a function that gives the panel another size (its corner dragged). */
@@ -56,6 +51,7 @@ export function PanelPage({
   height,
   timeZone,
   transparent,
+  from = 'now-15m',
   onRefresh,
   onResize,
 }: PanelPageProps) {
@@ -65,14 +61,7 @@ export function PanelPage({
   useEffect(() => {
     onResize((w, h) => setSize({ width: w, height: h }));
   }, [onResize]);
-  const range = useMemo(() => {
-    const to = dateTime();
-    return {
-      from: dateTime(to.valueOf() - 15 * 60 * 1000),
-      to,
-      raw: { from: 'now-15m', to: 'now' },
-    };
-  }, []);
+  const range = useMemo(() => timeRange({ from, to: 'now' }), [from]);
 
   const run = useCallback(async (): Promise<PanelData> => {
     const next = await runQueries(ds, queries, range, width);

@@ -8,12 +8,21 @@ import {
   DataQueryResponse,
   DataSourceApi,
   DataTopic,
+  dateMath,
+  dateTime,
   LoadingState,
   PanelData,
   rangeUtil,
   TimeRange,
 } from '@grafana/data';
 import { from, lastValueFrom } from 'rxjs';
+
+/** A dashboard's time range from its raw form ("now-15m" to "now"), as Grafana's time picker makes it. */
+export function timeRange(raw: { from: string; to: string }): TimeRange {
+  const start = dateMath.parse(raw.from) ?? dateTime();
+  const end = dateMath.parse(raw.to, true) ?? dateTime();
+  return { from: start, to: end, raw };
+}
 
 /**
  * An answer's frames as Grafana's query runner hands them to a panel (runRequest's
