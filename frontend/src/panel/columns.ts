@@ -25,6 +25,8 @@ export const FRAMES = {
   exemplar: 'exemplar',
 } as const;
 const SERVICE = 'service';
+const TOOL = 'tool';
+const POOL = 'pool';
 const WORST_KIND = 'kind';
 // The exemplar frame's texts the renderer reads for every row (to mark the failing ones);
 // the others (trace ids, services) are read only by a tooltip or a click and stay on this
@@ -428,17 +430,41 @@ function oneSummary(series: DataFrame[]): DataFrame[] {
       const services = textsOf(frame, SERVICE) ?? [];
       return { frame, rows: everyRow(rowCount(frame)).filter((i) => !again?.has(services[i])) };
     });
-  const merged = new Map<DataFrame, DataFrame>([
-    [summaries[0], concatRows(summaryParts)],
-    ...(worstParts.length > 0 ? [[worstParts[0].frame, concatRows(worstParts)] as const] : []),
-  ]);
-  return series.flatMap((f) => {
-    const one = merged.get(f);
-    if (one) {
-      return [one];
-    }
-    return f.name === FRAMES.summary || f.name === FRAMES.worst ? [] : [f];
+  const withSummary = inPlaceOf(series, FRAMES.summary, concatRows(summaryParts));
+  return worstParts.length > 0 ? inPlaceOf(withSummary, FRAMES.worst, concatRows(worstParts)) : withSummary;
+}
+
+/** `series` with its frames named `name` replaced by `one`, where the first of them was. */
+function inPlaceOf(series: DataFrame[], name: string, one: DataFrame): DataFrame[] {
+  const first = series.findIndex((f) => f.name === name);
+  return series.flatMap((f, i) => (i === first ? [one] : f.name === name ? [] : [f]));
+}
+
+/**
+ * Every toolHealth (or poolCapacity) answer as one table, as the summaries are
+ * (`oneSummary`): a tool or pool an earlier answer named, by service and name, is drawn
+ * once, from the first answer.
+ */
+function oneTable(series: DataFrame[], name: string, nameField: string): DataFrame[] {
+  const tables = series.filter((f) => f.name === name);
+  if (tables.length < 2) {
+    return series;
+  }
+  const seen = new Set<string>();
+  const parts = tables.map((frame) => {
+    const services = textsOf(frame, SERVICE) ?? [];
+    const names = textsOf(frame, nameField) ?? [];
+    const rows = everyRow(rowCount(frame)).filter((i) => {
+      const key = `${services[i]}\u0000${names[i]}`;
+      if (seen.has(key)) {
+        return false;
+      }
+      seen.add(key);
+      return true;
+    });
+    return { frame, rows };
   });
+  return inPlaceOf(series, name, concatRows(parts));
 }
 
 /**
@@ -447,7 +473,8 @@ function oneSummary(series: DataFrame[]): DataFrame[] {
  * them to panels in `annotations` (where time series panels take them); a table-format
  * exemplars query leaves them in `series`. The time series of a query whose table the panel
  * reads (`seriesForTables`, which the panel's notice names) are left out: they are neither
- * its tools or pools nor its latency. Several ecosystemSummary answers are one (`oneSummary`).
+ * its tools or pools nor its latency. Several ecosystemSummary answers are one (`oneSummary`),
+ * and so are several toolHealth or poolCapacity tables (`oneTable`).
  */
 export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
   const notTables = new Set(seriesForTables(data).map((q) => q.refId));
@@ -456,7 +483,8 @@ export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 're
       ? data.series.filter((f) => f.name === FRAMES.exemplar || f.refId === undefined || !notTables.has(f.refId))
       : data.series;
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
-  return [...oneSummary(series), ...exemplars];
+  const tables = oneTable(oneTable(oneSummary(series), FRAMES.toolHealth, TOOL), FRAMES.poolCapacity, POOL);
+  return [...tables, ...exemplars];
 }
 
 /**

@@ -256,3 +256,50 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
     expect(toColumns(panelFrames(twice), DEFAULT_OPTIONS).map((f) => texts(f.columns[0]))).toEqual([names]);
   });
 });
+
+describe('two toolHealth and two poolCapacity tables (a Mixed panel over two MCP datasources)', () => {
+  const summary = table('ecosystemSummary', 'A', [['service', FieldType.string, ['mahavishnu', 'akosha']]]);
+  const toolsOf = (refId: string, rows: Array<[string, string, number]>) =>
+    table('toolHealth', refId, [
+      ['service', FieldType.string, rows.map((r) => r[0])],
+      ['tool', FieldType.string, rows.map((r) => r[1])],
+      ['success %', FieldType.number, rows.map((r) => r[2])],
+    ]);
+  const poolsOf = (refId: string, rows: Array<[string, string, number]>) =>
+    table('poolCapacity', refId, [
+      ['service', FieldType.string, rows.map((r) => r[0])],
+      ['pool', FieldType.string, rows.map((r) => r[1])],
+      ['workers', FieldType.number, rows.map((r) => r[2])],
+    ]);
+  const data = {
+    state: LoadingState.Done,
+    series: decoded([
+      summary,
+      toolsOf('B', [['mahavishnu', 'deploy', 90]]),
+      poolsOf('C', [['mahavishnu', 'io', 0]]),
+      toolsOf('D', [
+        ['akosha', 'search', 99],
+        ['mahavishnu', 'deploy', 100],
+      ]),
+      poolsOf('E', [
+        ['akosha', 'io', 4],
+        ['mahavishnu', 'io', 2],
+      ]),
+    ]),
+  };
+  const texts = (c: Column | undefined) => (c?.kind === 'texts' ? decodeTexts(c) : c);
+
+  it('hands each over as one table, a tool or pool named twice once, from the first', () => {
+    const out = toColumns(panelFrames(data), DEFAULT_OPTIONS);
+    expect(out.map((f) => f.name)).toEqual(['ecosystemSummary', 'toolHealth', 'poolCapacity']);
+    const [, tools, pools] = out;
+    const column = (f: ColumnFrame, name: string) => f.columns.find((c) => c.name === name);
+    expect(texts(column(tools, 'service'))).toEqual(['mahavishnu', 'akosha']);
+    expect(texts(column(tools, 'tool'))).toEqual(['deploy', 'search']);
+    const success = column(tools, 'success %');
+    expect(success?.kind === 'numbers' && Array.from(numbersOf(success))).toEqual([90, 99]);
+    expect(texts(column(pools, 'service'))).toEqual(['mahavishnu', 'akosha']);
+    const workers = column(pools, 'workers');
+    expect(workers?.kind === 'numbers' && Array.from(numbersOf(workers))).toEqual([0, 4]);
+  });
+});
