@@ -85,28 +85,38 @@ pub fn describe(s: &Summary) -> String {
 }
 
 /// The strip in words: for each percentile, the highest of the lines' latest values inside
-/// the strip's time span, and whose it is.
+/// the strip's time span, and whose it is. A line whose last value is older than the
+/// newest by more than its own step (a service that went down) is not "latest".
 fn latest_latency(out: &mut String, s: &Summary) {
     let (from, to) = s.time_range;
     // Without a span (NaN), every sample is inside.
     let inside = |t: f64| (from.is_nan() || t >= from) && (to.is_nan() || t <= to);
-    let latest = |line: &crate::summary::Series| {
-        line.time
-            .iter()
-            .zip(&line.value)
+    // Each line's last value inside the span: its time, its step before it, the value.
+    let last = |line: &crate::summary::Series| {
+        let at = (0..line.value.len())
             .rev()
-            .find(|(&t, v)| v.is_finite() && inside(t))
-            .map(|(_, v)| *v)
+            .find(|&i| line.value[i].is_finite() && line.time.get(i).is_some_and(|&t| inside(t)))?;
+        let step = at
+            .checked_sub(1)
+            .and_then(|j| Some(line.time.get(at)? - line.time.get(j)?))
+            .unwrap_or(0.0);
+        Some((line.time[at], step, line.value[at]))
     };
+    let newest = s
+        .latency
+        .iter()
+        .filter_map(last)
+        .fold(f64::NEG_INFINITY, |n, (t, _, _)| n.max(t));
     let mut said = false;
     for &p in &s.percentiles {
         let highest = s
             .latency
             .iter()
             .filter(|l| l.percentile == p)
-            .filter_map(|l| latest(l).map(|v| (v, l)))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let Some((v, line)) = highest else {
+            .filter_map(|l| last(l).map(|x| (x, l)))
+            .filter(|((t, step, _), _)| newest - t <= *step)
+            .max_by(|((_, _, a), _), ((_, _, b), _)| a.total_cmp(b));
+        let Some(((_, _, v), line)) = highest else {
             continue;
         };
         out.push_str(if said {
@@ -118,7 +128,9 @@ fn latest_latency(out: &mut String, s: &Summary) {
         format::percentile(out, p);
         out.push(' ');
         format::seconds(out, v);
-        let _ = write!(out, " ({})", line.service);
+        if !line.service.is_empty() {
+            let _ = write!(out, " ({})", line.service);
+        }
     }
     if said {
         out.push('.');
@@ -177,11 +189,13 @@ mod tests {
             line("akosha", 95.0, vec![0.9, 0.2, f64::NAN]),
             line("mahavishnu", 95.0, vec![0.1, 0.3, 0.25]),
             line("akosha", 99.0, vec![0.5, 0.5, 2.0]),
+            // Down since the first sample: its 5 s is not the latest.
+            line("session-buddy", 99.0, vec![5.0, f64::NAN, f64::NAN]),
         ];
         s.percentiles = vec![95.0, 99.0];
         s.time_range = (0.0, 3_000.0);
         let text = describe(&s);
-        // akosha's p95 ends in a gap: its latest is 200 ms, under mahavishnu's 250.
+        // akosha's p95 ends in a one-step gap: its latest is 200 ms, under mahavishnu's 250.
         assert!(
             text.contains(" Request latency, latest: p95 250 ms (mahavishnu), p99 2 s (akosha)."),
             "{text}"

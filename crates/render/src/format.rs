@@ -54,10 +54,26 @@ pub fn number(out: &mut String, v: f64, decimals: usize) {
     out.push_str(suffix);
 }
 
-/// Appends percentile `p` as a latency line's label: `p95`, `p99.9`.
+/// Appends percentile `p` as a latency line's label: `p95`, `p99.9`, `p99.9999` (as the
+/// backend labels it, up to six decimals: [`number`]'s three would make 99.9999 `p100`).
 pub fn percentile(out: &mut String, p: f64) {
     out.push('p');
-    number(out, p, 3);
+    if !(0.0..=100.0).contains(&p) {
+        number(out, p, 3);
+        return;
+    }
+    // Read from a decimal label, p x 10^6 rounds to its digits exactly.
+    let millionths = (p * 1e6).round() as u64;
+    let _ = write!(out, "{}", millionths / 1_000_000);
+    let mut frac = millionths % 1_000_000;
+    if frac > 0 {
+        let mut width = 6;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            width -= 1;
+        }
+        let _ = write!(out, ".{frac:0width$}");
+    }
 }
 
 /// Appends `v` with `decimals` decimals (at most [`MAX_DECIMALS`]) as `format!("{v:.decimals$}")`
@@ -442,6 +458,22 @@ pub fn time(out: &mut String, ms: f64, zone: &Zone, clock: Clock) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn percentiles_read_as_the_backend_labels_them() {
+        for (p, label) in [
+            (95.0, "p95"),
+            (99.9, "p99.9"),
+            (99.9999, "p99.9999"),
+            (0.0001, "p0.0001"),
+            (50.05, "p50.05"),
+            (100.0, "p100"),
+        ] {
+            let mut out = String::new();
+            super::percentile(&mut out, p);
+            assert_eq!(out, label);
+        }
+    }
+
     use super::*;
     use crate::sample::Rng;
 

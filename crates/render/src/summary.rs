@@ -419,7 +419,7 @@ impl Summary {
         // One summary and one worst frame: the shell hands several answers' over as one
         // (frontend/src/panel/columns.ts, oneSummary), sorted together.
         let Some(summary) = find(cols::FRAME) else {
-            // Each name once: requestLatency over 50 services is 150 frames of 50 names.
+            // Each name once, however many frames carry it.
             let mut found: Vec<String> = Vec::new();
             for f in frames.iter() {
                 if !f.name.is_empty() && !found.contains(&f.name) {

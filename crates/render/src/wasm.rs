@@ -458,7 +458,8 @@ impl Renderer {
         self.info(self.view.hover)
     }
 
-    /// Clears the hover highlight (pointer left the panel).
+    /// Clears the hover highlight: the pointer left the panel, or what is under it is to be
+    /// found again (a resize, a new theme).
     pub fn leave(&mut self) {
         self.view.hover = Target::None;
     }
