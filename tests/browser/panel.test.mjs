@@ -724,7 +724,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test('poolCapacity in its default format: a notice says to set it to Table, its series stay out of the strip', async () => {
+  test('poolCapacity in its default format: a notice says to set it to Table, and the tiles still draw', async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
       queries: [

@@ -355,7 +355,7 @@ export function seriesForTables(data: Pick<PanelData, 'series' | 'request'>): Se
   const out: SeriesForTable[] = [];
   for (const target of data.request?.targets ?? []) {
     const table = TABLE_QUERIES[target.queryType ?? ''];
-    const frames = table && !target.hide ? data.series.filter((f) => f.refId === target.refId) : [];
+    const frames = table && target.refId && !target.hide ? data.series.filter((f) => f.refId === target.refId) : [];
     if (frames.length > 0 && !frames.some((f) => f.name === table.frame)) {
       out.push({ refId: target.refId, queryType: target.queryType ?? '', section: table.section });
     }
@@ -363,19 +363,44 @@ export function seriesForTables(data: Pick<PanelData, 'series' | 'request'>): Se
   return out;
 }
 
+/** A frame's rows the panel keeps. */
+interface Part {
+  frame: DataFrame;
+  rows: number[];
+}
+
 /**
- * The services more than one ecosystemSummary answer names (a Mixed panel over two MCP
- * datasources, or one summary query twice), each once, in the order they come.
+ * The ecosystemSummary answers' rows the panel draws and their worst frames' (each worst
+ * frame the answer of the summary before it): a service an earlier answer named is left
+ * out of a later one, its worst rows too, and named in `repeated`, each once, in order.
  */
-export function repeatedServices(series: DataFrame[]): string[] {
+function summaryParts(series: DataFrame[]): { summaries: Part[]; worst: Part[]; repeated: string[] } {
   const seen = new Set<string>();
   const repeated = new Set<string>();
-  for (const frame of series.filter((f) => f.name === FRAMES.summary)) {
-    const names = textsOf(frame, SERVICE) ?? [];
-    names.filter((n) => seen.has(n)).forEach((n) => repeated.add(n));
-    names.forEach((n) => seen.add(n));
+  const summaries: Part[] = [];
+  const worst: Part[] = [];
+  let again = new Set<string>();
+  for (const frame of series) {
+    if (frame.name === FRAMES.summary) {
+      const names = textsOf(frame, SERVICE) ?? [];
+      again = new Set(names.filter((n) => seen.has(n)));
+      names.forEach((n) => seen.add(n));
+      again.forEach((n) => repeated.add(n));
+      summaries.push({ frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(names[i])) });
+    } else if (frame.name === FRAMES.worst) {
+      const services = textsOf(frame, SERVICE) ?? [];
+      worst.push({ frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(services[i])) });
+    }
   }
-  return [...repeated];
+  return { summaries, worst, repeated: [...repeated] };
+}
+
+/**
+ * The services more than one ecosystemSummary answer names (a Mixed panel over two MCP
+ * datasources, or one summary query twice): the ones `oneSummary` draws once.
+ */
+export function repeatedServices(series: DataFrame[]): string[] {
+  return summaryParts(series).repeated;
 }
 
 /**
@@ -383,7 +408,7 @@ export function repeatedServices(series: DataFrame[]): string[] {
  * refId, each field's config (its thresholds) from the first frame that has it, a gap where
  * a frame lacks the field.
  */
-function concatRows(parts: Array<{ frame: DataFrame; rows: number[] }>): DataFrame {
+function concatRows(parts: Part[]): DataFrame {
   const fields = new Map<string, Field>();
   parts.forEach(({ frame }) => frame.fields.forEach((f) => fields.has(f.name) || fields.set(f.name, f)));
   return {
@@ -409,29 +434,12 @@ function concatRows(parts: Array<{ frame: DataFrame; rows: number[] }>): DataFra
  * names it (`repeatedServices`). The values are coloured by the first answer's thresholds.
  */
 function oneSummary(series: DataFrame[]): DataFrame[] {
-  const summaries = series.filter((f) => f.name === FRAMES.summary);
+  const { summaries, worst } = summaryParts(series);
   if (summaries.length < 2) {
     return series;
   }
-  // Per summary query (refId), the services an earlier one named.
-  const seen = new Set<string>();
-  const dropped = new Map<string | undefined, Set<string>>();
-  const summaryParts = summaries.map((frame) => {
-    const names = textsOf(frame, SERVICE) ?? [];
-    const again = new Set(names.filter((n) => seen.has(n)));
-    names.forEach((n) => seen.add(n));
-    dropped.set(frame.refId, again);
-    return { frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(names[i])) };
-  });
-  const worstParts = series
-    .filter((f) => f.name === FRAMES.worst)
-    .map((frame) => {
-      const again = dropped.get(frame.refId);
-      const services = textsOf(frame, SERVICE) ?? [];
-      return { frame, rows: everyRow(rowCount(frame)).filter((i) => !again?.has(services[i])) };
-    });
-  const withSummary = inPlaceOf(series, FRAMES.summary, concatRows(summaryParts));
-  return worstParts.length > 0 ? inPlaceOf(withSummary, FRAMES.worst, concatRows(worstParts)) : withSummary;
+  const withSummary = inPlaceOf(series, FRAMES.summary, concatRows(summaries));
+  return worst.length > 0 ? inPlaceOf(withSummary, FRAMES.worst, concatRows(worst)) : withSummary;
 }
 
 /** `series` with its frames named `name` replaced by `one`, where the first of them was. */

@@ -167,7 +167,7 @@ describe('a query whose table the panel reads, answering time series', () => {
     ]);
   });
 
-  it('says nothing of a table answer, an empty one, or a query that failed', () => {
+  it('says nothing of a table answer; an empty time series answer gets the notice, a failed query its failure', () => {
     const pools = table('poolCapacity', 'C', [
       ['service', FieldType.string, ['mahavishnu']],
       ['pool', FieldType.string, ['gpu']],
@@ -241,6 +241,26 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
     // akosha's worst rows from the first answer only.
     expect(texts(column(worst, 'service'))).toEqual(['akosha', 'session-buddy']);
     expect(texts(column(worst, 'tool or pool'))).toEqual(['search', 'io']);
+  });
+
+  it('pairs each worst frame with the summary before it, whatever their refIds', () => {
+    const noRefId = decoded([
+      summaryOf('', ['a', 'b'], ['ok', 'warn'], [0.1, 0.2]),
+      worstOf('', [['tool', 'b', 'first']]),
+      summaryOf('', ['b', 'c'], ['ok', 'ok'], [0.1, 0.1]),
+      worstOf('', [
+        ['tool', 'b', 'second'],
+        ['tool', 'c', 'third'],
+      ]),
+    ]).map(({ refId, ...frame }) => frame);
+    const out = toColumns(panelFrames({ series: noRefId }), DEFAULT_OPTIONS);
+    const worst = out.find((f) => f.name === 'worst');
+    const column = (f: ColumnFrame | undefined, name: string) => f?.columns.find((c) => c.name === name);
+    // b's worst rows from the first answer, c's from the second.
+    expect(texts(column(worst, 'tool or pool'))).toEqual(['first', 'third']);
+    expect(queryFailures({ state: LoadingState.Done, series: noRefId }).notices).toEqual([
+      'Answered by more than one ecosystemSummary query, drawn once from the first: b',
+    ]);
   });
 
   it('names the services answered twice in a notice, the first three and how many more', () => {

@@ -160,7 +160,7 @@ export function OverviewPanel({
 
   // A layout effect, and its drawing goes through no React state: with the renderer loaded,
   // the panel's first draw is in its first frame, with no re-render before it. The two states
-  // it sets after drawing (the renderer's problem, the keyboard's tooltip) are not among its
+  // it sets after drawing (the renderer's problem, the keyboard's or the pointer's tooltip) are not among its
   // dependencies, so it does not run again for them. The legend and the notices of failed
   // queries wrap to as many lines as the width needs, up to their share of the height
   // (scrolled past it); the canvas takes the height left.
