@@ -332,10 +332,32 @@ export function tileLimit(options: Pick<PanelOptions, 'maxTiles'>): number {
   return Number.isFinite(n) && n > 0 ? Math.min(n, 0xffff_ffff) : 0;
 }
 
-/** The query types whose table the panel reads: the frame that table is, and the section it feeds. */
-const TABLE_QUERIES: Record<string, { frame: string; section: Section }> = {
-  poolCapacity: { frame: FRAMES.poolCapacity, section: 'pools' },
-  toolHealth: { frame: FRAMES.toolHealth, section: 'tools' },
+/** A query type whose table the panel reads. */
+interface TableQuery {
+  /** The frame its table is. */
+  frame: string;
+  /** The section it feeds. */
+  section: Section;
+  /** The field that, with the service, tells its rows apart. */
+  field: string;
+  /** How the panel names a row, as its tooltip does (crates/render/src/hit.rs): "akosha / search". */
+  named: (service: string, name: string) => string;
+}
+
+/** The query types whose table the panel reads, in the order of their sections. */
+const TABLE_QUERIES: Record<string, TableQuery> = {
+  toolHealth: {
+    frame: FRAMES.toolHealth,
+    section: 'tools',
+    field: TOOL,
+    named: (service, tool) => `${service} / ${tool}`,
+  },
+  poolCapacity: {
+    frame: FRAMES.poolCapacity,
+    section: 'pools',
+    field: POOL,
+    named: (service, pool) => `${service} / ${pool} pool`,
+  },
 };
 
 /** A query whose table the panel reads that answered time series instead. */
@@ -396,14 +418,6 @@ function summaryParts(series: DataFrame[]): { summaries: Part[]; worst: Part[]; 
 }
 
 /**
- * The services more than one ecosystemSummary answer names (a Mixed panel over two MCP
- * datasources, or one summary query twice): the ones `oneSummary` draws once.
- */
-export function repeatedServices(series: DataFrame[]): string[] {
-  return summaryParts(series).repeated;
-}
-
-/**
  * The rows of `parts` one after the other, as one frame: the first frame's name, meta and
  * refId, each field's config (its thresholds) from the first frame that has it, a gap where
  * a frame lacks the field.
@@ -425,21 +439,31 @@ function concatRows(parts: Part[]): DataFrame {
   };
 }
 
+/** Frames merged into one, and what the merge drew once though several answers named it. */
+interface Merged {
+  series: DataFrame[];
+  /** Each once, in the order they come, named as the panel names them. */
+  repeated: string[];
+}
+
 /**
  * Every ecosystemSummary answer as one frame, and every worst frame as one, so that the
  * sort, the tile limit, the header's counts and the description see the services of them
  * all (a Mixed panel over two MCP datasources). The panel tells services apart by name (the
  * keyboard's focus, the drill-down link, the tool grid's rows), so a service a later answer
  * names again is drawn once, from the first answer, and so are its worst rows; the notice
- * names it (`repeatedServices`). The values are coloured by the first answer's thresholds.
+ * names it (`repeated`). The values are coloured by the first answer's thresholds.
  */
-function oneSummary(series: DataFrame[]): DataFrame[] {
-  const { summaries, worst } = summaryParts(series);
+function oneSummary(series: DataFrame[]): Merged {
+  const { summaries, worst, repeated } = summaryParts(series);
   if (summaries.length < 2) {
-    return series;
+    return { series, repeated };
   }
   const withSummary = inPlaceOf(series, FRAMES.summary, concatRows(summaries));
-  return worst.length > 0 ? inPlaceOf(withSummary, FRAMES.worst, concatRows(worst)) : withSummary;
+  return {
+    series: worst.length > 0 ? inPlaceOf(withSummary, FRAMES.worst, concatRows(worst)) : withSummary,
+    repeated,
+  };
 }
 
 /** `series` with its frames named `name` replaced by `one`, where the first of them was. */
@@ -448,31 +472,55 @@ function inPlaceOf(series: DataFrame[], name: string, one: DataFrame): DataFrame
   return series.flatMap((f, i) => (i === first ? [one] : f.name === name ? [] : [f]));
 }
 
+/** A field's values by name, none when the frame lacks it. */
+function valuesOf(frame: DataFrame, name: string): ArrayLike<unknown> {
+  const f = frame.fields.find((x) => x.name === name);
+  return f ? listOf(f) : [];
+}
+
 /**
  * Every toolHealth (or poolCapacity) answer as one table, as the summaries are
  * (`oneSummary`): a tool or pool an earlier answer named, by service and name, is drawn
- * once, from the first answer.
+ * once, from the first answer, and named in `repeated`. One walk over each table's service
+ * and name, which tells the rows kept and the ones repeated together.
  */
-function oneTable(series: DataFrame[], name: string, nameField: string): DataFrame[] {
-  const tables = series.filter((f) => f.name === name);
+function oneTable(series: DataFrame[], table: TableQuery): Merged {
+  const tables = series.filter((f) => f.name === table.frame);
   if (tables.length < 2) {
-    return series;
+    return { series, repeated: [] };
   }
   const seen = new Set<string>();
+  const repeated = new Map<string, string>();
   const parts = tables.map((frame) => {
-    const services = textsOf(frame, SERVICE) ?? [];
-    const names = textsOf(frame, nameField) ?? [];
-    const rows = everyRow(rowCount(frame)).filter((i) => {
-      const key = `${services[i]}\u0000${names[i]}`;
-      if (seen.has(key)) {
-        return false;
+    const services = valuesOf(frame, SERVICE);
+    const names = valuesOf(frame, table.field);
+    const rows: number[] = [];
+    for (let i = 0, n = rowCount(frame); i < n; i++) {
+      const service = toText(services[i]);
+      const name = toText(names[i]);
+      const key = `${service}\u0000${name}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        rows.push(i);
+      } else if (!repeated.has(key)) {
+        repeated.set(key, table.named(service, name));
       }
-      seen.add(key);
-      return true;
-    });
+    }
     return { frame, rows };
   });
-  return inPlaceOf(series, name, concatRows(parts));
+  return { series: inPlaceOf(series, table.frame, concatRows(parts)), repeated: [...repeated.values()] };
+}
+
+/** The frames the panel draws, and what it draws once though several answers named it. */
+export interface PanelAnswer {
+  frames: DataFrame[];
+  /**
+   * Per query type (ecosystemSummary, toolHealth, poolCapacity), the services, tools or
+   * pools more than one of its answers named (a Mixed panel over two MCP datasources, or
+   * one query twice), drawn once, from the first: the notice names them. Types with none
+   * are left out.
+   */
+  repeated: Array<{ queryType: string; names: string[] }>;
 }
 
 /**
@@ -482,17 +530,30 @@ function oneTable(series: DataFrame[], name: string, nameField: string): DataFra
  * exemplars query leaves them in `series`. The time series of a query whose table the panel
  * reads (`seriesForTables`, which the panel's notice names) are left out: they are neither
  * its tools or pools nor its latency. Several ecosystemSummary answers are one (`oneSummary`),
- * and so are several toolHealth or poolCapacity tables (`oneTable`).
+ * and so are several toolHealth or poolCapacity tables (`oneTable`); what the merges drew
+ * once is `repeated`, found in the same walk.
  */
-export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
+export function panelAnswer(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): PanelAnswer {
   const notTables = new Set(seriesForTables(data).map((q) => q.refId));
   const series =
     notTables.size > 0
       ? data.series.filter((f) => f.name === FRAMES.exemplar || f.refId === undefined || !notTables.has(f.refId))
       : data.series;
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
-  const tables = oneTable(oneTable(oneSummary(series), FRAMES.toolHealth, TOOL), FRAMES.poolCapacity, POOL);
-  return [...tables, ...exemplars];
+  const summary = oneSummary(series);
+  let merged = summary.series;
+  const repeated: PanelAnswer['repeated'] = [{ queryType: FRAMES.summary, names: summary.repeated }];
+  for (const [queryType, table] of Object.entries(TABLE_QUERIES)) {
+    const one = oneTable(merged, table);
+    merged = one.series;
+    repeated.push({ queryType, names: one.repeated });
+  }
+  return { frames: [...merged, ...exemplars], repeated: repeated.filter((r) => r.names.length > 0) };
+}
+
+/** The frames the panel draws (`panelAnswer`). */
+export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
+  return panelAnswer(data).frames;
 }
 
 /**

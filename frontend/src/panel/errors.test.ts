@@ -8,7 +8,7 @@ import {
   toDataFrame,
 } from '@grafana/data';
 
-import { Column, ColumnFrame, numbersOf, panelFrames, toColumns } from './columns';
+import { Column, ColumnFrame, numbersOf, panelAnswer, panelFrames, toColumns } from './columns';
 import { queryFailures } from './errors';
 import { DEFAULT_OPTIONS } from './types';
 
@@ -321,5 +321,72 @@ describe('two toolHealth and two poolCapacity tables (a Mixed panel over two MCP
     expect(texts(column(pools, 'service'))).toEqual(['mahavishnu', 'akosha']);
     const workers = column(pools, 'workers');
     expect(workers?.kind === 'numbers' && Array.from(numbersOf(workers))).toEqual([0, 4]);
+  });
+
+  it('names the tools and pools answered twice in a notice, as their tooltips name them', () => {
+    expect(queryFailures(data)).toEqual({
+      notices: [
+        'Answered by more than one toolHealth query, drawn once from the first: mahavishnu / deploy',
+        'Answered by more than one poolCapacity query, drawn once from the first: mahavishnu / io pool',
+      ],
+      title: "2 of the panel's queries need a look",
+    });
+  });
+
+  it('names the first three tools or pools answered twice and how many more, each once', () => {
+    const rows: Array<[string, string, number]> = ['a', 'b', 'c', 'd', 'e'].map((t) => ['akosha', t, 100]);
+    const thrice = {
+      state: LoadingState.Done,
+      series: decoded([summary, toolsOf('B', rows), toolsOf('C', rows), toolsOf('D', rows)]),
+    };
+    expect(queryFailures(thrice).notices).toEqual([
+      'Answered by more than one toolHealth query, drawn once from the first: akosha / a, akosha / b, akosha / c and 2 more',
+    ]);
+    // The same pool name in two services is two pools.
+    const two = {
+      state: LoadingState.Done,
+      series: decoded([summary, poolsOf('B', [['akosha', 'io', 1]]), poolsOf('C', [['crackerjack', 'io', 1]])]),
+    };
+    expect(queryFailures(two)).toEqual({ notices: [] });
+  });
+
+  it("merges in one walk: a kept row's values read once, its service and name once more, the notice's none again", () => {
+    const reads = new Map<string, number>();
+    // Each field's values counting the rows read from them.
+    const counted = data.series.map((frame) => ({
+      ...frame,
+      fields: frame.fields.map((f) => {
+        const key = `${frame.refId} ${f.name}`;
+        const values = new Proxy(f.values as unknown[], {
+          get: (target, p, receiver) => {
+            if (typeof p === 'string' && /^\d+$/.test(p)) {
+              reads.set(key, (reads.get(key) ?? 0) + 1);
+            }
+            return Reflect.get(target, p, receiver);
+          },
+        });
+        return { ...f, values };
+      }),
+    }));
+    const answer = panelAnswer({ series: counted });
+    // D and E have two rows each, mahavishnu's drawn from B and C: its values are not copied.
+    expect(Object.fromEntries(reads)).toEqual({
+      'A service': 2,
+      'B service': 2,
+      'B tool': 2,
+      'B success %': 1,
+      'C service': 2,
+      'C pool': 2,
+      'C workers': 1,
+      'D service': 3,
+      'D tool': 3,
+      'D success %': 1,
+      'E service': 3,
+      'E pool': 3,
+      'E workers': 1,
+    });
+    reads.clear();
+    expect(queryFailures({ state: LoadingState.Done, series: counted }, answer).notices).toHaveLength(2);
+    expect(Object.fromEntries(reads)).toEqual({});
   });
 });

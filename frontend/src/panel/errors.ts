@@ -1,10 +1,11 @@
 // What the panel says of its queries' answers. One failing query blanks nothing that arrived:
 // with the summary there, the panel draws it and names each failed query in a notice; only
 // without the summary is the error the panel's message. A query whose table the panel reads
-// but which answered time series is named in a notice too, with the setting that fixes it.
+// but which answered time series is named in a notice too, with the setting that fixes it,
+// and so are the services, tools and pools several answers named, which the panel draws once.
 import { DataQueryError, LoadingState, PanelData } from '@grafana/data';
 
-import { FRAMES, panelFrames, repeatedServices, seriesForTables } from './columns';
+import { FRAMES, PanelAnswer, panelAnswer, seriesForTables } from './columns';
 
 export interface QueryFailures {
   /** The panel's message in place of the drawing: the summary did not arrive. */
@@ -34,7 +35,7 @@ export function queryFailure(error: DataQueryError, data: Answer): string {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** How many services a notice names before it counts the rest. */
+/** How many services, tools or pools a notice names before it counts the rest. */
 const NAMED = 3;
 
 /** "akosha, mahavishnu, crackerjack and 2 more". */
@@ -43,22 +44,25 @@ function someOf(names: string[]): string {
   return names.length > NAMED ? `${shown} and ${names.length - NAMED} more` : shown;
 }
 
-/** Whether the panel draws what arrived, with notices, or shows the error as its message. */
-export function queryFailures(data: Answer): QueryFailures {
+/**
+ * Whether the panel draws what arrived, with notices, or shows the error as its message;
+ * `answer` is what the panel draws of `data` (`panelAnswer`), when it has it at hand.
+ */
+export function queryFailures(data: Answer, answer: PanelAnswer = panelAnswer(data)): QueryFailures {
   const failures = (data.errors ?? []).map((e) => queryFailure(e, data));
   if (
-    !panelFrames(data).some((f) => f.name === FRAMES.summary) &&
+    !answer.frames.some((f) => f.name === FRAMES.summary) &&
     (failures.length > 0 || data.state === LoadingState.Error)
   ) {
     return { message: failures.join('; ') || 'the query failed', notices: [] };
   }
-  // What to fix beside the failures: a table answered as time series, services answered twice.
+  // What to fix beside the failures: a table answered as time series; services, tools or
+  // pools answered twice.
   const fixes = seriesForTables(data).map(
     (q) => `${queryName(q.refId, data)} returns time series: set its format to Table for the ${q.section} section`
   );
-  const repeated = repeatedServices(data.series);
-  if (repeated.length > 0) {
-    fixes.push(`answered by more than one ecosystemSummary query, drawn once from the first: ${someOf(repeated)}`);
+  for (const { queryType, names } of answer.repeated) {
+    fixes.push(`answered by more than one ${queryType} query, drawn once from the first: ${someOf(names)}`);
   }
   const notices = [...failures, ...fixes].map(capital);
   if (notices.length === 0) {

@@ -10,7 +10,7 @@ import { locationService } from '@grafana/runtime';
 import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui';
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
-import { handOver, linkDestination, linkRange, panelFrames, rangeMs, tileLimit, toColumns } from '../columns';
+import { handOver, linkDestination, linkRange, panelAnswer, rangeMs, tileLimit, toColumns } from '../columns';
 import { queryFailures } from '../errors';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
@@ -130,7 +130,9 @@ export function OverviewPanel({
   const [announce, setAnnounce] = useState('');
 
   const legend = useMemo(() => (options.showThresholds ? thresholdLegend(data.series) : []), [data.series, options]);
-  const failures = useMemo(() => queryFailures(data), [data]);
+  // The frames drawn, merged once per answer, for the hand-over and the notices alike.
+  const answer = useMemo(() => panelAnswer(data), [data]);
+  const failures = useMemo(() => queryFailures(data, answer), [data, answer]);
   // Per panel: two panels on a dashboard each describe their own canvas.
   const descriptionId = useId();
   const offset = useMemo(() => utcOffset(timeZone), [timeZone]);
@@ -188,7 +190,7 @@ export function OverviewPanel({
       } else {
         try {
           const range = data.timeRange ?? data.request?.range;
-          handOver(r, toColumns(panelFrames(data), options, linkRange(range)), rangeMs(range));
+          handOver(r, toColumns(answer.frames, options, linkRange(range)), rangeMs(range));
         } catch (e) {
           r.setError(String((e as Error)?.message ?? e));
         }
@@ -222,7 +224,20 @@ export function OverviewPanel({
     const keyed = document.activeElement === element ? keyboardTip(take(r.focused()), element) : undefined;
     const pointed = resting.over && hovered.current ? { ...hovered.current, x: resting.x, y: resting.y } : undefined;
     setTip(keyed ?? pointed);
-  }, [RendererClass, data, failures, options, width, height, legend, theme, transparent, replaceVariables, offset]);
+  }, [
+    RendererClass,
+    data,
+    answer,
+    failures,
+    options,
+    width,
+    height,
+    legend,
+    theme,
+    transparent,
+    replaceVariables,
+    offset,
+  ]);
 
   // A new devicePixelRatio (the window moved to another screen, the page zoomed) redraws.
   // The media query matches one ratio: after each change it is made again for the new one,
