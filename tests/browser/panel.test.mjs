@@ -17,6 +17,35 @@ const PANEL = Object.fromEntries(
   ])
 );
 
+/**
+ * The datasource's error in Grafana's error alert (its role, its e2e selector, a title), the
+ * message its body and what to do under it, the alert inside the panel's width and scrolled
+ * whole when taller than the panel.
+ */
+async function errorAlert(page) {
+  const alert = page.locator(PANEL.panel).getByRole('alert', { name: 'The query failed' });
+  assert.equal(await alert.count(), 1, 'an alert titled "The query failed"');
+  assert.equal(
+    await alert.locator('[data-testid="data-testid Alert error"]').count(),
+    1,
+    "Grafana's Alert, severity error"
+  );
+  assert.equal(await alert.locator(PANEL.message).count(), 1, 'the message is its body');
+  const text = await alert.textContent();
+  assert.match(text, /Fix the query in the panel's editor, or check the datasource with Save & test/, text);
+  const panel = await page.locator(PANEL.panel).boundingBox();
+  const box = await alert.boundingBox();
+  assert.ok(
+    box.x >= panel.x - 0.5 && box.x + box.width <= panel.x + panel.width + 0.5,
+    `the alert ${JSON.stringify(box)} lies inside the panel's width ${JSON.stringify(panel)}`
+  );
+  // One scroll, the message box's: nothing inside the alert scrolls on its own.
+  const inner = await alert.evaluate(
+    (e) => [e, ...e.querySelectorAll('*')].filter((x) => x.scrollHeight > x.clientHeight + 1).length
+  );
+  assert.equal(inner, 0, 'no part of the alert scrolls on its own');
+}
+
 /** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
 async function summaryRow(server, service) {
   const { status, body } = await api(server, '/api/ds/query', {
@@ -652,12 +681,13 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test("error: the datasource's error is the panel's message, naming the query", async () => {
+  test("error: the datasource's error is the panel's message, naming the query, in Grafana's error alert", async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
       queries: [{ refId: 'A', queryType: 'ecosystemSummary', rateWindow: 'fortnight' }],
     });
     const { text } = await panelMessage(page);
+    await errorAlert(page);
     assert.match(text, /^The datasource answered: query A \(ecosystemSummary\) failed: /, text);
     assert.match(text, /rateWindow/, `the backend's error names the field: ${text}`);
     assert.match(text, /fortnight/, `and the value: ${text}`);
@@ -676,6 +706,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const { text, lines } = await panelMessage(page);
     assert.ok(text.includes(word), `the value is whole in the text: ${text}`);
     assert.ok(lines.length >= 4, `the message takes several lines: ${JSON.stringify(lines)}`);
+    await errorAlert(page);
     await h.screenshot(page, 'panel-error-narrow');
     assert.deepEqual(page.errors, []);
   });

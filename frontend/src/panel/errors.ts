@@ -18,6 +18,16 @@ export interface QueryFailures {
 
 type Answer = Pick<PanelData, 'state' | 'series' | 'annotations' | 'errors' | 'request'>;
 
+/**
+ * The panel's error state, an alert around the datasource's error (`message`, which the
+ * renderer words "The datasource answered: …"): its title, and the line that says what to do.
+ */
+export const ERROR_STATE = {
+  title: 'The query failed',
+  advice:
+    "Fix the query in the panel's editor, or check the datasource with Save & test if it cannot reach Prometheus.",
+} as const;
+
 /** "query B (requestLatency)": the refId, and the query's type when the request tells it. */
 function queryName(refId: string | undefined, data: Answer): string {
   if (!refId) {

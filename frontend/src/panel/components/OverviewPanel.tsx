@@ -3,7 +3,8 @@
 // theme and its time zone from the dashboard, and turns the renderer's hit-testing into
 // tooltips, links and keyboard focus. What the panel says instead of the overview (the
 // renderer's problem with the frames, or why the renderer cannot start) is the page's text,
-// in one message box: it wraps inside long words, can be selected and is read as it is.
+// in one message box: it wraps inside long words, can be selected and is read as it is; the
+// datasource's error is in Grafana's error alert, with what to do.
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil, PanelData, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -11,7 +12,7 @@ import { Alert, Portal, useStyles2, useTheme2, VizTooltipContainer } from '@graf
 import React, { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { handOver, linkDestination, linkRange, panelAnswer, rangeMs, tileLimit, toColumns } from '../columns';
-import { queryFailures } from '../errors';
+import { ERROR_STATE, queryFailures } from '../errors';
 import { thresholdLegend } from '../legend';
 import { selectors } from '../selectors';
 import { applyTheme } from '../theme';
@@ -374,7 +375,18 @@ export function OverviewPanel({
           onKeyDown={onKeyDown}
           onBlur={onBlur}
         />
-        {problem !== undefined && <Message testId={selectors.message}>{problem}</Message>}
+        {/* The datasource's error in an alert, with what to do; the other messages as text. */}
+        {problem !== undefined &&
+          (failures.message !== undefined ? (
+            <Message>
+              <Alert className={styles.alert} severity="error" title={ERROR_STATE.title} bottomSpacing={0}>
+                <div data-testid={selectors.message}>{problem}</div>
+                <div className={styles.advice}>{ERROR_STATE.advice}</div>
+              </Alert>
+            </Message>
+          ) : (
+            <Message testId={selectors.message}>{problem}</Message>
+          ))}
       </div>
       <div id={descriptionId} ref={description} className={styles.hidden} data-testid={selectors.description} />
       <div className={styles.hidden} aria-live="polite" data-testid={selectors.announce}>
@@ -439,7 +451,7 @@ export function OverviewPanel({
  * box: centred, every line inside the width (a long URL breaks inside the word), scrolled
  * when taller than the box.
  */
-function Message({ testId, children }: { testId: string; children: React.ReactNode }) {
+function Message({ testId, children }: { testId?: string; children: React.ReactNode }) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.message} data-testid={testId}>
@@ -494,8 +506,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
     userSelect: 'text',
   }),
   messageText: css({ margin: 'auto', maxWidth: '100%' }),
-  // An alert's lines read from the left, as Grafana's own.
-  alert: css({ textAlign: 'left' }),
+  // An alert's lines read from the left, as Grafana's own; its body is not held to half the
+  // window's height (the alert's own limit): the message box scrolls the alert whole.
+  alert: css({ textAlign: 'left', '& div': { maxHeight: 'none' } }),
+  advice: css({ marginTop: theme.spacing(1), color: theme.colors.text.secondary }),
   // A failed query's notice: the panel's lower half at most, scrolled past that.
   notices: css({ flex: '0 1 auto', minHeight: 0, overflowY: 'auto', paddingTop: theme.spacing(0.5) }),
 });
