@@ -891,6 +891,17 @@ fn more(
     );
 }
 
+/// A tool's name's distance from its cell's sides.
+const TOOL_PAD: f32 = 4.0;
+/// A typical tool name: a little longer than the middle one of the simulator's servers.
+const TYPICAL_TOOL: &str = "search_history";
+
+/// How wide a tool's cell must be to show a typical tool name whole, as `s` measures it
+/// in the grid's font: what [`Layout::tool_cell_w`] is set to.
+pub fn tool_cell_width(s: &mut impl Surface) -> f32 {
+    (s.text_width(TYPICAL_TOOL, SMALL) + 2.0 * TOOL_PAD).ceil()
+}
+
 fn tools(
     s: &mut impl Surface,
     l: &Layout,
@@ -949,9 +960,9 @@ fn tools(
         text_fit(
             s,
             &tool.name,
-            cell.x + 4.0,
+            cell.x + TOOL_PAD,
             cell.y + cell.h / 2.0,
-            cell.w - 8.0,
+            cell.w - 2.0 * TOOL_PAD,
             SMALL,
             theme.text_on(colour(tool)),
             Align::Left,

@@ -78,12 +78,13 @@ pub struct Section {
     pub body: Rect,
 }
 
-/// One service's row of the tool grid.
+/// One service's row of the tool grid, or its rows when its tools wrap.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ToolRow {
     /// Index into `Summary::tool_groups`.
     pub group: usize,
-    /// Where the service's name goes (empty when rows are too thin for text).
+    /// Where the service's name goes, beside its first row (empty when rows are too thin
+    /// for text).
     pub label: Rect,
     /// How much of the service's name other services share, as its tile's
     /// (`Layout::shared_prefix`); 0 when it has no tile.
@@ -134,6 +135,10 @@ pub struct Layout {
     pub tool_cells: Vec<Rect>,
     /// Services whose tools did not fit.
     pub tool_groups_hidden: usize,
+    /// How wide a tool's cell must be to show a typical tool name whole, as the surface
+    /// drawn on measures it ([`crate::tool_cell_width`]); set before [`Layout::compute`].
+    /// 0: [`TOOL_CELL_W`], what Inter measures.
+    pub tool_cell_w: f32,
     /// The pool bars.
     pub pools: Section,
     /// Visible pool rows.
@@ -159,6 +164,14 @@ pub const TILE_H: f32 = 104.0;
 const TILE_MAX_W: f32 = 340.0;
 /// The tallest a tool grid's or pool list's row grows.
 const ROW_MAX_H: f32 = 20.0;
+/// [`Layout::tool_cell_w`] when not set: a typical tool name in Inter at 11 px, and the
+/// cell's padding.
+pub const TOOL_CELL_W: f32 = 84.0;
+/// Between two services of a tool grid whose tools wrap, more than between the rows of
+/// one: each service's rows read as its own.
+const SERVICE_GAP: f32 = 4.0;
+/// Between two tool cells side by side, when they are wide enough to spare it.
+const CELL_GAP: f32 = 2.0;
 const TILE_GAP: f32 = 6.0;
 /// Left margin of the latency plot, for its value labels.
 pub const AXIS_W: f32 = 48.0;
@@ -285,7 +298,10 @@ impl Layout {
     }
 
     /// A row per service, in as few side-by-side columns as keep rows tall enough to
-    /// read (12 px) and cells wide enough to see (12 px).
+    /// read (12 px) and cells wide enough to see (12 px). When every service has its row
+    /// at its tallest and rows to spare, a service's tools wrap onto rows of their own
+    /// under it, for cells as wide as a typical tool name where the rows fit (as wide as
+    /// they can otherwise).
     fn tool_grid(&mut self, summary: &Summary) {
         self.tool_cells.resize(summary.tools.len(), Rect::default());
         let body = self.tools.body;
@@ -300,7 +316,12 @@ impl Layout {
             .map(|g| g.end - g.start)
             .max()
             .unwrap_or(1)
-            .max(1) as f32;
+            .max(1);
+        let name_w = if self.tool_cell_w > 0.0 {
+            self.tool_cell_w
+        } else {
+            TOOL_CELL_W
+        };
         let shape = |k: usize| {
             let per_col = groups.div_ceil(k);
             let row_h = (body.h / per_col as f32).clamp(4.0, ROW_MAX_H).floor();
@@ -310,7 +331,7 @@ impl Layout {
             } else {
                 0.0
             };
-            let cell_w = ((col_w - label_w) / widest).min(96.0);
+            let cell_w = ((col_w - label_w) / widest as f32).min(96f32.max(name_w + CELL_GAP));
             (row_h, col_w, label_w, cell_w)
         };
         // The fewest columns whose rows are tall enough to read; when none are, the
@@ -330,12 +351,40 @@ impl Layout {
         let per_col = ((body.h / row_h).floor() as usize).max(1);
         let visible = (per_col * k).min(groups);
         self.tool_groups_hidden = groups - visible;
-        let gap = if cell_w >= 8.0 { 2.0 } else { 0.0 };
         // Rows never touch, so that each reads as its own.
         let row_gap = if row_h >= 8.0 { 2.0 } else { 1.0 };
-        for (r, g) in summary.tool_groups[..visible].iter().enumerate() {
-            let x = body.x + (r / per_col) as f32 * (col_w + GAP * 2.0);
-            let y = body.y + (r % per_col) as f32 * row_h;
+        let cells_w = col_w - label_w;
+        let mut wrap = WrapGrid {
+            body,
+            columns: k,
+            col_w,
+            row_h,
+            service_gap: SERVICE_GAP,
+        };
+        // Wrapped: the most cells a row that keep names whole (a cell's width less the
+        // gap after it), or else the fewest more with which every service still fits;
+        // services apart when that fits too.
+        let per_row = (visible == groups && row_h >= ROW_MAX_H && cell_w - CELL_GAP < name_w)
+            .then(|| {
+                let most = ((cells_w / (name_w + CELL_GAP)).floor() as usize).max(1);
+                (most..widest).find_map(|n| {
+                    [SERVICE_GAP, 0.0].into_iter().find_map(|service_gap| {
+                        wrap.service_gap = service_gap;
+                        (wrap.fits(summary, n) == groups).then_some((n, service_gap))
+                    })
+                })
+            })
+            .flatten();
+        let (per_row, cell_w) = match per_row {
+            Some((n, service_gap)) => {
+                wrap.service_gap = service_gap;
+                (n, cells_w / n as f32)
+            }
+            None => (widest, cell_w),
+        };
+        let gap = if cell_w >= 8.0 { CELL_GAP } else { 0.0 };
+        let mut place = |r: usize, x: f32, y: f32| {
+            let g = &summary.tool_groups[r];
             let shared = summary
                 .services
                 .iter()
@@ -349,11 +398,20 @@ impl Layout {
             });
             for (c, t) in (g.start..g.end).enumerate() {
                 self.tool_cells[t] = Rect::new(
-                    x + label_w + c as f32 * cell_w,
-                    y,
+                    x + label_w + (c % per_row) as f32 * cell_w,
+                    y + (c / per_row) as f32 * row_h,
                     (cell_w - gap).max(1.0),
                     row_h - row_gap,
                 );
+            }
+        };
+        if per_row < widest {
+            wrap.place(summary, per_row, &mut place);
+        } else {
+            for r in 0..visible {
+                let x = body.x + (r / per_col) as f32 * (col_w + GAP * 2.0);
+                let y = body.y + (r % per_col) as f32 * row_h;
+                place(r, x, y);
             }
         }
     }
@@ -385,6 +443,57 @@ impl Layout {
                 ),
             });
         }
+    }
+}
+
+/// The tool grid's columns when a service's tools wrap onto several rows.
+struct WrapGrid {
+    body: Rect,
+    columns: usize,
+    col_w: f32,
+    row_h: f32,
+    /// Between a column's services, over the rows' own gap.
+    service_gap: f32,
+}
+
+impl WrapGrid {
+    /// How many services fit, `per_row` tools a row.
+    fn fits(&self, summary: &Summary, per_row: usize) -> usize {
+        self.place(summary, per_row, |_, _, _| {})
+    }
+
+    /// Places the services in reading order, top to bottom then column after column, a
+    /// service's rows together in one column: `place(group, x, y)` with its first row's
+    /// left and top, for each that fits. Returns how many did.
+    fn place(
+        &self,
+        summary: &Summary,
+        per_row: usize,
+        mut place: impl FnMut(usize, f32, f32),
+    ) -> usize {
+        let (mut column, mut y) = (0, self.body.y);
+        for (r, g) in summary.tool_groups.iter().enumerate() {
+            let h = (g.end - g.start).div_ceil(per_row).max(1) as f32 * self.row_h;
+            let mut top = if y > self.body.y {
+                y + self.service_gap
+            } else {
+                y
+            };
+            if top + h > self.body.bottom() {
+                column += 1;
+                top = self.body.y;
+                if column == self.columns || top + h > self.body.bottom() {
+                    return r;
+                }
+            }
+            place(
+                r,
+                self.body.x + column as f32 * (self.col_w + GAP * 2.0),
+                top,
+            );
+            y = top + h;
+        }
+        summary.tool_groups.len()
     }
 }
 
@@ -554,6 +663,137 @@ mod tests {
             if a.x == b.x && b.y > a.y {
                 assert!(b.y > a.bottom(), "rows touch: {a:?} {b:?}");
             }
+        }
+    }
+
+    /// Every shown cell inside the grid's body, none over another or over a service's name.
+    fn cells_apart(l: &Layout) {
+        let cells: Vec<&Rect> = l.tool_cells.iter().filter(|c| !c.is_empty()).collect();
+        for (i, a) in cells.iter().enumerate() {
+            assert!(inside(&l.tools.body, a), "{a:?} outside {:?}", l.tools.body);
+            for b in &cells[i + 1..] {
+                assert!(!overlaps(a, b), "{a:?} {b:?}");
+            }
+            for row in &l.tool_rows {
+                assert!(!overlaps(a, &row.label), "{a:?} over {:?}", row.label);
+            }
+        }
+    }
+
+    /// The rows (distinct tops) each service's shown cells take.
+    fn rows_per_service(l: &Layout, s: &Summary) -> Vec<usize> {
+        l.tool_rows
+            .iter()
+            .map(|row| {
+                let g = &s.tool_groups[row.group];
+                let mut tops: Vec<f32> = l.tool_cells[g.start..g.end].iter().map(|c| c.y).collect();
+                tops.dedup();
+                tops.len()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_roomy_tool_grid_wraps_each_services_tools_into_cells_wide_enough_for_names() {
+        // Three services of ten tools and nothing else under the tiles: one row each left
+        // cells of 65 px ("start_s…") over 300 px of empty body.
+        let mut s = sample::ecosystem(3, 10, 0, 0);
+        s.pools.clear();
+        let mut l = Layout::default();
+        l.compute(&s, 800.0, 600.0);
+        assert!(l.tools.body.h > 300.0, "{:?}", l.tools.body);
+        assert_eq!(l.tool_groups_hidden, 0);
+        assert!(
+            l.tool_cells.iter().all(|c| c.w >= TOOL_CELL_W),
+            "{:?}",
+            l.tool_cells[0]
+        );
+        let rows = rows_per_service(&l, &s);
+        assert!(rows.iter().all(|&r| r > 1), "{rows:?}");
+        cells_apart(&l);
+        // In reading order: a service's tools left to right, row after row, and each
+        // service under the one before, its name beside its first row.
+        for row in &l.tool_rows {
+            let g = &s.tool_groups[row.group];
+            let cells = &l.tool_cells[g.start..g.end];
+            assert_eq!(row.label.y, cells[0].y);
+            for (a, b) in cells.iter().zip(&cells[1..]) {
+                assert!(b.y > a.y || (b.y == a.y && b.x > a.x), "{a:?} then {b:?}");
+            }
+        }
+        for (a, b) in l.tool_rows.iter().zip(&l.tool_rows[1..]) {
+            let above = &l.tool_cells[s.tool_groups[a.group].start..s.tool_groups[a.group].end];
+            let last = above.iter().map(|c| c.bottom()).fold(0.0, f32::max);
+            // Further apart than one service's rows.
+            assert!(b.label.y - last > 2.0, "{a:?} {b:?}");
+        }
+
+        // A surface that measures names wider asks for wider cells.
+        l.tool_cell_w = 120.0;
+        l.compute(&s, 800.0, 600.0);
+        assert!(
+            l.tool_cells.iter().all(|c| c.w >= 120.0),
+            "{:?}",
+            l.tool_cells[0]
+        );
+        cells_apart(&l);
+    }
+
+    #[test]
+    fn a_crowded_tool_grid_is_laid_out_as_one_row_per_service() {
+        // Fifty services of ten tools in 113 px: rows 8 px high in three columns, cells
+        // 15 px wide, as before wrapping (figures of that layout).
+        let s = sample::ecosystem(50, 10, 100, 100);
+        let mut l = Layout::default();
+        l.compute(&s, 1200.0, 800.0);
+        assert_eq!(l.tools.body, Rect::new(8.0, 572.0, 707.0, 113.0));
+        assert_eq!((l.tool_rows.len(), l.tool_groups_hidden), (50, 0));
+        assert!(rows_per_service(&l, &s).iter().all(|&r| r == 1));
+        assert!(l.tool_rows.iter().all(|r| r.label.is_empty()));
+        assert_eq!(l.tool_cells[0], Rect::new(8.0, 572.0, 14.775, 6.0));
+        assert_eq!(l.tool_cells[10], Rect::new(8.0, 580.0, 14.775, 6.0));
+        assert_eq!(l.tool_cells[499], Rect::new(698.225, 628.0, 14.775, 6.0));
+        cells_apart(&l);
+        // On a wall display: one column of rows 14 px apart, names beside them.
+        let s = sample::ecosystem(50, 10, 100, 2_000);
+        l.compute(&s, 1920.0, 1080.0);
+        assert_eq!(l.tools.body, Rect::new(8.0, 600.0, 1139.0, 252.0));
+        assert_eq!((l.tool_rows.len(), l.tool_groups_hidden), (50, 0));
+        assert_eq!(l.tool_rows[0].label, Rect::new(8.0, 600.0, 111.5, 12.0));
+        assert_eq!(l.tool_cells[0], Rect::new(119.5, 600.0, 24.016666, 12.0));
+        assert_eq!(l.tool_cells[10], Rect::new(119.5, 614.0, 24.016666, 12.0));
+        assert_eq!(
+            l.tool_cells[499],
+            Rect::new(1120.9833, 782.0, 24.016666, 12.0)
+        );
+        cells_apart(&l);
+    }
+
+    #[test]
+    fn wrapping_never_shows_fewer_services_and_keeps_every_cell_apart() {
+        for (services, tools, w, h) in [
+            (3, 10, 1000.0, 560.0),
+            (8, 10, 1000.0, 700.0),
+            (12, 7, 700.0, 900.0),
+            (20, 3, 500.0, 900.0),
+            (50, 10, 600.0, 400.0),
+            (2, 40, 900.0, 700.0),
+        ] {
+            let s = sample::ecosystem(services, tools, 100, 100);
+            let mut l = Layout::default();
+            l.compute(&s, w, h);
+            let wrapped = (l.tool_rows.len(), l.tool_groups_hidden);
+            cells_apart(&l);
+            // The names measured narrower than any cell: a row per service, as before.
+            l.tool_cell_w = 1.0;
+            l.compute(&s, w, h);
+            let one_row = (l.tool_rows.len(), l.tool_groups_hidden);
+            assert!(rows_per_service(&l, &s).iter().all(|&r| r == 1));
+            assert!(
+                wrapped.0 >= one_row.0,
+                "{services} x {tools}: {wrapped:?} {one_row:?}"
+            );
+            assert_eq!(wrapped.0 + wrapped.1, s.tool_groups.len());
         }
     }
 

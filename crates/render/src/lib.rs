@@ -62,8 +62,8 @@ mod wasm;
 pub use bitmap::Bitmap;
 pub use describe::describe;
 pub use draw::{
-    draw, draw_background, draw_content, draw_highlights, Align, Font, Pixels, Scratch, Surface,
-    View, Weight, FONTS,
+    draw, draw_background, draw_content, draw_highlights, tool_cell_width, Align, Font, Pixels,
+    Scratch, Surface, View, Weight, FONTS,
 };
 pub use format::Zone;
 pub use hit::{anchor, hit, info, named, next_focus, refind, Info, Named, Target};

@@ -534,6 +534,7 @@ impl Renderer {
 
     fn relayout(&mut self) {
         if let Ok(summary) = &self.summary {
+            self.layout.tool_cell_w = crate::tool_cell_width(&mut self.surface);
             self.layout.compute(summary, self.width, self.height);
         }
     }

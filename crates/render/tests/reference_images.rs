@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use mcp_render::{
-    draw, draw_background, sample, Bitmap, Colour, Layout, Scratch, Summary, Theme, View,
+    draw, draw_background, sample, tool_cell_width, Bitmap, Colour, Layout, Scratch, Summary,
+    Theme, View,
 };
 
 fn artifacts() -> PathBuf {
@@ -14,12 +15,15 @@ fn artifacts() -> PathBuf {
 }
 
 fn render(summary: &Summary, theme: &Theme, w: f32, h: f32) -> (Bitmap, Layout) {
-    let mut layout = Layout::default();
-    layout.compute(summary, w, h);
     let mut bitmap = Bitmap::new(w, h, 1.0);
     if let Some(problem) = bitmap.font_problem() {
         eprintln!("reference images: {problem}");
     }
+    let mut layout = Layout {
+        tool_cell_w: tool_cell_width(&mut bitmap),
+        ..Layout::default()
+    };
+    layout.compute(summary, w, h);
     let view = View {
         dpr: 1.0,
         ..View::default()
@@ -86,4 +90,34 @@ fn a_panel_without_a_summary_is_its_background_alone() {
         .filter(|&(x, y)| !near(bitmap.pixel(x, y), theme.background))
         .count();
     assert_eq!(other, 0, "only the background is painted");
+}
+
+#[test]
+fn a_roomy_tool_grid_wraps_each_services_tools_into_cells_its_names_fit() {
+    // The simulator's three services, ten tools each, no latency: the grid has the panel's
+    // lower half.
+    let mut summary = sample::ecosystem(3, 10, 0, 0);
+    summary.pools.truncate(3);
+    for theme in [Theme::dark(), Theme::light()] {
+        let (mut bitmap, layout) = render(&summary, &theme, 900.0, 420.0);
+        let name = format!("tools-wrapped-{:?}.png", theme.mode).to_lowercase();
+        bitmap
+            .write_png(&artifacts().join(&name))
+            .expect("write PNG");
+        let wide = tool_cell_width(&mut bitmap);
+        for (tool, cell) in summary.tools.iter().zip(&layout.tool_cells) {
+            assert!(cell.w >= wide, "{name}: {} in {cell:?}", tool.name);
+            let c = bitmap.pixel((cell.x + 1.0) as u32, (cell.y + 1.0) as u32);
+            assert!(near(c, theme.status(tool.status)), "{name}: {}", tool.name);
+        }
+        let rows = |g: &mcp_render::ToolGroup| {
+            let mut tops: Vec<f32> = layout.tool_cells[g.start..g.end]
+                .iter()
+                .map(|c| c.y)
+                .collect();
+            tops.dedup();
+            tops.len()
+        };
+        assert!(summary.tool_groups.iter().all(|g| rows(g) > 1), "{name}");
+    }
 }
