@@ -516,6 +516,36 @@ mod tests {
         assert_eq!(hit(&l, &s, 1.0, 1.0), Target::None);
     }
 
+    #[test]
+    fn wrapped_tool_cells_are_found_where_they_are_and_focused_in_reading_order() {
+        // Three services of ten tools with the grid to themselves: each service's tools
+        // on rows under its name.
+        let mut s = sample::ecosystem(3, 10, 0, 0);
+        s.pools.clear();
+        let mut l = Layout::default();
+        l.compute(&s, 800.0, 600.0);
+        let g = &s.tool_groups[0];
+        assert!(
+            l.tool_cells[g.end - 1].y > l.tool_cells[g.start].y,
+            "wrapped"
+        );
+        for (t, r) in l.tool_cells.iter().enumerate() {
+            assert_eq!(
+                hit(&l, &s, r.x + r.w / 2.0, r.y + r.h / 2.0),
+                Target::Tool(t)
+            );
+            // The gap under a cell is no cell's.
+            assert_eq!(hit(&l, &s, r.x + r.w / 2.0, r.bottom() + 0.5), Target::None);
+        }
+        // The keyboard: past the tiles, the tools one after the other, row by row,
+        // service by service, as read.
+        let mut at = Target::Service(l.tiles.len() - 1);
+        for t in 0..s.tools.len() {
+            at = next_focus(&l, &s, at, false);
+            assert_eq!(at, Target::Tool(t));
+        }
+    }
+
     /// A plot 1000 x 100 px from 0 to 10 s and 0 to 1 s of latency: three lines of one
     /// range query (a sample a second), `a` at 200 ms, `b` at 300 ms, `c` at 600 ms with a
     /// gap at 5 s.
