@@ -103,6 +103,17 @@ impl Bitmap {
         (v * self.scale).round() as i32
     }
 
+    /// A path's point: the pixel whose square holds it. The canvas strokes a line one
+    /// pixel wide through pixels' middles over these pixels alone; rounding moved a line
+    /// through the middle of the plot's first column into the second, and one through its
+    /// last past the plot.
+    fn point(&self, x: f32, y: f32) -> (i32, i32) {
+        (
+            (x * self.scale).floor() as i32,
+            (y * self.scale).floor() as i32,
+        )
+    }
+
     fn blend(&mut self, x: i32, y: i32, c: Colour, coverage: f32) {
         if x < 0 || y < 0 || x >= self.width as i32 || y >= self.height as i32 {
             return;
@@ -209,7 +220,7 @@ impl Surface for Bitmap {
 
     fn move_to(&mut self, x: f32, y: f32) {
         self.starts.push(self.segments.len());
-        let p = (self.px(x), self.px(y));
+        let p = self.point(x, y);
         self.segments.push(p);
     }
 
@@ -217,7 +228,7 @@ impl Surface for Bitmap {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        let p = (self.px(x), self.px(y));
+        let p = self.point(x, y);
         if self.segments.last() != Some(&p) {
             self.segments.push(p);
         }

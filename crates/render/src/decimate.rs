@@ -19,16 +19,31 @@ pub struct Column {
     pub gap_before: bool,
 }
 
-/// The samples of a line inside `[t0, t1]` of a plot `width` pixel columns wide, and the
-/// column each falls into.
+/// The samples of a line inside `[t0, t1]` of a plot `width` pixel columns wide, the column
+/// each falls into, and where the line crosses the plot's edges.
 pub struct Window<'a> {
     /// Times, ascending, of the samples inside.
     pub time: &'a [f64],
     /// Their values (NaN a gap).
     pub value: &'a [f64],
+    /// The line's value at `t0` (column 0), when its segment from the last sample before
+    /// `t0` to the next crosses it: interpolated between the two, NaN when either is a gap.
+    /// Whether there is one depends on the times alone.
+    pub enter: Option<f64>,
+    /// The line's value at `t1` (the last column), likewise, from the last sample at or
+    /// before it to the first after.
+    pub leave: Option<f64>,
     t0: f64,
     per: f64,
     last: u32,
+}
+
+/// The value at `t` of the segment from sample `i - 1` to sample `i`, when `t` lies
+/// strictly between their times.
+pub(crate) fn crossing(time: &[f64], value: &[f64], i: usize, t: f64) -> Option<f64> {
+    let (ta, tb) = (*time.get(i.checked_sub(1)?)?, *time.get(i)?);
+    let (va, vb) = (value[i - 1], value[i]);
+    (ta < t && t < tb).then(|| va + (vb - va) * ((t - ta) / (tb - ta)))
 }
 
 impl<'a> Window<'a> {
@@ -39,12 +54,14 @@ impl<'a> Window<'a> {
             return None;
         }
         let n = time.len().min(value.len());
-        let time = &time[..n];
+        let (time, value) = (&time[..n], &value[..n]);
         let start = time.partition_point(|&t| t < t0);
         let end = time.partition_point(|&t| t <= t1).max(start);
         Some(Window {
             time: &time[start..end],
             value: &value[start..end],
+            enter: crossing(time, value, start, t0),
+            leave: crossing(time, value, end, t1),
             t0,
             per: f64::from(width) / (t1 - t0),
             last: width - 1,
@@ -56,18 +73,24 @@ impl<'a> Window<'a> {
     pub fn column(&self, t: f64) -> u32 {
         (((t - self.t0) * self.per) as u32).min(self.last)
     }
+
+    /// The last pixel column, `leave`'s.
+    pub fn last(&self) -> u32 {
+        self.last
+    }
 }
 
 /// Reduces the samples of `time` (ascending) and `value` inside `[t0, t1]` to at most one
 /// [`Column`] per pixel column of a plot `width` columns wide (more only where a gap
 /// splits a column), into `out`, which is cleared first and reused without allocating
-/// once it has grown.
+/// once it has grown. A segment crossing the plot's left or right edge adds its value
+/// there ([`Window::enter`], [`Window::leave`]) to the first or last column: the line runs
+/// to the edge.
 pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &mut Vec<Column>) {
     out.clear();
     let Some(w) = Window::of(time, value, t0, t1, width) else {
         return;
     };
-    let end = w.time.len();
     let mut gap = false;
     let mut cur = Column {
         x: u32::MAX,
@@ -77,18 +100,11 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
         last: 0.0,
         gap_before: false,
     };
-    // One step past the last sample flushes the last column.
-    for i in 0..end + 1 {
-        let (x, v) = if i < end {
-            let v = w.value[i];
-            if v.is_nan() {
-                gap = true;
-                continue;
-            }
-            (w.column(w.time[i]), v)
-        } else {
-            (u32::MAX, 0.0)
-        };
+    let mut add = |x: u32, v: f64| {
+        if v.is_nan() {
+            gap = true;
+            return;
+        }
         if x == cur.x && !gap {
             if v < cur.min {
                 cur.min = v;
@@ -96,7 +112,7 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
                 cur.max = v;
             }
             cur.last = v;
-            continue;
+            return;
         }
         if cur.x != u32::MAX {
             out.push(cur);
@@ -110,6 +126,18 @@ pub fn min_max(time: &[f64], value: &[f64], t0: f64, t1: f64, width: u32, out: &
             gap_before: gap,
         };
         gap = false;
+    };
+    if let Some(v) = w.enter {
+        add(0, v);
+    }
+    for (&t, &v) in w.time.iter().zip(w.value) {
+        add(w.column(t), v);
+    }
+    if let Some(v) = w.leave {
+        add(w.last(), v);
+    }
+    if cur.x != u32::MAX {
+        out.push(cur);
     }
 }
 
@@ -158,6 +186,30 @@ mod tests {
             (2.0, 3.0),
             "t1 falls in the last column"
         );
+    }
+
+    #[test]
+    fn a_line_crossing_the_plots_edges_runs_to_them() {
+        // A sample a step before the range and one after it: the line enters at column 0
+        // and leaves at the last, at its values interpolated there.
+        let time = [0.0, 10.0, 20.0, 30.0];
+        let value = [1.0, 3.0, 5.0, 7.0];
+        let cols = run(&time, &value, 5.0, 25.0, 4);
+        let ends: Vec<(u32, f64, f64)> = cols.iter().map(|c| (c.x, c.first, c.last)).collect();
+        assert_eq!(ends, [(0, 2.0, 2.0), (1, 3.0, 3.0), (3, 5.0, 6.0)]);
+        // A range between two samples: a segment from edge to edge.
+        let cols = run(&time, &value, 12.0, 18.0, 10);
+        let ends: Vec<(u32, f64)> = cols.iter().map(|c| (c.x, c.first)).collect();
+        assert_eq!(ends.len(), 2);
+        assert_eq!((ends[0].0, ends[1].0), (0, 9));
+        assert!((ends[0].1 - 3.4).abs() < 1e-12 && (ends[1].1 - 4.6).abs() < 1e-12);
+        // A gap on either side of an edge: nothing there, the line starts at its first
+        // sample inside.
+        let cols = run(&time, &[f64::NAN, 3.0, 5.0, f64::NAN], 5.0, 25.0, 4);
+        let xs: Vec<u32> = cols.iter().map(|c| c.x).collect();
+        assert_eq!(xs, [1, 3]);
+        // Samples on the edges: no crossing, nothing added.
+        assert_eq!(run(&time, &value, 10.0, 20.0, 2).len(), 2);
     }
 
     #[test]

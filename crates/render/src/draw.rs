@@ -1373,7 +1373,9 @@ fn line(s: &mut impl Surface, columns: &[Column], scale: &Scale, col_w: f32) {
 /// pixel column the rows its samples span, joined to the next column by the rows the
 /// segment between their middles crosses in each column on the way. Rows are fixed point
 /// (16 fractional bits), converted once per sample, the extremes of a column kept as rows,
-/// not values, and a column's pixels written when the line leaves it.
+/// not values, and a column's pixels written when the line leaves it. A segment crossing
+/// the plot's left or right edge runs to it: its value there is a sample in the plot's
+/// first or last column.
 ///
 /// `samples` holds the samples' layer columns and rows; the columns are worked out again
 /// unless `same` says the line's times are those of the line drawn before, on the same
@@ -1401,12 +1403,23 @@ fn line_pixels(
         span,
         rows,
     } = samples;
-    if !same || columns.len() != w.time.len() || *span != (left, width) {
+    // A segment crossing the plot's left or right edge is a sample more, at its value
+    // there, in the plot's first or last column (a NaN, a gap on either side, breaks the
+    // line there). Whether there is one depends on the times alone.
+    let (enter, leave) = (w.enter.is_some(), w.leave.is_some());
+    let n = w.time.len() + usize::from(enter) + usize::from(leave);
+    if !same || columns.len() != n || *span != (left, width) {
         // The window is opaque to the compiler, so that its division stays out of the
         // loop: node 20's V8 sank it into it.
         let w = std::hint::black_box(&w);
         columns.clear();
+        if enter {
+            columns.push(left);
+        }
         columns.extend(w.time.iter().map(|&t| left + w.column(t) as i32));
+        if leave {
+            columns.push(left + w.last() as i32);
+        }
         *span = (left, width);
     }
     const ONE: f32 = 65536.0;
@@ -1435,28 +1448,35 @@ fn line_pixels(
     // registers and kept the layer's bounds on the stack.
     rows.clear();
     let row = |v: f64| base - (v * per).clamp(0.0, 1.0) as f32 * height;
-    // A gap is `GAP`, a row no sample takes.
+    // A gap is `GAP`, a row no sample takes. The edges' rows are the samples' (their values
+    // lie between two samples'), before and after theirs.
     if inside {
         // Every row from 0 to 2^31: truncated as an `f64` and moved into the low bits of
         // one by adding 2^52, the same integer as `as i32` gives, without the check V8
         // makes of that conversion (converting back and comparing, a third of the loop).
-        rows.extend(w.value.iter().map(|&v| {
+        let y = |&v: &f64| {
             let y = (f64::from(row(v)).trunc() + 4_503_599_627_370_496.0).to_bits() as i32;
             if v.is_nan() {
                 GAP
             } else {
                 y
             }
-        }));
+        };
+        rows.extend(w.enter.iter().map(y));
+        rows.extend(w.value.iter().map(y));
+        rows.extend(w.leave.iter().map(y));
     } else {
         // Clipped, the row above a gap's is the same.
-        rows.extend(w.value.iter().map(|&v| {
+        let y = |&v: &f64| {
             if v.is_nan() {
                 GAP
             } else {
                 (row(v) as i32).max(GAP + 1)
             }
-        }));
+        };
+        rows.extend(w.enter.iter().map(y));
+        rows.extend(w.value.iter().map(y));
+        rows.extend(w.leave.iter().map(y));
     }
     let layer = (&mut *px.rgba, px.w, px.h, rgba);
     if inside {
@@ -1480,9 +1500,9 @@ const GAP: i32 = i32::MIN;
 /// Without `CLIP`, `px` holds `w * h` pixels or more, every column is within `0..w` and
 /// every row (but `GAP`s) within `0..h << 16`. `line_pixels` checks it so: the layer holds
 /// the plot's columns, which hold every sample's (the plot's first plus at most its width
-/// less one), and the rows from the plot's bottom to its top, which hold every sample's (a
-/// value's share of the plot's height, on a finite scale, clamped to 0 to 1, the rounding
-/// monotonic). The
+/// less one, the edges' its first and last), and the rows from the plot's bottom to its
+/// top, which hold every sample's, the edges' included (a value's share of the plot's
+/// height, on a finite scale, clamped to 0 to 1, the rounding monotonic). The
 /// spans stay within: a column's covers its samples' rows and the joins' there, and a
 /// join from row `a` to row `b` over `dx` columns takes rows `a + slope / 2 + j * slope`
 /// for `j` up to `dx - 1`, `|slope|` at most `|b - a| / |dx|`: between `a` and `b`.
@@ -1939,7 +1959,9 @@ mod tests {
     /// What a line covers, written plainly, one sample at a time with no speed taken into
     /// account: the pixels `line_pixels` must give. Each pixel column the rows its samples
     /// span, joined to the next column by the segment between their middles, half of it in
-    /// each of the two and a slope in each column between; a gap breaks the line.
+    /// each of the two and a slope in each column between; a gap breaks the line. A
+    /// segment across the plot's left or right edge counts as a sample there, in the first
+    /// or last column, its value read along it.
     fn line_pixels_one_by_one(
         series: &crate::summary::Series,
         scale: &Scale,
@@ -1961,6 +1983,25 @@ mod tests {
         else {
             return;
         };
+        // Every sample inside, and where a segment crosses an edge, the edge's time and the
+        // segment's value there, in time order.
+        let (t0, t1) = (scale.t0, scale.t1);
+        let mut points = Vec::new();
+        let n = series.time.len().min(series.value.len());
+        for i in 0..n {
+            let (t, v) = (series.time[i], series.value[i]);
+            if i > 0 {
+                let (ta, va) = (series.time[i - 1], series.value[i - 1]);
+                for edge in [t0, t1] {
+                    if ta < edge && edge < t {
+                        points.push((edge, va + (v - va) * ((edge - ta) / (t - ta))));
+                    }
+                }
+            }
+            if t0 <= t && t <= t1 {
+                points.push((t, v));
+            }
+        }
         // Columns and rows from the layer's corner, rows in device pixels times 2^16.
         let left = (scale.plot.x * dpr).round() as i32 - px.x;
         const ONE: f32 = 65536.0;
@@ -1969,7 +2010,7 @@ mod tests {
         // The column the line is in (none yet: `None`), its rows' extremes, its last row.
         let mut column: Option<(i32, i32, i32, i32)> = None;
         let mut gap = false;
-        for (&t, &v) in w.time.iter().zip(w.value) {
+        for (t, v) in points {
             if v.is_nan() {
                 gap = true;
                 continue;
@@ -2015,7 +2056,8 @@ mod tests {
             t1: 61_000.0,
             top: 2.0,
         };
-        let grid: Rc<[f64]> = (0..400).map(|k| 1_000.0 + 150.0 * k as f64).collect();
+        // Straddling both ends of the range, as a range query's aligned start gives.
+        let grid: Rc<[f64]> = (0..410).map(|k| 925.0 + 150.0 * k as f64).collect();
         let mut lines = Vec::new();
         for i in 0..12 {
             // Most lines on one grid, some on another (sparser, or starting later, with
@@ -2239,22 +2281,23 @@ mod tests {
         (s, theme)
     }
 
-    #[test]
-    fn a_line_as_pixels_is_unbroken_and_breaks_at_gaps() {
+    /// The device pixels `line_pixels` covers of a layer from device pixel (5, 0), 120 x
+    /// 110, wider and taller than a plot from (10, 0) 100 px wide and high, from 0 to 1 s
+    /// of latency and over `t0..t1`, of a line of `time` and `value`: each column's covered
+    /// rows, the columns with none left out.
+    fn covered((t0, t1): (f64, f64), time: Rc<[f64]>, value: Vec<f64>) -> Vec<(i32, Vec<i32>)> {
         let scale = Scale {
             plot: Rect::new(10.0, 0.0, 100.0, 100.0),
-            t0: 0.0,
-            t1: 100.0,
+            t0,
+            t1,
             top: 1.0,
         };
         let series = crate::summary::Series {
             service: "a".into(),
             percentile: 50.0,
-            // A steep climb over few columns, a wiggle within one, a gap, a last point.
-            time: [0.0, 10.0, 20.0, 20.2, 20.4, 30.0, 40.0].into(),
-            value: vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
+            time,
+            value,
         };
-        // A layer from device pixel (5, 0), wider and taller than the plot.
         let (w, h) = (120, 110);
         let mut rgba = vec![0u32; (w * h) as usize];
         let mut px = Pixels {
@@ -2264,32 +2307,37 @@ mod tests {
             w,
             h,
         };
-        line_pixels(
-            &series,
-            &scale,
-            100,
-            1.0,
-            &mut px,
-            7,
-            &mut Samples::default(),
-            false,
+        let b = &mut Samples::default();
+        line_pixels(&series, &scale, 100, 1.0, &mut px, 7, b, false);
+        assert!(rgba.iter().all(|&p| p == 0 || p == 7));
+        (0..w)
+            .map(|col| {
+                let rows = (0..h).filter(|&r| rgba[(r * w + col) as usize] == 7);
+                (col + 5, rows.collect::<Vec<_>>())
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_as_pixels_is_unbroken_and_breaks_at_gaps() {
+        let covered = covered(
+            (0.0, 100.0),
+            // A steep climb over few columns, a wiggle within one, a gap, a last point.
+            [0.0, 10.0, 20.0, 20.2, 20.4, 30.0, 40.0].into(),
+            vec![0.0, 0.9, 0.5, 0.2, 0.6, f64::NAN, 0.5],
         );
         // Each column's pixels as `[x, top, bottom]`, checked to be one run.
         let mut spans = Vec::new();
-        for col in 0..w {
-            let rows: Vec<i32> = (0..h)
-                .filter(|&r| rgba[(r * w + col) as usize] == 7)
-                .collect();
-            if let (Some(&top), Some(&bottom)) = (rows.first(), rows.last()) {
-                assert_eq!(
-                    rows.len() as i32,
-                    bottom - top + 1,
-                    "column {col}: {rows:?}"
-                );
-                spans.push([col + 5, top, bottom]);
-            }
+        for (col, rows) in covered {
+            let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+            assert_eq!(
+                rows.len() as i32,
+                bottom - top + 1,
+                "column {col}: {rows:?}"
+            );
+            spans.push([col, top, bottom]);
         }
-        assert!(rgba.iter().all(|&p| p == 0 || p == 7));
         let xs: Vec<i32> = spans.iter().map(|s| s[0]).collect();
         let expected: Vec<i32> = (10..=30).chain([50]).collect();
         assert_eq!(
@@ -2306,6 +2354,125 @@ mod tests {
         // rows a column).
         assert_eq!(spans[0], [10, 95, 100]);
         assert_eq!(spans[21], [50, 50, 50], "the point after the gap alone");
+    }
+
+    /// The panel drawn on a bitmap of its layout's size, at the view's pixel ratio.
+    fn on_bitmap(layout: &Layout, summary: &Summary, theme: &Theme, view: &View) -> crate::Bitmap {
+        let mut b = crate::Bitmap::new(layout.width, layout.height, view.dpr);
+        draw(
+            &mut b,
+            layout,
+            summary,
+            theme,
+            view,
+            &mut Scratch::default(),
+        );
+        b
+    }
+
+    /// What `line_pixels` covers ([`covered`]) from t0 = 1 s to t1 = 2 s of a line sampled
+    /// every 100 ms from 950 ms to 2,050 ms (a sample before t0 and one after t1, as a
+    /// range query's aligned start gives).
+    fn edge_columns(value: &[f64]) -> Vec<(i32, Vec<i32>)> {
+        let time = (0..12).map(|k| 950.0 + 100.0 * f64::from(k)).collect();
+        covered((1_000.0, 2_000.0), time, value.to_vec())
+    }
+
+    #[test]
+    fn a_line_as_pixels_runs_to_the_plots_first_and_last_columns() {
+        // 200 ms before t0, 600 ms at the first sample inside: 400 ms at t0 (row 60). The
+        // last sample inside 300 ms, the one after 900 ms: 600 ms at t1 (row 40).
+        let mut value = vec![0.5; 12];
+        (value[0], value[1]) = (0.2, 0.6);
+        (value[10], value[11]) = (0.3, 0.9);
+        let columns = edge_columns(&value);
+        let xs: Vec<i32> = columns.iter().map(|(x, _)| *x).collect();
+        assert_eq!(
+            xs,
+            (10..=109).collect::<Vec<_>>(),
+            "every column of the plot"
+        );
+        let (first, last) = (&columns[0].1, &columns[99].1);
+        assert!(first.contains(&60) && first.iter().all(|r| (55..=61).contains(r)));
+        assert!(last.contains(&40) && last.iter().all(|r| (39..=45).contains(r)));
+    }
+
+    #[test]
+    fn a_gap_just_before_an_edge_draws_nothing_across_it() {
+        let mut value = vec![0.5; 12];
+        (value[0], value[11]) = (f64::NAN, f64::NAN);
+        let xs: Vec<i32> = edge_columns(&value).iter().map(|(x, _)| *x).collect();
+        // From the first sample inside (1,050 ms, column 15) to the last (1,950 ms, 105).
+        assert_eq!(xs, (15..=105).collect::<Vec<_>>());
+        // A gap at the first sample inside ends the segment across t0 too: the line starts
+        // at the second.
+        (value[0], value[1], value[11]) = (0.5, f64::NAN, 0.5);
+        let xs: Vec<i32> = edge_columns(&value).iter().map(|(x, _)| *x).collect();
+        assert_eq!(xs.first(), Some(&25), "{xs:?}");
+        assert_eq!(xs.last(), Some(&109));
+    }
+
+    #[test]
+    fn latency_lines_reach_both_edges_of_the_strip_stroked_or_as_pixels() {
+        // A sample every 100 ms from 950 ms, the strip from 1 s to 2 s: 300 ms throughout
+        // (clear of the grid at 0, 250 and 500 ms).
+        let time: Rc<[f64]> = (0..12).map(|k| 950.0 + 100.0 * f64::from(k)).collect();
+        let theme = Theme::dark();
+        // One line (stroked on the canvas) and twenty (pixels); at two pixel ratios; with
+        // the samples outside the range and with gaps there.
+        for (lines, dpr, gaps) in [(1, 1.0, false), (20, 1.0, false), (1, 2.0, false)]
+            .into_iter()
+            .chain([(1, 1.0, true), (20, 2.0, true)])
+        {
+            let mut value = vec![0.3; 12];
+            if gaps {
+                (value[0], value[11]) = (f64::NAN, f64::NAN);
+            }
+            let line = |k: usize| crate::summary::Series {
+                service: format!("s{k}"),
+                percentile: 50.0,
+                time: Rc::clone(&time),
+                value: value.clone(),
+            };
+            let summary = Summary {
+                latency: (0..lines).map(line).collect(),
+                percentiles: vec![50.0],
+                time_range: (1_000.0, 2_000.0),
+                latency_max: 0.3,
+                ..Summary::default()
+            };
+            let mut layout = Layout::default();
+            layout.compute(&summary, 600.0, 300.0);
+            let scale = Scale::of(&summary, layout.plot).unwrap();
+            let view = View {
+                dpr,
+                ..View::default()
+            };
+            let b = on_bitmap(&layout, &summary, &theme, &view);
+            // Whether device column `x` shows the line within a pixel of its row.
+            let y = (scale.y(0.3) * dpr) as u32;
+            let drawn = |x: f32| (y - 1..=y + 1).any(|y| b.pixel(x as u32, y) != theme.background);
+            let (left, right) = (layout.plot.x * dpr, layout.plot.right() * dpr);
+            let case = format!("{lines} lines at dpr {dpr}, gaps {gaps}");
+            assert!(
+                !drawn(left - 1.0) && !drawn(right),
+                "nothing outside: {case}"
+            );
+            // The plot's first and last columns (of CSS pixels: the canvas strokes through
+            // a column's middle, its end a butt's).
+            let edge = |x: f32| (0..dpr as u32).any(|d| drawn(x + d as f32));
+            assert_eq!(edge(left), !gaps, "first column: {case}");
+            assert_eq!(edge(right - dpr), !gaps, "last column: {case}");
+            // The first sample inside lies 50 ms, a twentieth of the plot, from t0.
+            let inside = (right - left) / 20.0;
+            for x in [left + inside - 2.0, right - inside + 2.0] {
+                assert_eq!(drawn(x), !gaps, "column {x}: {case}");
+            }
+            assert!(
+                drawn(left + inside + 1.0) && drawn(right - inside - 1.0),
+                "{case}"
+            );
+        }
     }
 
     #[test]
@@ -2360,7 +2527,8 @@ mod tests {
     #[test]
     fn a_hovered_line_is_marked_at_its_sample_in_its_colour() {
         let mut summary = sample::ecosystem(3, 0, 200, 0);
-        // A flat line: 2 px above the point, the line itself is not drawn.
+        // A flat line: a pixel above the point, the line itself is not drawn (2 px above,
+        // another line of its colour is).
         let k = 4;
         summary.latency[k].value.iter_mut().for_each(|v| *v = 0.03);
         let mut layout = Layout::default();
@@ -2370,24 +2538,16 @@ mod tests {
         let (x, y) = (scale.x(summary.latency[k].time[sample]), scale.y(0.03));
         let theme = Theme::dark();
         let paint_at = |hover: Target, transparent: bool, dy: f32| {
-            let mut b = crate::Bitmap::new(900.0, 500.0, 1.0);
             let view = View {
                 dpr: 1.0,
                 hover,
                 transparent,
                 ..View::default()
             };
-            draw(
-                &mut b,
-                &layout,
-                &summary,
-                &theme,
-                &view,
-                &mut Scratch::default(),
-            );
+            let b = on_bitmap(&layout, &summary, &theme, &view);
             b.pixel((x + 0.5) as u32, (y + dy) as u32)
         };
-        let paint = |hover: Target| paint_at(hover, false, -2.0);
+        let paint = |hover: Target| paint_at(hover, false, -1.0);
         let target = crate::hit::hit(&layout, &summary, x, y - 1.0);
         assert_eq!(target, Target::Line { series: k, sample });
         let want = line_colour(&theme, &summary, &summary.latency[k]);
@@ -2400,7 +2560,7 @@ mod tests {
         assert!(close(marked), "{marked:?}, want {want:?}");
         assert!(!close(plain), "{plain:?}: no mark without the pointer");
         // Over a transparent panel the dot has no ring of the background colour.
-        assert!(close(paint_at(target, true, -2.0)));
+        assert!(close(paint_at(target, true, -1.0)));
         assert_ne!(paint_at(target, true, -4.0), theme.background);
         assert_eq!(paint_at(target, false, -4.0), theme.background);
     }

@@ -84,9 +84,13 @@ pub fn hit(layout: &Layout, summary: &Summary, x: f32, y: f32) -> Target {
 
 /// The latency line nearest `(x, y)` vertically, within [`LINE_RADIUS`], and its sample
 /// nearest the pointer's time. A line's value at that time is read between its samples on
-/// either side, as it is drawn: a gap (NaN) on either side, or a side outside the scale's
-/// times (clipped), is no line there. The lines of one range query share their times: one
-/// binary search serves them all, and a pointer near no line costs a few steps per line.
+/// either side, as it is drawn: a gap (NaN) on either side is no line there. Across the
+/// strip's edge, where a line is drawn from a sample outside to the edge, the value is
+/// read so too, and the sample named is the nearest inside the strip: the one outside has
+/// no place on the plot for its mark and tells a time the strip does not show. (A strip
+/// that lies wholly between two samples shows their segment, but names none.) The lines of
+/// one range query share their times: one binary search serves them all, and a pointer
+/// near no line costs a few steps per line.
 fn line_at(summary: &Summary, scale: &Scale, x: f32, y: f32) -> Option<(usize, usize)> {
     if !scale.plot.contains(x, y) {
         return None;
@@ -104,13 +108,17 @@ fn line_at(summary: &Summary, scale: &Scale, x: f32, y: f32) -> Option<(usize, u
             }
         };
         let n = s.time.len().min(s.value.len());
-        let inside = |i: usize| s.time[i] >= scale.t0 && s.time[i] <= scale.t1;
         let (v, sample) = if at < n && s.time[at] == t {
             (s.value[at], at)
-        } else if at > 0 && at < n && inside(at - 1) && inside(at) {
+        } else if at > 0 && at < n {
             let (ta, tb) = (s.time[at - 1], s.time[at]);
             let (va, vb) = (s.value[at - 1], s.value[at]);
-            let near = if t - ta <= tb - t { at - 1 } else { at };
+            let near = match (scale.shows(ta), scale.shows(tb)) {
+                (true, true) if t - ta <= tb - t => at - 1,
+                (true, true) | (false, true) => at,
+                (true, false) => at - 1,
+                (false, false) => continue,
+            };
             (va + (vb - va) * ((t - ta) / (tb - ta)), near)
         } else {
             continue;
@@ -628,6 +636,44 @@ mod tests {
         // Not the keyboard's: no name to find again, and the keyboard starts afresh.
         assert_eq!(named(&s, line), None);
         assert_eq!(next_focus(&l, &s, line, false), Target::None);
+    }
+
+    #[test]
+    fn at_the_strips_edge_a_line_is_read_as_drawn_and_names_its_nearest_sample_inside() {
+        let (mut l, mut s) = lines();
+        // The strip from 0.5 s to 9.8 s: the first and last samples lie outside. `b` falls
+        // from 500 ms at 0 s to 300 ms at 1 s; `c` has a gap at 0 s.
+        s.time_range = (500.0, 9_800.0);
+        s.latency[1].value[0] = 0.5;
+        s.latency[2].value[0] = f64::NAN;
+        l.plot = crate::layout::Rect::new(50.0, 20.0, 930.0, 100.0);
+        let scale = Scale::of(&s, l.plot).unwrap();
+        // At 0.55 s, nearer the sample at 0 s (outside) than the one at 1 s: `b` is read
+        // between them (390 ms), as drawn, and named at 1 s, inside.
+        let x = scale.x(550.0);
+        let b_first = Target::Line {
+            series: 1,
+            sample: 1,
+        };
+        assert_eq!(hit(&l, &s, x, scale.y(0.39)), b_first);
+        assert_eq!(
+            hit(&l, &s, x, scale.y(0.3)),
+            Target::None,
+            "not at 1 s's value"
+        );
+        assert_eq!(hit(&l, &s, l.plot.x, scale.y(0.4)), b_first, "at the edge");
+        let (ax, _) = anchor(&l, &s, b_first).unwrap();
+        assert!(l.plot.contains(ax, scale.y(0.3)), "its mark on the plot");
+        // `c`'s segment across the edge starts in a gap: nothing there.
+        assert_eq!(hit(&l, &s, x, scale.y(0.6)), Target::None);
+        // At 9.7 s, nearer 10 s (outside): `a` named at 9 s.
+        assert_eq!(
+            hit(&l, &s, scale.x(9_700.0), scale.y(0.2)),
+            Target::Line {
+                series: 0,
+                sample: 9
+            }
+        );
     }
 
     #[test]

@@ -317,7 +317,8 @@ pub struct Summary {
     /// The latency strip's time span, ms: the dashboard's time range when the frames came
     /// with one, else the span of the latency lines and exemplars (NaN when there are none).
     pub time_range: (f64, f64),
-    /// Highest latency drawn (within `time_range`), seconds.
+    /// Highest latency drawn (within `time_range`, a line's values where it crosses the
+    /// range's ends included), seconds.
     pub latency_max: f64,
     /// What the tiles' values are coloured by.
     pub bands: Bands,
@@ -514,6 +515,12 @@ impl Summary {
                     let start = t.partition_point(|&x| x < from);
                     let end = t.partition_point(|&x| x <= to).max(start);
                     see(&t[start..end], &v[start..end]);
+                    // A segment across an edge is drawn to it: its value there too.
+                    for (i, edge) in [(start, from), (end, to)] {
+                        if let Some(x) = crate::decimate::crossing(t, v, i, edge) {
+                            see(&[], &[x]);
+                        }
+                    }
                 }
                 None => see(t, v),
             }
@@ -1216,6 +1223,21 @@ pub(crate) mod tests {
         );
         assert_eq!(s.time_range, (1000.0, 2500.0));
         assert_eq!(s.latency_max, 0.9);
+    }
+
+    #[test]
+    fn the_strips_top_holds_a_lines_values_where_it_crosses_the_ranges_ends() {
+        // 2 s a step before the range, 100 ms inside: the line enters at 1.1 s, above
+        // every sample inside. A gap before the end: nothing there.
+        let mut f = summary_frames();
+        f.frame("mahavishnu p95")
+            .numbers(columns::TIME, vec![0.0, 1000.0, 2000.0, 3000.0])
+            .numbers(columns::VALUE, vec![2.0, 0.2, 0.1, f64::NAN])
+            .label(latency::JOB_LABEL, "mahavishnu")
+            .label(latency::PERCENTILE_LABEL, "95");
+        f.time_range(500.0, 2500.0);
+        let s = Summary::from_frames(f).unwrap();
+        assert_eq!(s.latency_max, 1.1);
     }
 
     /// An `exemplars` query's frame (trace ids kept by the shell) and a `requestLatency`'s

@@ -79,6 +79,42 @@ fn tiles_show_their_status_colours_in_both_themes() {
 }
 
 #[test]
+fn latency_lines_run_to_both_edges_of_a_dashboard_range_between_samples() {
+    // A sample every 30 s; the dashboard's range starts 20 s after one and ends 10 s after
+    // another, as a range query's start aligned down to its step leaves it. Eighteen lines
+    // are stroked, fifty services' as pixels.
+    const MINUTE: f64 = 60_000.0;
+    let (from, to) = (
+        sample::START_MS + 20_000.0,
+        sample::START_MS + 50.0 * MINUTE + 10_000.0,
+    );
+    for (count, w, h) in [(6, 1000.0, 560.0), (50, 1920.0, 1080.0)] {
+        let mut frames = sample::frames(count, 8, 120, 0);
+        frames.time_range(from, to);
+        let summary = Summary::from_frames(frames).expect("a summary");
+        let theme = Theme::dark();
+        let (bitmap, layout) = render(&summary, &theme, w, h);
+        let name = format!("strip-edges-{count}.png");
+        bitmap
+            .write_png(&artifacts().join(&name))
+            .expect("write PNG");
+        let plot = layout.plot;
+        let line_in = |x: f32| {
+            (plot.y as u32..plot.bottom() as u32).any(|y| {
+                let c = bitmap.pixel(x as u32, y);
+                !near(c, theme.background) && !near(c, theme.border)
+            })
+        };
+        assert!(line_in(plot.x), "{name}: the plot's first column");
+        assert!(
+            line_in(plot.right() - 1.0),
+            "{name}: the plot's last column"
+        );
+        assert!(!line_in(plot.right()), "{name}: nothing past the plot");
+    }
+}
+
+#[test]
 fn a_panel_without_a_summary_is_its_background_alone() {
     // The message (Problem's Display) is the shell's text over it, not pixels: a long URL in
     // the datasource's error wraps inside the word there, and can be selected and read.

@@ -5,7 +5,7 @@ use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use mcp_render::sample::{self, Tally};
-use mcp_render::{draw, hit, Layout, Scale, Scratch, Target, Theme, View, Zone};
+use mcp_render::{draw, hit, Layout, Scale, Scratch, Summary, Target, Theme, View, Zone};
 
 struct Counting;
 
@@ -35,7 +35,11 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn redraws_after_the_first_allocate_nothing() {
-    let summary = sample::ecosystem(50, 10, 20_000, 10_000);
+    // A sample every 180 ms; the dashboard's range from between two to between two, so
+    // that the lines are drawn to its edges from samples outside.
+    let mut frames = sample::frames(50, 10, 20_000, 10_000);
+    frames.time_range(sample::START_MS + 90.0, sample::START_MS + 3_599_700.0);
+    let summary = Summary::from_frames(frames).expect("a summary");
     let mut layout = Layout::default();
     layout.compute(&summary, 1920.0, 1080.0);
     let theme = Theme::dark();
