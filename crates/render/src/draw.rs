@@ -1159,31 +1159,8 @@ fn strip(
     let Some(scale) = Scale::of(summary, l.plot) else {
         return;
     };
-    let mut x = title(s, l.strip.title, "Request latency", theme) + 16.0;
-    let y = l.strip.title.y + l.strip.title.h / 2.0;
-    // The percentiles the lines are of, as the query asked for them.
-    let count = summary.percentiles.len();
-    for (rank, &p) in summary.percentiles.iter().enumerate() {
-        sc.text.clear();
-        format::percentile(&mut sc.text, p);
-        s.fill_rect(
-            Rect::new(x, y - 1.0, 14.0, 2.0),
-            theme.percentile(rank, count),
-        );
-        s.text(&sc.text, x + 18.0, y, SMALL, theme.text_weak, Align::Left);
-        x += 18.0 + s.text_width(&sc.text, SMALL) + 12.0;
-    }
-    if !summary.exemplars.is_empty() {
-        s.begin_path();
-        s.circle(x + 3.0, y, 3.0);
-        s.fill(theme.exemplar);
-        s.text("exemplar", x + 10.0, y, SMALL, theme.text_weak, Align::Left);
-        x += 10.0 + s.text_width("exemplar", SMALL) + 12.0;
-        s.begin_path();
-        s.circle(x + 3.5, y, 3.5);
-        s.fill(theme.critical);
-        s.text("failed", x + 11.0, y, SMALL, theme.text_weak, Align::Left);
-    }
+    let x = title(s, l.strip.title, "Request latency", theme) + 16.0;
+    strip_legend(s, l.strip.title, x, summary, theme, sc);
 
     let plot = l.plot;
     for i in 0..=2 {
@@ -1316,6 +1293,79 @@ fn strip(
             s.fill(colour);
         }
     }
+}
+
+/// The strip's legend in its title row `row` from `x`: the percentiles the lines are of,
+/// as the query asked for them, each coloured by its rank, then the exemplars' dots. What
+/// does not fit before the row's end is counted after the last that does (`+3`).
+fn strip_legend(
+    s: &mut impl Surface,
+    row: Rect,
+    mut x: f32,
+    summary: &Summary,
+    theme: &Theme,
+    sc: &mut Scratch,
+) {
+    let y = row.y + row.h / 2.0;
+    let count = summary.percentiles.len();
+    let exemplars: &[(&str, Colour, f32)] = if summary.exemplars.is_empty() {
+        &[]
+    } else {
+        &[
+            ("exemplar", theme.exemplar, 3.0),
+            ("failed", theme.critical, 3.5),
+        ]
+    };
+    let entries = count + exemplars.len();
+    for k in 0..entries {
+        // The entry's mark (a swatch, a dot), then its word.
+        let (mark_w, word) = match summary.percentiles.get(k) {
+            Some(&p) => {
+                sc.text.clear();
+                format::percentile(&mut sc.text, p);
+                (18.0, sc.text.as_str())
+            }
+            None => {
+                let (word, _, r) = exemplars[k - count];
+                (2.0 * r + 4.0, word)
+            }
+        };
+        let w = mark_w + s.text_width(word, SMALL);
+        // Room for it, and for the count of those after it unless it is the last.
+        let after = entries - k - 1;
+        let fit = &mut sc.fit;
+        let room = if after == 0 {
+            x + w <= row.right()
+        } else {
+            room_for(s, x + w + 12.0, row, after, fit)
+        };
+        if !room {
+            if room_for(s, x, row, entries - k, fit) {
+                s.text(&sc.fit, x, y, SMALL, theme.text_weak, Align::Left);
+            }
+            return;
+        }
+        match summary.percentiles.get(k) {
+            Some(_) => s.fill_rect(Rect::new(x, y - 1.0, 14.0, 2.0), theme.percentile(k, count)),
+            None => {
+                let (_, colour, r) = exemplars[k - count];
+                s.begin_path();
+                s.circle(x + r, y, r);
+                s.fill(colour);
+            }
+        }
+        s.text(word, x + mark_w, y, SMALL, theme.text_weak, Align::Left);
+        x += w + 12.0;
+    }
+}
+
+/// Whether the count of `hidden` legend entries (`+3`, put in `buf`) fits in `row` from
+/// `x`; none fits anywhere.
+fn room_for(s: &mut impl Surface, x: f32, row: Rect, hidden: usize, buf: &mut String) -> bool {
+    buf.clear();
+    buf.push('+');
+    format::number(buf, hidden as f64, 0);
+    hidden > 0 && fits(s, buf, SMALL, row.right() - x)
 }
 
 /// The colour of a latency line: by its percentile's rank among the lines'.
@@ -2563,6 +2613,65 @@ mod tests {
         assert!(close(paint_at(target, true, -1.0)));
         assert_ne!(paint_at(target, true, -4.0), theme.background);
         assert_eq!(paint_at(target, false, -4.0), theme.background);
+    }
+
+    #[test]
+    fn a_legend_of_many_percentiles_in_a_narrow_strip_stays_in_its_row_and_counts_the_rest() {
+        use mcp_model::columns::{self, latency};
+        let percentiles = ["1", "5", "10", "25", "50", "75", "90", "95", "99", "99.9"];
+        let mut f = sample::frames(2, 0, 0, 20);
+        for p in percentiles {
+            f.frame(&format!("akosha p{p}"))
+                .numbers(columns::TIME, vec![1000.0, 2000.0])
+                .numbers(columns::VALUE, vec![0.1, 0.2])
+                .label(latency::JOB_LABEL, "akosha")
+                .label(latency::PERCENTILE_LABEL, p);
+        }
+        let summary = Summary::from_frames(f).unwrap();
+        // Ten percentiles, the exemplars' dot and the failed ones'.
+        let entries = percentiles.len() + 2;
+        let legend = |width: f32| {
+            let mut layout = Layout::default();
+            layout.compute(&summary, width, 500.0);
+            let mut log = sample::TextLog::default();
+            let (theme, view) = (Theme::dark(), View::default());
+            draw_content(
+                &mut log,
+                &layout,
+                &summary,
+                &theme,
+                &view,
+                &mut Scratch::default(),
+            );
+            let row = layout.strip.title;
+            let title_end = row.x + log.text_width("Request latency", BODY_BOLD);
+            let texts: Vec<(String, f32)> = log
+                .texts
+                .iter()
+                .filter(|(t, _, y, ..)| *y == row.y + row.h / 2.0 && t != "Request latency")
+                .map(|(t, x, ..)| (t.clone(), *x))
+                .collect();
+            for (text, x) in &texts {
+                let end = x + log.text_width(text, SMALL);
+                assert!(
+                    *x > title_end && end <= row.right(),
+                    "{text} at {x} to {end} in {width} px"
+                );
+            }
+            texts.into_iter().map(|(t, _)| t).collect::<Vec<_>>()
+        };
+        for width in [360.0, 500.0] {
+            let drawn = legend(width);
+            let (last, shown) = drawn.split_last().unwrap();
+            let hidden: usize = last.strip_prefix('+').and_then(|n| n.parse().ok()).unwrap();
+            assert_eq!(shown.len() + hidden, entries, "{drawn:?} at {width} px");
+            assert_eq!(shown.first().map(String::as_str), Some("p1"));
+        }
+        let all = legend(800.0);
+        assert_eq!(all.len(), entries, "every entry in a wide panel: {all:?}");
+        assert_eq!(all.last().map(String::as_str), Some("failed"));
+        // Not even a count fits beside the title: no legend.
+        assert_eq!(legend(150.0), Vec::<String>::new());
     }
 
     #[test]

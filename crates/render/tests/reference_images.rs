@@ -115,6 +115,33 @@ fn latency_lines_run_to_both_edges_of_a_dashboard_range_between_samples() {
 }
 
 #[test]
+fn a_legend_of_many_percentiles_stays_in_a_narrow_strips_title_row() {
+    use mcp_model::columns::{latency, TIME, VALUE};
+    let mut frames = sample::frames(3, 4, 0, 20);
+    for p in ["1", "5", "10", "25", "50", "75", "90", "95", "99", "99.9"] {
+        frames
+            .frame(&format!("akosha p{p}"))
+            .numbers(TIME, vec![sample::START_MS, sample::START_MS + 60_000.0])
+            .numbers(VALUE, vec![0.05, 0.08])
+            .label(latency::JOB_LABEL, "akosha")
+            .label(latency::PERCENTILE_LABEL, p);
+    }
+    let summary = Summary::from_frames(frames).expect("a summary");
+    let theme = Theme::dark();
+    let (bitmap, layout) = render(&summary, &theme, 420.0, 560.0);
+    bitmap
+        .write_png(&artifacts().join("legend-narrow.png"))
+        .expect("write PNG");
+    // Nothing in the title row past its end (the panel's padding).
+    let row = layout.strip.title;
+    let past = (row.right() as u32..420)
+        .flat_map(|x| (row.y as u32..row.bottom() as u32).map(move |y| (x, y)))
+        .filter(|&(x, y)| !near(bitmap.pixel(x, y), theme.background))
+        .count();
+    assert_eq!(past, 0, "legend-narrow.png: the legend past its row");
+}
+
+#[test]
 fn a_panel_without_a_summary_is_its_background_alone() {
     // The message (Problem's Display) is the shell's text over it, not pixels: a long URL in
     // the datasource's error wraps inside the word there, and can be selected and read.
