@@ -40,7 +40,7 @@ pub struct Window<'a> {
 
 /// The value at `t` of the segment from sample `i - 1` to sample `i`, when `t` lies
 /// strictly between their times.
-pub(crate) fn crossing(time: &[f64], value: &[f64], i: usize, t: f64) -> Option<f64> {
+fn crossing(time: &[f64], value: &[f64], i: usize, t: f64) -> Option<f64> {
     let (ta, tb) = (*time.get(i.checked_sub(1)?)?, *time.get(i)?);
     let (va, vb) = (value[i - 1], value[i]);
     (ta < t && t < tb).then(|| va + (vb - va) * ((t - ta) / (tb - ta)))

@@ -88,9 +88,8 @@ pub fn describe(s: &Summary) -> String {
 /// the strip's time span, and whose it is. A line whose last value is older than the
 /// newest by more than its own step (a service that went down) is not "latest".
 fn latest_latency(out: &mut String, s: &Summary) {
-    let (from, to) = s.time_range;
     // Without a span (NaN), every sample is inside.
-    let inside = |t: f64| (from.is_nan() || t >= from) && (to.is_nan() || t <= to);
+    let inside = |t: f64| crate::summary::in_span(s.time_range, t);
     // Each line's last value inside the span: its time, its step before it, the value.
     let last = |line: &crate::summary::Series| {
         let at = (0..line.value.len())

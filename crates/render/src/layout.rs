@@ -890,7 +890,7 @@ impl Scale {
 
     /// Whether time `t` is shown: samples and exemplars outside are clipped.
     pub fn shows(&self, t: f64) -> bool {
-        t >= self.t0 && t <= self.t1
+        crate::summary::in_span((self.t0, self.t1), t)
     }
 
     /// The time at `x`: the inverse of [`Scale::x`].

@@ -324,6 +324,17 @@ pub struct Summary {
     pub bands: Bands,
 }
 
+/// Whether time `t` (ms) lies in the latency strip's span `(from, to)`, its ends included:
+/// the one rule of what the strip shows, for its scale ([`Scale::shows`]), its measure
+/// before the span is settled and its words without a layout. An end that is NaN bounds
+/// nothing (no span yet, or none); a time that is NaN lies in a span only without ends.
+///
+/// [`Scale::shows`]: crate::layout::Scale::shows
+#[inline(always)]
+pub(crate) fn in_span((from, to): (f64, f64), t: f64) -> bool {
+    (from.is_nan() || t >= from) && (to.is_nan() || t <= to)
+}
+
 /// How many frame names the "not a summary" message names before it counts the rest.
 const FRAMES_NAMED: usize = 3;
 
@@ -511,15 +522,15 @@ impl Summary {
             let (t, v) = (&s.time[..n], &s.value[..n]);
             match range {
                 // The samples inside, found by their times (ascending).
+                // The samples inside, as the strip draws them, and a segment's value where it
+                // crosses an end.
                 Some((from, to)) => {
-                    let start = t.partition_point(|&x| x < from);
-                    let end = t.partition_point(|&x| x <= to).max(start);
-                    see(&t[start..end], &v[start..end]);
-                    // A segment across an edge is drawn to it: its value there too.
-                    for (i, edge) in [(start, from), (end, to)] {
-                        if let Some(x) = crate::decimate::crossing(t, v, i, edge) {
-                            see(&[], &[x]);
-                        }
+                    if let Some(w) = crate::decimate::Window::of(t, v, from, to, 1) {
+                        see(w.time, w.value);
+                        see(
+                            &[],
+                            &[w.enter.unwrap_or(f64::NAN), w.leave.unwrap_or(f64::NAN)],
+                        );
                     }
                 }
                 None => see(t, v),
@@ -536,7 +547,8 @@ impl Summary {
             see(&[elo, ehi][..usize::from(!e.is_empty()) * 2], &[]);
         }
         // The exemplars come in no order of time: each inside the range is looked at.
-        let inside = |t: f64| range.is_none_or(|(from, to)| t >= from && t <= to);
+        let span = range.unwrap_or((f64::NAN, f64::NAN));
+        let inside = |t: f64| in_span(span, t);
         for (&t, &v) in e.time.iter().zip(&e.value) {
             if v > max && v.is_finite() && inside(t) {
                 max = v;
@@ -1223,6 +1235,16 @@ pub(crate) mod tests {
         );
         assert_eq!(s.time_range, (1000.0, 2500.0));
         assert_eq!(s.latency_max, 0.9);
+    }
+
+    #[test]
+    fn a_time_is_in_the_strips_span_between_its_ends_included_and_an_unset_end_bounds_nothing() {
+        let (nan, span) = (f64::NAN, (1000.0, 2000.0));
+        assert!(in_span(span, 1000.0) && in_span(span, 1500.0) && in_span(span, 2000.0));
+        assert!(!in_span(span, 999.0) && !in_span(span, 2000.5) && !in_span(span, nan));
+        assert!(in_span((nan, 2000.0), -1e300) && !in_span((nan, 2000.0), 2001.0));
+        assert!(in_span((1000.0, nan), 1e300) && !in_span((1000.0, nan), 999.0));
+        assert!(in_span((nan, nan), nan), "no span: everything");
     }
 
     #[test]
