@@ -50,7 +50,6 @@ extern "C" {
 #[wasm_bindgen]
 pub struct HitInfo {
     kind: &'static str,
-    index: usize,
     info: Info,
     at: Option<(f32, f32)>,
 }
@@ -61,16 +60,6 @@ impl HitInfo {
     #[wasm_bindgen(getter)]
     pub fn kind(&self) -> String {
         self.kind.to_string()
-    }
-
-    /// For a service, its row in the `ecosystemSummary` frame (so the shell can resolve
-    /// Grafana's own links for it); for an exemplar, its place among every exemplar frame's,
-    /// one frame after the other; for a tool or a pool, its place in the renderer's
-    /// worst-first order; for a line, its place in the renderer's order of lines (by
-    /// service, then percentile).
-    #[wasm_bindgen(getter)]
-    pub fn index(&self) -> usize {
-        self.index
     }
 
     /// First tooltip line.
@@ -541,17 +530,16 @@ impl Renderer {
 
     fn info(&self, target: Target) -> Option<HitInfo> {
         let summary = self.summary.as_ref().ok()?;
-        let (kind, index) = match target {
+        let kind = match target {
             Target::None => return None,
-            Target::Service(i) => ("service", i),
-            Target::Tool(i) => ("tool", i),
-            Target::Pool(i) => ("pool", i),
-            Target::Exemplar(i) => ("exemplar", i),
-            Target::Line { series, .. } => ("line", series),
+            Target::Service(_) => "service",
+            Target::Tool(_) => "tool",
+            Target::Pool(_) => "pool",
+            Target::Exemplar(_) => "exemplar",
+            Target::Line { .. } => "line",
         };
         Some(HitInfo {
             kind,
-            index,
             info: hit::info(summary, target, &self.drilldown, &self.view.zone)?,
             at: hit::anchor(&self.layout, summary, target),
         })

@@ -25,7 +25,6 @@ const LEGEND_LINE_HEIGHT = 18;
 /** What a tooltip says of a hit, where a click on it goes, and where its tooltip hangs without a pointer. */
 interface Hit {
   kind: string;
-  index: number;
   title: string;
   text: string;
   link?: string;
@@ -46,7 +45,6 @@ function take(info: HitInfo | undefined): Hit | undefined {
   }
   const hit = {
     kind: info.kind,
-    index: info.index,
     title: info.title,
     text: info.text,
     link: info.link ?? undefined,
