@@ -1160,7 +1160,6 @@ fn strip(
         return;
     };
     let x = title(s, l.strip.title, "Request latency", theme) + 16.0;
-    strip_legend(s, l.strip.title, x, summary, theme, sc);
 
     let plot = l.plot;
     for i in 0..=2 {
@@ -1262,6 +1261,7 @@ fn strip(
     let exemplar = theme
         .exemplar
         .alpha(f32::from(theme.exemplar.a) / 255.0 * faint);
+    let mut failed_drawn = false;
     for (failing, colour, radius) in [(false, exemplar, dot), (true, theme.critical, 3.0)] {
         // The failing exemplars' circles go over the lines and squares: into their pixels
         // when these are open (the canvas's raster of 300 arcs cost twice the pixels'
@@ -1275,6 +1275,7 @@ fn strip(
         }
         for i in 0..e.len() {
             if e.failing[i] == failing && e.value[i].is_finite() && scale.shows(e.time[i]) {
+                failed_drawn |= failing;
                 let (x, y) = (scale.x(e.time[i]), scale.y(e.value[i]));
                 if as_pixels {
                     if let Some(mut px) = s.pixels() {
@@ -1293,11 +1294,14 @@ fn strip(
             s.fill(colour);
         }
     }
+    // The legend last: its "failed" entry only once a failed exemplar is drawn.
+    strip_legend(s, l.strip.title, x, summary, theme, sc, failed_drawn);
 }
 
 /// The strip's legend in its title row `row` from `x`: the percentiles the lines are of,
-/// as the query asked for them, each coloured by its rank, then the exemplars' dots. What
-/// does not fit before the row's end is counted after the last that does (`+3`).
+/// as the query asked for them, each coloured by its rank, then the exemplars' dots and,
+/// when `failed` (a failed exemplar is drawn), the failed ones'. What does not fit before
+/// the row's end is counted after the last that does (`+3`).
 fn strip_legend(
     s: &mut impl Surface,
     row: Rect,
@@ -1305,16 +1309,18 @@ fn strip_legend(
     summary: &Summary,
     theme: &Theme,
     sc: &mut Scratch,
+    failed: bool,
 ) {
     let y = row.y + row.h / 2.0;
     let count = summary.percentiles.len();
-    let exemplars: &[(&str, Colour, f32)] = if summary.exemplars.is_empty() {
-        &[]
-    } else {
-        &[
-            ("exemplar", theme.exemplar, 3.0),
-            ("failed", theme.critical, 3.5),
-        ]
+    let dots = [
+        ("exemplar", theme.exemplar, 3.0),
+        ("failed", theme.critical, 3.5),
+    ];
+    let exemplars: &[(&str, Colour, f32)] = match (summary.exemplars.is_empty(), failed) {
+        (true, _) => &[],
+        (false, false) => &dots[..1],
+        (false, true) => &dots,
     };
     let entries = count + exemplars.len();
     for k in 0..entries {
@@ -2689,26 +2695,8 @@ mod tests {
         }
         let summary = Summary::from_frames(f).unwrap();
         assert_eq!(summary.percentiles, [90.0, 99.9]);
-        let mut layout = Layout::default();
-        layout.compute(&summary, 900.0, 500.0);
         let theme = Theme::dark();
-        let mut log = sample::TextLog::default();
-        draw_content(
-            &mut log,
-            &layout,
-            &summary,
-            &theme,
-            &View::default(),
-            &mut Scratch::default(),
-        );
-        let title = layout.strip.title.y + layout.strip.title.h / 2.0;
-        let legend: Vec<String> = log
-            .texts
-            .into_iter()
-            .filter(|(_, _, y, ..)| *y == title)
-            .map(|(t, ..)| t)
-            .collect();
-        assert_eq!(legend, ["Request latency", "p90", "p99.9"]);
+        assert_eq!(strip_legend(&summary), ["Request latency", "p90", "p99.9"]);
         // The lowest in the first colour, the highest in the last (not p95's).
         for line in &summary.latency {
             let want = if line.percentile == 90.0 { 0 } else { 2 };
@@ -2719,5 +2707,55 @@ mod tests {
                 line.percentile
             );
         }
+    }
+
+    /// The texts of the latency strip's title line: its title and legend.
+    fn strip_legend(summary: &Summary) -> Vec<String> {
+        let mut layout = Layout::default();
+        layout.compute(summary, 900.0, 500.0);
+        let mut log = sample::TextLog::default();
+        draw_content(
+            &mut log,
+            &layout,
+            summary,
+            &Theme::dark(),
+            &View::default(),
+            &mut Scratch::default(),
+        );
+        let title = layout.strip.title.y + layout.strip.title.h / 2.0;
+        log.texts
+            .into_iter()
+            .filter(|(_, _, y, ..)| *y == title)
+            .map(|(t, ..)| t)
+            .collect()
+    }
+
+    #[test]
+    fn the_failed_legend_entry_shows_only_when_a_failed_exemplar_is_drawn() {
+        let legend = strip_legend;
+        let mut summary = sample::ecosystem(3, 0, 60, 300);
+        let e = &summary.exemplars;
+        assert!(e.failing.iter().any(|&f| f) && !e.failing.iter().all(|&f| f));
+        assert!(legend(&summary).ends_with(&["exemplar".into(), "failed".into()]));
+        // None failed: no "failed" entry.
+        let none = vec![false; summary.exemplars.len()];
+        let failing = std::mem::replace(&mut summary.exemplars.failing, none);
+        assert_eq!(
+            legend(&summary).last().map(String::as_str),
+            Some("exemplar")
+        );
+        // The failed ones outside the strip's span are not drawn: no entry either.
+        summary.exemplars.failing = failing;
+        let (t0, t1) = summary.time_range;
+        let e = &mut summary.exemplars;
+        for i in 0..e.len() {
+            if e.failing[i] {
+                e.time[i] = t1 + (t1 - t0);
+            }
+        }
+        assert_eq!(
+            legend(&summary).last().map(String::as_str),
+            Some("exemplar")
+        );
     }
 }
