@@ -13,7 +13,7 @@ use crate::format::{self, Clock, Zone};
 use crate::hit::Target;
 use crate::layout::{Detail, Layout, Rect, Scale};
 use crate::summary::{Bands, Service, StatusBand, Summary};
-use crate::theme::{Colour, Theme};
+use crate::theme::{Colour, Theme, TileTexts};
 
 /// Font weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,18 +487,20 @@ fn header(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc
         (warn, " warn", Status::Warn),
         (ok, " ok", Status::Ok),
     ] {
-        let c = if n == 0 {
-            theme.text_weak
+        // The dot in the status colour, the count in its readable text shade.
+        let (dot, text) = if n == 0 {
+            (theme.text_weak, theme.text_weak)
         } else {
-            theme.status(status)
+            let text = theme.status_text(status, theme.background);
+            (theme.status(status), text)
         };
         s.begin_path();
         s.circle(x + 4.0, y, 4.0);
-        s.fill(c);
+        s.fill(dot);
         sc.text.clear();
         format::number(&mut sc.text, n as f64, 0);
         sc.text.push_str(word);
-        s.text(&sc.text, x + 12.0, y, BODY_BOLD, c, Align::Left);
+        s.text(&sc.text, x + 12.0, y, BODY_BOLD, text, Align::Left);
         x += 12.0 + s.text_width(&sc.text, BODY_BOLD) + 14.0;
     }
     let nouns = (" more service", " more services");
@@ -551,21 +553,17 @@ fn tiles(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
             s.fill_rect(*r, theme.status(svc.status).alpha(0.85));
         }
     } else {
-        let tint = |svc: &Service| {
-            let a = if svc.status == Status::Ok { 0.10 } else { 0.20 };
-            theme.status(svc.status).alpha(a)
-        };
         if theme.surface.a == u8::MAX {
             // One fill, the tint blended over the surface beforehand.
             for (svc, r) in summary.services.iter().zip(&l.tiles) {
-                s.fill_rect(*r, tint(svc).over(theme.surface));
+                s.fill_rect(*r, theme.tile(svc.status));
             }
         } else {
             for r in &l.tiles {
                 s.fill_rect(*r, theme.surface);
             }
             for (svc, r) in summary.services.iter().zip(&l.tiles) {
-                s.fill_rect(*r, tint(svc));
+                s.fill_rect(*r, theme.tint(svc.status));
             }
         }
         for ((svc, r), p) in summary.services.iter().zip(&l.tiles).zip(&parts) {
@@ -578,9 +576,11 @@ fn tiles(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
     }
     if l.detail != Detail::Minimal {
         use TilePass::*;
+        let texts = theme.tile_texts();
         for pass in [Pills, Names, Labels, Reasons, Values] {
             for (((svc, r), &shared), p) in tiles().zip(&parts) {
-                tile_texts(s, pass, *r, svc, shared, p, theme, t, sc);
+                let colours = (theme, &texts);
+                tile_texts(s, pass, *r, svc, shared, p, colours, t, sc);
             }
         }
     }
@@ -707,7 +707,7 @@ fn tile_texts(
     svc: &Service,
     shared: usize,
     p: &TileParts,
-    theme: &Theme,
+    (theme, texts): (&Theme, &TileTexts),
     t: &Bands,
     sc: &mut Scratch,
 ) {
@@ -754,7 +754,9 @@ fn tile_texts(
             } else {
                 (top + 18.0 + 4.0 * 15.0 + 1.0, svc.reasons.first())
             };
-            tile_reason(s, r, x, y, p.right - x, reason, status, &mut sc.fit);
+            // Status text in its readable shade: the status colour is the stripe's and pill's.
+            let colour = texts.on(svc.status, svc.status);
+            tile_reason(s, r, x, y, p.right - x, reason, colour, &mut sc.fit);
         }
         TilePass::Values => {
             for (i, (label, fmt, v, band)) in cells(svc, t).into_iter().enumerate().take(shown) {
@@ -762,7 +764,7 @@ fn tile_texts(
                 sc.text.clear();
                 fmt(&mut sc.text, v);
                 let colour = match band.map(|b| b.status(v)) {
-                    Some(st) if st != Status::Ok && !svc.is_down() => theme.status(st),
+                    Some(st) if st != Status::Ok && !svc.is_down() => texts.on(svc.status, st),
                     _ => theme.text,
                 };
                 let label_w = s.text_width(label, SMALL) + 6.0;
@@ -1883,6 +1885,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{text} drawn: {:?}", s.texts))
         };
         let mut summary = Summary::from_frames(f).unwrap();
+        let warn = theme.tile_texts().on(Status::Ok, Status::Warn);
         assert_eq!(
             colour_of(&summary, "200 ms"),
             theme.text,
@@ -1890,15 +1893,11 @@ mod tests {
         );
         assert_eq!(
             colour_of(&summary, "60 %"),
-            theme.warn,
+            warn,
             "a field without steps is judged by the default band"
         );
         summary.bands = crate::summary::Bands::default();
-        assert_eq!(
-            colour_of(&summary, "200 ms"),
-            theme.warn,
-            "warn by the default"
-        );
+        assert_eq!(colour_of(&summary, "200 ms"), warn, "warn by the default");
     }
 
     #[test]
@@ -2215,6 +2214,34 @@ mod tests {
         px: Vec<Colour>,
     }
 
+    impl Fills {
+        /// The panel of `w` x `h` pixels drawn over pixels of colour `under`.
+        fn drawn(
+            (w, h): (usize, usize),
+            under: Colour,
+            layout: &Layout,
+            summary: &Summary,
+            theme: &Theme,
+            view: &View,
+        ) -> Fills {
+            let log = sample::TextLog::default();
+            let mut s = Fills {
+                log,
+                w,
+                px: vec![under; w * h],
+            };
+            draw_content(
+                &mut s,
+                layout,
+                summary,
+                theme,
+                view,
+                &mut Scratch::default(),
+            );
+            s
+        }
+    }
+
     impl Surface for Fills {
         fn fill_rect(&mut self, r: Rect, colour: Colour) {
             let span = |a: f32, b: f32| {
@@ -2239,7 +2266,9 @@ mod tests {
         }
         fn stroke(&mut self, _: Colour, _: f32) {}
         fn fill(&mut self, _: Colour) {}
-        fn text(&mut self, _: &str, _: f32, _: f32, _: Font, _: Colour, _: Align) {}
+        fn text(&mut self, text: &str, x: f32, y: f32, font: Font, colour: Colour, align: Align) {
+            self.log.text(text, x, y, font, colour, align);
+        }
         fn text_width(&mut self, text: &str, font: Font) -> f32 {
             self.log.text_width(text, font)
         }
@@ -2260,6 +2289,60 @@ mod tests {
         );
     }
 
+    #[test]
+    fn status_texts_on_the_tiles_and_in_the_header_read_at_4_5_to_1_in_both_themes() {
+        // Services ok, warn and critical, each with a reason and values out of their bands.
+        let mut summary = sample::ecosystem(6, 0, 0, 0);
+        let statuses = [Status::Ok, Status::Warn, Status::Critical];
+        for (i, svc) in summary.services.iter_mut().enumerate() {
+            svc.up = 1.0;
+            svc.status = statuses[i % 3];
+            svc.reasons = vec!["p95 latency 0.62 s over 500 ms".into()];
+            (svc.p95, svc.cpu, svc.tool_success, svc.memory) = (0.62, 60.0, 97.0, 1e9);
+        }
+        let (w, h) = (1200, 700);
+        let mut layout = Layout::default();
+        layout.compute(&summary, w as f32, h as f32);
+        assert_eq!(layout.detail, Detail::Full);
+        for theme in [Theme::light(), Theme::dark()] {
+            let under = theme.background;
+            let s = Fills::drawn((w, h), under, &layout, &summary, &theme, &View::default());
+            let mut checked = 0;
+            for (svc, r) in summary.services.iter().zip(&layout.tiles) {
+                // Inside the tile, left of its texts and right of its status stripe.
+                let bg = s.px[(r.y + r.h / 2.0) as usize * w + (r.x + 6.0) as usize];
+                assert_eq!(bg, theme.tile(svc.status));
+                let status_texts = s.log.texts.iter().filter(|(text, x, y, font, _)| {
+                    r.contains(*x, *y)
+                        && (text.starts_with("p95 latency") || *text == "620 ms" || *text == "60 %")
+                        && *font != PILL
+                });
+                for (text, _, _, _, colour) in status_texts {
+                    let ratio = crate::theme::contrast(colour.over(bg).luminance(), bg.luminance());
+                    assert!(
+                        ratio >= 4.5,
+                        "{:?} theme, {:?} tile: {text:?} in {colour:?} reads {ratio:.2}:1",
+                        theme.mode,
+                        svc.status
+                    );
+                    checked += 1;
+                }
+            }
+            // Each tile's reason and its two values out of their bands.
+            assert_eq!(checked, 3 * summary.services.len(), "{:?}", s.log.texts);
+            let bg = theme.background;
+            for word in ["2 ok", "2 warn", "2 critical"] {
+                let (.., colour) = s.log.texts.iter().find(|d| d.0 == word).unwrap();
+                let ratio = crate::theme::contrast(colour.luminance(), bg.luminance());
+                assert!(
+                    ratio >= 4.5,
+                    "{:?} theme: {word} reads {ratio:.2}:1",
+                    theme.mode
+                );
+            }
+        }
+    }
+
     /// The panel drawn by [`Fills`] over pixels nothing painted, with the tool cells and the
     /// gaps between them checked: each cell in its colour, each gap the background, or
     /// untouched over a transparent one.
@@ -2277,24 +2360,12 @@ mod tests {
         let mut layout = Layout::default();
         layout.compute(&summary, w as f32, h as f32);
         let theme = Theme::of(Mode::Dark);
-        let mut s = Fills {
-            log: sample::TextLog::default(),
-            w,
-            px: vec![blank; w * h],
-        };
         let view = View {
             dpr: 1.0,
             transparent,
             ..View::default()
         };
-        draw_content(
-            &mut s,
-            &layout,
-            &summary,
-            &theme,
-            &view,
-            &mut Scratch::default(),
-        );
+        let s = Fills::drawn((w, h), blank, &layout, &summary, &theme, &view);
         let colour = |t: &crate::summary::Tool| {
             if t.success.is_nan() {
                 theme.no_data

@@ -26,4 +26,17 @@ describe('themeColours', () => {
     const { p50, p95, p99 } = themeColours(theme);
     expect([p50, p95, p99]).toEqual([viz('light-blue'), viz('blue'), viz('purple')]);
   });
+
+  it.each([true, false])("gives status text Grafana's text shades, not the status hues (dark: %s)", (isDark) => {
+    const theme = createTheme({ colors: { mode: isDark ? 'dark' : 'light' } });
+    const { okText, warnText, criticalText, ok, warn, critical } = themeColours(theme);
+    expect([okText, warnText, criticalText]).toEqual([
+      theme.colors.success.text,
+      theme.colors.warning.text,
+      theme.colors.error.text,
+    ]);
+    expect([okText, warnText, criticalText]).not.toContain(ok);
+    expect([okText, warnText, criticalText]).not.toContain(warn);
+    expect([okText, warnText, criticalText]).not.toContain(critical);
+  });
 });

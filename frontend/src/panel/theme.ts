@@ -18,6 +18,11 @@ export function themeColours(theme: GrafanaTheme2, transparent = false): Record<
     ok: viz('green'),
     warn: viz('orange'),
     critical: viz('red'),
+    // Status text (a tile's reason, a value out of its band): Grafana's text shades, which
+    // the renderer deepens towards the main text where a tinted tile needs it (4.5:1).
+    okText: theme.colors.success.text,
+    warnText: theme.colors.warning.text,
+    criticalText: theme.colors.error.text,
     noData: theme.colors.text.disabled,
     // The lowest percentile drawn, those between and the highest (p50, p95, p99 by default).
     p50: viz('light-blue'),
