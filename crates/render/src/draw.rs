@@ -864,7 +864,8 @@ fn title(s: &mut impl Surface, r: Rect, text: &str, theme: &Theme) -> f32 {
 }
 
 /// Says at `r`'s right end how many `nouns` (one, many) are not shown, where that leaves
-/// room after `after` (the end of what `r` already says).
+/// room after `after` (the end of what `r` already says); gives where what it said starts
+/// (`r`'s right end when it said nothing).
 fn more(
     s: &mut impl Surface,
     (r, after): (Rect, f32),
@@ -872,16 +873,17 @@ fn more(
     (one, many): (&str, &str),
     theme: &Theme,
     buf: &mut String,
-) {
+) -> f32 {
     if hidden == 0 {
-        return;
+        return r.right();
     }
     buf.clear();
     buf.push('+');
     format::number(buf, hidden as f64, 0);
     buf.push_str(format::noun(hidden, (one, many)));
-    if r.right() - s.text_width(buf, SMALL) < after + 8.0 {
-        return;
+    let left = r.right() - s.text_width(buf, SMALL);
+    if left < after + 8.0 {
+        return r.right();
     }
     s.text(
         buf,
@@ -891,6 +893,7 @@ fn more(
         theme.text_weak,
         Align::Right,
     );
+    left
 }
 
 /// A tool's name's distance from its cell's sides.
@@ -1060,7 +1063,7 @@ fn pools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
         return;
     }
     let after = title(s, l.pools.title, "Pools, worst first", theme);
-    more(
+    let end = more(
         s,
         (l.pools.title, after),
         l.pools_hidden,
@@ -1068,6 +1071,8 @@ fn pools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
         theme,
         &mut sc.text,
     );
+    // What a full bar stands for: the frames carry no pool's capacity (poolCapacity's max
+    // is the most active over the range), so the bars share one scale, the busiest pool's.
     let full = summary
         .pools
         .iter()
@@ -1080,6 +1085,21 @@ fn pools(s: &mut impl Surface, l: &Layout, summary: &Summary, theme: &Theme, sc:
         })
         .filter(|v| v.is_finite())
         .fold(1.0f64, f64::max);
+    sc.text.clear();
+    sc.text.push_str("full bar: ");
+    format::number(&mut sc.text, full, 1);
+    let n = if full == 1.0 { 1 } else { 2 };
+    sc.text.push_str(format::noun(n, (" worker", " workers")));
+    let short = sc.text.len();
+    sc.text.push_str(", the most any pool had");
+    let y = l.pools.title.y + l.pools.title.h / 2.0;
+    for len in [sc.text.len(), short] {
+        let note = &sc.text[..len];
+        if after + 10.0 + s.text_width(note, SMALL) + 8.0 <= end {
+            s.text(note, after + 10.0, y, SMALL, theme.text_weak, Align::Left);
+            break;
+        }
+    }
     // By pass, names, tracks, bars, marks, values: a fill style and a font a few times
     // a repaint rather than five times a row. Rows do not overlap: the same pixels.
     let rows = || {
@@ -2341,6 +2361,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_pools_title_says_what_a_full_bar_stands_for_and_that_pool_fills_it() {
+        let mut summary = sample::ecosystem(3, 0, 0, 0);
+        summary.pools.truncate(2);
+        (summary.pools[0].workers, summary.pools[0].min) = (3.0, 3.0);
+        (summary.pools[0].max, summary.pools[1].workers) = (4.0, 6.0);
+        (summary.pools[1].min, summary.pools[1].max) = (5.0, 12.0);
+        let (w, h) = (1000, 600);
+        let mut layout = Layout::default();
+        layout.compute(&summary, w as f32, h as f32);
+        let theme = Theme::dark();
+        let under = theme.background;
+        let s = Fills::drawn((w, h), under, &layout, &summary, &theme, &View::default());
+        let title = layout.pools.title;
+        let said: Vec<&str> = s.log.inside(title).map(|(t, _)| t).collect();
+        // The busiest pool's most over the range, 12, not a capacity the frames lack.
+        assert_eq!(
+            said,
+            [
+                "Pools, worst first",
+                "full bar: 12 workers, the most any pool had"
+            ]
+        );
+        // Its bar full at 12: 6 workers fill half of it.
+        let row = layout.pool_rows.iter().find(|r| r.pool == 1).unwrap();
+        let at = |f: f32| {
+            let (x, y) = (row.bar.x + row.bar.w * f, row.bar.y + row.bar.h / 2.0);
+            s.px[y as usize * w + x as usize]
+        };
+        let status = theme.status(summary.pools[1].status);
+        assert_eq!((at(0.45), at(0.55)), (status, theme.border));
+        // A narrow panel says it shorter.
+        layout.compute(&summary, 420.0, h as f32);
+        let s = Fills::drawn((420, h), under, &layout, &summary, &theme, &View::default());
+        let said: Vec<&str> = s.log.inside(layout.pools.title).map(|(t, _)| t).collect();
+        assert_eq!(said, ["Pools, worst first", "full bar: 12 workers"]);
     }
 
     /// The panel drawn by [`Fills`] over pixels nothing painted, with the tool cells and the

@@ -100,7 +100,8 @@ pub struct PoolRow {
     pub row: Rect,
     /// Where `service/pool` goes.
     pub label: Rect,
-    /// The bar's full extent (the panel's largest pool fills it).
+    /// The bar's full extent (the busiest pool's most active workers over the range fill
+    /// it, as the pools' title says).
     pub bar: Rect,
 }
 
