@@ -84,16 +84,20 @@ function serverBinary() {
 }
 
 /**
- * Starts the Go server and waits for its ready line; under `subPath` (e.g. '/grafana') it
+ * Starts the Go server and waits for its ready line; `profile` (e.g. 'otel') is the simulator's
+ * metric profile and the "mcp" datasource's; under `subPath` (e.g. '/grafana') it
  * serves everything there, as Grafana with serve_from_sub_path, and its url ends with it.
  */
-export async function startServer({ scenario, extraServers, csp, subPath = '' } = {}) {
+export async function startServer({ scenario, profile, extraServers, csp, subPath = '' } = {}) {
   const args = ['-repo', repo, '-harness', HARNESS_PAGE];
   if (process.env.MCP_DIST) {
     args.push('-dist', process.env.MCP_DIST);
   }
   if (scenario) {
     args.push('-scenario', scenario);
+  }
+  if (profile) {
+    args.push('-profile', profile);
   }
   if (extraServers) {
     args.push('-extra-servers', String(extraServers));

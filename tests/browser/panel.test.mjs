@@ -184,6 +184,38 @@ async function hoverUntil(page, what, accept) {
   throw new Error(`no ${what} found by hovering over the panel`);
 }
 
+/**
+ * Where the pointer's tooltip first matches `pattern` (a trace's: an exemplar dot), moved
+ * over the canvas every 6 px from the bottom up in the page (a dot is too small for
+ * `hoverUntil`'s steps); undefined when nowhere.
+ */
+async function exemplarUnderPointer(page, pattern) {
+  return page.evaluate(
+    async ({ canvasSel, tipSel, source }) => {
+      const canvas = document.querySelector(canvasSel);
+      const box = canvas.getBoundingClientRect();
+      const want = new RegExp(source);
+      for (let y = box.height - 4; y > 0; y -= 6) {
+        for (let x = 4; x < box.width; x += 6) {
+          const at = {
+            clientX: box.left + x,
+            clientY: box.top + y,
+            bubbles: true,
+          };
+          canvas.dispatchEvent(new MouseEvent('mousemove', at));
+          await new Promise((r) => setTimeout(r, 0));
+          const tip = document.querySelector(tipSel)?.textContent ?? '';
+          if (want.test(tip)) {
+            return { x, y, tip };
+          }
+        }
+      }
+      return undefined;
+    },
+    { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip, source: pattern.source }
+  );
+}
+
 /** The canvas's pixels around (x, y) in CSS pixels, as [r, g, b] triples. */
 async function pixelsAround(page, x, y, radius = 6) {
   return page.evaluate(
@@ -819,29 +851,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(handed.annotations, ['exemplar'], JSON.stringify(handed));
     assert.ok(!handed.series.includes('exemplar'), JSON.stringify(handed));
     // The renderer's hit-testing finds the dots: hover the canvas until a tooltip is a trace's.
-    const found = await page.evaluate(
-      async ({ canvasSel, tipSel }) => {
-        const canvas = document.querySelector(canvasSel);
-        const box = canvas.getBoundingClientRect();
-        for (let y = box.height - 4; y > 0; y -= 6) {
-          for (let x = 4; x < box.width; x += 6) {
-            const at = {
-              clientX: box.left + x,
-              clientY: box.top + y,
-              bubbles: true,
-            };
-            canvas.dispatchEvent(new MouseEvent('mousemove', at));
-            await new Promise((r) => setTimeout(r, 0));
-            const tip = document.querySelector(tipSel)?.textContent ?? '';
-            if (tip.startsWith('trace ')) {
-              return { x, y, tip };
-            }
-          }
-        }
-        return undefined;
-      },
-      { canvasSel: PANEL.canvas, tipSel: PANEL.tooltip }
-    );
+    const found = await exemplarUnderPointer(page, /^trace /);
     assert.ok(found, 'an exemplar dot answers the pointer');
     const traceId = found.tip.match(/^trace (\S+?)(service|duration|$)/)?.[1];
     assert.ok(traceId, `the tooltip names the trace: ${found.tip}`);
@@ -1051,6 +1061,57 @@ describe('the overview panel over the real plugin, akosha down', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a WebAssembly module');
     assert.ok(fs.existsSync(path.join(repo, 'dist', 'mahavishnu-mcpecosystem-panel', 'module.js')));
+  });
+});
+
+describe('the overview panel over the OpenTelemetry profile, a tool failing', () => {
+  // Tool calls as the OpenTelemetry MCP conventions export them: a failed call's histogram
+  // series (and so its exemplars) carries error_type; mahavishnu's deploy fails about 40 %.
+  const ctx = useHarness({ scenario: 'tool-failures', profile: 'otel' });
+
+  test("a failed call's exemplar is drawn in the critical colour, and its tooltip says it failed", async () => {
+    const { h } = ctx;
+    const queries = [
+      { refId: 'A', queryType: 'ecosystemSummary' },
+      { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95, 99] },
+      { refId: 'C', queryType: 'exemplars', exemplarSource: 'tool' },
+    ];
+    // Opened again until Prometheus holds a failed call's exemplar: the text alternative
+    // counts them ("120 exemplars, 40 of failed requests").
+    let page;
+    const counted = await poll(
+      'the panel is handed exemplars of failed calls',
+      async () => {
+        await page?.context().close();
+        page = await openPanel(h, { height: 520, queries });
+        const failed = (await page.textContent(PANEL.description))?.match(/(\d+) of failed requests/);
+        return Number(failed?.[1]) > 0 && failed[0];
+      },
+      90000,
+      2000
+    );
+    await h.screenshot(page, 'panel-failed-exemplars');
+    const found = await exemplarUnderPointer(page, /^trace .*failed request/);
+    assert.ok(found, `a failed exemplar's dot answers the pointer (${counted})`);
+    assert.match(found.tip, /service (mahavishnu|akosha|session-buddy)/, found.tip);
+
+    // The scan's moves were the page's own: the pointer there and away, so the highlight goes.
+    const box = await page.locator(PANEL.canvas).boundingBox();
+    await page.mouse.move(box.x + found.x, box.y + found.y);
+    await page.mouse.move(0, 0);
+    await poll('the tooltip goes away with the pointer', async () => (await page.locator(PANEL.tooltip).count()) === 0);
+    const critical = rgb(await page.evaluate(() => window.harness.theme.visualization.getColorByName('red')));
+    // The dot is 3 px across its radius: its centre, within the pointer's 6 px steps of
+    // where the tooltip showed, is the critical colour itself.
+    const pixels = await pixelsAround(page, found.x, found.y, 6);
+    const distance = (p) => Math.max(...p.map((c, i) => Math.abs(c - critical[i])));
+    const nearest = pixels.reduce((a, b) => (distance(a) <= distance(b) ? a : b));
+    assert.ok(
+      distance(nearest) <= 8,
+      `the failed dot near (${found.x}, ${found.y}) is rgb(${critical}): rgb(${nearest})`
+    );
+    assert.deepEqual(page.errors, [], 'no page errors');
+    await page.context().close();
   });
 });
 

@@ -13,6 +13,7 @@
 // Flags: -repo (repository root; default found from the working directory), -dist (the
 // built plugins; default <repo>/dist), -harness (the built harness page; default
 // <repo>/tests/browser/page/dist, the page built against the 10.4 packages), -scenario (the simulator's starting scenario),
+// -profile (the simulator's metric profile, seed or otel, and the "mcp" datasource's),
 // -extra-servers (simulated servers beyond the three named ones), -csp (a
 // Content-Security-Policy header for the harness page), -sub-path (serve everything under
 // this path, e.g. /grafana, as Grafana with serve_from_sub_path; the ready line's url then
@@ -54,6 +55,7 @@ func main() {
 func run() error {
 	repo := flag.String("repo", "", "repository root (default: found above the working directory)")
 	scenario := flag.String("scenario", "", "the simulator's starting scenario (default healthy)")
+	profile := flag.String("profile", "", "the simulator's metric profile and the mcp datasource's: seed (default) or otel")
 	extra := flag.Int("extra-servers", 0, "simulated MCP servers beyond the three named ones")
 	stdin := flag.Bool("stdin", true, "stop when stdin closes")
 	csp := flag.String("csp", "", "a Content-Security-Policy header for the harness page")
@@ -89,7 +91,7 @@ func run() error {
 	var eco *fixture.Ecosystem
 	var plugin *host.Plugin
 	if err := tb.Do(func() {
-		eco = fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 7, Scenario: *scenario, ExtraServers: *extra}})
+		eco = fixture.StartEcosystem(tb, fixture.EcosystemOptions{Simulator: fixture.SimulatorOptions{Seed: 7, Scenario: *scenario, ExtraServers: *extra, Profile: *profile}})
 		plugin = host.Start(tb, host.Options{})
 	}); err != nil {
 		return err
@@ -98,7 +100,7 @@ func run() error {
 	srv := grafanaapi.New(grafanaapi.Options{
 		Plugin: plugin,
 		Datasources: []grafanaapi.Datasource{
-			defaultDatasource(eco.Prom.URL),
+			defaultDatasource(eco.Prom.URL, *profile),
 			grafanaapi.NewDatasource("mcp-new", "MCP (new)", "", nil, nil),
 			{UID: "tempo", Name: "Tempo", Type: "tempo", TypeName: "Tempo", TypeLogoURL: "public/img/icons/unicons/sitemap.svg"},
 		},
@@ -156,9 +158,14 @@ func run() error {
 	return nil
 }
 
-// defaultDatasource is the configured instance the query editors use.
-func defaultDatasource(promURL string) grafanaapi.Datasource {
-	d := grafanaapi.NewDatasource("mcp", "MCP", promURL, map[string]any{"timeInterval": "1s", "traceDatasourceUid": "tempo"}, nil)
+// defaultDatasource is the configured instance the query editors use, reading the metric
+// profile given ("" for the default).
+func defaultDatasource(promURL, profile string) grafanaapi.Datasource {
+	jsonData := map[string]any{"timeInterval": "1s", "traceDatasourceUid": "tempo"}
+	if profile != "" {
+		jsonData["metricProfile"] = profile
+	}
+	d := grafanaapi.NewDatasource("mcp", "MCP", promURL, jsonData, nil)
 	d.IsDefault = true
 	return d
 }
