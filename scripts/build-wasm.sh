@@ -12,19 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-dist/wasm}
 budget=120000
-tools=${MCP_TOOLS_DIR:-/var/cache/mcp-grafana}
-want=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p}' Cargo.lock)
-bindgen=${WASM_BINDGEN:-$tools/bin/wasm-bindgen}
-if [ ! -x "$bindgen" ] || [ "$("$bindgen" --version)" != "wasm-bindgen $want" ]; then
-  echo "wasm-bindgen $want is not at $bindgen: run scripts/deps.sh" >&2
-  exit 1
-fi
-wasm_opt=${WASM_OPT:-$tools/binaryen/node_modules/.bin/wasm-opt}
-want_opt=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packages"]["node_modules/binaryen"]["version"].split(".")[0])' tools/binaryen/package-lock.json)
-if [ ! -x "$wasm_opt" ] || [ "$("$wasm_opt" --version | cut -d" " -f3)" != "$want_opt" ]; then
-  echo "wasm-opt $want_opt (binaryen, tools/binaryen) is not at $wasm_opt: run scripts/deps.sh" >&2
-  exit 1
-fi
+# wasm-bindgen and wasm-opt at their pinned versions ($bindgen, $wasm_opt, optimise).
+. scripts/wasm-tools.sh
 
 target=$(cargo metadata --format-version 1 --no-deps --locked |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
@@ -34,10 +23,7 @@ mkdir -p "$out"
   "$target/wasm32-unknown-unknown/wasm/mcp_render.wasm"
 wasm=$out/mcp_render_bg.wasm
 # -O3, as the crate is built for speed (opt-level 3): 9 % smaller gzip and no slower.
-"$wasm_opt" -O3 --strip-debug --strip-producers --enable-bulk-memory --enable-sign-ext \
-  --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types \
-  --enable-multivalue "$wasm" -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
+optimise "$wasm"
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "$wasm: $raw bytes, $gz bytes gzip (budget $budget)"
