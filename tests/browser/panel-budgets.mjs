@@ -8,7 +8,10 @@
 //     pointer moving (the renderer copies its content back from the canvas it keeps it on
 //     and draws the outlines), and with new data (everything painted again);
 //   - the latency strip against uPlot (Grafana's chart library) on the same Float64Array,
-//     1k to 1M points;
+//     1k to 1M points; with `plotters`, also against plotters on its HTML canvas backend
+//     (bench/plotters, built here by its build.sh), handed every point, and handed the
+//     renderer's min/max per pixel column: the renderer's direct Canvas 2D calls against
+//     plotters' way to the canvas;
 //   - what a steady redraw allocates: the wasm memory's size and the JS heap's allocations
 //     (chromium's sampling heap profiler, objects later collected included), in the page's
 //     loop as the shell makes its calls (`hover`, and `draw` when it says the highlight
@@ -18,8 +21,9 @@
 // Every timed draw is followed by a one-pixel getImageData, which makes the canvas
 // rasterise what it was asked to draw: the figures include the browser's canvas work.
 //
-//   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,profile,strip]   (after build-wasm.sh,
-//                                                                     the frontend and page builds)
+//   node tests/browser/panel-budgets.mjs [runs] [paint,redraw,profile,strip,plotters]   (after
+//                                                   build-wasm.sh, the frontend and page builds)
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,6 +39,12 @@ const WASM_URL = `/public/plugins/${PANEL_ID}/mcp_render_bg.wasm`;
 // The wasm-bindgen glue (and its snippets) scripts/build-wasm.sh wrote beside the .wasm.
 const GLUE_DIR = path.join(process.env.MCP_DIST ?? path.join(repo, 'dist'), 'wasm');
 const UPLOT = path.join(repo, 'frontend', 'node_modules', 'uplot', 'dist', 'uPlot.esm.js');
+// The plotters contender's module and glue (bench/plotters/build.sh), built when asked for.
+const PLOTTERS_DIR = path.join(process.env.MCP_DIST ?? path.join(repo, 'dist'), 'bench-plotters');
+const withPlotters = parts.has('plotters');
+if (withPlotters) {
+  execFileSync(path.join(repo, 'bench', 'plotters', 'build.sh'), [PLOTTERS_DIR], { stdio: ['ignore', 2, 2] });
+}
 
 function quantile(values, q) {
   const s = [...values].sort((a, b) => a - b);
@@ -65,7 +75,7 @@ const shellColumns = parts.has('redraw')
       logLevel: 'error',
     }).outputFiles[0].text
   : '';
-const stripFrames = parts.has('strip') ? sampleFrames(1, 0, 2, 0) : '{}';
+const stripFrames = parts.has('strip') || withPlotters ? sampleFrames(1, 0, 2, 0) : '{}';
 
 const h = await startHarness();
 try {
@@ -168,6 +178,13 @@ try {
   };
   await page.route(`${h.server.url}/bench/**`, (route) => {
     const pathname = new URL(route.request().url()).pathname;
+    if (withPlotters && pathname.startsWith('/bench/plotters/')) {
+      const file = path.join(PLOTTERS_DIR, path.normalize(pathname.slice('/bench/plotters/'.length)));
+      if (file.startsWith(PLOTTERS_DIR) && fs.existsSync(file)) {
+        const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+        return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) });
+      }
+    }
     const glue = path.join(GLUE_DIR, path.normalize(pathname.slice('/bench/'.length)));
     if (!files[pathname] && pathname.endsWith('.js') && glue.startsWith(GLUE_DIR) && fs.existsSync(glue)) {
       return route.fulfill({
@@ -456,13 +473,18 @@ try {
     );
   }
 
-  // The latency strip against uPlot, one line on the same Float64Arrays, 1600 x 360 each:
-  // both repaint everything, from the data they hold ("redraw") or from new data.
-  for (const n of parts.has('strip') ? [1_000, 10_000, 100_000, 1_000_000] : []) {
+  // The latency strip against uPlot (and plotters), one line on the same Float64Arrays,
+  // 1600 x 360 each: all repaint everything, from the data they hold ("redraw") or from new data.
+  for (const n of parts.has('strip') || withPlotters ? [1_000, 10_000, 100_000, 1_000_000] : []) {
     const res = await page.evaluate(
-      async ({ n, k }) => {
+      async ({ n, k, withPlotters }) => {
         const { glue, handOver, canvas } = window.bench;
         const uPlot = (await import('/bench/uPlot.esm.js')).default;
+        if (withPlotters && !window.bench.plotters) {
+          const plotters = await import('/bench/plotters/mcp_bench_plotters.js');
+          await plotters.default({ module_or_path: '/bench/plotters/mcp_bench_plotters_bg.wasm' });
+          window.bench.plotters = plotters;
+        }
         document.body.replaceChildren();
         const time = new Float64Array(n);
         const value = new Float64Array(n);
@@ -500,6 +522,15 @@ try {
         );
         const ours = { redraw: [], data: [] };
         const theirs = { redraw: [], data: [] };
+        // plotters on its canvas backend, handed every point, and handed min/max per column.
+        const contenders = (withPlotters ? [true, false] : []).map((everyPoint) => {
+          const pc = canvas(1600, 360);
+          pc.width = 1600;
+          pc.height = 360;
+          const strip = new window.bench.plotters.PlottersStrip(pc, everyPoint);
+          strip.setData(time, value);
+          return { strip, ctx: pc.getContext('2d'), redraw: [], data: [] };
+        });
         for (let i = 0; i < k + 3; i++) {
           // Alternated, so both see the same load.
           // A repaint of everything, as uPlot's redraw: setMode (a theme change) makes the
@@ -532,12 +563,28 @@ try {
             ours.data.push(cData);
             theirs.data.push(dData);
           }
+          for (const p of contenders) {
+            t0 = performance.now();
+            p.strip.draw();
+            p.ctx.getImageData(0, 0, 1, 1);
+            const e = performance.now() - t0;
+            t0 = performance.now();
+            p.strip.setData(time, value);
+            p.strip.draw();
+            p.ctx.getImageData(0, 0, 1, 1);
+            const f = performance.now() - t0;
+            if (i >= 3) {
+              p.redraw.push(e);
+              p.data.push(f);
+            }
+          }
         }
         u.destroy();
         r.free();
-        return { ours, theirs };
+        contenders.forEach((p) => p.strip.free());
+        return { ours, theirs, plotters: contenders.map(({ redraw, data }) => ({ redraw, data })) };
       },
-      { n, k: Math.max(runs * 3, 15) }
+      { n, k: Math.max(runs * 3, 15), withPlotters }
     );
     const med = (v) => quantile(v, 0.5);
     console.log(
@@ -545,6 +592,23 @@ try {
         `repaint: ours ${stats(res.ours.redraw)}, uPlot ${stats(res.theirs.redraw)}, ratio ${(med(res.theirs.redraw) / med(res.ours.redraw)).toFixed(2)}; ` +
         `new data: ours ${stats(res.ours.data)}, uPlot ${stats(res.theirs.data)}, ratio ${(med(res.theirs.data) / med(res.ours.data)).toFixed(2)} (uPlot / ours; at least 1)`
     );
+    if (withPlotters) {
+      const [every, columns] = res.plotters;
+      const ratio = (p, how) => (med(p[how]) / med(res.ours[how])).toFixed(2);
+      console.log(
+        `  plotters' canvas backend, ${n.toLocaleString('en')} points: ` +
+          `repaint: every point ${stats(every.redraw)}, min/max per column ${stats(columns.redraw)}, ` +
+          `ratios ${ratio(every, 'redraw')} and ${ratio(columns, 'redraw')}; ` +
+          `new data: every point ${stats(every.data)}, min/max per column ${stats(columns.data)}, ` +
+          `ratios ${ratio(every, 'data')} and ${ratio(columns, 'data')} (plotters / ours)`
+      );
+    }
+    if (withPlotters && n === 1_000) {
+      // What was timed, to look at: ours, then plotters every point, then min/max per column.
+      const artefacts = path.join(repo, 'test-artifacts', 'browser');
+      fs.mkdirSync(artefacts, { recursive: true });
+      await page.screenshot({ path: path.join(artefacts, 'panel-budgets-plotters.png'), fullPage: true });
+    }
   }
   await context.close();
 } finally {
