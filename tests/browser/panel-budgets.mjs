@@ -520,7 +520,7 @@ try {
           [time, value],
           host
         );
-        const ours = { redraw: [], data: [] };
+        const ours = { redraw: [], data: [], issued: [] };
         const theirs = { redraw: [], data: [] };
         // plotters on its canvas backend, handed every point, and handed min/max per column.
         const contenders = (withPlotters ? [true, false] : []).map((everyPoint) => {
@@ -529,7 +529,7 @@ try {
           pc.height = 360;
           const strip = new window.bench.plotters.PlottersStrip(pc, everyPoint);
           strip.setData(time, value);
-          return { strip, ctx: pc.getContext('2d'), redraw: [], data: [] };
+          return { strip, ctx: pc.getContext('2d'), redraw: [], data: [], issued: [] };
         });
         for (let i = 0; i < k + 3; i++) {
           // Alternated, so both see the same load.
@@ -538,6 +538,7 @@ try {
           let t0 = performance.now();
           r.setMode(true);
           r.draw();
+          const issued = performance.now() - t0;
           ctx.getImageData(0, 0, 1, 1);
           const a = performance.now() - t0;
           t0 = performance.now();
@@ -562,10 +563,12 @@ try {
             theirs.redraw.push(b);
             ours.data.push(cData);
             theirs.data.push(dData);
+            ours.issued.push(issued);
           }
           for (const p of contenders) {
             t0 = performance.now();
             p.strip.draw();
+            const pIssued = performance.now() - t0;
             p.ctx.getImageData(0, 0, 1, 1);
             const e = performance.now() - t0;
             t0 = performance.now();
@@ -576,13 +579,14 @@ try {
             if (i >= 3) {
               p.redraw.push(e);
               p.data.push(f);
+              p.issued.push(pIssued);
             }
           }
         }
         u.destroy();
         r.free();
         contenders.forEach((p) => p.strip.free());
-        return { ours, theirs, plotters: contenders.map(({ redraw, data }) => ({ redraw, data })) };
+        return { ours, theirs, plotters: contenders.map(({ redraw, data, issued }) => ({ redraw, data, issued })) };
       },
       { n, k: Math.max(runs * 3, 15), withPlotters }
     );
@@ -600,7 +604,9 @@ try {
           `repaint: every point ${stats(every.redraw)}, min/max per column ${stats(columns.redraw)}, ` +
           `ratios ${ratio(every, 'redraw')} and ${ratio(columns, 'redraw')}; ` +
           `new data: every point ${stats(every.data)}, min/max per column ${stats(columns.data)}, ` +
-          `ratios ${ratio(every, 'data')} and ${ratio(columns, 'data')} (plotters / ours)`
+          `ratios ${ratio(every, 'data')} and ${ratio(columns, 'data')} (plotters / ours); ` +
+          `a repaint's calls issued (before the raster): ours ${stats(res.ours.issued)}, every point ` +
+          `${stats(every.issued)}, min/max per column ${stats(columns.issued)}`
       );
     }
     if (withPlotters && n === 1_000) {
