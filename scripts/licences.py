@@ -4,7 +4,7 @@
 Checks every lock of the repository, wherever it sits (build outputs, node_modules and
 hidden folders aside):
 
-- Cargo.lock (the workspace, fuzz/): the `license` SPDX expression of every package in
+- Cargo.lock (the workspace, fuzz/, bench/plotters/): the `license` SPDX expression of every package in
   `cargo metadata --locked`, all platforms;
 - go.mod (the root's for the Magefile, tests/, bench/peer/, tools/plugin-validator/): every
   required module, fetched into the module cache with `go mod download`, by the licence
