@@ -39,6 +39,8 @@ export const plugins: PluginEntry[] = [
       ['LICENSE', 'LICENSE'],
       // The renderer, built by scripts/build-wasm.sh; its glue is bundled into module.js.
       ['dist/wasm/mcp_render_bg.wasm', 'mcp_render_bg.wasm'],
+      // plugin.json's screenshot: the README's picture, kept once in docs/img.
+      ['docs/img/panel-dark.png', 'img/panel-dark.png'],
     ],
   },
 ];

@@ -57,7 +57,10 @@ function pluginConfig(entry: PluginEntry, env: Env): Configuration {
   const logos = Array.from(new Set([manifest.info?.logos?.small, manifest.info?.logos?.large])).filter(
     (logo): logo is string => Boolean(logo)
   );
-  const screenshots = (manifest.info?.screenshots ?? []).map((s) => s.path);
+  // A screenshot the assets ship (from docs/img) is not looked for beside the manifest.
+  const screenshots = (manifest.info?.screenshots ?? [])
+    .map((s) => s.path)
+    .filter((file) => !entry.assets.some(([, to]) => to === file));
   // Chunks load from wherever Grafana serves the plugin (a sub-path, a CDN).
   const publicPathModule = `grafana-public-path-${id}`;
 
