@@ -187,7 +187,8 @@ pub struct Theme {
     /// No value to judge.
     pub no_data: Colour,
     /// Latency lines, by their percentile's rank among those drawn (see
-    /// [`Theme::percentile`]); named `p50`, `p95` and `p99` after the default percentiles.
+    /// [`Theme::percentile`]); named `lowestPercentile`, `middlePercentile` and
+    /// `highestPercentile` (p50, p95 and p99 by default).
     pub percentiles: [Colour; 3],
     /// Exemplars of calls that did not fail.
     pub exemplar: Colour,
@@ -278,16 +279,16 @@ impl Theme {
             "criticalText" => &mut self.critical_text,
             "noData" => &mut self.no_data,
             "exemplar" => &mut self.exemplar,
-            "p50" => &mut self.percentiles[0],
-            "p95" => &mut self.percentiles[1],
-            "p99" => &mut self.percentiles[2],
+            "lowestPercentile" => &mut self.percentiles[0],
+            "middlePercentile" => &mut self.percentiles[1],
+            "highestPercentile" => &mut self.percentiles[2],
             _ => {
                 return Err(ThemeError {
                     name: name.to_string(),
                     value: css.to_string(),
                     reason: "unknown colour; use background, surface, text, textWeak, border, \
                              focus, ok, warn, critical, okText, warnText, criticalText, noData, \
-                             exemplar, p50, p95 or p99",
+                             exemplar, lowestPercentile, middlePercentile or highestPercentile",
                 })
             }
         };

@@ -164,7 +164,8 @@ impl Renderer {
 
     /// Sets one theme colour from CSS text: `background`, `surface`, `text`, `textWeak`,
     /// `border`, `focus`, `ok`, `warn`, `critical`, `noData`, `exemplar`, and the latency
-    /// lines' `p50`, `p95`, `p99`: the lowest percentile drawn, those between, the highest.
+    /// lines' `lowestPercentile`, `middlePercentile`, `highestPercentile`: the lowest
+    /// percentile drawn, those between, the highest (p50, p95, p99 by default).
     #[wasm_bindgen(js_name = setColour)]
     pub fn set_colour(&mut self, name: &str, css: &str) -> Result<(), JsError> {
         self.stale = true;

@@ -13,25 +13,15 @@
 // does not draw.
 import { DataFrame, Field, FieldType, locationUtil, PanelData, TimeRange } from '@grafana/data';
 
-import { rendererSteps, STATUS, statusByColour, statusSteps } from './thresholds';
+import { COLUMNS, EXEMPLAR_LABELS, FRAMES, QUERY_TYPES, STATUS_WORDS, WORST_KINDS } from './names';
+import { rendererSteps, statusByColour, statusSteps } from './thresholds';
 import { PanelOptions, Section } from './types';
 
-/** Frame and column names the backend writes (crates/model/src/columns.rs). */
-export const FRAMES = {
-  summary: 'ecosystemSummary',
-  worst: 'worst',
-  toolHealth: 'toolHealth',
-  poolCapacity: 'poolCapacity',
-  exemplar: 'exemplar',
-} as const;
-const SERVICE = 'service';
-const TOOL = 'tool';
-const POOL = 'pool';
-const WORST_KIND = 'kind';
+const { service: SERVICE, status: STATUS, tool: TOOL, pool: POOL, worstKind: WORST_KIND } = COLUMNS;
 // The exemplar frame's texts the renderer reads for every row (to mark the failing ones);
 // the others (trace ids, services) are read only by a tooltip or a click and stay on this
 // side, kept rather than copied into the renderer's memory.
-const EXEMPLAR_ROW_TEXTS = new Set(['status', 'error_type']);
+const EXEMPLAR_ROW_TEXTS = new Set<string>([EXEMPLAR_LABELS.status, EXEMPLAR_LABELS.errorType]);
 
 export interface TextColumn {
   kind: 'texts';
@@ -302,7 +292,11 @@ function sectionOf(frame: DataFrame): Section | 'worst' | undefined {
   }
 }
 
-const SEVERITY: Record<string, number> = { critical: 0, warn: 1, ok: 2 };
+const SEVERITY: Record<string, number> = {
+  [STATUS_WORDS.critical]: 0,
+  [STATUS_WORDS.warn]: 1,
+  [STATUS_WORDS.ok]: 2,
+};
 
 function textsOf(frame: DataFrame, name: string): string[] | undefined {
   const f = frame.fields.find((x) => x.name === name);
@@ -346,13 +340,13 @@ interface TableQuery {
 
 /** The query types whose table the panel reads, in the order of their sections. */
 const TABLE_QUERIES: Record<string, TableQuery> = {
-  toolHealth: {
+  [QUERY_TYPES.toolHealth]: {
     frame: FRAMES.toolHealth,
     section: 'tools',
     field: TOOL,
     named: (service, tool) => `${service} / ${tool}`,
   },
-  poolCapacity: {
+  [QUERY_TYPES.poolCapacity]: {
     frame: FRAMES.poolCapacity,
     section: 'pools',
     field: POOL,
@@ -542,7 +536,7 @@ export function panelAnswer(data: Pick<PanelData, 'series' | 'annotations' | 're
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
   const summary = oneSummary(series);
   let merged = summary.series;
-  const repeated: PanelAnswer['repeated'] = [{ queryType: FRAMES.summary, names: summary.repeated }];
+  const repeated: PanelAnswer['repeated'] = [{ queryType: QUERY_TYPES.summary, names: summary.repeated }];
   for (const [queryType, table] of Object.entries(TABLE_QUERIES)) {
     const one = oneTable(merged, table);
     merged = one.series;
@@ -575,7 +569,7 @@ export function toColumns(series: DataFrame[], options: PanelOptions, range?: Li
     } else if (section === 'worst') {
       // The summary's worst rows: kind "tool" feeds the tools, "pool" the pools.
       const kinds = textsOf(frame, WORST_KIND) ?? [];
-      rows = everyRow(rowCount(frame)).filter((i) => shown.has(kinds[i] === 'pool' ? 'pools' : 'tools'));
+      rows = everyRow(rowCount(frame)).filter((i) => shown.has(kinds[i] === WORST_KINDS.pool ? 'pools' : 'tools'));
     } else if (section && !shown.has(section)) {
       continue;
     }

@@ -5,7 +5,8 @@
 // and so are the services, tools and pools several answers named, which the panel draws once.
 import { DataQueryError, LoadingState, PanelData } from '@grafana/data';
 
-import { FRAMES, PanelAnswer, panelAnswer, seriesForTables } from './columns';
+import { PanelAnswer, panelAnswer, seriesForTables } from './columns';
+import { FRAMES } from './names';
 
 export interface QueryFailures {
   /** The panel's message in place of the drawing: the summary did not arrive. */

@@ -1,10 +1,8 @@
 import { DataFrame, Field, FieldConfig, formattedValueToString, getValueFormat } from '@grafana/data';
 
-import { FRAMES } from './columns';
+import { COLUMNS, FRAMES } from './names';
 import { StatusStep, statusByColour, statusSteps } from './thresholds';
 
-/** The worst frame's per-pool workers (crates/model/src/columns.rs, worst::WORKERS). */
-const WORST_WORKERS = 'active workers';
 /**
  * Its name in the legend: services are judged by the workers of each of their pools, and
  * the summary's "active workers" is a service's total, which no band judges.
@@ -30,7 +28,7 @@ export function thresholdLegend(series: DataFrame[]): LegendEntry[] {
   const statuses = statusByColour(summary);
   const entries = summary.fields.flatMap((field) => entry(field.name, field, statusSteps(field, statuses)));
   const worst = series.find((f) => f.name === FRAMES.worst);
-  const workers = worst?.fields.find((f) => f.name === WORST_WORKERS);
+  const workers = worst?.fields.find((f) => f.name === COLUMNS.worstWorkers);
   if (worst && workers) {
     entries.push(...entry(WORKERS_PER_POOL, workers, statusSteps(workers, statusByColour(worst))));
   }

@@ -23,8 +23,12 @@ describe('themeColours', () => {
   it.each([true, false])("draws the latency lines in the theme's blues and purple (dark: %s)", (isDark) => {
     const theme = createTheme({ colors: { mode: isDark ? 'dark' : 'light' } });
     const viz = (name: string) => theme.visualization.getColorByName(name);
-    const { p50, p95, p99 } = themeColours(theme);
-    expect([p50, p95, p99]).toEqual([viz('light-blue'), viz('blue'), viz('purple')]);
+    const { lowestPercentile, middlePercentile, highestPercentile } = themeColours(theme);
+    expect([lowestPercentile, middlePercentile, highestPercentile]).toEqual([
+      viz('light-blue'),
+      viz('blue'),
+      viz('purple'),
+    ]);
   });
 
   it.each([true, false])("gives status text Grafana's text shades, not the status hues (dark: %s)", (isDark) => {

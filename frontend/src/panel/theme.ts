@@ -25,9 +25,9 @@ export function themeColours(theme: GrafanaTheme2, transparent = false): Record<
     criticalText: theme.colors.error.text,
     noData: theme.colors.text.disabled,
     // The lowest percentile drawn, those between and the highest (p50, p95, p99 by default).
-    p50: viz('light-blue'),
-    p95: viz('blue'),
-    p99: viz('purple'),
+    lowestPercentile: viz('light-blue'),
+    middlePercentile: viz('blue'),
+    highestPercentile: viz('purple'),
     // Not a hue: the latency lines are the palette's blues and purple, and the failing
     // exemplars red.
     exemplar: theme.colors.text.secondary,

@@ -2,8 +2,7 @@
 // legend (legend.ts) and for the renderer, which colours values by them (columns.ts).
 import { DataFrame, Field, FieldConfig, MappingType, Threshold } from '@grafana/data';
 
-/** The field of the backend's one word on each row, whose value mappings colour it. */
-export const STATUS = 'status';
+import { COLUMNS } from './names';
 
 /** One threshold step: where it starts (the first, from minus infinity), its colour, and the status it stands for. */
 export interface StatusStep {
@@ -16,7 +15,7 @@ export interface StatusStep {
 /** The status each threshold colour stands for: a frame's status field maps them (the backend's one word on it). */
 export function statusByColour(frame: DataFrame): Map<string, string> {
   const out = new Map<string, string>();
-  const config: FieldConfig = frame.fields.find((f) => f.name === STATUS)?.config ?? {};
+  const config: FieldConfig = frame.fields.find((f) => f.name === COLUMNS.status)?.config ?? {};
   for (const mapping of config.mappings ?? []) {
     if (mapping.type === MappingType.ValueToText) {
       for (const [status, result] of Object.entries(mapping.options)) {
