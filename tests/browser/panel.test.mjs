@@ -46,8 +46,8 @@ async function errorAlert(page) {
   assert.equal(inner, 0, 'no part of the alert scrolls on its own');
 }
 
-/** akosha's row of the backend's own ecosystemSummary answer: what the panel must show. */
-async function summaryRow(server, service) {
+/** The columns of the backend's own ecosystemSummary answer: what the panel must show. */
+async function summaryColumns(server) {
   const { status, body } = await api(server, '/api/ds/query', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -66,10 +66,33 @@ async function summaryRow(server, service) {
   assert.equal(status, 200, JSON.stringify(body));
   const frame = body.results.A.frames.find((f) => f.schema.name === 'ecosystemSummary');
   const names = frame.schema.fields.map((f) => f.name);
-  const col = (n) => frame.data.values[names.indexOf(n)];
+  return (n) => frame.data.values[names.indexOf(n)];
+}
+
+/** A service's row of the backend's own ecosystemSummary answer. */
+async function summaryRow(server, service) {
+  const col = await summaryColumns(server);
   const i = col('service').indexOf(service);
   return i < 0 ? undefined : { status: col('status')[i], reasons: col('reasons')[i] };
 }
+
+/**
+ * Run in the page (`init`): every text drawn on the panel's own canvas, with where, in
+ * `window.drawnTexts` (the rehearsal draws a small ecosystem on a canvas off the page).
+ */
+function recordDrawnTexts() {
+  window.drawnTexts = [];
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    if (this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
+      window.drawnTexts.push({ text: String(text), x, y });
+    }
+    return fillText.call(this, text, x, y, ...rest);
+  };
+}
+
+/** The texts `recordDrawnTexts` saw drawn on the panel's canvas. */
+const drawnTexts = async (page) => (await page.evaluate(() => window.drawnTexts)).map(({ text }) => text);
 
 /**
  * Opens the panel and waits until the renderer has drawn the queries' answer; `tz` is the
@@ -713,6 +736,17 @@ describe('the overview panel over the real plugin, akosha down', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('no queries: the panel says which query to add', async () => {
+    const { h } = ctx;
+    const page = await openPanel(h, { queries: [] });
+    assert.equal(await page.evaluate(() => window.harness.requests.length), 0, 'nothing was asked');
+    const { text } = await panelMessage(page);
+    assert.match(text, /^No data\. Add an ecosystemSummary query of the MCP datasource to this panel\./, text);
+    assert.equal(await page.locator(PANEL.panel).getByRole('alert').count(), 0, 'not an error');
+    await h.screenshot(page, 'panel-no-queries');
+    assert.deepEqual(page.errors, []);
+  });
+
   test("error: the datasource's error is the panel's message, naming the query, in Grafana's error alert", async () => {
     const { h } = ctx;
     const page = await openPanel(h, {
@@ -892,15 +926,6 @@ describe('the overview panel over the real plugin, akosha down', () => {
 
   test("the latency axis reads in the dashboard's time zone, the browser's by default, not UTC", async () => {
     const { h } = ctx;
-    // Every text the page draws on a canvas, with where.
-    const record = () => {
-      window.drawnTexts = [];
-      const fillText = CanvasRenderingContext2D.prototype.fillText;
-      CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-        window.drawnTexts.push({ text: String(text), x, y });
-        return fillText.call(this, text, x, y, ...rest);
-      };
-    };
     const minuteOfDay = (ms, timeZone) => {
       const [hh, mm] = new Intl.DateTimeFormat('en-GB', {
         timeZone,
@@ -933,7 +958,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
             ],
             tz,
             timezoneId: 'America/St_Johns',
-            init: record,
+            init: recordDrawnTexts,
           });
           const drawn = await page.evaluate(() => window.drawnTexts);
           const times = drawn.filter(({ text }) => /^(\d\d\/\d\d )?\d\d:\d\d(:\d\d)?$/.test(text));
@@ -1054,13 +1079,32 @@ describe('the overview panel over the real plugin, akosha down', () => {
     await page.context().close();
   });
 
-  test('the .wasm comes from the plugin’s public path as application/wasm', async () => {
-    const res = await fetch(`${ctx.h.server.url}/public/plugins/mahavishnu-mcpecosystem-panel/mcp_render_bg.wasm`);
-    assert.equal(res.status, 200);
-    assert.equal(res.headers.get('content-type'), 'application/wasm');
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a WebAssembly module');
-    assert.ok(fs.existsSync(path.join(repo, 'dist', 'mahavishnu-mcpecosystem-panel', 'module.js')));
+  test('the panel streams its .wasm from the plugin’s public path, as application/wasm', async () => {
+    // What the page instantiates: the response the panel's glue hands to
+    // instantiateStreaming (which refuses any other content type: the glue would then warn
+    // and copy the module whole before compiling it).
+    const page = await openPanel(ctx.h, {
+      init: () => {
+        window.wasmLoads = [];
+        const streaming = WebAssembly.instantiateStreaming;
+        WebAssembly.instantiateStreaming = async (source, ...rest) => {
+          const response = await source;
+          window.wasmLoads.push({ url: response.url, type: response.headers.get('content-type') });
+          return streaming.call(WebAssembly, response, ...rest);
+        };
+      },
+    });
+    const plugin = '/public/plugins/mahavishnu-mcpecosystem-panel/';
+    const loads = await page.evaluate(() => window.wasmLoads);
+    assert.deepEqual(
+      loads.map(({ url, type }) => ({ path: new URL(url).pathname, type })),
+      [{ path: `${plugin}mcp_render_bg.wasm`, type: 'application/wasm' }],
+      'one .wasm, streamed'
+    );
+    const requested = page.requests.map((u) => new URL(u).pathname);
+    assert.ok(requested.includes(`${plugin}module.js`), `module.js from the public path: ${requested}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
   });
 });
 
@@ -1134,28 +1178,26 @@ describe('the overview panel over fifty services', () => {
     return page;
   }
 
-  test('fifty services: a tile each, counted in the text alternative', async () => {
-    const page = await openFifty(ctx.h);
+  test('fifty services: a tile each, its name drawn, counted in the text alternative', async () => {
+    const page = await openFifty(ctx.h, { init: recordDrawnTexts });
+    const services = (await summaryColumns(ctx.h.server))('service');
+    assert.equal(services.length, 50, `the backend answers fifty: ${services}`);
+    const drawn = await drawnTexts(page);
+    // A name too long for its tile ends in an ellipsis, after a few of its letters.
+    const named = (service) =>
+      drawn.some((t) => t === service || (t.length > 4 && t.endsWith('…') && service.startsWith(t.slice(0, -1))));
+    assert.deepEqual(
+      services.filter((service) => !named(service)),
+      [],
+      'every service has its name drawn'
+    );
     await ctx.h.screenshot(page, 'panel-50-services');
     assert.deepEqual(page.errors, []);
   });
 
   test('maximum tiles: the first ten drawn, every service still counted', async () => {
-    const page = await openFifty(ctx.h, {
-      options: { maxTiles: 10 },
-      init: () => {
-        window.drawnTexts = [];
-        const fillText = CanvasRenderingContext2D.prototype.fillText;
-        CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-          // The panel's own canvas (the rehearsal draws a small ecosystem off the page).
-          if (this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
-            window.drawnTexts.push(String(text));
-          }
-          return fillText.call(this, text, ...rest);
-        };
-      },
-    });
-    const drawn = await page.evaluate(() => window.drawnTexts);
+    const page = await openFifty(ctx.h, { options: { maxTiles: 10 }, init: recordDrawnTexts });
+    const drawn = await drawnTexts(page);
     assert.ok(drawn.includes('50 services'), `the header counts every service: ${drawn.slice(0, 8)}`);
     assert.ok(drawn.includes('+40 more services'), 'and says how many are not drawn');
     // A tile's pill says its status: ten tiles, ten pills.
