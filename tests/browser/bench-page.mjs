@@ -1,6 +1,8 @@
 // What the panel's benchmarks share (panel-budgets.mjs, panel-ab.mjs): the sample data,
-// the page the renderer is loaded into, and the hand-over of frames as the shell does it.
+// the page the renderer is loaded into, and the shell's own hand-over of frames.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 import { repo } from './harness.mjs';
 
@@ -32,40 +34,52 @@ export const BENCH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><sty
   body { margin: 0; font-family: Inter; }</style></head><body></body></html>`;
 
 /**
- * Run in the page (`page.addInitScript`): `window.handOver(renderer, frames)` hands JSON
- * frames to a renderer as the panel shell does (typed columns).
+ * The panel shell's own conversion and hand-over (frontend/src/panel/columns.ts), bundled
+ * for the page as an ES module: the benchmarks hand frames to the renderer through the
+ * very calls the panel makes (`numbersBuffer`, `setTimeRange`, `setSteps`, ...).
  */
-export function installHandOver() {
-  window.handOver = (r, frames) => {
-    r.beginFrames();
-    for (const frame of frames) {
-      r.addFrame(frame.name);
-      for (const f of frame.fields) {
-        if (f.numbers) {
-          r.addNumbers(
-            f.name,
-            f.numbers instanceof Float64Array ? f.numbers : Float64Array.from(f.numbers, (v) => v ?? NaN)
-          );
-        } else if (frame.name === 'exemplar' && !['status', 'error_type'].includes(f.name) && r.addKept) {
-          // As frontend/src/panel/columns.ts: the exemplars' trace ids and services stay on
-          // this side (a build before addKept is handed them as the other texts).
-          r.addKept(f.name, f.texts);
-        } else {
-          // As frontend/src/panel/columns.ts's textColumn: the rows joined, their ends.
-          const ends = new Uint32Array(f.texts.length);
-          let total = 0;
-          f.texts.forEach((t, i) => (ends[i] = total += t.length));
-          r.addTexts(f.name, f.texts.join(''), ends);
-        }
-        f.labels.forEach(([k, v]) => r.addLabel(k, v));
-        if (f.link) {
-          r.setLink(f.link);
-        }
-      }
+export function shellColumns() {
+  return createRequire(path.join(repo, 'frontend', 'package.json'))('esbuild').buildSync({
+    stdin: {
+      contents: "export { handOver, toColumns } from './columns'; export { DEFAULT_OPTIONS } from './types';",
+      resolveDir: path.join(repo, 'frontend', 'src', 'panel'),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'error',
+  }).outputFiles[0].text;
+}
+
+/**
+ * Run in the page (`page.addInitScript`): `window.grafanaFrames(frames, plain)` makes the
+ * sample's JSON frames (`sampleFrames`) Grafana's data frames, their numbers the typed
+ * arrays the JSON frames hold (a gap NaN), or with `plain` new plain arrays (a gap null), as
+ * Grafana decodes an answer; `window.panelRange(frames)` is the span of their times, which
+ * the benchmarks hand over as the dashboard's time range.
+ */
+export function installFrames() {
+  window.grafanaFrames = (frames, plain = false) =>
+    frames.map((f) => ({
+      name: f.name,
+      length: (f.fields[0]?.numbers ?? f.fields[0]?.texts ?? []).length,
+      fields: f.fields.map((x) => ({
+        name: x.name,
+        type: x.numbers ? (x.name === 'Time' ? 'time' : 'number') : 'string',
+        values:
+          x.numbers && plain ? Array.from(x.numbers, (v) => (Number.isNaN(v) ? null : v)) : (x.numbers ?? x.texts),
+        labels: Object.fromEntries(x.labels),
+        config: x.link ? { links: [{ title: 'trace', url: x.link }] } : {},
+      })),
+    }));
+  window.panelRange = (frames) => {
+    let from = Infinity;
+    let to = -Infinity;
+    for (const f of frames.flatMap((frame) => frame.fields).filter((x) => x.name === 'Time' && x.numbers.length)) {
+      from = Math.min(from, f.numbers[0]);
+      to = Math.max(to, f.numbers[f.numbers.length - 1]);
     }
-    r.endFrames();
-    if (r.problem) {
-      throw new Error(r.problem);
-    }
+    return from < to ? { from, to } : undefined;
   };
 }

@@ -15,10 +15,13 @@
 // repaint (the services', tools' and pools' numbers scaled by up to 10 %), so that every
 // value is a text the renderer has not drawn before; the same build as A and B then
 // shows what new values cost.
+// Both builds are handed the frames by the shell of this checkout (frontend/src/panel's
+// `handOver`, as the panel hands them), so both need its calls (`numbersBuffer`,
+// `setTimeRange`, ...): a build from before them is refused with its directory named.
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { BENCH_PAGE, installHandOver, sampleFrames } from './bench-page.mjs';
+import { BENCH_PAGE, installFrames, sampleFrames, shellColumns } from './bench-page.mjs';
 import { startHarness } from './harness.mjs';
 
 const [dirA, dirB, roundsArg] = process.argv.slice(2);
@@ -30,6 +33,7 @@ const dirs = { a: path.resolve(dirA), b: path.resolve(dirB) };
 const rounds = Number(roundsArg ?? 60);
 const WARM = 5;
 const frames = sampleFrames(50, 10, 1000, 10000);
+const shell = shellColumns();
 const newValues = process.env.MCP_NEW_VALUES ?? '';
 
 const h = await startHarness();
@@ -46,6 +50,13 @@ try {
         status: 200,
         contentType: 'text/html',
         body: BENCH_PAGE,
+      });
+    }
+    if (first === 'columns.js') {
+      return route.fulfill({
+        status: 200,
+        contentType: 'text/javascript',
+        body: shell,
       });
     }
     if (first === 'frames.json') {
@@ -66,10 +77,10 @@ try {
       body: fs.readFileSync(file),
     });
   });
-  await page.addInitScript(installHandOver);
+  await page.addInitScript(installFrames);
   await page.goto(`${h.server.url}/ab/index.html`);
   const res = await page.evaluate(
-    async ({ rounds, warm, newValues }) => {
+    async ({ rounds, warm, newValues, dirs }) => {
       await Promise.all(['400', '500', '700'].map((w) => document.fonts.load(`${w} 12px Inter`)));
       const frames = (await (await fetch('/ab/frames.json')).json()).frames;
       for (const f of frames.flatMap((frame) => frame.fields)) {
@@ -77,6 +88,17 @@ try {
           f.numbers = Float64Array.from(f.numbers, (v) => v ?? NaN);
         }
       }
+      // The frames as the panel holds an answer, converted to columns once; each hand-over
+      // is the shell's, and writes the numbers' current values (setValues changes them).
+      const shell = await import('/ab/columns.js');
+      const columns = shell.toColumns(window.grafanaFrames(frames), shell.DEFAULT_OPTIONS);
+      const range = window.panelRange(frames);
+      const handOver = (r) => {
+        shell.handOver(r, columns, range);
+        if (r.problem) {
+          throw new Error(r.problem);
+        }
+      };
       // The frames' numbers but the latency lines' and the exemplars' (the longest columns)
       // and whether a service is up.
       const values = frames.flatMap((frame) => frame.fields).filter((f) => f.numbers?.length <= 600 && f.name !== 'up');
@@ -97,8 +119,13 @@ try {
         c.style.cssText = 'width: 1920px; height: 1080px; display: block';
         document.body.appendChild(c);
         const r = new glue.Renderer(c, true);
+        if (typeof r.numbersBuffer !== 'function' || typeof r.setTimeRange !== 'function') {
+          throw new Error(
+            `${dirs[k]} is a build from before the shell's hand-over (numbersBuffer, setTimeRange): build both with this checkout's API`
+          );
+        }
         r.setFontFamily('Inter, Helvetica, Arial, sans-serif');
-        window.handOver(r, frames);
+        handOver(r);
         r.resize(1920, 1080, 1);
         return { k, r, ctx: c.getContext('2d'), data: [], paint: [] };
       };
@@ -107,7 +134,7 @@ try {
       const timed = ({ k, r, ctx }, withHandOver) => {
         setValues(k);
         const t0 = performance.now();
-        window.handOver(r, frames);
+        handOver(r);
         const t1 = performance.now();
         r.draw();
         ctx.getImageData(0, 0, 1, 1);
@@ -126,7 +153,7 @@ try {
       }
       return Object.fromEntries(Object.entries(builds).map(([k, b]) => [k, { data: b.data, paint: b.paint }]));
     },
-    { rounds, warm: WARM, newValues }
+    { rounds, warm: WARM, newValues, dirs }
   );
   const quantile = (values, q) => [...values].sort((x, y) => x - y)[Math.floor(q * (values.length - 1))];
   const stats = (v) =>

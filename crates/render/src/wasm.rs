@@ -243,13 +243,6 @@ impl Renderer {
         self.frames.frame(name);
     }
 
-    /// Adds a number (or time, in ms) field to the last frame: a `Float64Array` with NaN
-    /// for nulls.
-    #[wasm_bindgen(js_name = addNumbers)]
-    pub fn add_numbers(&mut self, name: &str, values: Vec<f64>) {
-        self.frames.numbers(name, values);
-    }
-
     /// `n` numbers in the renderer's memory, NaN until written, for the field
     /// `addWrittenNumbers` adds next: the shell converts a field's values straight into
     /// them, so that new data makes no array of its own and no copy of it. The view is
