@@ -107,6 +107,10 @@ pub mod exemplar {
     pub const FRAME: &str = "exemplar";
     /// Heading of the value (the observed duration) when exemplars are asked as a table.
     pub const DURATION_HEADING: &str = "Duration";
+    /// Labels holding a trace id, in the order they are tried when the datasource's
+    /// `exemplarTraceIdLabel` names none: the plugin links the first an exemplar carries,
+    /// the panel reads the first field the frame has.
+    pub const TRACE_ID_LABELS: [&str; 2] = ["trace_id", "traceID"];
 
     /// Whether an exemplar's series counts failed calls, from its `status` and
     /// `error_type` labels: an HTTP 5xx status, a tool status other than success, or a

@@ -942,7 +942,7 @@ fn exemplars(frame: &mut Frame) -> Result<Exemplars, Problem> {
         .iter()
         .find(|f| f.link.is_some() && !matches!(f.values, Values::Numbers(_)));
     let trace_field = linked.or_else(|| {
-        ["trace_id", "traceID"]
+        exemplar::TRACE_ID_LABELS
             .into_iter()
             .find_map(|n| frame.field(n))
     });

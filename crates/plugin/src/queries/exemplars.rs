@@ -27,9 +27,6 @@ use super::timeseries::Lines;
 use super::{encode, Context, Plan, QueryFailure};
 use crate::upstream::{ExemplarSeries, UpstreamError};
 
-/// Trace id labels tried, in order, when `exemplarTraceIdLabel` is not set.
-const TRACE_ID_LABELS: [&str; 2] = ["trace_id", "traceID"];
-
 /// Exemplars alone; alerting cannot reduce them.
 pub fn plan(ctx: &Context<'_>, query: &Query) -> Result<Plan, QueryFailure> {
     if ctx.from_alert {
@@ -181,7 +178,9 @@ async fn fetch(
              datasource settings to the label your servers use.",
             match &ctx.settings.exemplar_trace_id_label {
                 Some(l) => format!("{l:?}"),
-                None => "\"trace_id\" or \"traceID\"".to_string(),
+                None => exemplar::TRACE_ID_LABELS
+                    .map(|l| format!("{l:?}"))
+                    .join(" or "),
             }
         ))),
         None => {}
@@ -213,11 +212,12 @@ fn lacks_api(e: &UpstreamError) -> bool {
         if ["400", "404", "405", "501"].iter().any(|code| status.starts_with(code)))
 }
 
-/// The trace id label: the configured one, else the first of [`TRACE_ID_LABELS`] present.
+/// The trace id label: the configured one, else the first of [`exemplar::TRACE_ID_LABELS`]
+/// present.
 fn trace_id_label(ctx: &Context<'_>, present: &BTreeSet<String>) -> Option<String> {
     match &ctx.settings.exemplar_trace_id_label {
         Some(l) => present.contains(l).then(|| l.clone()),
-        None => TRACE_ID_LABELS
+        None => exemplar::TRACE_ID_LABELS
             .iter()
             .find(|l| present.contains(**l))
             .map(|l| l.to_string()),
