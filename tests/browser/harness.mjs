@@ -73,14 +73,23 @@ function expectedFailures(r, subPath) {
   return u.pathname === '/favicon.ico' || api === '/api/ds/query' || api.endsWith('/health');
 }
 
-/** The Go server binary: MCP_GRAFANA_BINARY, else built now from tests/cmd/grafana. */
+let built;
+
+/**
+ * The Go server binary: MCP_GRAFANA_BINARY, else built from tests/cmd/grafana once per
+ * process into a temporary folder removed when the process exits.
+ */
 function serverBinary() {
   if (process.env.MCP_GRAFANA_BINARY) {
     return process.env.MCP_GRAFANA_BINARY;
   }
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-harness-')), 'grafana');
-  execFileSync('go', ['build', '-o', out, './cmd/grafana'], { cwd: path.join(repo, 'tests'), stdio: 'inherit' });
-  return out;
+  if (!built) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-harness-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    built = path.join(dir, 'grafana');
+    execFileSync('go', ['build', '-o', built, './cmd/grafana'], { cwd: path.join(repo, 'tests'), stdio: 'inherit' });
+  }
+  return built;
 }
 
 /**
