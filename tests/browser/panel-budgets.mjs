@@ -8,7 +8,7 @@
 //     pointer moving (the renderer copies its content back from the canvas it keeps it on
 //     and draws the outlines), and with new data (everything painted again);
 //   - the latency strip against uPlot (Grafana's chart library) on the same Float64Array,
-//     1k to 1M points; with `plotters`, also against plotters on its HTML canvas backend
+//     1k to 1M points, the line drawn on our plot's geometry by every contender; with `plotters`, also against plotters on its HTML canvas backend
 //     (bench/plotters, built here by its build.sh), handed every point, and handed the
 //     renderer's min/max per pixel column: the renderer's direct Canvas 2D calls against
 //     plotters' way to the canvas;
@@ -496,7 +496,9 @@ try {
   }
 
   // The latency strip against uPlot (and plotters), one line on the same Float64Arrays,
-  // 1600 x 360 each: all repaint everything, from the data they hold ("redraw") or from new data.
+  // 1600 x 360 each, the line on the same pixels (our plot's width, place and scale, checked
+  // on what was drawn): all repaint everything, from the data they hold ("redraw") or from
+  // new data.
   for (const n of parts.has('strip') || withPlotters ? [1_000, 10_000, 100_000, 1_000_000] : []) {
     const res = await page.evaluate(
       async ({ n, k, withPlotters }) => {
@@ -527,9 +529,62 @@ try {
         handOver(r);
         r.resize(1600, 360, 1);
         const ctx = c.getContext('2d');
+        // The contenders draw the line on our geometry, since a line's raster costs by the
+        // pixels it covers. Ours paints its whole panel (a tile, the pools, the strip): its
+        // plot is a band of the canvas, where the line spans about 55 px of height; uPlot's
+        // own layout gave its plot the whole canvas (about 315 px). So uPlot's and plotters'
+        // plots take our plot's left and right edges and its bottom edge (value 0), at our
+        // pixels per second: the line covers the same pixels on all three canvases. Their
+        // plots reach up to 8 px from the canvas's top (ours stops lower), so they draw a
+        // few more grid lines and value labels; the rest of our panel (tile, pools, labels)
+        // counts against ours. Our plot is read from the renderer's own hit-testing: a
+        // second renderer holds the same answer with the line reduced to two samples, its
+        // highest value at its first time and its lowest at its last (the same time range,
+        // the same highest value: the same scale), and the pointer on that line names a
+        // sample and where it is drawn (`HitInfo.x`, `.y`).
+        let high = -Infinity;
+        let low = Infinity;
+        for (const v of value) {
+          high = Math.max(high, v);
+          low = Math.min(low, v);
+        }
+        const probeFrames = structuredClone(base).filter(
+          (f) => f.name === line.name || !f.fields.some((x) => x.labels.length > 0)
+        );
+        const probeLine = probeFrames.find((f) => f.name === line.name);
+        probeLine.fields[0].numbers = Float64Array.of(time[0], time[n - 1]);
+        probeLine.fields[1].numbers = Float64Array.of(high, low);
+        const probe = new glue.Renderer(canvas(1600, 360), true);
+        window.bench.handOver(probeFrames)(probe);
+        probe.resize(1600, 360, 1);
+        const anchorAt = (x) => {
+          for (let y = 0; y < 360; y += 0.5) {
+            const hit = probe.hit(x, y);
+            if (hit?.kind === 'line') {
+              const at = { x: hit.x, y: hit.y };
+              hit.free();
+              return at;
+            }
+            hit?.free();
+          }
+          throw new Error(`the renderer's latency line not found at x = ${x}`);
+        };
+        // Left of the middle the first sample (our plot's left edge, at its highest value),
+        // right of it the last (the right edge, at its lowest).
+        const [first, last] = [anchorAt(400), anchorAt(1200)];
+        probe.free();
+        const pxPerSecond = (last.y - first.y) / (high - low);
+        const plot = { left: first.x, right: last.x, bottom: first.y + pxPerSecond * high };
+        if (!(last.x > first.x + 1000 && pxPerSecond > 0 && plot.bottom <= 360)) {
+          throw new Error(`the renderer's plot not read from its hits: ${JSON.stringify({ first, last })}`);
+        }
         const host = document.createElement('div');
         document.body.appendChild(host);
         let painted = 0;
+        // uPlot's plot box: padding, then its value axis (48 px, as ours), the plot, padding.
+        const box = { top: 8, left: Math.round(plot.left), width: Math.round(plot.right - plot.left) };
+        box.height = Math.round(plot.bottom) - box.top;
+        const topValue = box.height / pxPerSecond;
         const u = new uPlot(
           {
             width: 1600,
@@ -537,7 +592,11 @@ try {
             ms: 1,
             legend: { show: false },
             cursor: { show: false },
-            series: [{}, { stroke: '#73bf69', width: 1 }],
+            padding: [box.top, 1600 - box.left - box.width, 0, box.left - 48],
+            axes: [{ size: 360 - box.top - box.height }, { size: 48 }],
+            scales: { y: { auto: false, range: [0, topValue] } },
+            // Our line's colour, so that one test finds the line's pixels on every canvas.
+            series: [{}, { stroke: '#5794f2', width: 1 }],
             hooks: { draw: [() => painted++] },
           },
           [time, value],
@@ -551,9 +610,28 @@ try {
           pc.width = 1600;
           pc.height = 360;
           const strip = new window.bench.plotters.PlottersStrip(pc, everyPoint);
+          strip.setPlot(box.left, box.top, box.width, box.height, topValue);
           strip.setData(time, value);
           return { strip, ctx: pc.getContext('2d'), redraw: [], data: [], issued: [] };
         });
+        // uPlot's plot box as set, as laid out at its creation and after the timed runs.
+        const checkBox = () => {
+          const bbox = Object.fromEntries(
+            ['left', 'top', 'width', 'height'].map((k) => [k, u.bbox[k] / uPlot.pxRatio])
+          );
+          if (
+            uPlot.pxRatio !== 1 ||
+            Math.abs(bbox.left - box.left) > 0.5 ||
+            Math.abs(bbox.width - box.width) > 0.5 ||
+            Math.abs(bbox.top + bbox.height - Math.round(plot.bottom)) > 0.5
+          ) {
+            throw new Error(
+              `uPlot's plot box ${JSON.stringify(bbox)} (at ${uPlot.pxRatio} device px a px) is not ours ` +
+                JSON.stringify({ ...plot, box })
+            );
+          }
+        };
+        checkBox();
         for (let i = 0; i < k + 3; i++) {
           // Alternated, so both see the same load.
           // A repaint of everything, as uPlot's redraw: setMode (a theme change) makes the
@@ -606,10 +684,46 @@ try {
             }
           }
         }
+        // The geometry checked on what the last runs drew (after the timing, which a whole
+        // canvas's read-back might slow): the line's pixels (#5794f2 and its anti-aliased
+        // edges over the dark background) in our plot's columns, from 6 px above its highest
+        // value to 0, span the same rows and columns on every canvas, within 3 px.
+        const extent = (g) => {
+          const img = g.getImageData(0, 0, 1600, 360).data;
+          const e = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity, pixels: 0 };
+          for (let y = Math.floor(plot.bottom - pxPerSecond * high) - 6; y < Math.round(plot.bottom); y++) {
+            for (let x = box.left; x < box.left + box.width; x++) {
+              const o = (y * 1600 + x) * 4;
+              if (img[o + 2] - img[o] > 40 && img[o + 2] - img[o + 1] > 20) {
+                e.left = Math.min(e.left, x);
+                e.right = Math.max(e.right, x);
+                e.top = Math.min(e.top, y);
+                e.bottom = Math.max(e.bottom, y);
+                e.pixels++;
+              }
+            }
+          }
+          return e;
+        };
+        checkBox();
+        const extents = { ours: extent(ctx), uPlot: extent(u.ctx) };
+        contenders.forEach((p, i) => (extents[i === 0 ? 'plotters every point' : 'plotters min/max'] = extent(p.ctx)));
+        for (const [who, e] of Object.entries(extents)) {
+          if (['left', 'right', 'top', 'bottom'].some((k) => !(Math.abs(e[k] - extents.ours[k]) <= 3))) {
+            throw new Error(
+              `the line's geometry differs: ${who} ${JSON.stringify(e)}, ours ${JSON.stringify(extents.ours)}`
+            );
+          }
+        }
         u.destroy();
         r.free();
         contenders.forEach((p) => p.strip.free());
-        return { ours, theirs, plotters: contenders.map(({ redraw, data, issued }) => ({ redraw, data, issued })) };
+        return {
+          ours,
+          theirs,
+          plotters: contenders.map(({ redraw, data, issued }) => ({ redraw, data, issued })),
+          geometry: { pxPerSecond, plot, extents },
+        };
       },
       { n, k: Math.max(runs * 3, 15), withPlotters }
     );
@@ -618,6 +732,14 @@ try {
       `latency strip, ${n.toLocaleString('en')} points (${res.ours.redraw.length} each): ` +
         `repaint: ours ${stats(res.ours.redraw)}, uPlot ${stats(res.theirs.redraw)}, ratio ${(med(res.theirs.redraw) / med(res.ours.redraw)).toFixed(2)}; ` +
         `new data: ours ${stats(res.ours.data)}, uPlot ${stats(res.theirs.data)}, ratio ${(med(res.theirs.data) / med(res.ours.data)).toFixed(2)} (uPlot / ours; at least 1)`
+    );
+    const g = res.geometry;
+    console.log(
+      `  the line on our plot (${g.plot.left} to ${g.plot.right} px, 0 at ${g.plot.bottom.toFixed(1)} px, ` +
+        `${g.pxPerSecond.toFixed(1)} px/s), its pixels (rows, columns, count): ` +
+        Object.entries(g.extents)
+          .map(([who, e]) => `${who} ${e.top}-${e.bottom}, ${e.left}-${e.right}, ${e.pixels}`)
+          .join('; ')
     );
     if (withPlotters) {
       const [every, columns] = res.plotters;

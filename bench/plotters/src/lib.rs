@@ -10,7 +10,9 @@
 //! `every_point` it hands plotters every sample (plotters as one uses it); without, it
 //! first reduces the line to min/max per pixel column with the renderer's own
 //! [`mcp_render::decimate::min_max`], so that plotters strokes as few points as the
-//! renderer does and only the way to the canvas differs.
+//! renderer does and only the way to the canvas differs. [`PlottersStrip::set_plot`] puts
+//! the chart's plot where the renderer's is, on the renderer's value scale, so that the
+//! line covers the same pixels as the renderer's.
 
 use mcp_render::decimate::{min_max, Column};
 use mcp_render::{Colour, Theme};
@@ -29,8 +31,20 @@ pub struct PlottersStrip {
     /// The values' range, worked out when the data comes (as uPlot does).
     low: f64,
     high: f64,
+    /// Where the plot goes and the value at its top edge (`set_plot`), if set.
+    plot: Option<Plot>,
     columns: Vec<Column>,
     points: Vec<(f64, f64)>,
+}
+
+/// A plot box in canvas pixels, from 0 at its bottom edge to `top` at its top edge.
+#[derive(Clone, Copy)]
+struct Plot {
+    left: u32,
+    top_edge: u32,
+    width: u32,
+    height: u32,
+    top: f64,
 }
 
 fn rgb(c: Colour) -> RGBColor {
@@ -60,6 +74,7 @@ impl PlottersStrip {
             value: Vec::new(),
             low: 0.0,
             high: 1.0,
+            plot: None,
             columns: Vec::new(),
             points: Vec::new(),
         }
@@ -93,6 +108,42 @@ impl PlottersStrip {
         Ok(())
     }
 
+    /// Draws the plot at `left`, `top_edge` (canvas pixels), `width` x `height`, its values
+    /// from 0 at the bottom edge to `top` at the top edge (the value labels and the time
+    /// labels in the margins left and below); without, the chart fills the canvas and
+    /// spans the values' range.
+    #[wasm_bindgen(js_name = setPlot)]
+    pub fn set_plot(
+        &mut self,
+        left: u32,
+        top_edge: u32,
+        width: u32,
+        height: u32,
+        top: f64,
+    ) -> Result<(), JsError> {
+        let (cw, ch) = (self.canvas.width(), self.canvas.height());
+        if left < 48
+            || left.saturating_add(width) > cw
+            || top_edge.saturating_add(height) > ch
+            || !top.is_finite()
+            || top <= 0.0
+        {
+            return Err(JsError::new(&format!(
+                "setPlot: a plot of {width} x {height} at ({left}, {top_edge}) up to {top} \
+                 does not fit a {cw} x {ch} canvas with 48 px left for the value labels; \
+                 give a box inside the canvas and a finite top above 0"
+            )));
+        }
+        self.plot = Some(Plot {
+            left,
+            top_edge,
+            width,
+            height,
+            top,
+        });
+        Ok(())
+    }
+
     /// Paints everything: background, mesh, labels and the line.
     pub fn draw(&mut self) -> Result<(), JsError> {
         let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
@@ -104,12 +155,28 @@ impl PlottersStrip {
             (Some(&a), Some(&b)) if a < b => (a, b),
             _ => (0.0, 1.0),
         };
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .x_label_area_size(24)
-            .y_label_area_size(48)
-            .build_cartesian_2d(t0..t1, self.low..self.high)
-            .map_err(err)?;
+        let mut builder = ChartBuilder::on(&root);
+        let values = match self.plot {
+            Some(p) => {
+                let (cw, ch) = (self.canvas.width(), self.canvas.height());
+                builder
+                    .margin_left(p.left - 48)
+                    .margin_top(p.top_edge)
+                    .margin_right(cw - p.left - p.width)
+                    .margin_bottom(0)
+                    .x_label_area_size(ch - p.top_edge - p.height)
+                    .y_label_area_size(48);
+                0.0..p.top
+            }
+            None => {
+                builder
+                    .margin(8)
+                    .x_label_area_size(24)
+                    .y_label_area_size(48);
+                self.low..self.high
+            }
+        };
+        let mut chart = builder.build_cartesian_2d(t0..t1, values).map_err(err)?;
         let text = rgb(theme.text_weak);
         chart
             .configure_mesh()
