@@ -602,7 +602,7 @@ try {
           [time, value],
           host
         );
-        const ours = { redraw: [], data: [], issued: [] };
+        const ours = { redraw: [], data: [], issued: [], handed: [] };
         const theirs = { redraw: [], data: [] };
         // plotters on its canvas backend, handed every point, and handed min/max per column.
         const contenders = (withPlotters ? [true, false] : []).map((everyPoint) => {
@@ -652,6 +652,7 @@ try {
           }
           t0 = performance.now();
           handOver(r);
+          const handed = performance.now() - t0;
           r.draw();
           ctx.getImageData(0, 0, 1, 1);
           const cData = performance.now() - t0;
@@ -665,6 +666,7 @@ try {
             ours.data.push(cData);
             theirs.data.push(dData);
             ours.issued.push(issued);
+            ours.handed.push(handed);
           }
           for (const p of contenders) {
             t0 = performance.now();
@@ -731,7 +733,8 @@ try {
     console.log(
       `latency strip, ${n.toLocaleString('en')} points (${res.ours.redraw.length} each): ` +
         `repaint: ours ${stats(res.ours.redraw)}, uPlot ${stats(res.theirs.redraw)}, ratio ${(med(res.theirs.redraw) / med(res.ours.redraw)).toFixed(2)}; ` +
-        `new data: ours ${stats(res.ours.data)}, uPlot ${stats(res.theirs.data)}, ratio ${(med(res.theirs.data) / med(res.ours.data)).toFixed(2)} (uPlot / ours; at least 1)`
+        `new data: ours ${stats(res.ours.data)} (the shell's hand-over ${stats(res.ours.handed)} of it), ` +
+        `uPlot ${stats(res.theirs.data)}, ratio ${(med(res.theirs.data) / med(res.ours.data)).toFixed(2)} (uPlot / ours; at least 1)`
     );
     const g = res.geometry;
     console.log(
