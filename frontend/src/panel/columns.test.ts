@@ -115,6 +115,42 @@ describe('frames -> typed columns', () => {
     expect(t.kind === 'texts' && decode(t)).toEqual(['a', '', '7', '{"x":1}', '', '']);
   });
 
+  it('copies typed arrays whole, as plain arrays are read: rows past their end gaps, chosen rows one by one', () => {
+    const time = new Float64Array([1700000000000, 1700000015000, 1700000030000]);
+    const frame = {
+      name: 'latency',
+      length: 4,
+      fields: [
+        { name: 'Time', type: FieldType.time, config: {}, values: time },
+        { name: 'p95', type: FieldType.number, config: {}, values: new Float32Array([0.5, NaN, 0.25, 1, 2]) },
+        { name: 'n', type: FieldType.number, config: {}, values: new Int32Array([7, -1, 3, 4]) },
+      ],
+    } as unknown as DataFrame;
+    const [out] = toColumns([frame], options());
+    // The buffer the renderer lends is not cleared: what was there before must not show.
+    const written = out.columns.map((c) => {
+      if (c.kind !== 'numbers') {
+        return undefined;
+      }
+      const into = new Float64Array(c.length).fill(99);
+      c.write(into);
+      return Array.from(into);
+    });
+    expect(written).toEqual([
+      [1700000000000, 1700000015000, 1700000030000, NaN],
+      [0.5, NaN, 0.25, 1],
+      [7, -1, 3, 4],
+    ]);
+    // The summary's rows are chosen and ordered: its typed array read row by row.
+    const s = summary();
+    s.fields[3].values = new Float64Array([1, 0, 1, NaN]) as unknown as number[];
+    const [sorted] = toColumns([s], options({ sort: 'status' }));
+    const names = sorted.columns.find((c) => c.name === 'service')!;
+    const up = sorted.columns.find((c) => c.name === 'up')!;
+    expect(names.kind === 'texts' && decode(names)).toEqual(['akosha', 'session-buddy', 'crackerjack', 'mahavishnu']);
+    expect(up.kind === 'numbers' && Array.from(numbersOf(up))).toEqual([0, 1, NaN, 1]);
+  });
+
   it('draws the exemplars Grafana hands over as annotations, and those of a table query among the series', () => {
     const exemplars = (topic?: DataTopic) =>
       toDataFrame({

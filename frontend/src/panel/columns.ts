@@ -225,7 +225,12 @@ export function numbersOf(c: NumberColumn): Float64Array {
 // and straight into where the values go.
 function writeNumbers(list: ArrayLike<unknown>, rows: Rows, into: Float64Array) {
   const n = into.length;
-  if (rows) {
+  if (!rows && isNumberArray(list)) {
+    // A typed array holds numbers only (a frame built in the browser, or decoded from
+    // Arrow): copied whole, rows past its end gaps.
+    into.set(list.length > n ? list.subarray(0, n) : list);
+    into.fill(NaN, Math.min(list.length, n));
+  } else if (rows) {
     for (let k = 0; k < n; k++) {
       const v = list[rows[k]];
       into[k] = typeof v === 'number' ? v : toNumber(v);
@@ -236,6 +241,27 @@ function writeNumbers(list: ArrayLike<unknown>, rows: Rows, into: Float64Array) 
       into[k] = typeof v === 'number' ? v : toNumber(v);
     }
   }
+}
+
+type NumberArray =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray;
+
+/** A typed array of numbers (not of BigInts, whose values `set` refuses). */
+function isNumberArray(list: ArrayLike<unknown>): list is NumberArray {
+  return (
+    ArrayBuffer.isView(list) &&
+    !(list instanceof DataView) &&
+    !(list instanceof BigInt64Array) &&
+    !(list instanceof BigUint64Array)
+  );
 }
 
 function column(
