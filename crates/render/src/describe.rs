@@ -85,37 +85,12 @@ pub fn describe(s: &Summary) -> String {
 }
 
 /// The strip in words: for each percentile, the highest of the lines' latest values inside
-/// the strip's time span, and whose it is. A line whose last value is older than the
-/// newest by more than its own step (a service that went down) is not "latest".
+/// the strip's time span, and whose it is ([`Summary::highest_latest`]).
 fn latest_latency(out: &mut String, s: &Summary) {
-    // Without a span (NaN), every sample is inside.
-    let inside = |t: f64| crate::summary::in_span(s.time_range, t);
-    // Each line's last value inside the span: its time, its step before it, the value.
-    let last = |line: &crate::summary::Series| {
-        let at = (0..line.value.len())
-            .rev()
-            .find(|&i| line.value[i].is_finite() && line.time.get(i).is_some_and(|&t| inside(t)))?;
-        let step = at
-            .checked_sub(1)
-            .and_then(|j| Some(line.time.get(at)? - line.time.get(j)?))
-            .unwrap_or(0.0);
-        Some((line.time[at], step, line.value[at]))
-    };
-    let newest = s
-        .latency
-        .iter()
-        .filter_map(last)
-        .fold(f64::NEG_INFINITY, |n, (t, _, _)| n.max(t));
+    let newest = s.newest_latency();
     let mut said = false;
     for &p in &s.percentiles {
-        let highest = s
-            .latency
-            .iter()
-            .filter(|l| l.percentile == p)
-            .filter_map(|l| last(l).map(|x| (x, l)))
-            .filter(|((t, step, _), _)| newest - t <= *step)
-            .max_by(|((_, _, a), _), ((_, _, b), _)| a.total_cmp(b));
-        let Some(((_, _, v), line)) = highest else {
+        let Some(highest) = s.highest_latest(p, newest) else {
             continue;
         };
         out.push_str(if said {
@@ -126,9 +101,10 @@ fn latest_latency(out: &mut String, s: &Summary) {
         said = true;
         format::percentile(out, p);
         out.push(' ');
-        format::seconds(out, v);
-        if !line.service.is_empty() {
-            let _ = write!(out, " ({})", line.service);
+        format::seconds(out, highest.value);
+        let service = &s.latency[highest.line].service;
+        if !service.is_empty() {
+            let _ = write!(out, " ({service})");
         }
     }
     if said {

@@ -335,6 +335,22 @@ pub(crate) fn in_span((from, to): (f64, f64), t: f64) -> bool {
     (from.is_nan() || t >= from) && (to.is_nan() || t <= to)
 }
 
+/// A latency line's latest value: see [`Summary::newest_latency`] and
+/// [`Summary::highest_latest`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Latest {
+    /// The line's index in [`Summary::latency`].
+    pub line: usize,
+    /// Its sample's index in the line.
+    pub sample: usize,
+    /// Its time, ms.
+    pub time: f64,
+    /// The step before it, ms (0 for a line's first sample).
+    pub step: f64,
+    /// Its value, seconds.
+    pub value: f64,
+}
+
 /// How many frame names the "not a summary" message names before it counts the rest.
 const FRAMES_NAMED: usize = 3;
 
@@ -499,6 +515,52 @@ impl Summary {
             c[s.status.level() as usize] += 1;
         }
         c
+    }
+
+    /// Line `i`'s last value inside the strip's span: found from the span's end (by time)
+    /// back over the line's trailing gap, nothing else of it read.
+    pub(crate) fn latest(&self, i: usize) -> Option<Latest> {
+        let line = self.latency.get(i)?;
+        let (from, to) = self.time_range;
+        let n = line.time.len().min(line.value.len());
+        let time = &line.time[..n];
+        // Without a span (NaN), every sample is inside.
+        let end = if to.is_nan() {
+            n
+        } else {
+            time.partition_point(|&t| t <= to)
+        };
+        let at = (0..end)
+            .rev()
+            .take_while(|&i| in_span((from, to), time[i]))
+            .find(|&i| line.value[i].is_finite())?;
+        let step = at.checked_sub(1).map_or(0.0, |j| time[at] - time[j]);
+        Some(Latest {
+            line: i,
+            sample: at,
+            time: time[at],
+            step,
+            value: line.value[at],
+        })
+    }
+
+    /// The newest of the latency lines' latest times ([`Summary::latest`]); -inf for none.
+    pub(crate) fn newest_latency(&self) -> f64 {
+        (0..self.latency.len())
+            .filter_map(|i| self.latest(i))
+            .fold(f64::NEG_INFINITY, |n, l| n.max(l.time))
+    }
+
+    /// The line of percentile `p` with the highest latest value, `newest` being
+    /// [`Summary::newest_latency`]: the strip's "latest" in words and its label. A line
+    /// whose last value is older than the newest by more than its own step (a service that
+    /// went down) is left out.
+    pub(crate) fn highest_latest(&self, p: f64, newest: f64) -> Option<Latest> {
+        (0..self.latency.len())
+            .filter(|&i| self.latency[i].percentile == p)
+            .filter_map(|i| self.latest(i))
+            .filter(|l| newest - l.time <= l.step)
+            .max_by(|a, b| a.value.total_cmp(&b.value))
     }
 
     /// The strip's time span (`range` when it is one) and the highest latency in it.
