@@ -13,7 +13,7 @@ use crate::format::{self, Clock, Zone};
 use crate::hit::Target;
 use crate::layout::{Detail, Layout, Rect, Scale};
 use crate::summary::{Bands, Service, StatusBand, Summary};
-use crate::theme::{Colour, Theme, TileTexts};
+use crate::theme::{contrast, Colour, Theme, TileTexts};
 
 /// Font weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1316,8 +1316,74 @@ fn strip(
             s.fill(colour);
         }
     }
+    slowest_label(s, summary, &scale, theme, sc);
     // The legend last: its "failed" entry only once a failed exemplar is drawn.
     strip_legend(s, l.strip.title, x, summary, theme, sc, failed_drawn);
+}
+
+/// The name of the service whose line of the highest percentile has the highest latest
+/// value ([`Summary::highest_latest`], the text alternative's), written at the right end
+/// of the plot just above the line's last drawn point, so that a display without a pointer
+/// tells whose it is. Only among lines of more than one service; never for a line that
+/// stopped. In the line's colour where that reads at 4.5:1 on the background, else in the
+/// text colour. A scan of the lines' last values: nothing per sample.
+fn slowest_label(
+    s: &mut impl Surface,
+    summary: &Summary,
+    scale: &Scale,
+    theme: &Theme,
+    sc: &mut Scratch,
+) {
+    let Some(&p) = summary.percentiles.last() else {
+        return;
+    };
+    let Some(latest) = summary.highest_latest(p, summary.newest_latency()) else {
+        return;
+    };
+    let line = &summary.latency[latest.line];
+    let others = summary
+        .latency
+        .iter()
+        .any(|l| l.percentile == p && l.service != line.service);
+    if !others || line.service.is_empty() {
+        return;
+    }
+    // Its last drawn point: the latest sample, or where the line leaves the plot when its
+    // next sample lies past the plot's right edge.
+    let past = line
+        .time
+        .get(latest.sample + 1)
+        .is_some_and(|&t| t > scale.t1);
+    let leave = past
+        .then(|| decimate::Window::of(&line.time, &line.value, scale.t0, scale.t1, 1))
+        .flatten()
+        .and_then(|w| w.leave)
+        .filter(|v| v.is_finite());
+    let plot = scale.plot;
+    let half = SMALL.size / 2.0 + 1.0;
+    let y = (scale.y(leave.unwrap_or(latest.value)) - half - 3.0)
+        .min(plot.bottom() - half)
+        .max(plot.y + half);
+    let colour = line_colour(theme, summary, line).over(theme.background);
+    let bg = theme.background.luminance();
+    let colour = if contrast(colour.luminance(), bg) >= 4.5 {
+        colour
+    } else {
+        theme.text
+    };
+    let (x, max_w) = (plot.right() - 4.0, plot.w - 8.0);
+    let buf = &mut sc.fit;
+    text_fit(
+        s,
+        &line.service,
+        x,
+        y,
+        max_w,
+        SMALL,
+        colour,
+        Align::Right,
+        buf,
+    );
 }
 
 /// The strip's legend in its title row `row` from `x`: the percentiles the lines are of,
@@ -2838,8 +2904,8 @@ mod tests {
         }
     }
 
-    /// The texts of the latency strip's title line: its title and legend.
-    fn strip_legend(summary: &Summary) -> Vec<String> {
+    /// The texts of `summary` drawn at 900 by 500 in the dark theme, and the layout.
+    fn drawn_texts(summary: &Summary) -> (sample::TextLog, Layout) {
         let mut layout = Layout::default();
         layout.compute(summary, 900.0, 500.0);
         let mut log = sample::TextLog::default();
@@ -2851,6 +2917,12 @@ mod tests {
             &View::default(),
             &mut Scratch::default(),
         );
+        (log, layout)
+    }
+
+    /// The texts of the latency strip's title line: its title and legend.
+    fn strip_legend(summary: &Summary) -> Vec<String> {
+        let (log, layout) = drawn_texts(summary);
         let title = layout.strip.title.y + layout.strip.title.h / 2.0;
         log.texts
             .into_iter()
@@ -2886,5 +2958,102 @@ mod tests {
             legend(&summary).last().map(String::as_str),
             Some("exemplar")
         );
+    }
+
+    /// The texts drawn inside the latency strip's plot (its axes' labels lie outside), with
+    /// their anchor and colour, and the plot's scale.
+    fn plot_texts(summary: &Summary) -> (Vec<(String, f32, f32, Colour)>, Scale) {
+        let (log, layout) = drawn_texts(summary);
+        let plot = layout.plot;
+        let texts = log
+            .texts
+            .into_iter()
+            .filter(|(_, x, y, ..)| plot.contains(*x, *y))
+            .map(|(t, x, y, _, c)| (t, x, y, c))
+            .collect();
+        (texts, Scale::of(summary, plot).expect("a latency strip"))
+    }
+
+    /// Three samples of a line of `service` at `percentile`.
+    fn latency_line(service: &str, percentile: f64, value: [f64; 3]) -> crate::summary::Series {
+        crate::summary::Series {
+            service: service.to_owned(),
+            percentile,
+            time: vec![1_000.0, 2_000.0, 3_000.0].into(),
+            value: value.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_slowest_service_of_the_highest_percentile_is_named_at_its_lines_end() {
+        let mut summary = sample::ecosystem(3, 0, 10, 0);
+        summary.latency = vec![
+            latency_line("akosha", 50.0, [0.1, 0.1, 0.1]),
+            latency_line("akosha", 99.0, [0.5, 0.5, 2.0]),
+            latency_line("mahavishnu", 50.0, [3.0, 3.0, 3.0]),
+            latency_line("mahavishnu", 99.0, [0.1, 0.3, 1.5]),
+            // Down since its first sample: its 5 s is not its latest.
+            latency_line("session-buddy", 99.0, [5.0, f64::NAN, f64::NAN]),
+        ];
+        summary.percentiles = vec![50.0, 99.0];
+        summary.time_range = (1_000.0, 3_000.0);
+        summary.latency_max = 5.0;
+        let (texts, scale) = plot_texts(&summary);
+        // One label, the slowest p99's (not the p50 above it), right-aligned at the plot's
+        // right edge just above its last point.
+        let [(name, x, y, colour)] = texts.as_slice() else {
+            panic!("one text inside the plot: {texts:?}");
+        };
+        assert_eq!(name, "akosha");
+        assert!(
+            (scale.plot.right() - 8.0..scale.plot.right()).contains(x),
+            "{x}"
+        );
+        let end = scale.y(2.0);
+        assert!((end - 14.0..end).contains(y), "{y} above {end}");
+        let bg = Theme::dark().background.luminance();
+        assert!(contrast(colour.luminance(), bg) >= 4.5, "{colour:?}");
+        // The range ends between two samples: the line's last drawn point is where it
+        // leaves the plot, 1.25 s (half way from 0.5 to 2), not its latest sample.
+        summary.time_range = (1_000.0, 2_500.0);
+        let (texts, scale) = plot_texts(&summary);
+        let end = scale.y(1.25);
+        assert!(
+            texts.len() == 1 && (end - 14.0..end).contains(&texts[0].2),
+            "{texts:?} above {end}"
+        );
+        summary.time_range = (1_000.0, 3_000.0);
+        // Near the top, it stays inside the plot.
+        summary.latency_max = 2.0;
+        let (texts, scale) = plot_texts(&summary);
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert!(texts[0].2 - SMALL.size / 2.0 >= scale.plot.y, "{texts:?}");
+        // The highest one stopped: the one still going is named.
+        summary.latency[1].value = vec![2.0, f64::NAN, f64::NAN];
+        let (texts, _) = plot_texts(&summary);
+        let names: Vec<&str> = texts.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(names, ["mahavishnu"]);
+    }
+
+    #[test]
+    fn no_line_is_named_for_one_service_and_a_stopped_line_never_is() {
+        let mut summary = sample::ecosystem(3, 0, 10, 0);
+        summary.latency = vec![
+            latency_line("akosha", 50.0, [0.1, 0.1, 0.1]),
+            latency_line("akosha", 99.0, [0.5, 0.5, 2.0]),
+        ];
+        summary.percentiles = vec![50.0, 99.0];
+        summary.time_range = (1_000.0, 3_000.0);
+        summary.latency_max = 2.0;
+        assert_eq!(plot_texts(&summary).0, []);
+        // A second service, the slower, whose line stopped long ago: the other is named.
+        summary.latency = vec![
+            latency_line("akosha", 99.0, [0.5, f64::NAN, f64::NAN]),
+            latency_line("mahavishnu", 99.0, [0.1, 0.3, 0.2]),
+        ];
+        summary.percentiles = vec![99.0];
+        let (texts, _) = plot_texts(&summary);
+        let names: Vec<&str> = texts.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(names, ["mahavishnu"]);
     }
 }
