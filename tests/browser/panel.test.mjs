@@ -1046,6 +1046,7 @@ describe('the overview panel over the real plugin, akosha down', () => {
             { refId: 'A', queryType: 'ecosystemSummary' },
             { refId: 'B', queryType: 'requestLatency', percentiles: [50, 95, 99] },
           ],
+          init: recordDrawnTexts,
         });
         // The lines lie in the strip at the bottom: the canvas is hovered from its bottom up.
         return page.evaluate(
@@ -1074,6 +1075,17 @@ describe('the overview panel over the real plugin, akosha down', () => {
     );
     // The value in the crate's duration format, the time in the tooltips' full format.
     assert.match(found.tip, /latency [\d.]+ (ms|s)at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, found.tip);
+    // Without a pointer, the slowest p99's service (the text alternative's) is named at the
+    // right end of the strip: the last text drawn there, in its lower half, but the time
+    // axis's last label.
+    const description = await page.textContent(PANEL.description);
+    const slowest = /p99 [\d.]+ (?:ms|s) \(([^)]+)\)/.exec(description)?.[1];
+    assert.ok(slowest, `the text alternative names the slowest p99: ${description}`);
+    const { width, height } = await page.locator(PANEL.canvas).boundingBox();
+    const label = (await page.evaluate(() => window.drawnTexts))
+      .filter(({ text, x, y }) => x > width - 40 && x < width && y > height / 2 && !/\d\d:\d\d/.test(text))
+      .at(-1);
+    assert.equal(label?.text, slowest, `the label at the strip's right end: ${JSON.stringify(label)}`);
     await h.screenshot(page, 'panel-latency-line-hover');
     assert.deepEqual(page.errors, []);
     await page.context().close();
