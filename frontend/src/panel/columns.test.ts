@@ -19,7 +19,7 @@ import {
   rangeMs,
   linkTemplate,
   numbersOf,
-  panelFrames,
+  panelAnswer,
   summaryRows,
   tileLimit,
   textColumn,
@@ -168,8 +168,8 @@ describe('frames -> typed columns', () => {
       meta: { dataTopic: DataTopic.Annotations },
       fields: [{ name: 'time', type: FieldType.time, values: [1700000000000] }],
     });
-    const drawn = (data: Parameters<typeof panelFrames>[0]) =>
-      toColumns(panelFrames(data), options()).map((f) => [f.name, f.columns.map((c) => c.name)]);
+    const drawn = (data: Parameters<typeof panelAnswer>[0]) =>
+      toColumns(panelAnswer(data).frames, options()).map((f) => [f.name, f.columns.map((c) => c.name)]);
     const exemplarColumns = ['exemplar', ['Time', 'Value', 'trace_id']];
     expect(drawn({ series: [summary()], annotations: [deployments, exemplars(DataTopic.Annotations)] })).toEqual([
       ['ecosystemSummary', summary().fields.map((f) => f.name)],
@@ -179,7 +179,7 @@ describe('frames -> typed columns', () => {
     expect(drawn({ series: [], annotations: [exemplars(DataTopic.Annotations)] })).toEqual([exemplarColumns]);
     expect(
       toColumns(
-        panelFrames({ series: [], annotations: [exemplars(DataTopic.Annotations)] }),
+        panelAnswer({ series: [], annotations: [exemplars(DataTopic.Annotations)] }).frames,
         options({ sections: ['tools'] })
       )
     ).toEqual([]);

@@ -571,11 +571,6 @@ export function panelAnswer(data: Pick<PanelData, 'series' | 'annotations' | 're
   return { frames: [...merged, ...exemplars], repeated: repeated.filter((r) => r.names.length > 0) };
 }
 
-/** The frames the panel draws (`panelAnswer`). */
-export function panelFrames(data: Pick<PanelData, 'series' | 'annotations' | 'request'>): DataFrame[] {
-  return panelAnswer(data).frames;
-}
-
 /**
  * The frames the options keep, each as typed columns; `range` is the panel's time range
  * (`linkRange`), where links to Explore open.

@@ -8,7 +8,7 @@ import {
   toDataFrame,
 } from '@grafana/data';
 
-import { Column, ColumnFrame, numbersOf, panelAnswer, panelFrames, toColumns } from './columns';
+import { Column, ColumnFrame, numbersOf, panelAnswer, toColumns } from './columns';
 import { queryFailures } from './errors';
 import { DEFAULT_OPTIONS } from './types';
 
@@ -154,7 +154,7 @@ describe('a query whose table the panel reads, answering time series', () => {
   });
 
   it('leaves their series out of the latency strip, and keeps their exemplars and the latency lines', () => {
-    const frames = panelFrames(answer([summaryJSON, latency, ...pools, tools], [toolExemplars]));
+    const frames = panelAnswer(answer([summaryJSON, latency, ...pools, tools], [toolExemplars])).frames;
     expect(frames.map((f) => [f.refId, f.name])).toEqual([
       ['A', 'ecosystemSummary'],
       ['B', 'mahavishnu p95'],
@@ -174,7 +174,10 @@ describe('a query whose table the panel reads, answering time series', () => {
       ['workers', FieldType.number, [3]],
     ]);
     expect(queryFailures(answer([summaryJSON, pools]))).toEqual({ notices: [] });
-    expect(panelFrames(answer([summaryJSON, pools])).map((f) => f.name)).toEqual(['ecosystemSummary', 'poolCapacity']);
+    expect(panelAnswer(answer([summaryJSON, pools])).frames.map((f) => f.name)).toEqual([
+      'ecosystemSummary',
+      'poolCapacity',
+    ]);
     // A time series query that matched nothing answers one empty frame: still time series.
     const empty: DataFrameJSON = {
       schema: {
@@ -230,7 +233,7 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
   const texts = (c: Column | undefined) => (c?.kind === 'texts' ? decodeTexts(c) : c);
 
   it('draws the services of both, sorted together, a service named twice once from the first', () => {
-    const out = toColumns(panelFrames(data), DEFAULT_OPTIONS);
+    const out = toColumns(panelAnswer(data).frames, DEFAULT_OPTIONS);
     expect(out.map((f) => f.name)).toEqual(['ecosystemSummary', 'worst']);
     const [summary, worst] = out;
     const column = (f: ColumnFrame, name: string) => f.columns.find((c) => c.name === name);
@@ -253,7 +256,7 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
         ['tool', 'c', 'third'],
       ]),
     ]).map(({ refId, ...frame }) => frame);
-    const out = toColumns(panelFrames({ series: noRefId }), DEFAULT_OPTIONS);
+    const out = toColumns(panelAnswer({ series: noRefId }).frames, DEFAULT_OPTIONS);
     const worst = out.find((f) => f.name === 'worst');
     const column = (f: ColumnFrame | undefined, name: string) => f?.columns.find((c) => c.name === name);
     // b's worst rows from the first answer, c's from the second.
@@ -273,7 +276,7 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
     expect(queryFailures(twice).notices).toEqual([
       'Answered by more than one ecosystemSummary query, drawn once from the first: a, b, c and 2 more',
     ]);
-    expect(toColumns(panelFrames(twice), DEFAULT_OPTIONS).map((f) => texts(f.columns[0]))).toEqual([names]);
+    expect(toColumns(panelAnswer(twice).frames, DEFAULT_OPTIONS).map((f) => texts(f.columns[0]))).toEqual([names]);
   });
 });
 
@@ -310,7 +313,7 @@ describe('two toolHealth and two poolCapacity tables (a Mixed panel over two MCP
   const texts = (c: Column | undefined) => (c?.kind === 'texts' ? decodeTexts(c) : c);
 
   it('hands each over as one table, a tool or pool named twice once, from the first', () => {
-    const out = toColumns(panelFrames(data), DEFAULT_OPTIONS);
+    const out = toColumns(panelAnswer(data).frames, DEFAULT_OPTIONS);
     expect(out.map((f) => f.name)).toEqual(['ecosystemSummary', 'toolHealth', 'poolCapacity']);
     const [, tools, pools] = out;
     const column = (f: ColumnFrame, name: string) => f.columns.find((c) => c.name === name);
