@@ -411,30 +411,74 @@ interface Part {
   rows: number[];
 }
 
+/** What a merge drew once, each named once as the panel names it, in order. */
+interface Repeats {
+  /** Named again by a later answer: drawn from the first. */
+  across: string[];
+  /** Named again within one answer: drawn from its first row. */
+  within: string[];
+}
+
+/**
+ * The first row of each key over the frames of a merge, in order: the others are repeats,
+ * named once each, apart by whether the first was in the same frame.
+ */
+class FirstOfEach {
+  private readonly first = new Map<string, number>();
+  private readonly across = new Map<string, string>();
+  private readonly within = new Map<string, string>();
+
+  /** Whether the key's row in frame `frame` is its first, else where the first was. */
+  keep(key: string, frame: number, name: () => string): 'first' | 'within' | 'across' {
+    const at = this.first.get(key);
+    if (at === undefined) {
+      this.first.set(key, frame);
+      return 'first';
+    }
+    const kind = at === frame ? 'within' : 'across';
+    if (!this.across.has(key) && !this.within.has(key)) {
+      (kind === 'within' ? this.within : this.across).set(key, name());
+    }
+    return kind;
+  }
+
+  get repeats(): Repeats {
+    return { across: [...this.across.values()], within: [...this.within.values()] };
+  }
+}
+
 /**
  * The ecosystemSummary answers' rows the panel draws and their worst frames' (each worst
  * frame the answer of the summary before it): a service an earlier answer named is left
- * out of a later one, its worst rows too, and named in `repeated`, each once, in order.
+ * out of a later one, its worst rows too; a service one answer names twice is drawn from
+ * its first row. Both are named in `repeated`.
  */
-function summaryParts(series: DataFrame[]): { summaries: Part[]; worst: Part[]; repeated: string[] } {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
+function summaryParts(series: DataFrame[]): { summaries: Part[]; worst: Part[]; repeated: Repeats } {
+  const firsts = new FirstOfEach();
   const summaries: Part[] = [];
   const worst: Part[] = [];
   let again = new Set<string>();
-  for (const frame of series) {
+  series.forEach((frame, k) => {
     if (frame.name === FRAMES.summary) {
       const names = textsOf(frame, SERVICE) ?? [];
-      again = new Set(names.filter((n) => seen.has(n)));
-      names.forEach((n) => seen.add(n));
-      again.forEach((n) => repeated.add(n));
-      summaries.push({ frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(names[i])) });
+      again = new Set<string>();
+      const rows: number[] = [];
+      for (let i = 0, n = rowCount(frame); i < n; i++) {
+        const name = names[i];
+        const kept = name === undefined ? 'first' : firsts.keep(name, k, () => name);
+        if (kept === 'first') {
+          rows.push(i);
+        } else if (kept === 'across') {
+          again.add(name);
+        }
+      }
+      summaries.push({ frame, rows });
     } else if (frame.name === FRAMES.worst) {
       const services = textsOf(frame, SERVICE) ?? [];
       worst.push({ frame, rows: everyRow(rowCount(frame)).filter((i) => !again.has(services[i])) });
     }
-  }
-  return { summaries, worst, repeated: [...repeated] };
+  });
+  return { summaries, worst, repeated: firsts.repeats };
 }
 
 /**
@@ -462,8 +506,7 @@ function concatRows(parts: Part[]): DataFrame {
 /** Frames merged into one, and what the merge drew once though several answers named it. */
 interface Merged {
   series: DataFrame[];
-  /** Each once, in the order they come, named as the panel names them. */
-  repeated: string[];
+  repeated: Repeats;
 }
 
 /**
@@ -472,11 +515,12 @@ interface Merged {
  * all (a Mixed panel over two MCP datasources). The panel tells services apart by name (the
  * keyboard's focus, the drill-down link, the tool grid's rows), so a service a later answer
  * names again is drawn once, from the first answer, and so are its worst rows; the notice
- * names it (`repeated`). The values are coloured by the first answer's thresholds.
+ * names it (`repeated`), as a service one answer names twice, drawn from its first row. The
+ * values are coloured by the first answer's thresholds.
  */
 function oneSummary(series: DataFrame[]): Merged {
   const { summaries, worst, repeated } = summaryParts(series);
-  if (summaries.length < 2) {
+  if (summaries.length < 2 && repeated.within.length === 0) {
     return { series, repeated };
   }
   const withSummary = inPlaceOf(series, FRAMES.summary, concatRows(summaries));
@@ -501,34 +545,31 @@ function valuesOf(frame: DataFrame, name: string): ArrayLike<unknown> {
 /**
  * Every toolHealth (or poolCapacity) answer as one table, as the summaries are
  * (`oneSummary`): a tool or pool an earlier answer named, by service and name, is drawn
- * once, from the first answer, and named in `repeated`. One walk over each table's service
- * and name, which tells the rows kept and the ones repeated together.
+ * once, from the first answer, one an answer names twice from its first row, and both are
+ * named in `repeated`. One walk over each table's service and name, which tells the rows
+ * kept and the ones repeated together.
  */
 function oneTable(series: DataFrame[], table: TableQuery): Merged {
   const tables = series.filter((f) => f.name === table.frame);
-  if (tables.length < 2) {
-    return { series, repeated: [] };
-  }
-  const seen = new Set<string>();
-  const repeated = new Map<string, string>();
-  const parts = tables.map((frame) => {
+  const firsts = new FirstOfEach();
+  const parts = tables.map((frame, k) => {
     const services = valuesOf(frame, SERVICE);
     const names = valuesOf(frame, table.field);
     const rows: number[] = [];
     for (let i = 0, n = rowCount(frame); i < n; i++) {
       const service = toText(services[i]);
       const name = toText(names[i]);
-      const key = `${service}\u0000${name}`;
-      if (!seen.has(key)) {
-        seen.add(key);
+      if (firsts.keep(`${service}\u0000${name}`, k, () => table.named(service, name)) === 'first') {
         rows.push(i);
-      } else if (!repeated.has(key)) {
-        repeated.set(key, table.named(service, name));
       }
     }
     return { frame, rows };
   });
-  return { series: inPlaceOf(series, table.frame, concatRows(parts)), repeated: [...repeated.values()] };
+  const repeated = firsts.repeats;
+  if (tables.length === 0 || (tables.length === 1 && repeated.within.length === 0)) {
+    return { series, repeated };
+  }
+  return { series: inPlaceOf(series, table.frame, concatRows(parts)), repeated };
 }
 
 /** The frames the panel draws, and what it draws once though several answers named it. */
@@ -537,10 +578,10 @@ export interface PanelAnswer {
   /**
    * Per query type (ecosystemSummary, toolHealth, poolCapacity), the services, tools or
    * pools more than one of its answers named (a Mixed panel over two MCP datasources, or
-   * one query twice), drawn once, from the first: the notice names them. Types with none
-   * are left out.
+   * one query twice), drawn once, from the first; then, `within`, those one answer named
+   * twice, drawn from its first row: the notice names them. Types with none are left out.
    */
-  repeated: Array<{ queryType: string; names: string[] }>;
+  repeated: Array<{ queryType: string; names: string[]; within: boolean }>;
 }
 
 /**
@@ -562,11 +603,14 @@ export function panelAnswer(data: Pick<PanelData, 'series' | 'annotations' | 're
   const exemplars = (data.annotations ?? []).filter((f) => f.name === FRAMES.exemplar);
   const summary = oneSummary(series);
   let merged = summary.series;
-  const repeated: PanelAnswer['repeated'] = [{ queryType: QUERY_TYPES.summary, names: summary.repeated }];
+  const repeated: PanelAnswer['repeated'] = [];
+  const add = (queryType: string, { across, within }: Repeats) =>
+    repeated.push({ queryType, names: across, within: false }, { queryType, names: within, within: true });
+  add(QUERY_TYPES.summary, summary.repeated);
   for (const [queryType, table] of Object.entries(TABLE_QUERIES)) {
     const one = oneTable(merged, table);
     merged = one.series;
-    repeated.push({ queryType, names: one.repeated });
+    add(queryType, one.repeated);
   }
   return { frames: [...merged, ...exemplars], repeated: repeated.filter((r) => r.names.length > 0) };
 }

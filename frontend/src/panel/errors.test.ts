@@ -278,6 +278,27 @@ describe('two ecosystemSummary answers (a Mixed panel over two MCP datasources)'
     ]);
     expect(toColumns(panelAnswer(twice).frames, DEFAULT_OPTIONS).map((f) => texts(f.columns[0]))).toEqual([names]);
   });
+
+  it('draws a service one answer names twice from its first row, and says so, not that two queries did', () => {
+    const once = {
+      state: LoadingState.Done,
+      series: decoded([summaryOf('A', ['a', 'b', 'a'], ['warn', 'ok', 'critical'], [0.2, 0.1, 0.9])]),
+    };
+    const [summary] = toColumns(panelAnswer(once).frames, DEFAULT_OPTIONS);
+    expect(texts(summary.columns.find((c) => c.name === 'service'))).toEqual(['a', 'b']);
+    expect(texts(summary.columns.find((c) => c.name === 'status'))).toEqual(['warn', 'ok']);
+    expect(queryFailures(once).notices).toEqual([
+      'Named twice in one ecosystemSummary answer, drawn once from its first row: a',
+    ]);
+    // Twice in the first answer and again in a second: named once, as the first saw it.
+    const both = {
+      state: LoadingState.Done,
+      series: decoded([summaryOf('A', ['a', 'a'], [], []), summaryOf('B', ['a', 'c'], [], [])]),
+    };
+    expect(queryFailures(both).notices).toEqual([
+      'Named twice in one ecosystemSummary answer, drawn once from its first row: a',
+    ]);
+  });
 });
 
 describe('two toolHealth and two poolCapacity tables (a Mixed panel over two MCP datasources)', () => {
@@ -351,6 +372,29 @@ describe('two toolHealth and two poolCapacity tables (a Mixed panel over two MCP
       series: decoded([summary, poolsOf('B', [['akosha', 'io', 1]]), poolsOf('C', [['crackerjack', 'io', 1]])]),
     };
     expect(queryFailures(two)).toEqual({ notices: [] });
+  });
+
+  it('draws a tool one table names twice once, from its first row, and says it was one answer', () => {
+    const one = {
+      state: LoadingState.Done,
+      series: decoded([
+        summary,
+        toolsOf('B', [
+          ['akosha', 'search', 99],
+          ['akosha', 'search', 10],
+          ['mahavishnu', 'deploy', 90],
+        ]),
+        toolsOf('C', [['mahavishnu', 'deploy', 100]]),
+      ]),
+    };
+    const [, tools] = toColumns(panelAnswer(one).frames, DEFAULT_OPTIONS);
+    expect(texts(tools.columns.find((c) => c.name === 'tool'))).toEqual(['search', 'deploy']);
+    const success = tools.columns.find((c) => c.name === 'success %');
+    expect(success?.kind === 'numbers' && Array.from(numbersOf(success))).toEqual([99, 90]);
+    expect(queryFailures(one).notices).toEqual([
+      'Answered by more than one toolHealth query, drawn once from the first: mahavishnu / deploy',
+      'Named twice in one toolHealth answer, drawn once from its first row: akosha / search',
+    ]);
   });
 
   it("merges in one walk: a kept row's values read once, its service and name once more, the notice's none again", () => {

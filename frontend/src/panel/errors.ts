@@ -72,8 +72,12 @@ export function queryFailures(data: Answer, answer: PanelAnswer = panelAnswer(da
   const fixes = seriesForTables(data).map(
     (q) => `${queryName(q.refId, data)} returns time series: set its format to Table for the ${q.section} section`
   );
-  for (const { queryType, names } of answer.repeated) {
-    fixes.push(`answered by more than one ${queryType} query, drawn once from the first: ${someOf(names)}`);
+  for (const { queryType, names, within } of answer.repeated) {
+    fixes.push(
+      within
+        ? `named twice in one ${queryType} answer, drawn once from its first row: ${someOf(names)}`
+        : `answered by more than one ${queryType} query, drawn once from the first: ${someOf(names)}`
+    );
   }
   const notices = [...failures, ...fixes].map(capital);
   if (notices.length === 0) {
