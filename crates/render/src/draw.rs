@@ -11,7 +11,7 @@ use mcp_model::Status;
 use crate::decimate::{self, Column};
 use crate::format::{self, Clock, Zone};
 use crate::hit::Target;
-use crate::layout::{Detail, Layout, Rect, Scale};
+use crate::layout::{shows_tool_name, Detail, Layout, Rect, Scale};
 use crate::summary::{Bands, Service, StatusBand, Summary};
 use crate::theme::{contrast, Colour, Theme, TileTexts};
 
@@ -961,7 +961,7 @@ fn tools(
         let (font, colour) = (SMALL, theme.text_weak);
         service_name(s, &g.service, row.shared, x, y, w, font, colour, sc);
     }
-    for (&cell, tool) in cells().filter(|(cell, _)| cell.w >= 40.0 && cell.h >= 14.0) {
+    for (&cell, tool) in cells().filter(|(cell, _)| shows_tool_name(cell)) {
         text_fit(
             s,
             &tool.name,

@@ -55,8 +55,8 @@ impl Rect {
     }
 }
 
-/// How much a tile shows, by its size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How much a tile shows, by its size: ordered from the most shown to the least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Detail {
     /// Name, status, every value and the first reason.
     #[default]
@@ -174,6 +174,11 @@ const SERVICE_GAP: f32 = 4.0;
 /// Between two tool cells side by side, when they are wide enough to spare it.
 const CELL_GAP: f32 = 2.0;
 const TILE_GAP: f32 = 6.0;
+/// The zooms a panel is drawn at ([`Layout::compute_zoomed`]), smallest first.
+const ZOOMS: [f32; 7] = [1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0];
+/// The latency plot's least height at a zoom, CSS pixels at that zoom (or its height
+/// unzoomed, when lower): lines flatter than that read as noise.
+const ZOOM_PLOT_H: f32 = 80.0;
 /// Left margin of the latency plot, for its value labels.
 pub const AXIS_W: f32 = 48.0;
 /// Bottom margin of the latency plot, for its time labels.
@@ -276,6 +281,23 @@ impl Layout {
                 (b.h - AXIS_H - 4.0).max(0.0),
             );
         }
+    }
+
+    /// Lays `summary` out on a panel of `width` x `height` CSS pixels as
+    /// [`Layout::compute`] does, at `width / z` x `height / z` for the largest `z` of
+    /// `ZOOMS` (1 to 3) that shows all that `z = 1` shows: the panel is then drawn `z`
+    /// times as large. Returns `z`.
+    pub fn compute_zoomed(&mut self, summary: &Summary, width: f32, height: f32) -> f32 {
+        self.compute(summary, width, height);
+        let unzoomed = Shown::of(self);
+        for &z in ZOOMS[1..].iter().rev() {
+            self.compute(summary, width / z, height / z);
+            if Shown::of(self).keeps(&unzoomed) {
+                return z;
+            }
+        }
+        self.compute(summary, width, height);
+        1.0
     }
 
     /// Every pair of names compared (sorting them would cost the module more code than
@@ -445,6 +467,56 @@ impl Layout {
             });
         }
     }
+}
+
+/// What a layout shows, to compare a zoom's with the panel's unzoomed.
+struct Shown {
+    detail: Detail,
+    /// The smallest tile's width and height.
+    tile: (f32, f32),
+    hidden: [usize; 3],
+    /// Tools' and services' names in the tool grid.
+    names: usize,
+    plot_h: f32,
+}
+
+impl Shown {
+    fn of(l: &Layout) -> Shown {
+        let tile = l
+            .tiles
+            .iter()
+            .fold((f32::MAX, f32::MAX), |(w, h), t| (w.min(t.w), h.min(t.h)));
+        let named = l.tool_cells.iter().filter(|c| shows_tool_name(c)).count();
+        let labelled = l.tool_rows.iter().filter(|r| !r.label.is_empty()).count();
+        Shown {
+            detail: l.detail,
+            tile,
+            hidden: [l.tiles_hidden, l.tool_groups_hidden, l.pools_hidden],
+            names: named + labelled,
+            plot_h: l.plot.h,
+        }
+    }
+
+    /// Whether this shows all that `unzoomed` does: as much in each tile, tiles no smaller
+    /// than their ideal size unless they were, nothing more hidden, every name still
+    /// drawn, and a plot tall enough to read.
+    fn keeps(&self, unzoomed: &Shown) -> bool {
+        self.detail <= unzoomed.detail
+            && self.tile.0 >= unzoomed.tile.0.min(TILE_W)
+            && self.tile.1 >= unzoomed.tile.1.min(TILE_H)
+            && self
+                .hidden
+                .iter()
+                .zip(&unzoomed.hidden)
+                .all(|(z, u)| z <= u)
+            && self.names >= unzoomed.names
+            && self.plot_h >= unzoomed.plot_h.min(ZOOM_PLOT_H)
+    }
+}
+
+/// Whether a tool's cell is large enough for its name.
+pub(crate) fn shows_tool_name(cell: &Rect) -> bool {
+    cell.w >= 40.0 && cell.h >= 14.0
 }
 
 /// The tool grid's columns when a service's tools wrap onto several rows.
@@ -844,6 +916,58 @@ mod tests {
                 "session-buddy"
             ]
         );
+    }
+
+    #[test]
+    fn fifty_services_on_a_wall_display_are_drawn_unzoomed() {
+        let s = sample::ecosystem(50, 10, 2_000, 10_000);
+        let mut zoomed = Layout::default();
+        assert_eq!(zoomed.compute_zoomed(&s, 1920.0, 1080.0), 1.0);
+        let mut l = Layout::default();
+        l.compute(&s, 1920.0, 1080.0);
+        assert_eq!(zoomed, l);
+    }
+
+    #[test]
+    fn a_few_services_on_a_wall_display_are_drawn_larger_and_lose_nothing() {
+        for services in 3..=5 {
+            let s = sample::ecosystem(services, 8, 300, 50);
+            let mut l = Layout::default();
+            l.compute(&s, 1920.0, 1080.0);
+            let (tools, pools) = (l.tool_rows.len(), l.pool_rows.len());
+            let z = l.compute_zoomed(&s, 1920.0, 1080.0);
+            assert!(z >= 2.0, "{services} services: {z}");
+            assert_eq!((l.width, l.height), (1920.0 / z, 1080.0 / z));
+            assert_eq!(l.detail, Detail::Full);
+            assert!(l.tiles.iter().all(|t| t.w >= TILE_W && t.h >= TILE_H));
+            assert_eq!((l.tool_rows.len(), l.pool_rows.len()), (tools, pools));
+            assert_eq!((l.tool_groups_hidden, l.pools_hidden), (0, 0));
+            let named = l.tool_cells.iter().filter(|c| shows_tool_name(c)).count();
+            assert_eq!(named, s.tools.len(), "{services} services");
+            assert!(l.plot.h >= ZOOM_PLOT_H, "{services} services: {:?}", l.plot);
+        }
+    }
+
+    #[test]
+    fn the_simulators_three_services_on_a_1000_x_460_panel_are_drawn_unzoomed() {
+        // At 1.25 the latency plot would be 54 px high; larger zooms hide pools too.
+        let s = sample::ecosystem(3, 8, 300, 50);
+        let mut l = Layout::default();
+        assert_eq!(l.compute_zoomed(&s, 1000.0, 460.0), 1.0);
+        assert_eq!((l.width, l.height), (1000.0, 460.0));
+    }
+
+    #[test]
+    fn the_zoom_follows_the_content() {
+        let mut l = Layout::default();
+        let few = sample::ecosystem(4, 8, 300, 50);
+        let many = sample::ecosystem(50, 10, 300, 50);
+        let z = l.compute_zoomed(&few, 1920.0, 1080.0);
+        assert!(z > 1.0, "{z}");
+        assert_eq!(l.compute_zoomed(&many, 1920.0, 1080.0), 1.0);
+        assert_eq!(l.compute_zoomed(&few, 1920.0, 1080.0), z);
+        // A panel too small for the content at all is drawn as it is.
+        assert_eq!(l.compute_zoomed(&few, 360.0, 200.0), 1.0);
     }
 
     #[test]
