@@ -117,6 +117,13 @@ pub struct Renderer {
     drilldown: String,
     width: f32,
     height: f32,
+    /// The screen's device pixels per CSS pixel.
+    dpr: f32,
+    /// How many times as large as its layout the panel is drawn
+    /// ([`Layout::compute_zoomed`]): the layout is of the canvas's size divided by it, and
+    /// drawn at `dpr` times it (`view.dpr`); the pointer's coordinates are divided by it,
+    /// the tooltips' anchors multiplied.
+    zoom: f32,
 }
 
 #[wasm_bindgen]
@@ -152,6 +159,8 @@ impl Renderer {
             drilldown: String::new(),
             width: w,
             height: h,
+            dpr: 1.0,
+            zoom: 1.0,
         })
     }
 
@@ -335,17 +344,19 @@ impl Renderer {
         self.summary.as_ref().err().map(Problem::to_string)
     }
 
-    /// Sizes the canvas to `width` x `height` CSS pixels at `dpr`.
+    /// Sizes the canvas to `width` x `height` CSS pixels at `dpr`. A panel larger than
+    /// its content needs is drawn larger ([`Layout::compute_zoomed`]); every coordinate in
+    /// and out of the renderer stays in the canvas's CSS pixels.
     pub fn resize(&mut self, width: f64, height: f64, dpr: f64) {
         let dpr = if dpr > 0.0 { dpr } else { 1.0 };
         let size = (width.max(0.0) as f32, height.max(0.0) as f32, dpr as f32);
         let focused = self.focused_name();
-        if size != (self.width, self.height, self.view.dpr) {
+        if size != (self.width, self.height, self.dpr) {
             // The things laid out move: what was highlighted is forgotten, as new frames
             // forget it; the keyboard's focus is found again after the layout.
             self.view.hover = Target::None;
         }
-        (self.width, self.height, self.view.dpr) = size;
+        (self.width, self.height, self.dpr) = size;
         // Setting a canvas's size clears it and drops its pixels even when the size is the
         // same (about 0.5 ms at 1920 x 1080), and the shell sizes the panel with every new
         // data: only a new size is set.
@@ -386,8 +397,8 @@ impl Renderer {
                 // The shell shows the message (`problem`) as text over the background.
                 Err(_) => draw_background(
                     &mut self.surface,
-                    self.width,
-                    self.height,
+                    self.width / self.zoom,
+                    self.height / self.zoom,
                     &self.theme,
                     &self.view,
                 ),
@@ -418,7 +429,12 @@ impl Renderer {
     /// What is at `(x, y)` (CSS pixels from the canvas's top left).
     pub fn hit(&self, x: f32, y: f32) -> Option<HitInfo> {
         let summary = self.summary.as_ref().ok()?;
-        self.info(hit::hit(&self.layout, summary, x, y))
+        self.info(hit::hit(
+            &self.layout,
+            summary,
+            x / self.zoom,
+            y / self.zoom,
+        ))
     }
 
     /// Highlights what is at `(x, y)`; true when that is not what was highlighted (by the
@@ -428,7 +444,7 @@ impl Renderer {
     /// glue's wrapper and its `FinalizationRegistry` entry), where a boolean crosses as it is.
     pub fn hover(&mut self, x: f32, y: f32) -> bool {
         let target = match &self.summary {
-            Ok(summary) => hit::hit(&self.layout, summary, x, y),
+            Ok(summary) => hit::hit(&self.layout, summary, x / self.zoom, y / self.zoom),
             Err(_) => Target::None,
         };
         let changed = target != self.view.hover;
@@ -515,11 +531,14 @@ impl Renderer {
         };
     }
 
+    /// Lays the frames out on the canvas's size at their zoom, which new frames, a new
+    /// size and a new tile limit all decide again; without a summary the zoom stays.
     fn relayout(&mut self) {
         if let Ok(summary) = &self.summary {
             self.layout.tool_cell_w = crate::tool_cell_width(&mut self.surface);
-            self.layout.compute(summary, self.width, self.height);
+            self.zoom = self.layout.compute_zoomed(summary, self.width, self.height);
         }
+        self.view.dpr = self.dpr * self.zoom;
     }
 
     fn info(&self, target: Target) -> Option<HitInfo> {
@@ -535,7 +554,8 @@ impl Renderer {
         Some(HitInfo {
             kind,
             info: hit::info(summary, target, &self.drilldown, &self.view.zone)?,
-            at: hit::anchor(&self.layout, summary, target),
+            at: hit::anchor(&self.layout, summary, target)
+                .map(|(x, y)| (x * self.zoom, y * self.zoom)),
         })
     }
 }
