@@ -85,7 +85,10 @@ function recordDrawnTexts() {
   const fillText = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
     if (this.canvas.dataset.testid === 'mcp-ecosystem-canvas') {
-      window.drawnTexts.push({ text: String(text), x, y });
+      // Where it lands, in the canvas's CSS pixels, whatever the renderer's zoom.
+      const at = this.getTransform().transformPoint({ x, y });
+      const dpr = window.devicePixelRatio || 1;
+      window.drawnTexts.push({ text: String(text), x: at.x / dpr, y: at.y / dpr });
     }
     return fillText.call(this, text, x, y, ...rest);
   };

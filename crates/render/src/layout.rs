@@ -300,6 +300,15 @@ impl Layout {
         1.0
     }
 
+    /// How wide a tool's cell must be to show a typical tool name whole.
+    fn name_cell_w(&self) -> f32 {
+        if self.tool_cell_w > 0.0 {
+            self.tool_cell_w
+        } else {
+            TOOL_CELL_W
+        }
+    }
+
     /// Every pair of names compared (sorting them would cost the module more code than
     /// the comparisons cost time, on new data only).
     fn shared_prefixes(&mut self, summary: &Summary) {
@@ -340,11 +349,7 @@ impl Layout {
             .max()
             .unwrap_or(1)
             .max(1);
-        let name_w = if self.tool_cell_w > 0.0 {
-            self.tool_cell_w
-        } else {
-            TOOL_CELL_W
-        };
+        let name_w = self.name_cell_w();
         let shape = |k: usize| {
             let per_col = groups.div_ceil(k);
             let row_h = (body.h / per_col as f32).clamp(4.0, ROW_MAX_H).floor();
@@ -477,6 +482,8 @@ struct Shown {
     hidden: [usize; 3],
     /// Tools' and services' names in the tool grid.
     names: usize,
+    /// The narrowest cell with a tool's name, and how wide a typical name needs.
+    name_cell: (f32, f32),
     plot_h: f32,
 }
 
@@ -486,20 +493,24 @@ impl Shown {
             .tiles
             .iter()
             .fold((f32::MAX, f32::MAX), |(w, h), t| (w.min(t.w), h.min(t.h)));
-        let named = l.tool_cells.iter().filter(|c| shows_tool_name(c)).count();
+        let named = l.tool_cells.iter().filter(|c| shows_tool_name(c));
+        let narrowest = named.clone().fold(f32::MAX, |w, c| w.min(c.w));
+        let named = named.count();
         let labelled = l.tool_rows.iter().filter(|r| !r.label.is_empty()).count();
         Shown {
             detail: l.detail,
             tile,
             hidden: [l.tiles_hidden, l.tool_groups_hidden, l.pools_hidden],
             names: named + labelled,
+            name_cell: (narrowest, l.name_cell_w()),
             plot_h: l.plot.h,
         }
     }
 
     /// Whether this shows all that `unzoomed` does: as much in each tile, tiles no smaller
     /// than their ideal size unless they were, nothing more hidden, every name still
-    /// drawn, and a plot tall enough to read.
+    /// drawn, tool names cut no shorter than they were (their cells no narrower than a
+    /// typical name needs, unless they were), and a plot tall enough to read.
     fn keeps(&self, unzoomed: &Shown) -> bool {
         self.detail <= unzoomed.detail
             && self.tile.0 >= unzoomed.tile.0.min(TILE_W)
@@ -510,6 +521,7 @@ impl Shown {
                 .zip(&unzoomed.hidden)
                 .all(|(z, u)| z <= u)
             && self.names >= unzoomed.names
+            && self.name_cell.0 >= unzoomed.name_cell.0.min(unzoomed.name_cell.1)
             && self.plot_h >= unzoomed.plot_h.min(ZOOM_PLOT_H)
     }
 }
@@ -936,7 +948,7 @@ mod tests {
             l.compute(&s, 1920.0, 1080.0);
             let (tools, pools) = (l.tool_rows.len(), l.pool_rows.len());
             let z = l.compute_zoomed(&s, 1920.0, 1080.0);
-            assert!(z >= 2.0, "{services} services: {z}");
+            assert!(z >= 1.75, "{services} services: {z}");
             assert_eq!((l.width, l.height), (1920.0 / z, 1080.0 / z));
             assert_eq!(l.detail, Detail::Full);
             assert!(l.tiles.iter().all(|t| t.w >= TILE_W && t.h >= TILE_H));
@@ -946,6 +958,28 @@ mod tests {
             assert_eq!(named, s.tools.len(), "{services} services");
             assert!(l.plot.h >= ZOOM_PLOT_H, "{services} services: {:?}", l.plot);
         }
+    }
+
+    #[test]
+    fn tool_names_are_not_cut_shorter_for_a_zoom() {
+        // The simulator's three services at 1000 x 520: 1.25 kept every cell but cut the
+        // names ("quali…" for "quality_score").
+        let s = sample::ecosystem(3, 8, 300, 50);
+        let mut l = Layout::default();
+        l.compute(&s, 1000.0, 520.0);
+        let narrowest = |l: &Layout| {
+            l.tool_cells
+                .iter()
+                .filter(|c| shows_tool_name(c))
+                .fold(f32::MAX, |w, c| w.min(c.w))
+        };
+        let unzoomed = narrowest(&l);
+        let z = l.compute_zoomed(&s, 1000.0, 520.0);
+        assert!(
+            narrowest(&l) >= unzoomed.min(TOOL_CELL_W),
+            "zoom {z}: cells {} against {unzoomed}",
+            narrowest(&l)
+        );
     }
 
     #[test]
