@@ -290,6 +290,11 @@ impl Layout {
     pub fn compute_zoomed(&mut self, summary: &Summary, width: f32, height: f32) -> f32 {
         self.compute(summary, width, height);
         let unzoomed = Shown::of(self);
+        if !unzoomed.roomy() {
+            // A crowded panel has no room to zoom into: laid out once, not once a zoom, at
+            // every new data (fifty services' layout is most of a hand-over's).
+            return 1.0;
+        }
         for &z in ZOOMS[1..].iter().rev() {
             self.compute(summary, width / z, height / z);
             if Shown::of(self).keeps(&unzoomed) {
@@ -505,6 +510,15 @@ impl Shown {
             name_cell: (narrowest, l.name_cell_w()),
             plot_h: l.plot.h,
         }
+    }
+
+    /// Whether every tile is at its ideal size or larger, with every value, and nothing
+    /// is hidden.
+    fn roomy(&self) -> bool {
+        self.detail == Detail::Full
+            && self.tile.0 >= TILE_W
+            && self.tile.1 >= TILE_H
+            && self.hidden == [0; 3]
     }
 
     /// Whether this shows all that `unzoomed` does: as much in each tile, tiles no smaller
